@@ -1,0 +1,184 @@
+// The one reader of process.env. Everything else receives a Config.
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalUrl = optionalString.pipe(z.string().url().optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: int(3000, 0, 65_535),
+  DATA_DIR: z.string().default('./data'),
+  PUBLIC_URL: optionalUrl,
+  ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  MAX_BODY_BYTES: int(65_536, 1_024, 10_485_760),
+
+  TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]*$/)
+    .default('VoiceAssistant_'),
+  AGENTS_TABLE: optionalString,
+  CALLS_TABLE: optionalString,
+  PHONE_NUMBERS_TABLE: optionalString,
+  TURNS_TABLE: optionalString,
+  RECORDINGS_TABLE: optionalString,
+  IDEMPOTENCY_TABLE: optionalString,
+  AGENT_CACHE_TTL_SECONDS: int(300, 0, 86_400),
+
+  AWS_REGION: optionalString,
+  DYNAMODB_ENDPOINT: optionalUrl,
+  S3_ENDPOINT: optionalUrl,
+  S3_BUCKET: z.string().min(3).max(63).default('voice-agent-recordings'),
+  S3_FORCE_PATH_STYLE: bool(false),
+
+  TWILIO_ACCOUNT_SID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hex digits')
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_API_URL: optionalUrl,
+  TWILIO_PHONE_NUMBER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +14155550100')
+      .optional(),
+  ),
+  TWILIO_VALIDATE_SIGNATURES: bool(true),
+  RECORD_CALLS: bool(true),
+  RECORDING_FORMAT: z.enum(['mp3', 'wav']).default('mp3'),
+  DELETE_TWILIO_RECORDINGS: bool(false),
+  ANSWERING_MACHINE_DETECTION: z.enum(['off', 'Enable', 'DetectMessageEnd']).default('off'),
+  ALLOWED_DESTINATION_COUNTRIES: z
+    .string()
+    .default('US,CA,GB,IN')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'two-letter country codes, comma-separated'))),
+  CALLS_PER_MINUTE: int(20, 1, 10_000),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('US'),
+  DEFAULT_TIMEZONE: z.string().default('UTC'),
+  DEFAULT_TRANSPORT: z.enum(['gather', 'relay']).default('gather'),
+  TURN_TIMEOUT_MS: int(8_000, 1_000, 13_000),
+
+  LLM_PROVIDER: z.enum(['none', 'openai', 'anthropic', 'openai-compatible', 'bedrock']).default('none'),
+  LLM_MODEL: optionalString,
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.4),
+  LLM_TIMEOUT_MS: int(6_000, 500, 60_000),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: optionalString,
+  OPENAI_COMPATIBLE_BASE_URL: optionalUrl,
+  OPENAI_COMPATIBLE_API_KEY: optionalString,
+
+  WEBHOOK_URL: optionalUrl,
+  WEBHOOK_SECRET: optionalString,
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  /** No AWS region or endpoint: run dynalite and s3rver in-process under DATA_DIR. */
+  embeddedDynamo: boolean;
+  embeddedS3: boolean;
+  publicUrl: string;
+  tables: {
+    agents: string;
+    calls: string;
+    phoneNumbers: string;
+    turns: string;
+    recordings: string;
+    idempotency: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const llmNeeds: Record<string, string[]> = {
+  openai: ['OPENAI_API_KEY', 'LLM_MODEL'],
+  anthropic: ['ANTHROPIC_API_KEY', 'LLM_MODEL'],
+  'openai-compatible': ['OPENAI_COMPATIBLE_BASE_URL', 'LLM_MODEL'],
+  bedrock: ['AWS_REGION', 'LLM_MODEL'],
+};
+
+/** Reads settings from `env`, with `.env` in the working directory underneath when present. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.env'): Config {
+  const fromFile = dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  const merged = { ...fromFile, ...env };
+  const parsed = envSchema.safeParse(merged);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      problems.push(`${issue.path.join('.') || '(settings)'}: ${issue.message}`);
+  }
+  if (parsed.success) {
+    const e = parsed.data;
+    for (const name of llmNeeds[e.LLM_PROVIDER] ?? []) {
+      if (!e[name as keyof Env]) problems.push(`${name}: required when LLM_PROVIDER=${e.LLM_PROVIDER}`);
+    }
+    if (e.NODE_ENV === 'production') {
+      for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN'] as const) {
+        if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
+      }
+    }
+    if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN)
+      problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  const prefix = e.TABLE_PREFIX;
+  return {
+    ...e,
+    embeddedDynamo: !e.AWS_REGION && !e.DYNAMODB_ENDPOINT,
+    embeddedS3: !e.AWS_REGION && !e.S3_ENDPOINT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    tables: {
+      agents: e.AGENTS_TABLE ?? `${prefix}Agents`,
+      calls: e.CALLS_TABLE ?? `${prefix}Calls`,
+      phoneNumbers: e.PHONE_NUMBERS_TABLE ?? `${prefix}PhoneNumbers`,
+      turns: e.TURNS_TABLE ?? `${prefix}Turns`,
+      recordings: e.RECORDINGS_TABLE ?? `${prefix}Recordings`,
+      idempotency: e.IDEMPOTENCY_TABLE ?? `${prefix}Idempotency`,
+    },
+  };
+}
+
+/** For entry points: on a bad setting, print every problem at once and exit with code 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

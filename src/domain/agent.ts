@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { SUPPORTED_LANGUAGES, voiceFitsLanguage } from './voices.js';
+
+export const FIELD_TYPES = ['text', 'name', 'email', 'phone', 'date', 'number', 'boolean', 'enum'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const AGENT_STATUSES = ['active', 'inactive', 'archived'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export const LLM_PROVIDERS = ['openai', 'anthropic', 'openai-compatible', 'bedrock', 'scripted'] as const;
+export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
+
+export const TRANSPORTS = ['gather', 'relay'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+// Twilio's <Say> accepts up to 4,096 characters; a greeting is spoken before the first Gather,
+// so 1,000 characters (about a minute of speech) keeps it well inside that and inside 64 kB TwiML.
+export const MAX_GREETING_CHARS = 1_000;
+export const MAX_PROMPT_CHARS = 20_000;
+
+const agentIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, "-" and "_" only');
+
+export const dataFieldSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and "_", starting with a letter'),
+    type: z.enum(FIELD_TYPES),
+    required: z.boolean().default(true),
+    description: z.string().max(500).default(''),
+    options: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
+  })
+  .strict()
+  .refine((field) => field.type !== 'enum' || (field.options?.length ?? 0) > 0, {
+    message: 'an enum field needs options',
+    path: ['options'],
+  });
+export type DataField = z.infer<typeof dataFieldSchema>;
+
+export const fewShotSchema = z
+  .object({ user: z.string().min(1).max(2_000), assistant: z.string().min(1).max(2_000) })
+  .strict();
+
+export const llmSettingsSchema = z
+  .object({
+    provider: z.enum(LLM_PROVIDERS).optional(),
+    model: z.string().min(1).max(200).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+  })
+  .strict();
+
+const e164OrSip = z
+  .string()
+  .max(256)
+  .regex(/^(\+[1-9]\d{6,14}|sip:[^\s<>"]+)$/, 'an E.164 number or a sip: URI');
+
+export const transferTargetSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
+    target: e164OrSip,
+    description: z.string().min(1).max(300),
+  })
+  .strict();
+export type TransferTarget = z.infer<typeof transferTargetSchema>;
+
+const spokenText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max, `at most ${max} characters so Twilio can speak it`)
+    .refine((s) => s.trim().length > 0, 'must not be blank');
+
+// Fields a client may write. Server-owned fields (created_at, updated_at, version) are refused here.
+export const agentWritableShape = {
+  name: z.string().min(1).max(200),
+  prompt: z.string().min(1).max(MAX_PROMPT_CHARS),
+  few_shot: z.array(fewShotSchema).max(20).default([]),
+  voice: z.string().min(1).max(100),
+  language: z.string().refine((l) => SUPPORTED_LANGUAGES.includes(l), {
+    message: `one of ${SUPPORTED_LANGUAGES.join(', ')}`,
+  }),
+  greeting: spokenText(MAX_GREETING_CHARS),
+  data_to_fill: z.array(dataFieldSchema).max(30).default([]),
+  status: z.enum(AGENT_STATUSES).default('active'),
+  llm: llmSettingsSchema.optional(),
+  confidence_threshold: z.number().min(0).max(1).default(0.7),
+  max_call_seconds: z.number().int().min(30).max(14_400).default(900),
+  // How many silent turns in a row are re-prompted before the agent says goodbye.
+  silence_reprompts: z.number().int().min(0).max(5).default(2),
+  silence_prompt: spokenText(300).optional(),
+  end_call_phrases: z.array(z.string().min(1).max(100)).max(30).default([]),
+  closing_line: spokenText(500).optional(),
+  voicemail_message: spokenText(MAX_GREETING_CHARS).optional(),
+  transport: z.enum(TRANSPORTS).optional(),
+  transfer_targets: z.array(transferTargetSchema).max(10).default([]),
+  webhook_url: z.string().url().max(2_000).optional(),
+  timezone: z.string().min(1).max(64).optional(),
+};
+
+function checkVoice(agent: { voice?: string; language?: string }, ctx: z.RefinementCtx): void {
+  if (agent.voice && agent.language && !voiceFitsLanguage(agent.voice, agent.language)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['voice'],
+      message: `voice ${agent.voice} does not speak ${agent.language}`,
+    });
+  }
+}
+
+export const agentCreateSchema = z
+  .object({ agent_id: agentIdSchema.optional(), ...agentWritableShape })
+  .strict()
+  .superRefine(checkVoice);
+export type AgentCreate = z.input<typeof agentCreateSchema>;
+
+// PATCH: every writable field optional; defaults are not applied so absent fields stay untouched.
+export const agentPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(agentWritableShape).map(([key, schema]) => [key, removeDefault(schema).optional()]),
+    ) as {
+      [K in keyof typeof agentWritableShape]: z.ZodOptional<
+        z.ZodType<z.output<(typeof agentWritableShape)[K]>>
+      >;
+    },
+  )
+  .strict();
+export type AgentPatch = z.infer<typeof agentPatchSchema>;
+
+function removeDefault(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+}
+
+export const agentSchema = z
+  .object({
+    agent_id: agentIdSchema,
+    ...agentWritableShape,
+    created_at: z.string(),
+    updated_at: z.string(),
+    version: z.number().int().min(1),
+  })
+  .strict()
+  .superRefine(checkVoice);
+export type Agent = z.infer<typeof agentSchema>;
+
+export { checkVoice as checkAgentVoice };

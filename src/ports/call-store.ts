@@ -1,0 +1,36 @@
+import type { Call, CallStatus, PastCall, Turn } from '../domain/call.js';
+import type { Page, PageRequest } from './page.js';
+
+export interface StatusUpdate {
+  status: CallStatus;
+  sequence: number;
+  duration_seconds?: number;
+  answered_by?: string;
+  at: string;
+}
+
+export interface CallQuery extends PageRequest {
+  agent_id?: string;
+  status?: CallStatus;
+  recipient_phone?: string;
+}
+
+export interface CallStore {
+  /** Conditional create: false when the call_sid already exists. */
+  create(call: Call): Promise<boolean>;
+  get(callSid: string): Promise<Call | undefined>;
+  /**
+   * Sets the given attributes when the stored version equals `expectedVersion`, and bumps the version.
+   * Returns the updated call, or undefined when another writer got there first.
+   */
+  update(callSid: string, changes: Partial<Call>, expectedVersion: number): Promise<Call | undefined>;
+  /** Applies a status callback only when it moves the call forward; returns whether it applied. */
+  applyStatus(callSid: string, update: StatusUpdate): Promise<boolean>;
+  /** Conditional put keyed by (call_sid, seq): false when that turn is already stored. */
+  putTurn(turn: Turn): Promise<boolean>;
+  getTurn(callSid: string, seq: number): Promise<Turn | undefined>;
+  listTurns(callSid: string): Promise<Turn[]>;
+  list(query: CallQuery): Promise<Page<Call>>;
+  /** Finished calls with the same agent and person, newest first (AgentRecipientIndex). */
+  pastCalls(agentId: string, recipientPhone: string, limit: number): Promise<PastCall[]>;
+}

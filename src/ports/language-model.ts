@@ -1,0 +1,48 @@
+/** A provider-neutral chat model; the LLM adapter implements it with the AI SDK. */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  system: string;
+  messages: ChatMessage[];
+  tools: ToolSpec[];
+  temperature?: number;
+  maxOutputTokens?: number;
+  signal?: AbortSignal;
+}
+
+export interface ModelUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export type ModelEvent =
+  | { type: 'text-delta'; text: string }
+  | { type: 'tool-call'; call: ToolCall }
+  | { type: 'finish'; usage: ModelUsage };
+
+export interface LanguageModel {
+  readonly provider: string;
+  readonly model: string;
+  /** Streams text deltas and tool calls; rejects (or throws while iterating) on provider errors. */
+  stream(request: ModelRequest): AsyncIterable<ModelEvent>;
+}
+
+export interface LanguageModelFactory {
+  /** The model for an agent's settings, or undefined when no provider is configured (scripted mode). */
+  forAgent(settings: { provider?: string; model?: string } | undefined): LanguageModel | undefined;
+}

@@ -1,0 +1,49 @@
+import type { Agent } from '../domain/agent.js';
+import type { Call, CollectedScalar, EndedBy, PastCall, Turn } from '../domain/call.js';
+
+/** Everything a policy needs to answer one caller utterance. */
+export interface TurnContext {
+  agent: Agent;
+  /** The call as stored before this turn (data_collected holds validated values so far). */
+  call: Call;
+  /** Earlier turns of this call, oldest first (turn 0 is the greeting). */
+  history: Turn[];
+  /** Up to 5 finished calls with the same agent and person, newest first. */
+  pastCalls: PastCall[];
+  callerText: string;
+  /** The sequence number this turn will be stored under. */
+  seq: number;
+  now: Date;
+  timezone: string;
+  /** Aborted when the turn's time budget runs out or the caller interrupts. */
+  signal: AbortSignal;
+}
+
+export interface TurnReply {
+  /** What the agent says next: plain spoken sentences. */
+  text: string;
+  /** Set when the call should end after `text` is spoken. */
+  end?: EndedBy;
+  /** Validated field values this turn gave, by field name. */
+  extracted: Record<string, CollectedScalar>;
+  /** The id of one of the agent's transfer targets. */
+  transferTo?: string;
+  modelLatencyMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  costMicroUsd?: number;
+  modelError?: string;
+}
+
+/** A streamed reply: text as it is produced, then the whole reply. */
+export interface TurnStream {
+  textStream: AsyncIterable<string>;
+  reply: Promise<TurnReply>;
+}
+
+/** The brain behind every transport: the scripted form filler or an LLM. */
+export interface ReplyPolicy {
+  /** 'scripted' or '<provider>:<model>'. */
+  readonly name: string;
+  respond(context: TurnContext): TurnStream;
+}
