@@ -94,7 +94,11 @@ export interface Call {
   /** Number of turns stored (the greeting is turn 0). */
   turn_count: number;
   metadata?: Record<string, string>;
+  /** Finished calls with the same agent and person, loaded once when the call starts. */
+  past_calls?: PastCall[];
   transferred_to?: string;
+  /** ConversationRelay sessions reopened after a lost socket (bounds a reconnect loop). */
+  relay_reconnects?: number;
   recording?: RecordingInfo;
   webhook_deliveries?: WebhookDelivery[];
   totals?: {
@@ -123,6 +127,8 @@ export interface Turn {
   /** The call ends after this turn's reply. */
   ends_call?: EndedBy;
   extracted?: Record<string, CollectedScalar>;
+  /** Id of the agent transfer target the call was handed to. */
+  transfer_to?: string;
   received_at: string;
   replied_at: string;
   latency_ms: number;

@@ -29,7 +29,13 @@ export interface CallStore {
   /** Conditional put keyed by (call_sid, seq): false when that turn is already stored. */
   putTurn(turn: Turn): Promise<boolean>;
   getTurn(callSid: string, seq: number): Promise<Turn | undefined>;
-  listTurns(callSid: string): Promise<Turn[]>;
+  /** Turns in seq order; with `last`, only the most recent ones (still oldest first). */
+  listTurns(callSid: string, options?: { last?: number }): Promise<Turn[]>;
+  /**
+   * The caller barged in: the turn's agent_text becomes what the caller heard, marked interrupted.
+   * Does nothing when the turn is not stored.
+   */
+  markTurnInterrupted(callSid: string, seq: number, heardText: string): Promise<void>;
   list(query: CallQuery): Promise<Page<Call>>;
   /** Finished calls with the same agent and person, newest first (AgentRecipientIndex). */
   pastCalls(agentId: string, recipientPhone: string, limit: number): Promise<PastCall[]>;

@@ -28,6 +28,8 @@ export interface ModelRequest {
 export interface ModelUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Price of this request in micro-USD when the adapter knows the model's price; 0 or absent otherwise. */
+  costMicroUsd?: number;
 }
 
 export type ModelEvent =

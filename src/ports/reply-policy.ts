@@ -28,7 +28,10 @@ export interface TurnReply {
   extracted: Record<string, CollectedScalar>;
   /** The id of one of the agent's transfer targets. */
   transferTo?: string;
+  /** Total time spent waiting on the model this turn, retries included. */
   modelLatencyMs?: number;
+  /** Time from the first model request to its first text or tool call. */
+  modelFirstTokenMs?: number;
   inputTokens?: number;
   outputTokens?: number;
   costMicroUsd?: number;

@@ -1,5 +1,13 @@
 import type { DataField } from '../../domain/agent.js';
 import type { CollectedScalar } from '../../domain/call.js';
+import { normalizeBoolean } from './boolean.js';
+import { normalizeDate } from './date.js';
+import { normalizeEmail } from './email.js';
+import { normalizeEnum } from './enum.js';
+import { normalizeName } from './name.js';
+import { normalizeNumber } from './number.js';
+import { normalizePhone } from './phone.js';
+import { normalizeText } from './text.js';
 
 export interface ExtractionContext {
   /** BCP-47 language of the agent, e.g. en-US or hi-IN. */
@@ -14,13 +22,33 @@ export interface ExtractionContext {
 
 /**
  * The validated value of `field` in `text`, or null when the text holds no valid value.
- * Placeholder until the extraction module lands: it accepts trimmed text for text fields only.
+ * Works on a caller's raw utterance and on a clean value an LLM proposed. Deterministic.
  */
 export function normalizeValue(
   field: DataField,
   text: string,
-  _context: ExtractionContext,
+  context: ExtractionContext,
 ): CollectedScalar | null {
-  const trimmed = text.trim();
-  return field.type === 'text' && trimmed ? trimmed : null;
+  switch (field.type) {
+    case 'name':
+      return normalizeName(text);
+    case 'email':
+      return normalizeEmail(text);
+    case 'phone':
+      return normalizePhone(text, context);
+    case 'date':
+      return normalizeDate(text, context);
+    case 'number':
+      return normalizeNumber(text);
+    case 'boolean':
+      return normalizeBoolean(text);
+    case 'enum':
+      return normalizeEnum(text, field.options ?? []);
+    case 'text':
+      return normalizeText(text);
+  }
 }
+
+export { normalizeBoolean, normalizeDate, normalizeEmail, normalizeEnum, normalizeName, normalizeNumber };
+export { normalizePhone, normalizeText };
+export { defaultRegion } from './phone.js';

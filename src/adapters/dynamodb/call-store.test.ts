@@ -1,0 +1,22 @@
+import { afterAll, beforeAll } from 'vitest';
+import { describeCallStoreContract } from '../../../test/contracts/call-store.contract.js';
+import { DynamoCallStore } from './call-store.js';
+import { startTestDynamo, type TestDynamo } from './test-support.js';
+
+let dynamo: TestDynamo;
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+describeCallStoreContract('DynamoCallStore on dynalite', async () => {
+  const tables = await dynamo.freshTables();
+  return new DynamoCallStore({
+    doc: dynamo.doc,
+    callsTable: tables.calls,
+    turnsTable: tables.turns,
+    cursorSecret: 'test-secret',
+  });
+});

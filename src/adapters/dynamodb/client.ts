@@ -1,0 +1,35 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoClients {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
+export interface DynamoClientOptions {
+  /** A local endpoint (dynalite): region 'local' and dummy credentials. */
+  endpoint?: string;
+  region?: string;
+}
+
+// Timeouts: a stalled connection must fail fast so a call turn never hangs on storage
+// (reliability.md 2.2). 3 attempts in total is the SDK's standard mode.
+const CONNECTION_TIMEOUT_MS = 2_000;
+const REQUEST_TIMEOUT_MS = 5_000;
+const MAX_ATTEMPTS = 3;
+
+export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
+  const local = options.endpoint !== undefined && !options.region;
+  const client = new DynamoDBClient({
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    region: options.region ?? (local ? 'local' : undefined),
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    // Optional fields left undefined are dropped instead of failing the marshalling.
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { client, doc };
+}

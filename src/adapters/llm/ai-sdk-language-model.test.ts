@@ -1,0 +1,186 @@
+import { APICallError, simulateReadableStream } from 'ai';
+import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { MockLanguageModelV3 } from 'ai/test';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../domain/errors.js';
+import type { ModelEvent, ModelRequest } from '../../ports/language-model.js';
+import { AiSdkLanguageModel } from './ai-sdk-language-model.js';
+
+const usage = (input: number, output: number) => ({
+  inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: output, text: output, reasoning: undefined },
+});
+
+function mockStreaming(chunks: LanguageModelV3StreamPart[]) {
+  return new MockLanguageModelV3({
+    modelId: 'gpt-4o-mini',
+    doStream: async () => ({ stream: simulateReadableStream({ chunks, chunkDelayInMs: null }) }),
+  });
+}
+
+const request: ModelRequest = {
+  system: 'You are a test agent.',
+  messages: [
+    { role: 'user', content: 'hello' },
+    { role: 'assistant', content: 'hi, how can I help?' },
+    { role: 'user', content: 'my name is Manas' },
+  ],
+  tools: [
+    {
+      name: 'record_field',
+      description: 'Record a field',
+      parameters: {
+        type: 'object',
+        properties: { field: { type: 'string', enum: ['name'] }, value: { type: 'string' } },
+        required: ['field', 'value'],
+      },
+    },
+  ],
+};
+
+async function collect(stream: AsyncIterable<ModelEvent>): Promise<ModelEvent[]> {
+  const events: ModelEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+describe('AiSdkLanguageModel', () => {
+  it('maps text deltas, tool calls and usage (with the cost) to our events', async () => {
+    const mock = mockStreaming([
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', delta: 'Thanks, ' },
+      { type: 'text-delta', id: 't', delta: 'Manas.' },
+      { type: 'text-end', id: 't' },
+      {
+        type: 'tool-call',
+        toolCallId: 'c1',
+        toolName: 'record_field',
+        input: '{"field":"name","value":"Manas"}',
+      },
+      { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: usage(1_000, 20) },
+    ]);
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'gpt-4o-mini', languageModel: mock });
+    const events = await collect(model.stream(request));
+    expect(events).toEqual([
+      { type: 'text-delta', text: 'Thanks, ' },
+      { type: 'text-delta', text: 'Manas.' },
+      { type: 'tool-call', call: { name: 'record_field', arguments: { field: 'name', value: 'Manas' } } },
+      // gpt-4o-mini: 1,000 × 0.15 + 20 × 0.6 = 162 micro-USD
+      { type: 'finish', usage: { inputTokens: 1_000, outputTokens: 20, costMicroUsd: 162 } },
+    ]);
+  });
+
+  it('sends the system text, messages, tools without execute, settings and the abort signal', async () => {
+    const mock = mockStreaming([
+      { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(1, 1) },
+    ]);
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'gpt-4o-mini', languageModel: mock });
+    const controller = new AbortController();
+    await collect(
+      model.stream({ ...request, temperature: 0.2, maxOutputTokens: 123, signal: controller.signal }),
+    );
+    const call = mock.doStreamCalls[0]!;
+    expect(call.prompt[0]).toEqual({ role: 'system', content: 'You are a test agent.' });
+    expect(call.prompt.slice(1).map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(call.temperature).toBe(0.2);
+    expect(call.maxOutputTokens).toBe(123);
+    expect(call.tools).toEqual([
+      expect.objectContaining({
+        type: 'function',
+        name: 'record_field',
+        inputSchema: request.tools[0]!.parameters,
+      }),
+    ]);
+    expect(call.abortSignal).toBeDefined();
+    controller.abort();
+    expect(call.abortSignal!.aborted).toBe(true);
+  });
+
+  it('drops a tool call whose arguments are not JSON', async () => {
+    const mock = mockStreaming([
+      { type: 'tool-call', toolCallId: 'c1', toolName: 'record_field', input: '{"field": oops' },
+      { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: usage(1, 1) },
+    ]);
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
+    const events = await collect(model.stream(request));
+    expect(events.map((e) => e.type)).toEqual(['finish']);
+  });
+
+  it('throws a provider error once (no SDK retries) with its status, retry hint and no secret', async () => {
+    let calls = 0;
+    const mock = new MockLanguageModelV3({
+      doStream: async () => {
+        calls += 1;
+        throw new APICallError({
+          message: 'Rate limit reached for key sk-live-abcdef1234567890',
+          url: 'http://x/v1/chat/completions',
+          requestBodyValues: {},
+          statusCode: 429,
+          responseHeaders: { 'retry-after': '2' },
+          isRetryable: true,
+        });
+      },
+    });
+    const model = new AiSdkLanguageModel({
+      provider: 'openai',
+      model: 'gpt-4o',
+      languageModel: mock,
+      secrets: ['sk-live-abcdef1234567890'],
+    });
+    const error = await collect(model.stream(request)).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('rate_limited');
+    expect((error as AppError).retryable).toBe(true);
+    expect((error as AppError).retryAfterSeconds).toBe(2);
+    expect((error as AppError).message).toContain('HTTP 429');
+    expect((error as AppError).message).not.toContain('abcdef1234567890');
+  });
+
+  it('throws a stream error part as a retryable AppError', async () => {
+    const mock = mockStreaming([
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', delta: 'Hel' },
+      { type: 'error', error: new Error('socket hang up') },
+    ]);
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
+    const seen: ModelEvent[] = [];
+    const error = await (async () => {
+      for await (const event of model.stream(request)) seen.push(event);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual([{ type: 'text-delta', text: 'Hel' }]);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).retryable).toBe(true);
+    expect((error as AppError).message).toContain('socket hang up');
+  });
+
+  it('throws when aborted mid-stream', async () => {
+    const controller = new AbortController();
+    const mock = new MockLanguageModelV3({
+      doStream: async () => ({
+        stream: simulateReadableStream<LanguageModelV3StreamPart>({
+          chunks: [
+            { type: 'text-start', id: 't' },
+            { type: 'text-delta', id: 't', delta: 'one ' },
+            { type: 'text-delta', id: 't', delta: 'two ' },
+            { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(1, 1) },
+          ],
+          chunkDelayInMs: 50,
+        }),
+      }),
+    });
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const event of model.stream({ ...request, signal: controller.signal })) {
+        if (event.type === 'text-delta') {
+          seen.push(event.text);
+          controller.abort();
+        }
+      }
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['one ']);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).message).toContain('aborted');
+  });
+});

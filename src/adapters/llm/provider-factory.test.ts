@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../../test/fakes/fake-openai-server.js';
+import type { ModelEvent } from '../../ports/language-model.js';
+import { createLanguageModelFactory, SCRIPTED_MODE_DESCRIPTION, type LlmConfig } from './provider-factory.js';
+
+const none: LlmConfig = {
+  LLM_PROVIDER: 'none',
+  LLM_MODEL: undefined,
+  OPENAI_API_KEY: undefined,
+  OPENAI_BASE_URL: undefined,
+  ANTHROPIC_API_KEY: undefined,
+  OPENAI_COMPATIBLE_BASE_URL: undefined,
+  OPENAI_COMPATIBLE_API_KEY: undefined,
+  AWS_REGION: undefined,
+};
+
+async function text(stream: AsyncIterable<ModelEvent>): Promise<string> {
+  let out = '';
+  for await (const event of stream) if (event.type === 'text-delta') out += event.text;
+  return out;
+}
+
+const request = { system: 's', messages: [{ role: 'user' as const, content: 'hi' }], tools: [] };
+
+describe('createLanguageModelFactory', () => {
+  let fake: FakeOpenAiServer;
+  beforeAll(async () => {
+    fake = await startFakeOpenAiServer();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('is scripted with no provider, and says which setting to change', async () => {
+    const factory = createLanguageModelFactory(none);
+    expect(factory.forAgent(undefined)).toBeUndefined();
+    expect(factory.forAgent({ model: 'gpt-4o' })).toBeUndefined();
+    expect(factory.describe()).toBe(SCRIPTED_MODE_DESCRIPTION);
+    expect(factory.describe()).toContain('LLM_PROVIDER');
+    await factory.close();
+  });
+
+  it('lets an agent pick a provider whose credentials are configured, and no other', async () => {
+    const factory = createLanguageModelFactory({ ...none, ANTHROPIC_API_KEY: 'ak-test' });
+    expect(factory.forAgent({ provider: 'openai', model: 'gpt-4o' })).toBeUndefined();
+    const model = factory.forAgent({ provider: 'anthropic' });
+    expect(model).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-haiku-latest' });
+    expect(factory.describe()).toBe(SCRIPTED_MODE_DESCRIPTION);
+    await factory.close();
+  });
+
+  it('describes the configured model, caches models, and honours a per-agent model or scripted choice', async () => {
+    const factory = createLanguageModelFactory({
+      ...none,
+      LLM_PROVIDER: 'openai-compatible',
+      LLM_MODEL: 'llama3.1',
+      OPENAI_COMPATIBLE_BASE_URL: `${fake.url}/v1`,
+    });
+    expect(factory.describe()).toBe('openai-compatible:llama3.1');
+    expect(factory.forAgent(undefined)).toBe(factory.forAgent({}));
+    expect(factory.forAgent({ model: 'qwen2.5' })).toMatchObject({
+      provider: 'openai-compatible',
+      model: 'qwen2.5',
+    });
+    expect(factory.forAgent({ provider: 'scripted' })).toBeUndefined();
+    await factory.close();
+  });
+
+  it('streams from an OpenAI-compatible server through the pooled fetch', async () => {
+    const factory = createLanguageModelFactory({
+      ...none,
+      LLM_PROVIDER: 'openai-compatible',
+      LLM_MODEL: 'llama3.1',
+      OPENAI_COMPATIBLE_BASE_URL: `${fake.url}/v1`,
+      OPENAI_COMPATIBLE_API_KEY: 'compat-key',
+    });
+    fake.enqueue({ text: 'Hello there, how can I help?' });
+    const before = fake.requests.length;
+    expect(await text(factory.forAgent(undefined)!.stream(request))).toBe('Hello there, how can I help?');
+    const sent = fake.requests[before]!;
+    expect(sent.body).toMatchObject({ model: 'llama3.1', stream: true });
+    expect(sent.authorization).toBe('Bearer compat-key');
+    await factory.close();
+  });
+
+  it('uses chat completions (not the Responses API) for openai with a base URL', async () => {
+    const factory = createLanguageModelFactory({
+      ...none,
+      LLM_PROVIDER: 'openai',
+      LLM_MODEL: 'gpt-4o-mini',
+      OPENAI_API_KEY: 'sk-test-key',
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+    });
+    fake.enqueue({ text: 'Hi.' });
+    const before = fake.requests.length;
+    expect(await text(factory.forAgent(undefined)!.stream(request))).toBe('Hi.');
+    expect(fake.requests[before]!.body).toMatchObject({ model: 'gpt-4o-mini', messages: expect.any(Array) });
+    expect(fake.requests[before]!.authorization).toBe('Bearer sk-test-key');
+    await factory.close();
+  });
+
+  it('builds a Bedrock model from the region alone', async () => {
+    const factory = createLanguageModelFactory({
+      ...none,
+      LLM_PROVIDER: 'bedrock',
+      LLM_MODEL: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+      AWS_REGION: 'us-east-1',
+    });
+    expect(factory.forAgent(undefined)).toMatchObject({ provider: 'bedrock' });
+    await factory.close();
+  });
+});

@@ -1,0 +1,67 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../../config.js';
+import { IN_MEMORY_DATA_DIR } from '../embedded/local-secrets.js';
+import { connectOrStartEmbeddedS3, startEmbeddedS3 } from '../embedded/s3rver.js';
+import { createS3Client } from './client.js';
+import { createBucket } from './create-bucket.js';
+import { S3RecordingStore } from './recording-store.js';
+
+export interface OpenedS3 {
+  client: S3Client;
+  store: S3RecordingStore;
+  bucket: string;
+  /** The embedded server's endpoint, when embedded (shared: another process on DATA_DIR runs it). */
+  embedded?: { endpoint: string; shared: boolean };
+  close(): Promise<void>;
+}
+
+type S3Config = Pick<
+  Config,
+  'embeddedS3' | 'DATA_DIR' | 'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_FORCE_PATH_STYLE' | 'AWS_REGION'
+>;
+
+/**
+ * The recordings bucket: the embedded s3rver under DATA_DIR when no AWS settings are given (a
+ * temporary one for ':memory:' or `inMemory`), else AWS S3 or S3_ENDPOINT (MinIO and the like).
+ * The embedded bucket is created at once (unless ensureBucket is false); elsewhere run
+ * `voice-agent s3 create-bucket`.
+ */
+export async function openS3(
+  config: S3Config,
+  options: { inMemory?: boolean; ensureBucket?: boolean } = {},
+): Promise<OpenedS3> {
+  if (config.embeddedS3 || options.inMemory) {
+    const temporary = options.inMemory === true || config.DATA_DIR === IN_MEMORY_DATA_DIR;
+    const server = temporary ? await startEmbeddedS3() : await connectOrStartEmbeddedS3(config.DATA_DIR);
+    const client = createS3Client({ endpoint: server.endpoint, embedded: true });
+    try {
+      if (options.ensureBucket !== false) await createBucket(client, config.S3_BUCKET);
+    } catch (error) {
+      client.destroy();
+      await server.close();
+      throw error;
+    }
+    return {
+      client,
+      store: new S3RecordingStore(client, config.S3_BUCKET),
+      bucket: config.S3_BUCKET,
+      embedded: { endpoint: server.endpoint, shared: server.shared },
+      close: async () => {
+        client.destroy();
+        await server.close();
+      },
+    };
+  }
+  const client = createS3Client({
+    endpoint: config.S3_ENDPOINT,
+    region: config.AWS_REGION,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    embedded: false,
+  });
+  return {
+    client,
+    store: new S3RecordingStore(client, config.S3_BUCKET),
+    bucket: config.S3_BUCKET,
+    close: async () => client.destroy(),
+  };
+}

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { AppError } from '../../domain/errors.js';
+import { childElements, parseXml, textOf, type XmlElement } from '../../simulator/xml-reader.js';
+import { cleanForSpeech } from './speech-text.js';
+import { dialTwiml, fallbackTwiml, gatherTwiml, hangupTwiml, redirectTwiml, relayTwiml } from './twiml.js';
+
+const voice = { voice: 'Polly.Joanna', language: 'en-US' };
+const actionUrl = 'https://agent.example.com/twilio/gather?seq=2&call=CA1';
+const hostile = `Tom & Jerry <Hangup/> ]]> "double" 'single' <Redirect>https://evil.example</Redirect> &amp;`;
+
+/** Element names in document order, e.g. ['Response', 'Gather', 'Say']. */
+function shape(element: XmlElement): string[] {
+  return [element.name, ...childElements(element).flatMap(shape)];
+}
+
+function only(element: XmlElement, name: string): XmlElement {
+  const found = childElements(element).filter((child) => child.name === name);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('gatherTwiml', () => {
+  it('puts the Say inside a speech Gather that always reaches our action URL', () => {
+    const root = parseXml(
+      gatherTwiml({ ...voice, say: 'How can I help?', actionUrl, hints: ['email', 'date'] }),
+    );
+    expect(shape(root)).toEqual(['Response', 'Gather', 'Say']);
+    const gather = only(root, 'Gather');
+    expect(gather.attributes).toEqual({
+      input: 'speech',
+      action: actionUrl,
+      method: 'POST',
+      actionOnEmptyResult: 'true',
+      speechTimeout: 'auto',
+      language: 'en-US',
+      hints: 'email, date',
+    });
+    const say = only(gather, 'Say');
+    expect(say.attributes).toEqual({ voice: 'Polly.Joanna', language: 'en-US' });
+    expect(textOf(say)).toBe('How can I help?');
+  });
+
+  it('sets timeout and speechModel only when given', () => {
+    const root = parseXml(
+      gatherTwiml({ ...voice, say: 'Hi', actionUrl, timeoutSeconds: 7.4, speechModel: 'phone_call' }),
+    );
+    expect(only(root, 'Gather').attributes).toMatchObject({ timeout: '7', speechModel: 'phone_call' });
+    expect(
+      only(parseXml(gatherTwiml({ ...voice, say: 'Hi', actionUrl })), 'Gather').attributes,
+    ).not.toHaveProperty('timeout');
+  });
+
+  it('escapes XML specials in agent text and injects no verb', () => {
+    const xml = gatherTwiml({ ...voice, say: hostile, actionUrl });
+    const root = parseXml(xml);
+    expect(shape(root)).toEqual(['Response', 'Gather', 'Say']);
+    expect(textOf(only(only(root, 'Gather'), 'Say'))).toBe(cleanForSpeech(hostile));
+    expect(xml).not.toMatch(/<Hangup|<Redirect|]]>/);
+  });
+
+  it('omits an empty Say and survives XML-illegal characters', () => {
+    expect(shape(parseXml(gatherTwiml({ ...voice, say: ' \u0000 😀 ', actionUrl })))).toEqual([
+      'Response',
+      'Gather',
+    ]);
+    const root = parseXml(
+      gatherTwiml({ ...voice, say: 'a\u0001b\uFFFEc\uD800', actionUrl, hints: ['x\u0002y'] }),
+    );
+    expect(textOf(only(only(root, 'Gather'), 'Say'))).toBe('abc');
+    expect(only(root, 'Gather').attributes.hints).toBe('xy');
+  });
+
+  it('for any text: never throws, stays one Gather with at most one Say, speaks exactly the cleaned text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const root = parseXml(gatherTwiml({ ...voice, say: text, actionUrl }));
+        const names = shape(root);
+        const cleaned = cleanForSpeech(text);
+        expect(names).toEqual(cleaned ? ['Response', 'Gather', 'Say'] : ['Response', 'Gather']);
+        if (cleaned) expect(textOf(only(only(root, 'Gather'), 'Say'))).toBe(cleaned);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the spoken text under the Say limit', () => {
+    const root = parseXml(gatherTwiml({ ...voice, say: 'Long sentence here. '.repeat(1_000), actionUrl }));
+    expect(textOf(only(only(root, 'Gather'), 'Say')).length).toBeLessThanOrEqual(3_000);
+  });
+});
+
+describe('hangupTwiml, redirectTwiml', () => {
+  it('says the last line, then hangs up', () => {
+    const root = parseXml(hangupTwiml({ ...voice, say: `Bye ${hostile}` }));
+    expect(shape(root)).toEqual(['Response', 'Say', 'Hangup']);
+    expect(textOf(only(root, 'Say'))).toBe(cleanForSpeech(`Bye ${hostile}`));
+  });
+
+  it('redirects with POST to an absolute URL, escaped', () => {
+    const root = parseXml(redirectTwiml('https://agent.example.com/twilio/gather?seq=3&retry=1'));
+    expect(shape(root)).toEqual(['Response', 'Redirect']);
+    const redirect = only(root, 'Redirect');
+    expect(redirect.attributes).toEqual({ method: 'POST' });
+    expect(textOf(redirect)).toBe('https://agent.example.com/twilio/gather?seq=3&retry=1');
+  });
+});
+
+describe('dialTwiml', () => {
+  it('dials an E.164 number with a caller ID and action', () => {
+    const root = parseXml(
+      dialTwiml({
+        ...voice,
+        say: 'Transferring you now.',
+        target: '+14155550100',
+        callerId: '+14155550199',
+        actionUrl,
+      }),
+    );
+    expect(shape(root)).toEqual(['Response', 'Say', 'Dial', 'Number']);
+    expect(only(root, 'Dial').attributes).toEqual({
+      callerId: '+14155550199',
+      action: actionUrl,
+      method: 'POST',
+    });
+    expect(textOf(only(only(root, 'Dial'), 'Number'))).toBe('+14155550100');
+  });
+
+  it('dials a SIP address without a Say', () => {
+    const root = parseXml(dialTwiml({ ...voice, target: 'sip:desk@pbx.example.com' }));
+    expect(shape(root)).toEqual(['Response', 'Dial', 'Sip']);
+    expect(textOf(only(only(root, 'Dial'), 'Sip'))).toBe('sip:desk@pbx.example.com');
+  });
+
+  it.each(['4155550100', '+1 415 555 0100', 'tel:+14155550100', 'sip:a<b>', ''])(
+    'rejects target %j',
+    (target) => {
+      expect(() => dialTwiml({ ...voice, target })).toThrow(AppError);
+      try {
+        dialTwiml({ ...voice, target });
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'validation', issues: [{ field: 'target' }] });
+      }
+    },
+  );
+});
+
+describe('relayTwiml', () => {
+  const base = {
+    url: 'wss://agent.example.com/twilio/relay',
+    actionUrl: 'https://agent.example.com/twilio/relay-action',
+    language: 'en-US',
+    voice: 'Polly.Joanna-Neural',
+    interruptible: true as const,
+    dtmfDetection: true,
+    parameters: { agent_id: 'support-bot', note: `a"b<c>&d'e` },
+  };
+
+  it('connects to the relay socket with languages and parameters', () => {
+    const root = parseXml(
+      relayTwiml({
+        ...base,
+        welcomeGreeting: `Hello! ${hostile}`,
+        ttsProvider: 'Amazon',
+        transcriptionProvider: 'Deepgram',
+        languages: [
+          { code: 'en-US', voice: 'Polly.Joanna-Neural' },
+          { code: 'hi-IN', voice: 'Polly.Aditi' },
+        ],
+      }),
+    );
+    expect(shape(root)).toEqual([
+      'Response',
+      'Connect',
+      'ConversationRelay',
+      'Language',
+      'Language',
+      'Parameter',
+      'Parameter',
+    ]);
+    const connect = only(root, 'Connect');
+    expect(connect.attributes).toEqual({ action: base.actionUrl, method: 'POST' });
+    const relay = only(connect, 'ConversationRelay');
+    expect(relay.attributes).toEqual({
+      url: base.url,
+      language: 'en-US',
+      voice: 'Polly.Joanna-Neural',
+      interruptible: 'any',
+      dtmfDetection: 'true',
+      welcomeGreeting: cleanForSpeech(`Hello! ${hostile}`),
+      ttsProvider: 'Amazon',
+      transcriptionProvider: 'Deepgram',
+    });
+    const [english, hindi] = childElements(relay).filter((child) => child.name === 'Language');
+    expect(english?.attributes).toEqual({ code: 'en-US', voice: 'Polly.Joanna-Neural' });
+    expect(hindi?.attributes).toEqual({ code: 'hi-IN', voice: 'Polly.Aditi' });
+    const parameters = childElements(relay)
+      .filter((child) => child.name === 'Parameter')
+      .map((child) => child.attributes);
+    expect(parameters).toEqual([
+      { name: 'agent_id', value: 'support-bot' },
+      { name: 'note', value: `a"b<c>&d'e` },
+    ]);
+  });
+
+  it('omits an absent greeting and maps interruptible false to none', () => {
+    const relay = only(
+      only(parseXml(relayTwiml({ ...base, interruptible: false })), 'Connect'),
+      'ConversationRelay',
+    );
+    expect(relay.attributes).not.toHaveProperty('welcomeGreeting');
+    expect(relay.attributes.interruptible).toBe('none');
+    const speech = only(
+      only(parseXml(relayTwiml({ ...base, interruptible: 'speech' })), 'Connect'),
+      'ConversationRelay',
+    );
+    expect(speech.attributes.interruptible).toBe('speech');
+  });
+});
+
+describe('fallbackTwiml', () => {
+  it.each([
+    ['en-US', 'en-US'],
+    ['hi-IN', 'hi-IN'],
+    ['HI', 'hi-IN'],
+    [undefined, 'en-US'],
+    ['fr-FR', 'en-US'],
+  ])('for %s speaks %s and hangs up', (language, spoken) => {
+    const root = parseXml(fallbackTwiml(language));
+    expect(shape(root)).toEqual(['Response', 'Say', 'Hangup']);
+    const say = only(root, 'Say');
+    expect(say.attributes.language).toBe(spoken);
+    expect(textOf(say).length).toBeGreaterThan(10);
+  });
+});

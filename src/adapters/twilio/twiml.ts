@@ -1,0 +1,203 @@
+// TwiML documents the webhooks return. Every spoken string goes through cleanForSpeech and every
+// attribute through stripXmlIllegal first: xmlbuilder throws on XML-illegal characters, and it
+// escapes &, <, > and quotes itself, so agent text can never inject a verb.
+import twilio from 'twilio';
+import { AppError } from '../../domain/errors.js';
+import { cleanForSpeech, stripXmlIllegal } from './speech-text.js';
+
+type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+type SayParent = Pick<VoiceResponse, 'say'>;
+// Twilio types voice and language as closed unions; agents carry validated strings (domain/voices.ts).
+type SayAttributes = NonNullable<Parameters<VoiceResponse['say']>[0]>;
+type GatherAttributes = NonNullable<Parameters<VoiceResponse['gather']>[0]>;
+
+export interface SpeechVoice {
+  voice: string;
+  language: string;
+}
+
+export interface GatherTwimlOptions extends SpeechVoice {
+  say: string;
+  actionUrl: string;
+  /** Words the recogniser should expect, e.g. the agent's field names or enum options. */
+  hints?: string[];
+  /** Seconds to wait for speech to start (Twilio's default is 5). */
+  timeoutSeconds?: number;
+  /** Optional STT model; unset lets Twilio choose (see twilio-protocols.md on speechModel). */
+  speechModel?: string;
+}
+
+export interface DialTwimlOptions extends SpeechVoice {
+  say?: string;
+  /** E.164 number (+14155550100) or SIP URI (sip:agent@example.com). */
+  target: string;
+  callerId?: string;
+  actionUrl?: string;
+}
+
+export interface RelayLanguage {
+  code: string;
+  voice?: string;
+  ttsProvider?: string;
+  transcriptionProvider?: string;
+}
+
+export interface RelayTwimlOptions {
+  /** Our wss:// socket URL, exactly as it will be signed. */
+  url: string;
+  actionUrl: string;
+  welcomeGreeting?: string;
+  language: string;
+  voice: string;
+  ttsProvider?: string;
+  transcriptionProvider?: string;
+  /** none | dtmf | speech | any; true means any, false means none. */
+  interruptible: boolean | 'none' | 'dtmf' | 'speech' | 'any';
+  dtmfDetection: boolean;
+  /** Arrive as customParameters in the relay setup message. */
+  parameters: Record<string, string>;
+  languages?: RelayLanguage[];
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const SIP_URI = /^sips?:[^\s<>"]+$/i;
+// Twilio allows at most 500 hint entries of up to 100 characters each.
+const MAX_HINTS = 500;
+const MAX_HINT_CHARS = 100;
+
+function addSay(parent: SayParent, text: string, voice: SpeechVoice): void {
+  const spoken = cleanForSpeech(text);
+  // An empty <Say> makes Twilio log warning 13520; say nothing instead.
+  if (!spoken) return;
+  parent.say(
+    {
+      voice: stripXmlIllegal(voice.voice) as SayAttributes['voice'],
+      language: stripXmlIllegal(voice.language) as SayAttributes['language'],
+    },
+    spoken,
+  );
+}
+
+function hintList(hints: string[]): string {
+  return hints
+    .map((hint) =>
+      stripXmlIllegal(hint)
+        .replace(/[,\s]+/gu, ' ')
+        .trim()
+        .slice(0, MAX_HINT_CHARS),
+    )
+    .filter(Boolean)
+    .slice(0, MAX_HINTS)
+    .join(', ');
+}
+
+/** Says the agent line inside a speech <Gather> so the caller can talk over it (barge-in). */
+export function gatherTwiml(options: GatherTwimlOptions): string {
+  const response = new twilio.twiml.VoiceResponse();
+  const hints = options.hints ? hintList(options.hints) : '';
+  const gather = response.gather({
+    input: ['speech'],
+    action: stripXmlIllegal(options.actionUrl),
+    method: 'POST',
+    // Without it a silent caller falls through past the Gather instead of reaching our action URL.
+    actionOnEmptyResult: true,
+    speechTimeout: 'auto',
+    language: stripXmlIllegal(options.language) as GatherAttributes['language'],
+    ...(hints ? { hints } : {}),
+    ...(options.timeoutSeconds !== undefined
+      ? { timeout: Math.max(1, Math.round(options.timeoutSeconds)) }
+      : {}),
+    ...(options.speechModel
+      ? { speechModel: stripXmlIllegal(options.speechModel) as GatherAttributes['speechModel'] }
+      : {}),
+  });
+  addSay(gather, options.say, options);
+  return response.toString();
+}
+
+/** Says a last line and hangs up. */
+export function hangupTwiml(options: SpeechVoice & { say: string }): string {
+  const response = new twilio.twiml.VoiceResponse();
+  addSay(response, options.say, options);
+  response.hangup();
+  return response.toString();
+}
+
+/** Sends Twilio to another of our URLs, e.g. after a filler line while a slow turn finishes. */
+export function redirectTwiml(url: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.redirect({ method: 'POST' }, stripXmlIllegal(url));
+  return response.toString();
+}
+
+/** Transfers the caller to a number or SIP address. */
+export function dialTwiml(options: DialTwimlOptions): string {
+  const target = options.target.trim();
+  const isNumber = E164.test(target);
+  if (!isNumber && !SIP_URI.test(target)) {
+    throw new AppError('validation', 'target: not an E.164 number or sip: URI', {
+      issues: [{ field: 'target', message: 'expected an E.164 number (+14155550100) or a sip: URI' }],
+    });
+  }
+  const response = new twilio.twiml.VoiceResponse();
+  if (options.say) addSay(response, options.say, options);
+  const dial = response.dial({
+    ...(options.callerId ? { callerId: stripXmlIllegal(options.callerId) } : {}),
+    ...(options.actionUrl ? { action: stripXmlIllegal(options.actionUrl), method: 'POST' } : {}),
+  });
+  if (isNumber) dial.number(target);
+  else dial.sip(stripXmlIllegal(target));
+  return response.toString();
+}
+
+function interruptibleValue(value: RelayTwimlOptions['interruptible']): string {
+  if (value === true) return 'any';
+  if (value === false) return 'none';
+  return value;
+}
+
+/** Hands the call to our ConversationRelay socket; Twilio requests actionUrl when the session ends. */
+export function relayTwiml(options: RelayTwimlOptions): string {
+  const response = new twilio.twiml.VoiceResponse();
+  const connect = response.connect({ action: stripXmlIllegal(options.actionUrl), method: 'POST' });
+  const greeting = options.welcomeGreeting ? cleanForSpeech(options.welcomeGreeting) : '';
+  const relay = connect.conversationRelay({
+    url: stripXmlIllegal(options.url),
+    language: stripXmlIllegal(options.language),
+    voice: stripXmlIllegal(options.voice),
+    interruptible: interruptibleValue(options.interruptible),
+    dtmfDetection: options.dtmfDetection,
+    ...(greeting ? { welcomeGreeting: greeting } : {}),
+    ...(options.ttsProvider ? { ttsProvider: stripXmlIllegal(options.ttsProvider) } : {}),
+    ...(options.transcriptionProvider
+      ? { transcriptionProvider: stripXmlIllegal(options.transcriptionProvider) }
+      : {}),
+  });
+  for (const language of options.languages ?? []) {
+    relay.language({
+      code: stripXmlIllegal(language.code),
+      ...(language.voice ? { voice: stripXmlIllegal(language.voice) } : {}),
+      ...(language.ttsProvider ? { ttsProvider: stripXmlIllegal(language.ttsProvider) } : {}),
+      ...(language.transcriptionProvider
+        ? { transcriptionProvider: stripXmlIllegal(language.transcriptionProvider) }
+        : {}),
+    });
+  }
+  for (const [name, value] of Object.entries(options.parameters)) {
+    relay.parameter({ name: stripXmlIllegal(name), value: stripXmlIllegal(value) });
+  }
+  return response.toString();
+}
+
+// Written out by hand, not built: the fallback must answer even when the builder or its input is broken.
+const FALLBACK_EN =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">' +
+  'Sorry, we are having trouble right now. Please call again later. Goodbye.</Say><Hangup/></Response>';
+const FALLBACK_HI =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Aditi" language="hi-IN">' +
+  'क्षमा करें, अभी तकनीकी समस्या है। कृपया बाद में फिर से कॉल करें। धन्यवाद।</Say><Hangup/></Response>';
+
+/** A short apology and a hang-up, in Hindi for hi-* languages and English otherwise. Never throws. */
+export function fallbackTwiml(language?: string): string {
+  return typeof language === 'string' && language.toLowerCase().startsWith('hi') ? FALLBACK_HI : FALLBACK_EN;
+}

@@ -1,0 +1,121 @@
+import { Readable } from 'node:stream';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { extractOne, registerExtractCommand } from './extract.js';
+
+async function run(args: string[], stdinLines: string[] = []) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let exitCode: number | undefined;
+  const program = new Command().exitOverride();
+  registerExtractCommand(program, {
+    stdin: Readable.from(stdinLines.map((l) => `${l}\n`)),
+    writeOut: (line) => out.push(line),
+    writeErr: (line) => err.push(line),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
+  await program.parseAsync(['node', 'voice-agent', 'extract', ...args]);
+  return { out, err, exitCode };
+}
+
+describe('extract command', () => {
+  it('prints one JSON line with the value', async () => {
+    const result = await run(['--type', 'email', "it's john dot smith at gmail dot com"]);
+    expect(result).toEqual({
+      out: ['{"type":"email","value":"john.smith@gmail.com"}'],
+      err: [],
+      exitCode: undefined,
+    });
+  });
+
+  it('prints null when nothing valid is said', async () => {
+    expect((await run(['--type', 'phone', '555 12'])).out).toEqual(['{"type":"phone","value":null}']);
+  });
+
+  it('resolves dates against --now in --timezone', async () => {
+    const args = [
+      '--type',
+      'date',
+      '--now',
+      '2026-03-10T03:30:00Z',
+      '--timezone',
+      'America/New_York',
+      'tomorrow',
+    ];
+    expect((await run(args)).out).toEqual(['{"type":"date","value":"2026-03-10"}']);
+    const kolkata = [
+      '--type',
+      'date',
+      '--now',
+      '2026-03-10T03:30:00Z',
+      '--timezone',
+      'Asia/Kolkata',
+      'tomorrow',
+    ];
+    expect((await run(kolkata)).out).toEqual(['{"type":"date","value":"2026-03-11"}']);
+  });
+
+  it('uses --language and --region for phone numbers', async () => {
+    expect((await run(['--type', 'phone', '--language', 'hi-IN', '98765 43210'])).out).toEqual([
+      '{"type":"phone","value":"+919876543210"}',
+    ]);
+    expect((await run(['--type', 'phone', '--region', 'gb', '020 7946 0958'])).out).toEqual([
+      '{"type":"phone","value":"+442079460958"}',
+    ]);
+  });
+
+  it('takes enum options', async () => {
+    expect((await run(['--type', 'enum', '--options', 'sales, billing', 'billng please'])).out).toEqual([
+      '{"type":"enum","value":"billing"}',
+    ]);
+  });
+
+  it.each([
+    [['--type', 'colour', 'red'], /type must be one of/],
+    [['--type', 'name'], /missing text/],
+    [['--type', 'date', '--now', 'yesterday', 'tomorrow'], /now must be an ISO date-time/],
+    [['--type', 'date', '--timezone', 'Mars/Olympus', 'tomorrow'], /timezone must be an IANA zone/],
+    [['--type', 'enum', 'red'], /an enum needs options/],
+    [['--type', 'name', '--llm', 'John'], /not available yet/],
+  ])('rejects bad arguments %j with one line on stderr and exit code 2', async (args, message) => {
+    const result = await run(args);
+    expect(result.out).toEqual([]);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toMatch(message);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('answers JSONL requests in order, one line each, and keeps going after a bad line', async () => {
+    const result = await run(
+      ['--jsonl'],
+      [
+        '{"type":"name","text":"my name is manas"}',
+        'not json',
+        '',
+        '{"type":"phone","text":"nine eight seven six five four three two one zero","language":"hi-IN"}',
+        '{"type":"bogus","text":"x"}',
+        '{"type":"date","text":"कल","now":"2026-03-09T15:00:00Z","timezone":"Asia/Kolkata"}',
+        '{"type":"enum","text":"the blue one","options":["red","blue"]}',
+      ],
+    );
+    expect(result.exitCode).toBeUndefined();
+    expect(result.out).toEqual([
+      '{"type":"name","value":"Manas"}',
+      '{"error":"not a JSON object"}',
+      '{"type":"phone","value":"+919876543210"}',
+      expect.stringMatching(/^\{"error":"type must be one of/),
+      '{"type":"date","value":"2026-03-10"}',
+      '{"type":"enum","value":"blue"}',
+    ]);
+  });
+
+  it('extractOne validates its input', () => {
+    expect(extractOne({ type: 'boolean', text: 'जी हाँ', language: 'hi-IN' })).toEqual({
+      type: 'boolean',
+      value: true,
+    });
+    expect(() => extractOne({ type: 'number' })).toThrow(/text is required/);
+  });
+});

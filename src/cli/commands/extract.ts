@@ -1,0 +1,161 @@
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { FIELD_TYPES, type DataField } from '../../domain/agent.js';
+import type { CollectedScalar } from '../../domain/call.js';
+import { normalizeValue } from '../../engine/extraction/index.js';
+
+/** Where the command reads and writes; tests pass their own. */
+export interface ExtractIo {
+  stdin: NodeJS.ReadableStream;
+  writeOut(line: string): void;
+  writeErr(line: string): void;
+  setExitCode(code: number): void;
+}
+
+const defaultIo = (): ExtractIo => ({
+  stdin: process.stdin,
+  writeOut: (line) => process.stdout.write(`${line}\n`),
+  writeErr: (line) => process.stderr.write(`${line}\n`),
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+});
+
+/** Bad arguments exit with 2, as usage errors do in most CLIs. */
+export const USAGE_EXIT_CODE = 2;
+
+function validTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const extractRequestSchema = z
+  .object({
+    type: z.enum(FIELD_TYPES, { error: `type must be one of ${FIELD_TYPES.join(', ')}` }),
+    text: z.string({ error: 'text is required' }),
+    language: z.string().min(2).default('en-US'),
+    region: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'region must be a two-letter country code')
+      .optional(),
+    now: z
+      .string()
+      .refine(
+        (s) => /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s)),
+        'now must be an ISO date-time',
+      )
+      .optional(),
+    timezone: z
+      .string()
+      .refine(validTimezone, 'timezone must be an IANA zone such as America/New_York')
+      .optional(),
+    options: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .refine((r) => r.type !== 'enum' || r.options !== undefined, {
+    message: 'an enum needs options',
+    path: ['options'],
+  });
+export type ExtractRequest = z.input<typeof extractRequestSchema>;
+
+export interface ExtractAnswer {
+  type: DataField['type'];
+  value: CollectedScalar | null;
+}
+
+/** Validates a request and runs the engine's normalizer; throws a one-line message on bad input. */
+export function extractOne(input: unknown): ExtractAnswer {
+  const parsed = extractRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
+  }
+  const request = parsed.data;
+  const field: DataField = {
+    name: 'value',
+    type: request.type,
+    required: true,
+    description: '',
+    ...(request.options ? { options: request.options } : {}),
+  };
+  const value = normalizeValue(field, request.text, {
+    language: request.language,
+    ...(request.region ? { region: request.region.toUpperCase() } : {}),
+    now: request.now ? new Date(request.now) : new Date(),
+    timezone: request.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+  });
+  return { type: request.type, value };
+}
+
+interface ExtractOptions {
+  type?: string;
+  language: string;
+  region?: string;
+  now?: string;
+  timezone?: string;
+  options?: string;
+  jsonl?: boolean;
+  llm?: boolean;
+}
+
+async function runJsonl(io: ExtractIo): Promise<void> {
+  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    try {
+      io.writeOut(JSON.stringify(extractOne(JSON.parse(line))));
+    } catch (error) {
+      const message = error instanceof SyntaxError ? 'not a JSON object' : (error as Error).message;
+      io.writeOut(JSON.stringify({ error: message }));
+    }
+  }
+}
+
+/**
+ * `voice-agent extract --type T [--language L] [--region CC] [--now ISO] [--timezone TZ] "text"`
+ * prints `{"type":…,"value":…}`; `--jsonl` answers one JSON request per stdin line.
+ */
+export function registerExtractCommand(program: Command, io: ExtractIo = defaultIo()): Command {
+  return program
+    .command('extract')
+    .description('extract and validate a field value from an utterance, without a language model')
+    .argument('[text]', 'what the caller said')
+    .option('--type <type>', `field type: ${FIELD_TYPES.join(', ')}`)
+    .option('--language <language>', 'agent language (BCP-47)', 'en-US')
+    .option('--region <country>', 'two-letter country for phone numbers without a country code')
+    .option('--now <iso>', 'the moment relative dates resolve against (default: now)')
+    .option('--timezone <zone>', 'IANA time zone of the call (default: this machine)')
+    .option('--options <list>', 'comma-separated options of an enum field')
+    .option('--jsonl', 'read {type, text, language?, region?, now?, timezone?, options?} lines from stdin')
+    .option('--llm', 'let a language model propose the value (not available yet)')
+    .action(async (text: string | undefined, options: ExtractOptions) => {
+      const fail = (message: string) => {
+        io.writeErr(`extract: ${message}`);
+        io.setExitCode(USAGE_EXIT_CODE);
+      };
+      if (options.llm)
+        return fail('--llm is not available yet; run without it to use the rule-based extractors');
+      if (options.jsonl) return runJsonl(io);
+      if (text === undefined || !text.trim()) return fail('missing text (usage: extract --type TYPE "text")');
+      try {
+        const answer = extractOne({
+          type: options.type,
+          text,
+          language: options.language,
+          region: options.region,
+          now: options.now,
+          timezone: options.timezone,
+          options: options.options
+            ?.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+        });
+        io.writeOut(JSON.stringify(answer));
+      } catch (error) {
+        fail((error as Error).message);
+      }
+    });
+}

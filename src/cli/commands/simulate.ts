@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { badInput, printJson, printLine } from '../output.js';
+import type { SimulationTarget } from '../simulate/target.js';
+
+interface SimulateOptions {
+  agent: string;
+  say: string[];
+  script?: string;
+  from: string;
+  json?: boolean;
+  url?: string;
+  publicUrl?: string;
+  transport: 'gather' | 'relay';
+  interruptAfter?: string;
+  confidence: string;
+}
+
+const scriptSchema = z.union([
+  z.array(z.string().max(2_000)),
+  z.object({ lines: z.array(z.string().max(2_000)) }).transform((s) => s.lines),
+]);
+
+/** A script file: one caller line per line (text), or a YAML/JSON list of lines. */
+async function readScript(path: string): Promise<string[]> {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw badInput(`--script: cannot read ${path}`);
+  });
+  if (/\.(ya?ml|json)$/i.test(path)) {
+    const parsed = scriptSchema.safeParse(parseYaml(text));
+    if (!parsed.success) throw badInput(`--script: ${path} must hold a list of caller lines`);
+    return parsed.data;
+  }
+  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
+}
+
+export function registerSimulateCommand(program: Command): Command {
+  return program
+    .command('simulate')
+    .description('talk to an agent through the built-in Twilio simulator (no Twilio account needed)')
+    .requiredOption('--agent <agent_id>', 'the agent to call')
+    .option('--say <text>', 'a caller line (repeatable); without --say/--script the call is interactive', collect, [])
+    .option('--script <file>', 'caller lines: a text file (one per line) or a YAML/JSON list')
+    .option('--from <e164>', "the caller's phone number", '+14155550123')
+    .option('--transport <kind>', 'gather (webhooks) or relay (ConversationRelay WebSocket)', 'gather')
+    .option('--interrupt-after <tokens>', 'relay: interrupt each agent reply after this many text tokens')
+    .option('--confidence <0..1>', 'speech recognition confidence sent with each line', '0.95')
+    .option('--url <url>', 'a running server (default: the one on DATA_DIR, else one started here)')
+    .option('--public-url <url>', "the server's PUBLIC_URL, which signatures cover (default: PUBLIC_URL)")
+    .option('--json', 'print {call_sid, ended_by, data_collected, transcript} as JSON')
+    .action(async (options: SimulateOptions) => {
+      if (!['gather', 'relay'].includes(options.transport)) throw badInput('--transport: gather or relay');
+      const confidence = Number(options.confidence);
+      if (!(confidence >= 0 && confidence <= 1)) throw badInput('--confidence: a number from 0 to 1');
+      const interruptAfter = options.interruptAfter === undefined ? undefined : Number(options.interruptAfter);
+      if (interruptAfter !== undefined && !(Number.isInteger(interruptAfter) && interruptAfter > 0)) {
+        throw badInput('--interrupt-after: a whole number of tokens');
+      }
+      if (!/^\+[1-9]\d{6,14}$/.test(options.from)) throw badInput('--from: an E.164 number such as +14155550123');
+      const lines = [...options.say, ...(options.script ? await readScript(options.script) : [])];
+
+      const [{ loadConfigOrExit }, { resolveTarget }, { runSimulation }] = await Promise.all([
+        import('../../config.js'),
+        import('../simulate/target.js'),
+        import('../simulate/run.js'),
+      ]);
+      const config = loadConfigOrExit();
+      const target: SimulationTarget = await resolveTarget(config, { url: options.url, publicUrl: options.publicUrl });
+      try {
+        const interactive = lines.length === 0;
+        const ask = interactive ? await interactivePrompt() : undefined;
+        const result = await runSimulation(target, {
+          agentId: options.agent,
+          caller: options.from,
+          ourNumber: config.TWILIO_PHONE_NUMBER ?? '+14155550100',
+          transport: options.transport,
+          lines,
+          confidence,
+          interruptAfter,
+          ask: ask?.ask,
+          onLine: options.json ? undefined : (speaker, text) => printLine(`${speaker}: ${text}`),
+        });
+        ask?.close();
+        if (options.json) printJson(result);
+        else {
+          printLine(`call ${result.call_sid} ended by ${result.ended_by ?? '(not ended)'}`);
+          printLine(`data collected: ${JSON.stringify(result.data_collected)}`);
+        }
+      } finally {
+        await target.close();
+      }
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function interactivePrompt() {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  printLine('Talk to the agent. An empty line is silence; /hangup or Ctrl-D ends the call.');
+  let closed = false;
+  rl.on('close', () => {
+    closed = true;
+  });
+  return {
+    ask: async (): Promise<string | undefined> => {
+      if (closed) return undefined;
+      const line = await rl.question('you: ').catch(() => undefined);
+      return line === undefined || line.trim() === '/hangup' ? undefined : line;
+    },
+    close: () => rl.close(),
+  };
+}

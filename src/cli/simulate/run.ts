@@ -1,0 +1,88 @@
+// Runs one simulated call against a server and reads back what the server stored.
+import { TwilioSimulator } from '../../simulator/twilio-simulator.js';
+import type { SimulationTarget } from './target.js';
+
+export interface SimulationRequest {
+  agentId: string;
+  /** The person's number. */
+  caller: string;
+  /** Our Twilio number. */
+  ourNumber: string;
+  transport: 'gather' | 'relay';
+  lines: string[];
+  confidence: number;
+  interruptAfter?: number;
+  /** Interactive mode: the next caller line, or undefined to hang up. */
+  ask?: () => Promise<string | undefined>;
+  onLine?: (speaker: 'agent' | 'caller', text: string) => void;
+}
+
+export interface SimulationResult {
+  call_sid: string;
+  status?: string;
+  ended_by?: string;
+  data_collected: Record<string, unknown>;
+  transcript: unknown[];
+  summary?: string;
+  outcome?: string;
+  recording?: unknown;
+}
+
+export async function runSimulation(target: SimulationTarget, request: SimulationRequest): Promise<SimulationResult> {
+  if (request.transport === 'relay') {
+    const { runRelaySimulation } = await import('./run-relay.js');
+    return runRelaySimulation(target, request);
+  }
+  const simulator = new TwilioSimulator({
+    serverUrl: target.serverUrl,
+    publicUrl: target.publicUrl,
+    accountSid: target.accountSid,
+    authToken: target.authToken,
+  });
+  // Like an outbound call the server placed for this agent: the answer URL names the agent.
+  const call = await simulator.startCall({
+    direction: 'outbound',
+    from: request.ourNumber,
+    to: request.caller,
+    voiceUrl: `${target.publicUrl}/twilio/voice?agent_id=${encodeURIComponent(request.agentId)}`,
+  });
+  let shown = 0;
+  const show = () => {
+    for (const entry of call.transcript.slice(shown)) {
+      if (entry.speaker === 'agent' && entry.text) request.onLine?.('agent', entry.text);
+    }
+    shown = call.transcript.length;
+  };
+  show();
+  if (call.applicationErrors.length > 0) {
+    throw new Error(`the server did not answer the call: ${call.applicationErrors[0]?.detail ?? 'unknown error'}`);
+  }
+  const next = async (index: number) => (request.ask ? request.ask() : request.lines[index]);
+  for (let index = 0; !call.ended; index += 1) {
+    const line = await next(index);
+    if (line === undefined) break;
+    if (line.trim() === '') await call.silence();
+    else await call.say(line, { confidence: request.confidence });
+    show();
+  }
+  if (!call.ended) await call.hangUp();
+  return fetchResult(target, call.callSid);
+}
+
+export async function fetchResult(target: SimulationTarget, callSid: string): Promise<SimulationResult> {
+  const response = await fetch(`${target.serverUrl}/calls/${encodeURIComponent(callSid)}`, {
+    headers: { authorization: `Bearer ${target.adminApiKey}` },
+  });
+  if (!response.ok) throw new Error(`reading call ${callSid} failed with HTTP ${response.status}`);
+  const call = (await response.json()) as Record<string, unknown> & { transcript: unknown[] };
+  return {
+    call_sid: callSid,
+    status: call.status as string | undefined,
+    ended_by: call.ended_by as string | undefined,
+    data_collected: (call.data_collected ?? {}) as Record<string, unknown>,
+    transcript: call.transcript,
+    ...(call.summary ? { summary: call.summary as string } : {}),
+    ...(call.outcome ? { outcome: call.outcome as string } : {}),
+    ...(call.recording ? { recording: call.recording } : {}),
+  };
+}

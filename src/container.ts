@@ -1,0 +1,254 @@
+// The one place that builds adapters and wires them into services; used by the server and the CLI.
+// To add a part: build it in the matching section below, add it to Container, and register its
+// cleanup with onClose (cleanups run in reverse order).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config } from './config.js';
+import {
+  createDynamoClients,
+  createTables,
+  DynamoAgentStore,
+  DynamoCallStore,
+  DynamoPhoneNumberStore,
+  type DynamoClients,
+} from './adapters/dynamodb/index.js';
+import { readDiscovery } from './adapters/embedded/discovery.js';
+import {
+  connectOrStartEmbeddedDynamo,
+  startEmbeddedDynamo,
+  type EmbeddedDynamo,
+} from './adapters/embedded/dynalite.js';
+import {
+  IN_MEMORY_DATA_DIR,
+  loadLocalSecrets,
+  type LocalSecrets,
+} from './adapters/embedded/local-secrets.js';
+import { AGENT_STATUSES, type Agent } from './domain/agent.js';
+import type { Logger } from './logger.js';
+import type { AgentStore } from './ports/agent-store.js';
+import type { CallStore } from './ports/call-store.js';
+import type { PhoneNumberStore } from './ports/phone-number-store.js';
+import { DynamoIdempotencyStore } from './adapters/dynamodb/idempotency-store.js';
+import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
+import { TwilioRestTelephony } from './adapters/twilio/rest-telephony.js';
+import { Conversation } from './engine/conversation.js';
+import { createPolicySelector } from './engine/policy-selector.js';
+import { ScriptedPolicy } from './engine/scripted-policy.js';
+import type { ReplyPolicy } from './ports/reply-policy.js';
+import type { CallStatus } from './domain/call.js';
+import { AgentService } from './services/agent-service.js';
+import { CallService } from './services/call-service.js';
+import { RateLimiter } from './services/rate-limiter.js';
+import { PhoneNumberService } from './services/phone-number-service.js';
+import { seedAgents } from './services/seed.js';
+
+export type Role = 'server' | 'cli';
+
+export interface ContainerOptions {
+  logger: Logger;
+  role: Role;
+  /** A fresh in-memory dynalite and throwaway secrets (tests); also when DATA_DIR is ':memory:'. */
+  inMemory?: boolean;
+  /** Create tables and seed agents when the store is embedded (default true). */
+  prepareEmbedded?: boolean;
+}
+
+export interface RuntimeMode {
+  store: 'embedded' | 'aws';
+  llm: string;
+}
+
+export interface Container {
+  config: Config;
+  logger: Logger;
+  role: Role;
+  secrets: LocalSecrets;
+  mode: RuntimeMode;
+  dynamo: DynamoClients;
+  /** The embedded DynamoDB endpoint, when embedded (shared: another process on DATA_DIR runs it). */
+  embedded?: { endpoint: string; shared: boolean };
+  /** Agent ids seeded while this container started. */
+  seeded: string[];
+  agentStore: AgentStore;
+  callStore: CallStore;
+  phoneNumberStore: PhoneNumberStore;
+  agents: AgentService;
+  phoneNumbers: PhoneNumberService;
+  calls: CallService;
+  conversation: Conversation;
+  /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
+  policyFor: (agent: Agent) => ReplyPolicy;
+  /** After a call's terminal status: how it ended, then summary, outcome and webhook. Never throws. */
+  onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
+  onClose(cleanup: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+// A CLI command that holds DATA_DIR finishes within seconds; the server waits for it rather than
+// sharing a database that disappears when the command exits.
+const WAIT_FOR_CLI_MS = 15_000;
+
+async function waitForCliToRelease(dataDir: string, logger: Logger): Promise<void> {
+  for (let waited = 0; waited < WAIT_FOR_CLI_MS; waited += 250) {
+    const record = await readDiscovery(dataDir);
+    if (!record?.dynamodb_endpoint || record.server_url) return;
+    if (waited === 0) logger.warn('a voice-agent command holds the data folder; waiting for it to finish');
+    await sleep(250);
+  }
+}
+
+async function openEmbedded(
+  config: Config,
+  options: ContainerOptions,
+  inMemory: boolean,
+): Promise<EmbeddedDynamo> {
+  if (inMemory) return startEmbeddedDynamo();
+  if (options.role === 'server') await waitForCliToRelease(config.DATA_DIR, options.logger);
+  const embedded = await connectOrStartEmbeddedDynamo(config.DATA_DIR);
+  if (embedded.shared && options.role === 'server') {
+    options.logger.warn('another server runs on this DATA_DIR; sharing its embedded database');
+  }
+  return embedded;
+}
+
+async function isEmpty(store: AgentStore): Promise<boolean> {
+  for (const status of AGENT_STATUSES) {
+    if ((await store.list({ status, limit: 1 })).items.length > 0) return false;
+  }
+  return true;
+}
+
+export async function createContainer(config: Config, options: ContainerOptions): Promise<Container> {
+  const { logger, role } = options;
+  const inMemory = options.inMemory === true || config.DATA_DIR === IN_MEMORY_DATA_DIR;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const onClose = (cleanup: () => Promise<void> | void) => void cleanups.push(cleanup);
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const cleanup of cleanups.reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          logger.error({ err: error }, 'cleanup failed while closing');
+        }
+      }
+    })());
+
+  try {
+    const secrets = loadLocalSecrets(inMemory ? { ...config, DATA_DIR: IN_MEMORY_DATA_DIR } : config);
+
+    // Storage: embedded dynalite under DATA_DIR, or DynamoDB (AWS or DYNAMODB_ENDPOINT).
+    let embedded: EmbeddedDynamo | undefined;
+    if (config.embeddedDynamo || inMemory) {
+      embedded = await openEmbedded(config, options, inMemory);
+      onClose(() => embedded?.close());
+    }
+    const dynamo = createDynamoClients(
+      embedded
+        ? { endpoint: embedded.endpoint }
+        : { endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION },
+    );
+    onClose(() => dynamo.client.destroy());
+    const storeOptions = { doc: dynamo.doc, cursorSecret: secrets.signingSecret };
+    const agentStore = new DynamoAgentStore({ ...storeOptions, table: config.tables.agents });
+    const callStore = new DynamoCallStore({
+      ...storeOptions,
+      callsTable: config.tables.calls,
+      turnsTable: config.tables.turns,
+    });
+    const phoneNumberStore = new DynamoPhoneNumberStore({
+      doc: dynamo.doc,
+      table: config.tables.phoneNumbers,
+    });
+
+    // Services.
+    const agents = new AgentService(agentStore, { cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000 });
+    const phoneNumbers = new PhoneNumberService(phoneNumberStore, agents);
+
+    // The conversation: the LLM (or scripted policy) behind one engine shared by every transport.
+    const llm = createLanguageModelFactory(config);
+    onClose(() => llm.close());
+    const policyFor = createPolicySelector(llm, new ScriptedPolicy(), {
+      firstTokenTimeoutMs: config.LLM_TIMEOUT_MS,
+      turnBudgetMs: config.TURN_TIMEOUT_MS,
+      temperature: config.LLM_TEMPERATURE,
+      region: config.DEFAULT_PHONE_REGION,
+    });
+    const conversation = new Conversation({
+      calls: callStore,
+      getAgent: (agentId) => agents.get(agentId),
+      policyFor,
+      turnTimeoutMs: config.TURN_TIMEOUT_MS,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
+      onError: (error, context) => logger.error({ err: error, call_sid: context.callSid, seq: context.seq }, 'turn failed'),
+    });
+
+    // Calls: Twilio's REST API (only with real credentials from the environment), guards, idempotency.
+    const telephony = new TwilioRestTelephony({
+      accountSid: config.TWILIO_ACCOUNT_SID,
+      authToken: config.TWILIO_ACCOUNT_SID ? config.TWILIO_AUTH_TOKEN : undefined,
+      apiUrl: config.TWILIO_API_URL,
+    });
+    const calls = new CallService(
+      {
+        calls: callStore,
+        agents,
+        phoneNumbers,
+        telephony,
+        idempotency: new DynamoIdempotencyStore({ doc: dynamo.doc, table: config.tables.idempotency }),
+        rateLimiter: new RateLimiter(config.CALLS_PER_MINUTE),
+      },
+      {
+        publicUrl: config.publicUrl,
+        defaultFrom: config.TWILIO_PHONE_NUMBER,
+        allowedCountries: config.ALLOWED_DESTINATION_COUNTRIES,
+        record: config.RECORD_CALLS,
+        machineDetection: config.ANSWERING_MACHINE_DETECTION,
+        defaultTransport: config.DEFAULT_TRANSPORT,
+      },
+    );
+
+    const onCallEnded = async (callSid: string, status: CallStatus) => {
+      try {
+        await calls.recordEnd(callSid, status);
+      } catch (error) {
+        logger.error({ err: error, call_sid: callSid }, 'recording the end of a call failed');
+      }
+    };
+
+    // Embedded stores are ready to use: tables exist and a fresh install has its agents.
+    const seeded: string[] = [];
+    if (embedded && options.prepareEmbedded !== false) {
+      const created = await createTables(dynamo.client, config.tables);
+      if (created.includes(config.tables.agents) || (await isEmpty(agentStore))) {
+        seeded.push(...(await seedAgents(agents)));
+        if (seeded.length > 0) logger.info({ agents: seeded }, 'seeded agents');
+      }
+    }
+
+    return {
+      config,
+      logger,
+      role,
+      secrets,
+      mode: { store: embedded ? 'embedded' : 'aws', llm: llm.describe() },
+      dynamo,
+      ...(embedded ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared } } : {}),
+      seeded,
+      agentStore,
+      callStore,
+      phoneNumberStore,
+      agents,
+      phoneNumbers,
+      calls,
+      conversation,
+      policyFor,
+      onCallEnded,
+      onClose,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,94 @@
+import * as chrono from 'chrono-node';
+import { asciiDigits } from './text-utils.js';
+
+export interface DateContext {
+  now: Date;
+  timezone: string;
+}
+
+// Hindi date words rewritten as English for chrono. In a booking conversation "कल" means
+// tomorrow (it also means yesterday; the forward reading is the useful one here).
+const HINDI_DATE_WORDS: ReadonlyArray<[string, string]> = [
+  ['परसों', 'the day after tomorrow'],
+  ['कल', 'tomorrow'],
+  ['आज', 'today'],
+  ['अगले हफ्ते', 'next week'],
+  ['अगले हफ़्ते', 'next week'],
+  ['अगले', 'next'],
+  ['अगला', 'next'],
+  ['सोमवार', 'monday'],
+  ['मंगलवार', 'tuesday'],
+  ['बुधवार', 'wednesday'],
+  ['गुरुवार', 'thursday'],
+  ['वीरवार', 'thursday'],
+  ['शुक्रवार', 'friday'],
+  ['शनिवार', 'saturday'],
+  ['रविवार', 'sunday'],
+  ['जनवरी', 'january'],
+  ['फरवरी', 'february'],
+  ['फ़रवरी', 'february'],
+  ['मार्च', 'march'],
+  ['अप्रैल', 'april'],
+  ['मई', 'may'],
+  ['जून', 'june'],
+  ['जुलाई', 'july'],
+  ['अगस्त', 'august'],
+  ['सितंबर', 'september'],
+  ['सितम्बर', 'september'],
+  ['अक्टूबर', 'october'],
+  ['नवंबर', 'november'],
+  ['नवम्बर', 'november'],
+  ['दिसंबर', 'december'],
+  ['दिसम्बर', 'december'],
+];
+
+function toChronoText(text: string): string {
+  let out = asciiDigits(text);
+  for (const [hindi, english] of HINDI_DATE_WORDS) {
+    out = out.replace(new RegExp(`(^|[\\s,.।])${hindi}(?=$|[\\s,.।?])`, 'g'), `$1${english}`);
+  }
+  // chrono reads "day after tomorrow" as tomorrow.
+  return out.replace(/\b(the )?day after tomorrow\b/gi, 'in 2 days');
+}
+
+/** Minutes east of UTC of `timezone` at `instant` (negative in the Americas); 0 for an unknown zone. */
+export function utcOffsetMinutes(instant: Date, timezone: string): number {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    return 0; // an unknown zone name: resolve in UTC rather than fail the turn
+  }
+  const parts = format.formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const truncated = Math.floor(instant.getTime() / 1000) * 1000;
+  return Math.round((wall - truncated) / 60_000);
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * The calendar date in `text` as YYYY-MM-DD, resolved against `now` in the call's time zone, or null.
+ * The date is read from chrono's components, not from an instant, so a DST change between now and
+ * the date cannot shift it by a day.
+ */
+export function normalizeDate(text: string, context: DateContext): string | null {
+  const reference = { instant: context.now, timezone: utcOffsetMinutes(context.now, context.timezone) };
+  const [result] = chrono.casual.parse(toChronoText(text), reference, { forwardDate: true });
+  if (!result) return null;
+  const year = result.start.get('year');
+  const month = result.start.get('month');
+  const day = result.start.get('day');
+  if (year === null || month === null || day === null) return null;
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}

@@ -1,0 +1,58 @@
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { exampleAgent } from '../../test/fakes/turn-context.js';
+import type { Agent } from '../domain/agent.js';
+import { applyToolCalls, buildTools } from './llm-tools.js';
+
+const support = exampleAgent('customer-support-001.json');
+const withTargets: Agent = {
+  ...support,
+  transfer_targets: [{ id: 'billing', target: '+14155550123', description: 'Billing team' }],
+};
+const context = { language: 'en-US', now: new Date('2025-06-01T10:00:00Z'), timezone: 'UTC' };
+
+describe('buildTools', () => {
+  it('builds valid JSON Schemas limited to the agent’s fields and targets', () => {
+    const tools = buildTools(withTargets);
+    expect(tools.map((t) => t.name)).toEqual(['record_field', 'end_call', 'transfer']);
+    const ajv = new Ajv({ strict: true });
+    const [record, end, transfer] = tools.map((t) => ajv.compile(t.parameters));
+    expect(record!({ field: 'email', value: 'a@b.co' })).toBe(true);
+    expect(record!({ field: 'password', value: 'x' })).toBe(false);
+    expect(end!({ reason: 'caller_done' })).toBe(true);
+    expect(end!({ reason: 'bored' })).toBe(false);
+    expect(transfer!({ target_id: 'billing' })).toBe(true);
+    expect(transfer!({ target_id: '+19005550000' })).toBe(false);
+  });
+
+  it('offers no record_field without fields and no transfer without targets', () => {
+    expect(buildTools({ ...support, data_to_fill: [] }).map((t) => t.name)).toEqual(['end_call']);
+  });
+});
+
+describe('applyToolCalls', () => {
+  it('keeps validated values, notes rejected fields, maps the end reason and guards transfers', () => {
+    const outcome = applyToolCalls(
+      [
+        { name: 'record_field', arguments: { field: 'email', value: 'JOHN.SMITH@GMAIL.COM' } },
+        { name: 'record_field', arguments: { field: 'name', value: "I'm not sure" } },
+        { name: 'end_call', arguments: { reason: 'all_collected' } },
+        { name: 'transfer', arguments: { target_id: 'elsewhere' } },
+      ],
+      withTargets,
+      context,
+    );
+    expect(outcome).toEqual({
+      extracted: { email: 'john.smith@gmail.com' },
+      rejected: ['name'],
+      proposed: true,
+      end: 'system_complete',
+    });
+    expect(
+      applyToolCalls([{ name: 'transfer', arguments: { target_id: 'billing' } }], withTargets, context),
+    ).toMatchObject({
+      transferTo: 'billing',
+      proposed: false,
+    });
+  });
+});

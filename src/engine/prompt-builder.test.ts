@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { exampleAgent, turn, turnContext } from '../../test/fakes/turn-context.js';
+import { buildPrompt } from './prompt-builder.js';
+
+const support = exampleAgent('customer-support-001.json');
+
+describe('buildPrompt', () => {
+  it('carries the agent prompt, few-shot examples, speech rules and the help-first flow', () => {
+    const { system } = buildPrompt(turnContext(support, 'My laptop will not turn on'));
+    expect(system.startsWith(support.prompt)).toBe(true);
+    expect(system).toContain(`Caller: ${support.few_shot[0]!.user}`);
+    expect(system).toContain(`Agent: ${support.few_shot[0]!.assistant}`);
+    expect(system).toMatch(
+      /Never use markdown, bullet points, numbered lists, headings, emoji, links or URLs/,
+    );
+    expect(system).toMatch(/john dot smith at gmail dot com/);
+    expect(system).toMatch(/Read every email address and phone number back/);
+    expect(system.indexOf('help with that need concretely')).toBeLessThan(
+      system.indexOf('Only after you have helped, collect'),
+    );
+    expect(system).toMatch(/call end_call/);
+    expect(system).toContain('Always reply in English');
+  });
+
+  it('lists collected and missing fields with their types and descriptions', () => {
+    const { system } = buildPrompt(turnContext(support, 'hi', { collected: { name: 'Manas' } }));
+    expect(system).toContain('name (name, required): The caller\'s full name. Collected: "Manas".');
+    expect(system).toMatch(/email \(email, required\): Where the technician.*Still missing\./);
+  });
+
+  it('summarises past calls with this person', () => {
+    const { system } = buildPrompt(
+      turnContext(support, 'hello again', {
+        pastCalls: [
+          {
+            call_sid: 'CA1',
+            started_at: '2025-05-20T15:00:00.000Z',
+            summary: 'Printer jam, fixed by clearing the tray.',
+            outcome: 'follow_up_needed',
+            data_collected: { email: 'manas@example.com' },
+          },
+        ],
+      }),
+    );
+    expect(system).toMatch(/Earlier calls with this same caller/);
+    expect(system).toMatch(
+      /May 20, 2025: Printer jam, fixed by clearing the tray\. Outcome: follow up needed\./,
+    );
+    expect(system).toContain('Collected: email "manas@example.com".');
+  });
+
+  it('omits the past-calls section when there are none', () => {
+    expect(buildPrompt(turnContext(support, 'hi')).system).not.toMatch(/Earlier calls/);
+  });
+
+  it('tells a Hindi agent to reply in Hindi, in Hindi too', () => {
+    const hindi = exampleAgent('hindi-support-001.json');
+    const { system } = buildPrompt(turnContext(hindi, 'मेरा इंटरनेट नहीं चल रहा है'));
+    expect(system).toContain('Always reply in Hindi');
+    expect(system).toContain('हमेशा सरल हिंदी में');
+  });
+
+  it('sends the call as alternating user/assistant messages, opening with the user', () => {
+    const history = [turn(0, support.greeting), turn(1, 'Is the charger light on?', 'My laptop is dead')];
+    const { messages } = buildPrompt(turnContext(support, 'Yes it is on', { history }));
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(messages[1]!.content).toBe(support.greeting);
+    expect(messages[2]!.content).toBe('My laptop is dead');
+    expect(messages.at(-1)!.content).toBe('Yes it is on');
+  });
+
+  it('shows an interrupted reply as what the caller heard', () => {
+    const history = [
+      turn(0, support.greeting),
+      turn(1, 'Please hold the power', 'It is broken', { interrupted: true }),
+    ];
+    const { messages } = buildPrompt(turnContext(support, 'wait, it works now', { history }));
+    expect(messages[3]).toEqual({ role: 'assistant', content: 'Please hold the power' });
+  });
+
+  it('keeps 1,000 turns under the budget, dropping the oldest with a note and the collected values', () => {
+    const history = [turn(0, support.greeting)];
+    for (let i = 1; i <= 1_000; i += 1)
+      history.push(turn(i, `Agent reply number ${i} with some words.`, `Caller line ${i}.`));
+    const context = turnContext(support, 'the newest line', { history, collected: { name: 'Manas' } });
+    const { messages, droppedTurns, system } = buildPrompt(context, { historyBudgetChars: 12_000 });
+    const chars = messages.reduce((sum, m) => sum + m.content.length, 0);
+    expect(chars).toBeLessThanOrEqual(12_000 + 200);
+    expect(droppedTurns).toBeGreaterThan(700);
+    expect(droppedTurns).toBeLessThan(1_000);
+    expect(system).toContain(`The first ${droppedTurns} turns of this call are left out`);
+    expect(system).toContain('Collected so far: name "Manas".');
+    expect(messages[0]!.role).toBe('user');
+    expect(messages.at(-2)!.content).toBe('Agent reply number 1000 with some words.');
+    expect(messages.at(-1)!.content).toBe('the newest line');
+    expect(messages.some((m) => m.content.includes('Caller line 1.'))).toBe(false);
+  });
+
+  it('bounds one huge utterance', () => {
+    const { messages } = buildPrompt(turnContext(support, 'x'.repeat(50_000)));
+    expect(messages.at(-1)!.content.length).toBeLessThanOrEqual(2_000);
+  });
+
+  it('contains no settings or secrets, and only the data it was given', () => {
+    const { system } = buildPrompt(turnContext(support, 'hi'));
+    expect(system).not.toMatch(/sk-|api[_ ]?key|OPENAI|AWS_|TWILIO|\+14155550199/i);
+  });
+});

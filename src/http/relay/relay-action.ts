@@ -1,0 +1,91 @@
+// What the call does once its ConversationRelay session is over. Twilio requests the <Connect action>
+// URL after our `end` (HandoffData says why) and after a failure (a lost socket: SessionStatus failed,
+// ErrorCode 64105 and the like, no HandoffData). The answer is TwiML: <Dial> for a transfer to a listed
+// target, <Hangup/> for a finished call, and otherwise a new session that resumes from stored state.
+import type { FastifyBaseLogger } from 'fastify';
+import { dialTwiml, fallbackTwiml } from '../../adapters/twilio/twiml.js';
+import type { Agent } from '../../domain/agent.js';
+import { isTerminal, type Call } from '../../domain/call.js';
+import type { Conversation } from '../../engine/conversation.js';
+import type { CallStore } from '../../ports/call-store.js';
+import { parseHandoff } from './handoff.js';
+import { relayConnectTwiml } from './relay-twiml.js';
+
+export const HANGUP_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
+
+// A session that keeps failing (a socket URL that cannot be reached, a broken deploy) would otherwise
+// loop forever with the caller in silence; past this many reconnects the caller hears the apology.
+export const MAX_RELAY_RECONNECTS = 5;
+
+export interface RelayActionDeps {
+  calls: Pick<CallStore, 'get'>;
+  conversation: Pick<Conversation, 'updateCall'>;
+  agents: { get(agentId: string): Promise<Agent> };
+  publicUrl: string;
+}
+
+export interface RelayActionInput {
+  callSid: string;
+  handoffData?: string;
+  sessionStatus?: string;
+  errorCode?: string;
+}
+
+function hasEnded(call: Call): boolean {
+  return isTerminal(call.status) || call.ended_by !== undefined;
+}
+
+export async function relayActionTwiml(
+  deps: RelayActionDeps,
+  input: RelayActionInput,
+  log: FastifyBaseLogger,
+): Promise<string> {
+  const call = await deps.calls.get(input.callSid);
+  if (!call) {
+    log.warn({ call_sid: input.callSid }, 'relay action for an unknown call; hanging up');
+    return HANGUP_TWIML;
+  }
+  const handoff = parseHandoff(input.handoffData);
+  const context = {
+    call_sid: call.call_sid,
+    reason: handoff?.reason ?? 'none',
+    session_status: input.sessionStatus?.slice(0, 40),
+    error_code: input.errorCode?.slice(0, 10),
+  };
+  if (handoff?.reason === 'transfer') {
+    const agent = await deps.agents.get(call.agent_id);
+    const target = agent.transfer_targets.find((candidate) => candidate.id === handoff.target_id);
+    if (!target) {
+      // Only the agent's own list may be dialled, whatever the handoff names.
+      log.warn(context, 'relay handoff names a transfer target the agent does not list; hanging up');
+      return HANGUP_TWIML;
+    }
+    await deps.conversation.updateCall(call.call_sid, () => ({
+      transferred_to: target.target,
+      ended_by: 'transfer',
+    }));
+    log.info({ ...context, target_id: target.id }, 'relay call transferred');
+    return dialTwiml({
+      target: target.target,
+      voice: agent.voice,
+      language: agent.language,
+      ...(call.caller_phone ? { callerId: call.caller_phone } : {}),
+    });
+  }
+  if (handoff?.reason === 'end' || hasEnded(call)) {
+    log.info(context, 'relay call finished; hanging up');
+    return HANGUP_TWIML;
+  }
+  // server-restart, a lost socket or an error while the call goes on: a new session, no greeting.
+  const agent = await deps.agents.get(call.agent_id);
+  const updated = await deps.conversation.updateCall(call.call_sid, (current) => ({
+    relay_reconnects: (current.relay_reconnects ?? 0) + 1,
+  }));
+  if ((updated.relay_reconnects ?? 0) > MAX_RELAY_RECONNECTS) {
+    log.error(context, 'relay session failed too often; the caller hears the apology');
+    await deps.conversation.updateCall(call.call_sid, () => ({ ended_by: 'error' }));
+    return fallbackTwiml(agent.language);
+  }
+  log.warn({ ...context, reconnects: updated.relay_reconnects }, 'relay session lost; reconnecting the call');
+  return relayConnectTwiml({ agent, callSid: call.call_sid, publicUrl: deps.publicUrl });
+}

@@ -1,0 +1,310 @@
+// One ConversationRelay socket: Twilio's messages in, the agent's streamed text out. It keeps only
+// what the socket needs (the call, the next turn number, the running turn); the conversation itself
+// lives in the store, so a reconnected socket on any instance carries on from there.
+import type { FastifyBaseLogger } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import {
+  decodeRelayMessage,
+  encodeRelayMessage,
+  type RelayInbound,
+  type RelayOutbound,
+  type SessionSetupEvent,
+} from '../../adapters/twilio/relay-codec.js';
+import { isTerminal } from '../../domain/call.js';
+import type { CallerInput, Conversation } from '../../engine/conversation.js';
+import type { SpeechChunkerOptions } from '../../engine/speech-chunker.js';
+import type { CallStore } from '../../ports/call-store.js';
+import { encodeHandoff, type Handoff } from './handoff.js';
+import { InboundGuard, type RelayLimits } from './inbound-guard.js';
+import type { RelaySessionHandle, RelaySessions } from './relay-sessions.js';
+import { RelayTurn } from './relay-turn.js';
+
+export interface RelaySessionDeps {
+  conversation: Pick<Conversation, 'handleInput'>;
+  calls: Pick<CallStore, 'get' | 'markTurnInterrupted'>;
+  sessions: RelaySessions;
+  logger: FastifyBaseLogger;
+  limits: RelayLimits;
+  chunker?: SpeechChunkerOptions;
+  /** After our `end`, Twilio closes the socket; past this we close it ourselves. */
+  endCloseDelayMs?: number;
+}
+
+type Phase = 'awaiting-setup' | 'loading' | 'active' | 'ended' | 'closed';
+
+// Messages that arrive while setup is still loading the call (the client does not wait for us).
+const MAX_QUEUED_BEFORE_READY = 20;
+const DEFAULT_END_CLOSE_DELAY_MS = 30_000;
+// WebSocket close codes (RFC 6455): 1008 policy violation, 1011 server error, 1001 going away.
+const CLOSE_POLICY = 1008;
+const CLOSE_SERVER_ERROR = 1011;
+const CLOSE_GOING_AWAY = 1001;
+
+export class RelaySession implements RelaySessionHandle {
+  private phase: Phase = 'awaiting-setup';
+  private callSid: string | undefined;
+  private log: FastifyBaseLogger;
+  private readonly guard: InboundGuard;
+  private readonly queued: RelayInbound[] = [];
+  private nextSeq = 0;
+  /** The last turn whose text went out in full: a late interrupt (Twilio still speaking) lands here. */
+  private lastSpokenSeq: number | undefined;
+  private running: RelayTurn | undefined;
+  /** Turns run one after another; a new input aborts the running one first. */
+  private tail: Promise<void> = Promise.resolve();
+  private closeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly deps: RelaySessionDeps,
+  ) {
+    this.log = deps.logger;
+    this.guard = new InboundGuard(deps.limits);
+    // Attached synchronously: Twilio sends `setup` the moment the socket opens.
+    socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    socket.on('close', (code) => this.onClose(code));
+    deps.sessions.add(this);
+  }
+
+  // ---- inbound ---------------------------------------------------------------------------------
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.phase === 'closed') return;
+    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const verdict = this.guard.admit(buffer.byteLength, isBinary);
+    if (verdict.action === 'close') return this.abuse(verdict.reason);
+    if (verdict.action === 'ignore') return this.junk(verdict.reason);
+    const decoded = decodeRelayMessage(buffer);
+    if (!decoded.ok) {
+      const judged = this.guard.reject(decoded.reason);
+      if (judged.action === 'close') return this.abuse(judged.reason);
+      return this.junk(decoded.reason);
+    }
+    this.dispatch(decoded.event);
+  }
+
+  private junk(reason: string): void {
+    // The reason names fields, never values: frames carry transcripts and phone numbers.
+    this.log.warn({ reason }, 'relay message ignored');
+  }
+
+  private abuse(reason: string): void {
+    this.log.warn({ reason }, 'relay socket closed for abuse');
+    this.closeSocket(CLOSE_POLICY, 'policy violation');
+  }
+
+  private dispatch(event: RelayInbound): void {
+    switch (event.type) {
+      case 'session-setup':
+        if (this.phase !== 'awaiting-setup') return this.junk('second setup on the socket');
+        void this.setup(event);
+        return;
+      case 'relay-error':
+        // Twilio's description may quote the call; only its presence is logged.
+        this.log.warn('ConversationRelay reported an error');
+        return;
+      case 'relay-info':
+        this.log.debug({ info: event.name.slice(0, 40) }, 'ConversationRelay info');
+        return;
+      default:
+        break;
+    }
+    if (this.phase === 'awaiting-setup') {
+      const judged = this.guard.reject(`${event.type} before setup`);
+      return judged.action === 'close' ? this.abuse(judged.reason) : this.junk(`${event.type} before setup`);
+    }
+    if (this.phase === 'loading') {
+      if (this.queued.length >= MAX_QUEUED_BEFORE_READY) return this.junk('too many messages before setup finished');
+      this.queued.push(event);
+      return;
+    }
+    if (this.phase !== 'active') return;
+    switch (event.type) {
+      case 'caller-prompt':
+        // Partial transcripts only preview what the caller is saying; the final one starts the turn.
+        if (!event.last) return;
+        return this.startTurn(
+          event.text.trim() ? { kind: 'speech', text: event.text } : { kind: 'silence' },
+          event.lang,
+        );
+      case 'caller-dtmf':
+        return this.startTurn({ kind: 'dtmf', digits: event.digit });
+      case 'caller-interrupt':
+        return this.interrupt(event.heardText);
+      default:
+        return;
+    }
+  }
+
+  private async setup(event: SessionSetupEvent): Promise<void> {
+    this.phase = 'loading';
+    this.callSid = event.callSid;
+    this.log = this.deps.logger.child({ call_sid: event.callSid, relay_session: event.sessionId });
+    const expected = event.customParameters.call_sid;
+    if (expected !== undefined && expected !== event.callSid) {
+      this.log.warn('relay setup for another call than its parameters name; ending the session');
+      return this.end({ reason: 'end' });
+    }
+    let call;
+    try {
+      call = await this.deps.calls.get(event.callSid);
+    } catch (error) {
+      // Without `end`, Twilio treats this as a failed session and asks the action URL what next.
+      this.log.error({ err: error }, 'relay setup could not load the call');
+      return this.closeSocket(CLOSE_SERVER_ERROR, 'call could not be loaded');
+    }
+    if ((this.phase as Phase) === 'closed') return;
+    if (!call || isTerminal(call.status) || call.ended_by !== undefined) {
+      this.log.warn({ known: call !== undefined }, 'relay setup for an unknown or finished call; ending');
+      return this.end({ reason: 'end' });
+    }
+    this.phase = 'active';
+    this.nextSeq = call.turn_count;
+    // Twilio may still be speaking the last stored turn (on a fresh call, the welcome greeting).
+    this.lastSpokenSeq = call.turn_count > 0 ? call.turn_count - 1 : undefined;
+    this.deps.sessions.claim(event.callSid, this);
+    this.log.info({ next_seq: this.nextSeq }, 'relay session started');
+    for (const queued of this.queued.splice(0)) this.dispatch(queued);
+  }
+
+  // ---- turns -----------------------------------------------------------------------------------
+
+  private startTurn(input: CallerInput, lang?: string): void {
+    const receivedAt = new Date();
+    // A new input while the agent is still answering the last one replaces that answer.
+    this.running?.abort('preempted');
+    const turn = new RelayTurn({
+      input,
+      receivedAt,
+      lang,
+      chunker: this.deps.chunker,
+      send: (message) => this.send(message),
+    });
+    this.running = turn;
+    const previous = this.tail;
+    this.tail = previous
+      .then(() => this.runTurn(turn))
+      .catch((error: unknown) => this.log.error({ err: error }, 'relay turn failed'));
+  }
+
+  private async runTurn(turn: RelayTurn): Promise<void> {
+    const callSid = this.callSid;
+    if (!callSid || this.phase !== 'active') return;
+    const result = await turn.run({
+      conversation: this.deps.conversation,
+      callSid,
+      firstSeq: () => this.nextSeq,
+      onSeq: (seq) => {
+        this.nextSeq = Math.max(this.nextSeq, seq + 1);
+      },
+      log: this.log,
+    });
+    if (this.running === turn) this.running = undefined;
+    if (result.seq !== undefined && turn.sentText) this.lastSpokenSeq = result.seq;
+    if (result.seq !== undefined && turn.heardText !== undefined) {
+      await this.markInterrupted(result.seq, turn.heardText);
+    }
+    const outcome = result.outcome;
+    if (!outcome?.turn.ends_call) return;
+    // The closing line (or the caller's barge-in over it) is done: hand the call back to Twilio.
+    if (outcome.transfer) return this.end({ reason: 'transfer', target_id: outcome.transfer.id });
+    return this.end({ reason: 'end', ended_by: outcome.turn.ends_call });
+  }
+
+  /** The caller barged in: stop the running answer now and keep only what they heard. */
+  private interrupt(heardText: string): void {
+    const turn = this.running;
+    if (turn && !turn.finished) {
+      if (turn.sentText) {
+        turn.heardText = heardText;
+      } else {
+        // Nothing of this answer was sent yet: the caller talked over the previous one.
+        turn.heardText = '';
+        if (this.lastSpokenSeq !== undefined) void this.markInterrupted(this.lastSpokenSeq, heardText);
+      }
+      turn.abort('interrupted');
+      return;
+    }
+    // The answer went out in full but Twilio was still speaking it.
+    if (this.lastSpokenSeq !== undefined) void this.markInterrupted(this.lastSpokenSeq, heardText);
+  }
+
+  private async markInterrupted(seq: number, heardText: string): Promise<void> {
+    const callSid = this.callSid;
+    if (!callSid) return;
+    try {
+      await this.deps.calls.markTurnInterrupted(callSid, seq, heardText);
+      this.log.info({ seq, heard_chars: heardText.length }, 'turn interrupted by the caller');
+    } catch (error) {
+      this.log.error({ err: error, seq }, 'could not store the interrupted turn');
+    }
+  }
+
+  // ---- outbound and lifecycle ------------------------------------------------------------------
+
+  private send(message: RelayOutbound): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    let frame: string;
+    try {
+      frame = encodeRelayMessage(message);
+    } catch (error) {
+      // Twilio would drop it (64107) and the caller would hear nothing: our bug, logged loudly.
+      this.log.error({ err: error }, 'refused to send an invalid relay message');
+      return false;
+    }
+    this.socket.send(frame);
+    return true;
+  }
+
+  /** Sends `end`; Twilio then requests the <Connect action> URL, which reads handoffData. */
+  private end(handoff: Handoff): void {
+    if (this.phase === 'ended' || this.phase === 'closed') return;
+    this.phase = 'ended';
+    this.running?.abort('session ended');
+    this.send({ type: 'end', handoffData: encodeHandoff(handoff) });
+    this.log.info({ reason: handoff.reason }, 'relay session ended');
+    this.closeTimer = setTimeout(
+      () => this.closeSocket(1000, 'session ended'),
+      this.deps.endCloseDelayMs ?? DEFAULT_END_CLOSE_DELAY_MS,
+    );
+    this.closeTimer.unref();
+  }
+
+  private closeSocket(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  private onClose(code: number): void {
+    const wasActive = this.phase === 'active';
+    this.phase = 'closed';
+    clearTimeout(this.closeTimer);
+    // Whatever the caller heard is stored with the turn; no more tokens are paid for.
+    this.running?.abort('socket closed');
+    this.deps.sessions.remove(this, this.callSid);
+    if (this.callSid) this.log.info({ code, during_call: wasActive }, 'relay socket closed');
+  }
+
+  replaced(): void {
+    this.log.info('a newer relay socket took over this call; closing this one');
+    this.running?.abort('replaced');
+    this.phase = 'ended';
+    this.closeSocket(1000, 'replaced by a newer session');
+  }
+
+  async shutdown(graceMs: number): Promise<void> {
+    if (this.phase === 'closed' || this.phase === 'ended') return;
+    if (this.phase !== 'active') return this.closeSocket(CLOSE_GOING_AWAY, 'server shutting down');
+    const deadline = Date.now() + graceMs;
+    // Turns that start while draining are waited for too, within the same grace.
+    while (this.running && Date.now() < deadline) {
+      const tail = this.tail;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([tail, new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+      clearTimeout(timer);
+      if (tail === this.tail && this.running) break;
+    }
+    this.end({ reason: 'server-restart' });
+  }
+}

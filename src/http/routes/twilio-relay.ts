@@ -1,0 +1,93 @@
+// ConversationRelay: the WebSocket Twilio opens for a <Connect><ConversationRelay> call (GET /twilio/relay)
+// and the <Connect action> URL it requests when the session ends (POST /twilio/relay-action).
+// Protocol: ../shared/reference/twilio-protocols.md §1(c); failure handling: reliability.md §1.5, F14, F15.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { publicSocketUrl, verifyWebSocketSignature } from '../../adapters/twilio/signature.js';
+import type { Agent } from '../../domain/agent.js';
+import type { Conversation } from '../../engine/conversation.js';
+import type { SpeechChunkerOptions } from '../../engine/speech-chunker.js';
+import type { CallStore } from '../../ports/call-store.js';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/inbound-guard.js';
+import { HANGUP_TWIML, relayActionTwiml } from '../relay/relay-action.js';
+import { RelaySession } from '../relay/relay-session.js';
+import { RelaySessions } from '../relay/relay-sessions.js';
+import { RELAY_ACTION_PATH, RELAY_SOCKET_PATH } from '../relay/relay-twiml.js';
+import { callSidOf, param } from '../twilio/params.js';
+import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
+import { fallbackTwiml } from '../../adapters/twilio/twiml.js';
+
+export interface TwilioRelayDeps {
+  auth: TwilioWebhookAuth;
+  conversation: Pick<Conversation, 'handleInput' | 'updateCall'>;
+  calls: CallStore;
+  agents: { get(agentId: string): Promise<Agent> };
+  /** The app's open sessions; pass one to call closeAll() on shutdown. Created here when absent. */
+  sessions?: RelaySessions;
+  limits?: Partial<RelayLimits>;
+  chunker?: SpeechChunkerOptions;
+  endCloseDelayMs?: number;
+}
+
+function sendTwiml(reply: FastifyReply, twiml: string, status = 200): FastifyReply {
+  return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(twiml);
+}
+
+export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayDeps): Promise<void> {
+  const sessions = deps.sessions ?? new RelaySessions();
+  const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...deps.limits };
+  const { auth } = deps;
+
+  /** Runs before the upgrade: a refused handshake never becomes a socket or a session. */
+  const checkHandshake = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (sessions.draining) {
+      await reply.code(503).header('retry-after', '1').send({ error: 'unavailable', message: 'shutting down' });
+      return;
+    }
+    if (!auth.validate) return;
+    const signature = request.headers['x-twilio-signature'];
+    const check = verifyWebSocketSignature({
+      authTokens: auth.authTokens,
+      url: publicSocketUrl(auth.publicUrl, request.url),
+      signature: typeof signature === 'string' ? signature : undefined,
+    });
+    if (!check.valid) {
+      request.log.warn({ reason: check.reason, route: RELAY_SOCKET_PATH }, 'relay handshake refused');
+      const status = check.reason === 'missing_signature' ? 400 : 403;
+      await reply.code(status).send({ error: 'forbidden', message: 'invalid Twilio signature' });
+    }
+  };
+
+  app.get(RELAY_SOCKET_PATH, { websocket: true, onRequest: checkHandshake }, (socket, request) => {
+    new RelaySession(socket, {
+      conversation: deps.conversation,
+      calls: deps.calls,
+      sessions,
+      logger: request.log,
+      limits,
+      ...(deps.chunker ? { chunker: deps.chunker } : {}),
+      ...(deps.endCloseDelayMs !== undefined ? { endCloseDelayMs: deps.endCloseDelayMs } : {}),
+    });
+  });
+
+  app.post(RELAY_ACTION_PATH, { preHandler: twilioSignatureCheck(auth) }, async (request, reply) => {
+    const params = formParams(request);
+    const callSid = callSidOf(params);
+    if (!callSid) return sendTwiml(reply, HANGUP_TWIML, 400);
+    try {
+      const twiml = await relayActionTwiml(
+        { calls: deps.calls, conversation: deps.conversation, agents: deps.agents, publicUrl: auth.publicUrl },
+        {
+          callSid,
+          handoffData: param(params, 'HandoffData'),
+          sessionStatus: param(params, 'SessionStatus'),
+          errorCode: param(params, 'ErrorCode'),
+        },
+        request.log,
+      );
+      return sendTwiml(reply, twiml);
+    } catch (error) {
+      request.log.error({ err: error, call_sid: callSid }, 'relay action failed; caller hears the fallback');
+      return sendTwiml(reply, fallbackTwiml());
+    }
+  });
+}

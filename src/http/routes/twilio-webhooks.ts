@@ -1,0 +1,145 @@
+// Twilio's voice webhooks for the <Gather> loop. Each answers valid TwiML within Twilio's 15 s,
+// whatever fails behind it: errors become a spoken apology, never an HTTP 500.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fallbackTwiml, hangupTwiml, redirectTwiml, relayTwiml } from '../../adapters/twilio/twiml.js';
+import { publicSocketUrl, type FormParams } from '../../adapters/twilio/signature.js';
+import type { Call } from '../../domain/call.js';
+import type { Conversation, CallerInput } from '../../engine/conversation.js';
+import type { CallService } from '../../services/call-service.js';
+import type { CallStore } from '../../ports/call-store.js';
+import { callSidOf, confidenceOf, param } from '../twilio/params.js';
+import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
+import { twimlForTurn } from '../twilio/turn-twiml.js';
+import { statusRoutes, type StatusDeps } from './twilio-status.js';
+
+// Everything behind a voice webhook must finish before this, leaving margin under Twilio's 15 s.
+const WEBHOOK_DEADLINE_MS = 13_000;
+const PAST_CALLS_LOADED = 5;
+
+export interface TwilioWebhookDeps extends StatusDeps {
+  auth: TwilioWebhookAuth;
+  conversation: Conversation;
+  callService: CallService;
+  calls: CallStore;
+}
+
+class DeadlineExceeded extends Error {}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+function sendTwiml(reply: FastifyReply, twiml: string, status = 200): FastifyReply {
+  return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(twiml);
+}
+
+export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebhookDeps): Promise<void> {
+  const checkSignature = twilioSignatureCheck(deps.auth);
+  const base = deps.auth.publicUrl;
+
+  app.post('/twilio/voice', { preHandler: checkSignature }, async (request, reply) => {
+    const params = formParams(request);
+    const callSid = callSidOf(params);
+    if (!callSid) return sendTwiml(reply, fallbackTwiml(), 400);
+    try {
+      return sendTwiml(reply, await withDeadline(answer(deps, request, params, callSid), WEBHOOK_DEADLINE_MS));
+    } catch (error) {
+      request.log.error({ err: error, call_sid: callSid }, 'voice webhook failed; caller hears the fallback');
+      return sendTwiml(reply, fallbackTwiml());
+    }
+  });
+
+  app.post<{ Querystring: { seq?: string } }>(
+    '/twilio/gather',
+    { preHandler: checkSignature },
+    async (request, reply) => {
+      const params = formParams(request);
+      const callSid = callSidOf(params);
+      const seq = Number(request.query.seq);
+      if (!callSid || !Number.isInteger(seq) || seq < 1 || seq > 100_000) {
+        return sendTwiml(reply, fallbackTwiml(), 400);
+      }
+      const work = takeTurn(deps, params, callSid, seq);
+      try {
+        return sendTwiml(reply, await withDeadline(work, WEBHOOK_DEADLINE_MS));
+      } catch (error) {
+        if (error instanceof DeadlineExceeded) {
+          // The turn is still running; asking again for the same seq joins it or reads what it stored.
+          request.log.warn({ call_sid: callSid, seq }, 'turn over the webhook deadline; redirecting');
+          return sendTwiml(reply, redirectTwiml(`${base}/twilio/gather?seq=${seq}&retry=1`));
+        }
+        request.log.error({ err: error, call_sid: callSid, seq }, 'gather webhook failed; caller hears the fallback');
+        return sendTwiml(reply, fallbackTwiml());
+      }
+    },
+  );
+
+  await app.register(statusRoutes, { ...deps, checkSignature });
+}
+
+async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: FormParams, callSid: string) {
+  const query = request.query as { agent_id?: string };
+  const { call, agent } = await deps.callService.ensureCall({
+    callSid,
+    from: param(params, 'From') ?? '',
+    to: param(params, 'To') ?? '',
+    direction: param(params, 'Direction') ?? 'inbound',
+    agentIdHint: query.agent_id,
+  });
+  const voice = { voice: agent.voice, language: agent.language };
+  const answeredBy = param(params, 'AnsweredBy');
+  if (answeredBy && /^(machine|fax)/.test(answeredBy)) {
+    await deps.conversation.updateCall(callSid, () => ({
+      answered_by: answeredBy,
+      outcome: 'voicemail',
+      ended_by: 'system_complete',
+    }));
+    const message = agent.voicemail_message;
+    return message ? hangupTwiml({ ...voice, say: message }) : '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
+  }
+  await loadPastCalls(deps, call);
+  const greeting = await deps.conversation.greet(callSid);
+  if (call.transport === 'relay') {
+    return relayTwiml({
+      url: publicSocketUrl(deps.auth.publicUrl, '/twilio/relay'),
+      actionUrl: `${deps.auth.publicUrl}/twilio/relay-action`,
+      welcomeGreeting: greeting.agent_text,
+      ...voice,
+      interruptible: 'any',
+      dtmfDetection: true,
+      parameters: { agent_id: agent.agent_id, call_sid: callSid },
+    });
+  }
+  return twimlForTurn({ agent, turn: greeting, publicUrl: deps.auth.publicUrl });
+}
+
+/** What past calls with this person said, loaded once per call and kept on the call item. */
+async function loadPastCalls(deps: TwilioWebhookDeps, call: Call): Promise<void> {
+  if (call.past_calls !== undefined || !call.recipient_phone) return;
+  const past = await deps.calls.pastCalls(call.agent_id, call.recipient_phone, PAST_CALLS_LOADED + 1);
+  const pastCalls = past.filter((p) => p.call_sid !== call.call_sid).slice(0, PAST_CALLS_LOADED);
+  await deps.conversation.updateCall(call.call_sid, () => ({ past_calls: pastCalls }));
+}
+
+async function takeTurn(deps: TwilioWebhookDeps, params: FormParams, callSid: string, seq: number) {
+  const speech = (param(params, 'SpeechResult') ?? '').trim();
+  const digits = (param(params, 'Digits') ?? '').trim();
+  const input: CallerInput = speech
+    ? { kind: 'speech', text: speech, confidence: confidenceOf(params) }
+    : digits
+      ? { kind: 'dtmf', digits }
+      : { kind: 'silence' };
+  const outcome = await deps.conversation.handleInput(callSid, seq, input);
+  return twimlForTurn({
+    agent: outcome.agent,
+    turn: outcome.turn,
+    publicUrl: deps.auth.publicUrl,
+    transfer: outcome.transfer,
+    callerId: outcome.call.caller_phone,
+  });
+}

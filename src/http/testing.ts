@@ -1,0 +1,35 @@
+// Test support: an app on a fresh in-memory store (embedded dynalite, seeded), with a known key.
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../config.js';
+import { createContainer, type Container } from '../container.js';
+import { createLogger } from '../logger.js';
+import { buildApp } from './app.js';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestApp {
+  app: FastifyInstance;
+  container: Container;
+  /** Headers with the admin key (and JSON content type when a body is sent). */
+  auth: { authorization: string };
+  close(): Promise<void>;
+}
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig(
+    { DATA_DIR: ':memory:', LOG_LEVEL: 'silent', ADMIN_API_KEY: TEST_ADMIN_KEY, ...env },
+    '',
+  );
+  const container = await createContainer(config, { logger: createLogger(config), role: 'server' });
+  const app = await buildApp(container);
+  await app.ready();
+  return {
+    app,
+    container,
+    auth: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+    close: async () => {
+      await app.close();
+      await container.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// Every Twilio webhook is checked against X-Twilio-Signature over PUBLIC_URL + the path and query as
+// received. Failures answer 403 (400 when the header is missing) and are logged without any body.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { verifyTwilioSignature, type FormParams } from '../../adapters/twilio/signature.js';
+
+export interface TwilioWebhookAuth {
+  publicUrl: string;
+  authTokens: string[];
+  accountSid: string;
+  validate: boolean;
+}
+
+export function formParams(request: FastifyRequest): FormParams {
+  const body = request.body;
+  if (!body || typeof body !== 'object') return {};
+  const params: FormParams = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string') params[key] = value;
+    else if (Array.isArray(value)) params[key] = value.map(String);
+  }
+  return params;
+}
+
+/** A preHandler; answers the request itself when it fails. */
+export function twilioSignatureCheck(auth: TwilioWebhookAuth) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!auth.validate) return;
+    const params = formParams(request);
+    const signature = request.headers['x-twilio-signature'];
+    const check = verifyTwilioSignature({
+      authTokens: auth.authTokens,
+      publicUrl: auth.publicUrl,
+      pathAndQuery: request.url,
+      params,
+      signature: typeof signature === 'string' ? signature : undefined,
+    });
+    if (!check.valid) {
+      request.log.warn({ reason: check.reason, route: request.routeOptions.url }, 'twilio signature refused');
+      const status = check.reason === 'missing_signature' ? 400 : 403;
+      await reply.code(status).send({ error: 'forbidden', message: 'invalid Twilio signature' });
+      return;
+    }
+    const accountSid = params.AccountSid;
+    if (typeof accountSid === 'string' && accountSid !== auth.accountSid) {
+      request.log.warn({ route: request.routeOptions.url }, 'twilio request for another account refused');
+      await reply.code(403).send({ error: 'forbidden', message: 'AccountSid does not match this server' });
+    }
+  };
+}

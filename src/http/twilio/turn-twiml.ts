@@ -1,0 +1,25 @@
+import type { Agent, TransferTarget } from '../../domain/agent.js';
+import type { Turn } from '../../domain/call.js';
+import { dialTwiml, gatherTwiml, hangupTwiml } from '../../adapters/twilio/twiml.js';
+
+/** The TwiML that speaks a stored turn and then listens, hangs up, or transfers. */
+export function twimlForTurn(input: {
+  agent: Agent;
+  turn: Turn;
+  publicUrl: string;
+  transfer?: TransferTarget;
+  callerId?: string;
+}): string {
+  const { agent, turn, publicUrl } = input;
+  const voice = { voice: agent.voice, language: agent.language };
+  if (input.transfer) {
+    return dialTwiml({ ...voice, say: turn.agent_text, target: input.transfer.target, callerId: input.callerId });
+  }
+  if (turn.ends_call) return hangupTwiml({ ...voice, say: turn.agent_text });
+  return gatherTwiml({
+    ...voice,
+    say: turn.agent_text,
+    actionUrl: `${publicUrl}/twilio/gather?seq=${turn.seq + 1}`,
+    hints: agent.data_to_fill.flatMap((field) => field.options ?? []).slice(0, 50),
+  });
+}

@@ -1,0 +1,16 @@
+import type { Agent } from '../domain/agent.js';
+import type { Call, Outcome, Turn } from '../domain/call.js';
+
+export interface CallSummary {
+  /** One or two sentences. */
+  summary: string;
+  outcome: Outcome;
+}
+
+/**
+ * Writes the end-of-call summary and outcome. The engine's deterministic one (summarizeCall) is
+ * the default; a model-backed one may replace it and should fall back to it on failure.
+ */
+export interface Summarizer {
+  summarize(call: Call, turns: readonly Turn[], agent: Agent | undefined): Promise<CallSummary>;
+}

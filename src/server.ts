@@ -1,0 +1,119 @@
+// config -> container -> app -> listen; graceful shutdown. `voice-agent serve` calls startServer.
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { releaseDiscovery, writeDiscovery } from './adapters/embedded/discovery.js';
+import type { Config } from './config.js';
+import { createContainer, type Container } from './container.js';
+import { buildApp } from './http/app.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface RunningServer {
+  /** A loopback URL of this server (what the CLI and tests use). */
+  url: string;
+  app: FastifyInstance;
+  container: Container;
+  /** Stops accepting, lets in-flight requests finish (bounded), closes the container. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Where the startup lines go, as one block (default stdout). */
+  print?: (line: string) => void;
+  /** Exit the process on SIGTERM/SIGINT after a graceful stop (default true). */
+  handleSignals?: boolean;
+  /** Record server_url in DATA_DIR's discovery file so the CLI finds this server (default true). */
+  recordDiscovery?: boolean;
+}
+
+// Behind a load balancer (ALB idle timeout 60 s) the server must keep idle connections open longer
+// than the balancer does, or the balancer reuses a socket the server is closing (502s).
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const HEADERS_TIMEOUT_MS = 66_000;
+const DRAIN_TIMEOUT_MS = 20_000;
+const EXIT_DEADLINE_MS = 25_000;
+
+function startupLines(config: Config, container: Container, url: string): string[] {
+  const { secrets } = container;
+  const lines = [`voice-agent listening on ${url} (public URL ${config.publicUrl})`];
+  if (secrets.adminKeySource === 'env') lines.push('Admin API key: from ADMIN_API_KEY');
+  else if (secrets.adminKeyPath) {
+    lines.push(`Admin API key: in ${secrets.adminKeyPath} (send it as "Authorization: Bearer <key>")`);
+    if (secrets.adminKeyCreated && process.stdout.isTTY)
+      lines.push(`  created now, shown once: ${secrets.adminApiKey}`);
+  }
+  lines.push(
+    container.mode.store === 'embedded'
+      ? `Store: embedded DynamoDB under ${resolve(config.DATA_DIR)}${container.embedded?.shared ? ' (shared with another process)' : ''}`
+      : `Store: DynamoDB ${config.DYNAMODB_ENDPOINT ?? `in ${config.AWS_REGION}`}`,
+  );
+  if (container.seeded.length > 0) lines.push(`Seeded agents: ${container.seeded.join(', ')}`);
+  lines.push(
+    config.LLM_PROVIDER === 'none'
+      ? 'scripted mode: no LLM configured — set LLM_PROVIDER to use a model'
+      : `LLM: ${container.mode.llm}`,
+  );
+  return lines;
+}
+
+function loopbackUrl(host: string, port: number): string {
+  const loopback = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  return `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config, 'server');
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const container = await createContainer(config, { logger, role: 'server' });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(container);
+    await app.listen({ host: config.HOST, port: config.PORT });
+  } catch (error) {
+    await container.close();
+    throw error;
+  }
+  app.server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = loopbackUrl(config.HOST, port);
+  const recordsDiscovery =
+    container.mode.store === 'embedded' && container.secrets.adminKeySource !== 'memory';
+  if (recordsDiscovery) await writeDiscovery(config.DATA_DIR, { server_url: url });
+  print(startupLines(config, container, url).join('\n'));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const drained = app.close();
+      const timedOut = new Promise<'timeout'>((done) =>
+        setTimeout(() => done('timeout'), DRAIN_TIMEOUT_MS).unref(),
+      );
+      if ((await Promise.race([drained, timedOut])) === 'timeout') {
+        logger.warn('in-flight requests did not finish within 20 s; closing anyway');
+      }
+      if (recordsDiscovery) await releaseDiscovery(config.DATA_DIR, 'server_url').catch(() => {});
+      await container.close();
+    })());
+
+  if (options.handleSignals !== false) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down');
+      setTimeout(() => process.exit(1), EXIT_DEADLINE_MS).unref();
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    process.on('unhandledRejection', (reason) =>
+      logger.error({ err: reason }, 'unhandled promise rejection'),
+    );
+  }
+  return { url, app, container, stop };
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleAgent } from '../../test/contracts/agent-store.contract.js';
+import { sampleCall, sampleTurn } from '../../test/contracts/call-store.contract.js';
+import { silentLogger, startDynamoStores } from '../../test/recordings/harness.js';
+import { startWebhookReceiver } from '../../test/recordings/webhook-receiver.js';
+import { createGuardedFetch } from '../adapters/net/url-guard.js';
+import type { Call } from '../domain/call.js';
+import type { CallStore } from '../ports/call-store.js';
+import { CallFinalizer, type CallFinalizerOptions } from './call-finalizer.js';
+import { verifyWebhookSignature, WebhookNotifier } from './webhook-notifier.js';
+
+const SECRET = 'finalizer-secret';
+let dynamo: Awaited<ReturnType<typeof startDynamoStores>>;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+beforeAll(async () => {
+  [dynamo, receiver] = await Promise.all([startDynamoStores(), startWebhookReceiver()]);
+  await dynamo.agents.create(sampleAgent('agent-1', { webhook_url: receiver.url }));
+});
+afterAll(() => Promise.all([dynamo.close(), receiver.close()]));
+
+let n = 0;
+async function endedCall(overrides: Partial<Call> = {}): Promise<Call> {
+  n += 1;
+  const call = sampleCall(`CA${n.toString(16).padStart(32, '0')}`, {
+    status: 'completed',
+    answered_at: '2025-03-10T10:00:03.000Z',
+    ended_at: '2025-03-10T10:02:00.000Z',
+    ended_by: 'system_complete',
+    data_collected: { confirmed: { value: true, turn: 1 } },
+    ...overrides,
+  });
+  await dynamo.calls.create(call);
+  await dynamo.calls.putTurn(sampleTurn(call.call_sid, 0));
+  await dynamo.calls.putTurn(sampleTurn(call.call_sid, 1, { caller_text: 'Yes, I can make it on Tuesday' }));
+  return call;
+}
+
+function finalizer(overrides: Partial<CallFinalizerOptions> = {}) {
+  return new CallFinalizer({
+    calls: dynamo.calls,
+    agents: dynamo.agents,
+    notifier: new WebhookNotifier({
+      calls: dynamo.calls,
+      post: createGuardedFetch({ allowPrivate: true }),
+      secret: SECRET,
+      logger: silentLogger,
+      sleep: async () => undefined,
+    }),
+    logger: silentLogger,
+    ...overrides,
+  });
+}
+
+const hitsFor = (callSid: string) => receiver.received.filter((r) => r.body.includes(callSid));
+
+describe('CallFinalizer', () => {
+  it('stores summary and outcome, then sends one signed webhook', async () => {
+    const call = await endedCall();
+    const result = await finalizer().finalizeCall(call.call_sid);
+    expect(result).toEqual({ result: 'finalized', outcome: 'resolved', webhook: 'delivered' });
+    const stored = (await dynamo.calls.get(call.call_sid))!;
+    expect(stored.outcome).toBe('resolved');
+    expect(stored.summary).toBe(
+      'The caller said: "Yes, I can make it on Tuesday". Collected confirmed true; resolved.',
+    );
+    const [hit] = hitsFor(call.call_sid);
+    expect(verifyWebhookSignature(SECRET, hit!.headers['x-voice-agent-signature'] as string, hit!.body)).toBe(
+      true,
+    );
+    expect(JSON.parse(hit!.body).call).toMatchObject({ summary: stored.summary, outcome: 'resolved' });
+    expect(stored.webhook_deliveries).toHaveLength(1);
+  });
+
+  it('runs once for duplicated completions, also from two instances at once', async () => {
+    const call = await endedCall();
+    const results = await Promise.all([
+      finalizer().finalizeCall(call.call_sid),
+      finalizer().finalizeCall(call.call_sid),
+      finalizer().finalizeCall(call.call_sid),
+    ]);
+    expect(results.filter((r) => r.result === 'finalized')).toHaveLength(1);
+    expect(await finalizer().finalizeCall(call.call_sid)).toEqual({ result: 'already_finalized' });
+    expect(hitsFor(call.call_sid)).toHaveLength(1);
+  });
+
+  it('waits for a terminal status and ignores unknown calls', async () => {
+    const call = await endedCall({ status: 'in-progress' });
+    expect(await finalizer().finalizeCall(call.call_sid)).toEqual({ result: 'not_ended' });
+    expect(await finalizer().finalizeCall('CA-unknown')).toEqual({ result: 'not_found' });
+    expect((await dynamo.calls.get(call.call_sid))!.summary).toBeUndefined();
+  });
+
+  it('keeps an outcome the engine set, and falls back when the summarizer fails', async () => {
+    const call = await endedCall({ outcome: 'not_interested' });
+    const f = finalizer({
+      summarizer: {
+        summarize: async () => {
+          throw new Error('model down');
+        },
+      },
+    });
+    expect(await f.finalizeCall(call.call_sid)).toMatchObject({
+      result: 'finalized',
+      outcome: 'not_interested',
+    });
+    expect((await dynamo.calls.get(call.call_sid))!.summary).toMatch(/^The caller said/);
+  });
+
+  it('uses a configured summarizer', async () => {
+    const call = await endedCall();
+    const f = finalizer({
+      summarizer: { summarize: async () => ({ summary: 'Model summary.', outcome: 'follow_up_needed' }) },
+    });
+    await f.finalizeCall(call.call_sid);
+    expect(await dynamo.calls.get(call.call_sid)).toMatchObject({
+      summary: 'Model summary.',
+      outcome: 'follow_up_needed',
+    });
+  });
+
+  it('never throws into the caller, in the foreground or the background', async () => {
+    const broken = {
+      get: async () => {
+        throw new Error('database down');
+      },
+    } as unknown as CallStore;
+    const f = finalizer({ calls: broken });
+    expect(await f.finalizeCall('CA1')).toEqual({ result: 'error' });
+    f.finalizeInBackground('CA1');
+    await f.drain();
+
+    const call = sampleCall(`CA${'f'.repeat(32)}`, { status: 'no-answer', ended_by: undefined });
+    await dynamo.calls.create(call);
+    const g = finalizer();
+    g.finalizeInBackground(call.call_sid);
+    await g.drain();
+    expect(await dynamo.calls.get(call.call_sid)).toMatchObject({ outcome: 'no_answer' });
+  });
+});

@@ -1,0 +1,94 @@
+// What every finished call leaves behind: a summary and an outcome on the call, then the signed
+// end-of-call webhook. Runs once per call: only the writer whose conditional update stores the
+// summary sends the webhook, so a duplicated `completed` callback, or two instances, send one.
+import type { Agent } from '../domain/agent.js';
+import { isTerminal, type Call } from '../domain/call.js';
+import { deterministicSummarizer } from '../engine/call-summary.js';
+import type { Logger } from '../logger.js';
+import type { AgentStore } from '../ports/agent-store.js';
+import type { CallStore } from '../ports/call-store.js';
+import type { CallSummary, Summarizer } from '../ports/summarizer.js';
+import { updateCallWithRetry } from './update-call.js';
+import type { WebhookNotifier, WebhookResult } from './webhook-notifier.js';
+
+export interface CallFinalizerOptions {
+  calls: CallStore;
+  agents: AgentStore;
+  notifier?: WebhookNotifier;
+  /** A model-backed summarizer; the deterministic one is used when absent or when it fails. */
+  summarizer?: Summarizer;
+  logger: Logger;
+}
+
+export type FinalizeResult =
+  | { result: 'finalized'; outcome: Call['outcome']; webhook: WebhookResult }
+  | { result: 'already_finalized' | 'not_found' | 'not_ended' | 'error' };
+
+export class CallFinalizer {
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: CallFinalizerOptions) {}
+
+  /** Summarizes a call that reached a terminal status and sends its webhook. Never rejects. */
+  async finalizeCall(callSid: string): Promise<FinalizeResult> {
+    try {
+      return await this.finalize(callSid);
+    } catch (error) {
+      this.options.logger.error({ err: error, call_sid: callSid }, 'call finalization failed');
+      return { result: 'error' };
+    }
+  }
+
+  /** For routes: starts finalizeCall without waiting (webhook retries take up to a minute). */
+  finalizeInBackground(callSid: string): void {
+    const work = this.finalizeCall(callSid).finally(() => this.inflight.delete(work));
+    this.inflight.add(work);
+  }
+
+  /** Waits for background finalizations (tests, graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private async finalize(callSid: string): Promise<FinalizeResult> {
+    const { calls, agents, logger } = this.options;
+    const call = await calls.get(callSid);
+    if (!call) return { result: 'not_found' };
+    if (!isTerminal(call.status)) return { result: 'not_ended' };
+    if (call.summary !== undefined) return { result: 'already_finalized' };
+    const [turns, agent] = await Promise.all([calls.listTurns(callSid), agents.get(call.agent_id)]);
+    const computed = await this.summarize(call, turns, agent);
+    let won = false;
+    const stored = await updateCallWithRetry(calls, callSid, (current) => {
+      if (current.summary !== undefined) return undefined;
+      won = true;
+      // An outcome the engine already set (for example from the model) is kept.
+      return { summary: computed.summary, outcome: current.outcome ?? computed.outcome };
+    });
+    if (!stored || !won) return { result: 'already_finalized' };
+    logger.info({ call_sid: callSid, outcome: stored.outcome }, 'call summarized');
+    const webhook = this.options.notifier
+      ? await this.options.notifier.notify(stored, turns, agent)
+      : 'skipped';
+    return { result: 'finalized', outcome: stored.outcome, webhook };
+  }
+
+  private async summarize(
+    call: Call,
+    turns: Parameters<Summarizer['summarize']>[1],
+    agent: Agent | undefined,
+  ): Promise<CallSummary> {
+    const { summarizer, logger } = this.options;
+    if (summarizer) {
+      try {
+        return await summarizer.summarize(call, turns, agent);
+      } catch (error) {
+        logger.warn(
+          { err: error, call_sid: call.call_sid },
+          'summarizer failed; using the deterministic summary',
+        );
+      }
+    }
+    return deterministicSummarizer.summarize(call, turns, agent);
+  }
+}

@@ -1,0 +1,60 @@
+// Real parts for the recording and end-of-call tests: dynalite in memory with every table, the
+// DynamoDB stores, and s3rver in a temporary folder.
+import {
+  createDynamoClients,
+  createTables,
+  DynamoAgentStore,
+  DynamoCallStore,
+} from '../../src/adapters/dynamodb/index.js';
+import { DynamoRecordingJobStore } from '../../src/adapters/dynamodb/recording-job-store.js';
+import { startEmbeddedDynamo } from '../../src/adapters/embedded/dynalite.js';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../src/adapters/embedded/s3rver.js';
+import { createS3Client } from '../../src/adapters/s3/client.js';
+import { createBucket } from '../../src/adapters/s3/create-bucket.js';
+import { S3RecordingStore } from '../../src/adapters/s3/recording-store.js';
+import { pino } from 'pino';
+
+export const TABLES = {
+  agents: 'T_Agents',
+  calls: 'T_Calls',
+  phoneNumbers: 'T_PhoneNumbers',
+  turns: 'T_Turns',
+  recordings: 'T_Recordings',
+  idempotency: 'T_Idempotency',
+};
+
+export const silentLogger = pino({ level: 'silent' });
+
+export async function startDynamoStores() {
+  const dynamo = await startEmbeddedDynamo();
+  const { client, doc } = createDynamoClients({ endpoint: dynamo.endpoint });
+  await createTables(client, TABLES);
+  const cursorSecret = 'test-cursor-secret';
+  return {
+    calls: new DynamoCallStore({ doc, cursorSecret, callsTable: TABLES.calls, turnsTable: TABLES.turns }),
+    agents: new DynamoAgentStore({ doc, cursorSecret, table: TABLES.agents }),
+    jobs: new DynamoRecordingJobStore({ doc, table: TABLES.recordings }),
+    doc,
+    close: async () => {
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+export const BUCKET = 'test-recordings';
+
+export async function startS3(options: { dataDir?: string; port?: number } = {}) {
+  const server: EmbeddedS3 = await startEmbeddedS3(options);
+  const client = createS3Client({ endpoint: server.endpoint, embedded: true });
+  await createBucket(client, BUCKET);
+  return {
+    server,
+    client,
+    store: new S3RecordingStore(client, BUCKET),
+    close: async () => {
+      client.destroy();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// A real server for relay tests: the in-memory container (embedded dynalite, seeded agents), the Twilio
+// voice/status webhooks and the relay routes on a Fastify app listening on 127.0.0.1:0, with a
+// Conversation whose policy the test chooses (the container's own wiring picks it from settings).
+import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.js';
+import { createContainer, type Container } from '../../src/container.js';
+import type { Agent } from '../../src/domain/agent.js';
+import { Conversation } from '../../src/engine/conversation.js';
+import { ScriptedPolicy } from '../../src/engine/scripted-policy.js';
+import { twilioRelayRoutes, type TwilioRelayDeps } from '../../src/http/routes/twilio-relay.js';
+import { twilioWebhookRoutes } from '../../src/http/routes/twilio-webhooks.js';
+import { RelaySessions } from '../../src/http/relay/relay-sessions.js';
+import { createLogger } from '../../src/logger.js';
+import type { IdempotencyStore } from '../../src/ports/idempotency-store.js';
+import type { ReplyPolicy } from '../../src/ports/reply-policy.js';
+import type { Telephony } from '../../src/ports/telephony.js';
+import { CallService } from '../../src/services/call-service.js';
+import { RateLimiter } from '../../src/services/rate-limiter.js';
+import { runRelayCall, type RelayCallOptions, type RelayCallResult } from '../../src/simulator/relay-call.js';
+
+export const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
+export const AUTH_TOKEN = 'relay-test-auth-token';
+export const PUBLIC_URL = 'https://voice.example.test';
+export const OUR_NUMBER = '+14155550100';
+export const PERSON = '+14155550142';
+
+export interface RelayHarness {
+  app: FastifyInstance;
+  container: Container;
+  conversation: Conversation;
+  sessions: RelaySessions;
+  serverUrl: string;
+  /** The public ws URL Twilio is told (wss://…/twilio/relay) and its loopback twin. */
+  socketUrls: { signed: string; server: string };
+  createAgent(agentId: string, overrides?: Record<string, unknown>): Promise<Agent>;
+  call(options: Pick<RelayCallOptions, 'lines'> & Partial<RelayCallOptions>): Promise<RelayCallResult>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** The policy for agents whose id starts with "stream-"; others get the scripted form filler. */
+  streaming?: ReplyPolicy;
+  relay?: Partial<Pick<TwilioRelayDeps, 'limits' | 'endCloseDelayMs'>>;
+  validateSignatures?: boolean;
+  logLevel?: string;
+}
+
+export async function startRelayHarness(options: HarnessOptions = {}): Promise<RelayHarness> {
+  const config = loadConfig(
+    {
+      DATA_DIR: ':memory:',
+      LOG_LEVEL: options.logLevel ?? 'silent',
+      ADMIN_API_KEY: 'relay-test-admin-key-0123456789',
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      PUBLIC_URL,
+      DEFAULT_TRANSPORT: 'relay',
+      TWILIO_VALIDATE_SIGNATURES: options.validateSignatures === false ? 'false' : 'true',
+    },
+    '',
+  );
+  const logger = createLogger(config);
+  const container = await createContainer(config, { logger, role: 'server' });
+  const scripted = new ScriptedPolicy();
+  const conversation = new Conversation({
+    calls: container.callStore,
+    getAgent: (agentId) => container.agents.get(agentId),
+    policyFor: (agent) =>
+      agent.agent_id.startsWith('stream-') && options.streaming ? options.streaming : scripted,
+    turnTimeoutMs: config.TURN_TIMEOUT_MS,
+    defaultTimezone: config.DEFAULT_TIMEZONE,
+  });
+  const unused = () => Promise.reject(new Error('not used by relay tests'));
+  const callService = new CallService(
+    {
+      calls: container.callStore,
+      agents: container.agents,
+      phoneNumbers: container.phoneNumbers,
+      telephony: { createCall: unused, hangUp: unused, connectNumber: unused } as Telephony,
+      idempotency: { claim: unused, complete: unused, release: unused } as IdempotencyStore,
+      rateLimiter: new RateLimiter(config.CALLS_PER_MINUTE),
+    },
+    {
+      publicUrl: config.publicUrl,
+      allowedCountries: config.ALLOWED_DESTINATION_COUNTRIES,
+      record: false,
+      machineDetection: 'off',
+      defaultTransport: 'relay',
+    },
+  );
+  const auth = {
+    publicUrl: config.publicUrl,
+    authTokens: [AUTH_TOKEN],
+    accountSid: ACCOUNT_SID,
+    validate: config.TWILIO_VALIDATE_SIGNATURES,
+  };
+  const sessions = new RelaySessions();
+
+  // The same plugins and limits as src/http/app.ts.
+  const app = Fastify({ loggerInstance: logger, bodyLimit: config.MAX_BODY_BYTES }) as unknown as FastifyInstance;
+  await app.register(formbody, { bodyLimit: config.MAX_BODY_BYTES });
+  await app.register(websocket, { options: { maxPayload: 64 * 1_024 } });
+  await app.register(twilioWebhookRoutes, { auth, conversation, callService, calls: container.callStore });
+  await app.register(twilioRelayRoutes, {
+    auth,
+    conversation,
+    calls: container.callStore,
+    agents: container.agents,
+    sessions,
+    ...options.relay,
+  });
+  const serverUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  return {
+    app,
+    container,
+    conversation,
+    sessions,
+    serverUrl,
+    socketUrls: {
+      signed: `${PUBLIC_URL.replace(/^https/, 'wss')}/twilio/relay`,
+      server: `${serverUrl.replace(/^http/, 'ws')}/twilio/relay`,
+    },
+    createAgent: (agentId, overrides = {}) =>
+      container.agents.create({
+        agent_id: agentId,
+        name: `Agent ${agentId}`,
+        prompt: 'Help the caller.',
+        voice: 'Polly.Joanna',
+        language: 'en-US',
+        greeting: 'Hello, how can I help?',
+        transport: 'relay',
+        ...overrides,
+      }),
+    call: (callOptions) =>
+      runRelayCall({
+        serverUrl,
+        publicUrl: PUBLIC_URL,
+        accountSid: ACCOUNT_SID,
+        authToken: AUTH_TOKEN,
+        from: OUR_NUMBER,
+        to: PERSON,
+        replyTimeoutMs: 5_000,
+        ...callOptions,
+      }),
+    close: async () => {
+      await app.close();
+      await container.close();
+    },
+  };
+}
