@@ -37,6 +37,12 @@ import type { ReplyPolicy } from './ports/reply-policy.js';
 import type { CallStatus } from './domain/call.js';
 import { AgentService } from './services/agent-service.js';
 import { CallService } from './services/call-service.js';
+import { DynamoRecordingJobStore } from './adapters/dynamodb/recording-job-store.js';
+import { createGuardedFetch } from './adapters/net/url-guard.js';
+import { openS3, type OpenedS3 } from './adapters/s3/open.js';
+import { CallFinalizer } from './services/call-finalizer.js';
+import { RecordingCopier } from './services/recording-copier.js';
+import { WebhookNotifier } from './services/webhook-notifier.js';
 import { RateLimiter } from './services/rate-limiter.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
@@ -79,6 +85,9 @@ export interface Container {
   policyFor: (agent: Agent) => ReplyPolicy;
   /** After a call's terminal status: how it ended, then summary, outcome and webhook. Never throws. */
   onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
+  s3: OpenedS3;
+  recordings: RecordingCopier;
+  finalizer: CallFinalizer;
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
@@ -180,7 +189,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
       policyFor,
       turnTimeoutMs: config.TURN_TIMEOUT_MS,
       defaultTimezone: config.DEFAULT_TIMEZONE,
-      onError: (error, context) => logger.error({ err: error, call_sid: context.callSid, seq: context.seq }, 'turn failed'),
+      onError: (error, context) =>
+        logger.error({ err: error, call_sid: context.callSid, seq: context.seq }, 'turn failed'),
     });
 
     // Calls: Twilio's REST API (only with real credentials from the environment), guards, idempotency.
@@ -208,12 +218,49 @@ export async function createContainer(config: Config, options: ContainerOptions)
       },
     );
 
+    // Recordings: copied from Twilio to S3 (embedded s3rver under DATA_DIR by default) off the
+    // webhook's path, through durable jobs that survive restarts.
+    const s3 = await openS3(config, { inMemory });
+    onClose(() => s3.close());
+    const realTwilio = secrets.twilioSource === 'env';
+    const recordings = new RecordingCopier({
+      jobs: new DynamoRecordingJobStore({ doc: dynamo.doc, table: config.tables.recordings }),
+      calls: callStore,
+      recordings: s3.store,
+      fetch: globalThis.fetch,
+      credentials: { accountSid: secrets.twilioAccountSid, authToken: secrets.twilioAuthToken },
+      format: config.RECORDING_FORMAT,
+      // The download carries our Twilio credentials: only Twilio's media host may receive them.
+      ...(realTwilio
+        ? {
+            mediaOrigins: [
+              'https://api.twilio.com',
+              ...(config.TWILIO_API_URL ? [new URL(config.TWILIO_API_URL).origin] : []),
+            ],
+          }
+        : {}),
+      deleteFromTwilio: config.DELETE_TWILIO_RECORDINGS,
+      logger,
+    });
+
+    // After a call: summary, outcome and the signed end-of-call webhook.
+    const notifier = new WebhookNotifier({
+      calls: callStore,
+      post: createGuardedFetch({ allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
+      defaultUrl: config.WEBHOOK_URL,
+      secret: secrets.signingSecret,
+      publicUrl: config.publicUrl,
+      logger,
+    });
+    const finalizer = new CallFinalizer({ calls: callStore, agents: agentStore, notifier, logger });
+    onClose(() => finalizer.drain());
     const onCallEnded = async (callSid: string, status: CallStatus) => {
       try {
         await calls.recordEnd(callSid, status);
       } catch (error) {
         logger.error({ err: error, call_sid: callSid }, 'recording the end of a call failed');
       }
+      finalizer.finalizeInBackground(callSid);
     };
 
     // Embedded stores are ready to use: tables exist and a fresh install has its agents.
@@ -224,6 +271,12 @@ export async function createContainer(config: Config, options: ContainerOptions)
         seeded.push(...(await seedAgents(agents)));
         if (seeded.length > 0) logger.info({ agents: seeded }, 'seeded agents');
       }
+    }
+
+    // Pending copies left by an earlier run are retried at start-up, then periodically.
+    if (role === 'server') {
+      recordings.start();
+      onClose(() => recordings.stop());
     }
 
     return {
@@ -244,6 +297,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
       conversation,
       policyFor,
       onCallEnded,
+      s3,
+      recordings,
+      finalizer,
       onClose,
       close,
     };

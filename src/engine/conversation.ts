@@ -1,17 +1,17 @@
 import type { Agent, TransferTarget } from '../domain/agent.js';
 import type { Call, CollectedValue, EndedBy, Turn, TurnKind } from '../domain/call.js';
-import { AppError, notFound } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { ReplyPolicy, TurnReply } from '../ports/reply-policy.js';
 import { isGoodbye } from './end-of-call.js';
 import { phrasesFor } from './phrases.js';
 import { runWithBudget } from './turn-budget.js';
+import { updateCallWithRetry } from './update-call.js';
 
 // A caller utterance longer than this is cut before it reaches a model (reliability.md B3).
 export const MAX_CALLER_TEXT_CHARS = 2_000;
 // Low-confidence speech is re-asked at most this many times in a row, then taken as heard.
 const MAX_LOW_CONFIDENCE_REPROMPTS = 2;
-const UPDATE_ATTEMPTS = 8;
 // Turns handed to the policy; the prompt builder bounds them further by size. Keeps a long call's
 // turn cost flat instead of growing with every turn.
 const HISTORY_TURNS = 60;
@@ -87,7 +87,12 @@ export class Conversation {
   }
 
   /** Handles caller input `seq`; a second delivery of the same seq returns the stored turn. */
-  handleInput(callSid: string, seq: number, input: CallerInput, options: TurnOptions = {}): Promise<TurnOutcome> {
+  handleInput(
+    callSid: string,
+    seq: number,
+    input: CallerInput,
+    options: TurnOptions = {},
+  ): Promise<TurnOutcome> {
     const key = `${callSid}:${seq}`;
     const running = this.inFlight.get(key);
     if (running) return running.then((outcome) => ({ ...outcome, duplicate: true }));
@@ -96,7 +101,12 @@ export class Conversation {
     return promise;
   }
 
-  private async runTurn(callSid: string, seq: number, input: CallerInput, options: TurnOptions): Promise<TurnOutcome> {
+  private async runTurn(
+    callSid: string,
+    seq: number,
+    input: CallerInput,
+    options: TurnOptions,
+  ): Promise<TurnOutcome> {
     const receivedAt = options.receivedAt ?? this.now();
     const [call, stored, recent] = await Promise.all([
       this.requireCall(callSid),
@@ -142,14 +152,19 @@ export class Conversation {
     receivedAt: Date,
   ): Promise<{ kind: TurnKind; reply: TurnReply; transfer?: TransferTarget }> {
     const lines = phrasesFor(agent.language);
-    const say = (kind: TurnKind, text: string, end?: EndedBy) => ({ kind, reply: { text, extracted: {}, end } });
+    const say = (kind: TurnKind, text: string, end?: EndedBy) => ({
+      kind,
+      reply: { text, extracted: {}, end },
+    });
 
     const elapsedMs = receivedAt.getTime() - Date.parse(call.started_at);
-    if (elapsedMs > agent.max_call_seconds * 1_000) return say('speech', agent.closing_line ?? lines.closing(), 'system_timeout');
+    if (elapsedMs > agent.max_call_seconds * 1_000)
+      return say('speech', agent.closing_line ?? lines.closing(), 'system_timeout');
 
     if (input.kind === 'silence') {
       const silentInARow = trailingCount(history, 'silence') + 1;
-      if (silentInARow > agent.silence_reprompts) return say('silence', lines.silenceGoodbye(), 'system_silence');
+      if (silentInARow > agent.silence_reprompts)
+        return say('silence', lines.silenceGoodbye(), 'system_silence');
       return say('silence', agent.silence_prompt ?? lines.stillThere());
     }
     if (input.kind === 'speech') {
@@ -184,46 +199,54 @@ export class Conversation {
     const kind: TurnKind = input.kind === 'dtmf' ? 'dtmf' : 'speech';
     const goodbye = input.kind === 'speech' && isGoodbye(callerText, agent.language, agent.end_call_phrases);
     const end = reply.end ?? (goodbye ? 'user' : undefined);
-    const transfer = reply.transferTo ? agent.transfer_targets.find((t) => t.id === reply.transferTo) : undefined;
+    const transfer = reply.transferTo
+      ? agent.transfer_targets.find((t) => t.id === reply.transferTo)
+      : undefined;
     const text = reply.text.trim() || (end ? (agent.closing_line ?? lines.closing()) : lines.turnFailed());
     return { kind, reply: { ...reply, text, end: transfer ? 'transfer' : end }, transfer };
   }
 
-  private async recordTurnOnCall(call: Call, turn: Turn, transfer: TransferTarget | undefined): Promise<void> {
-    await this.updateCall(call.call_sid, (current) => {
-      const collected: Record<string, CollectedValue> = { ...current.data_collected };
-      for (const [field, value] of Object.entries(turn.extracted ?? {})) collected[field] = { value, turn: turn.seq };
-      const totals = current.totals ?? {
-        latency_ms: 0,
-        model_latency_ms: 0,
-        input_tokens: 0,
-        output_tokens: 0,
-        cost_micro_usd: 0,
-      };
-      return {
-        data_collected: collected,
-        turn_count: Math.max(current.turn_count, turn.seq + 1),
-        totals: {
-          latency_ms: totals.latency_ms + turn.latency_ms,
-          model_latency_ms: totals.model_latency_ms + (turn.model_latency_ms ?? 0),
-          input_tokens: totals.input_tokens + (turn.input_tokens ?? 0),
-          output_tokens: totals.output_tokens + (turn.output_tokens ?? 0),
-          cost_micro_usd: totals.cost_micro_usd + (turn.cost_micro_usd ?? 0),
-        },
-        ...(turn.ends_call && !current.ended_by ? { ended_by: turn.ends_call } : {}),
-        ...(transfer ? { transferred_to: transfer.target } : {}),
-      };
-    }, call);
+  private async recordTurnOnCall(
+    call: Call,
+    turn: Turn,
+    transfer: TransferTarget | undefined,
+  ): Promise<void> {
+    await this.updateCall(
+      call.call_sid,
+      (current) => {
+        const collected: Record<string, CollectedValue> = { ...current.data_collected };
+        for (const [field, value] of Object.entries(turn.extracted ?? {}))
+          collected[field] = { value, turn: turn.seq };
+        const totals = current.totals ?? {
+          latency_ms: 0,
+          model_latency_ms: 0,
+          input_tokens: 0,
+          output_tokens: 0,
+          cost_micro_usd: 0,
+        };
+        return {
+          data_collected: collected,
+          turn_count: Math.max(current.turn_count, turn.seq + 1),
+          totals: {
+            latency_ms: totals.latency_ms + turn.latency_ms,
+            model_latency_ms: totals.model_latency_ms + (turn.model_latency_ms ?? 0),
+            input_tokens: totals.input_tokens + (turn.input_tokens ?? 0),
+            output_tokens: totals.output_tokens + (turn.output_tokens ?? 0),
+            cost_micro_usd: totals.cost_micro_usd + (turn.cost_micro_usd ?? 0),
+          },
+          ...(turn.ends_call && !current.ended_by ? { ended_by: turn.ends_call } : {}),
+          ...(transfer ? { transferred_to: transfer.target } : {}),
+        };
+      },
+      call,
+    );
   }
 
   /** Read-modify-write with the call's version; retried when another writer got there first. */
   async updateCall(callSid: string, change: (current: Call) => Partial<Call>, known?: Call): Promise<Call> {
-    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt += 1) {
-      const current = attempt === 0 && known ? known : await this.requireCall(callSid);
-      const updated = await this.deps.calls.update(callSid, change(current), current.version);
-      if (updated) return updated;
-    }
-    throw new AppError('conflict', `call ${callSid} kept changing; update abandoned`, { retryable: true });
+    const updated = await updateCallWithRetry(this.deps.calls, callSid, change, known);
+    if (!updated) throw notFound('call');
+    return updated;
   }
 
   private async requireCall(callSid: string): Promise<Call> {

@@ -18,6 +18,9 @@ export async function runWithBudget(
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // Aborted before the policy starts (a barge-in during the turn's store reads): the listener above
+  // never fires, so the policy must see the abort now or it would run, and spend, to the end.
+  if (options.signal?.aborted) onOuterAbort();
   let timer: NodeJS.Timeout | undefined;
   let streamed = '';
   const timedOut = new Promise<'timeout'>((resolve) => {
@@ -28,7 +31,9 @@ export async function runWithBudget(
   });
   const interrupted = new Promise<TurnReply>((resolve) => {
     if (options.signal?.aborted) resolve({ text: streamed, extracted: {} });
-    options.signal?.addEventListener('abort', () => resolve({ text: streamed, extracted: {} }), { once: true });
+    options.signal?.addEventListener('abort', () => resolve({ text: streamed, extracted: {} }), {
+      once: true,
+    });
   });
   const work = (async (): Promise<TurnReply> => {
     const stream = start(controller.signal);

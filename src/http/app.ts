@@ -10,6 +10,7 @@ import { agentRoutes } from './routes/agents.js';
 import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { callRoutes } from './routes/calls.js';
+import { recordingRoutes } from './routes/recordings.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
 import { useZodSchemas } from './zod-schemas.js';
 
@@ -49,7 +50,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     callService: container.calls,
     calls: container.callStore,
     onCallEnded: container.onCallEnded,
+    handleRecording: (params) => container.recordings.handleCallback(params),
   });
+  await app.register(recordingRoutes, { calls: container.callStore, recordings: container.s3.store });
 
   return app;
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { CallSummary, Summarizer } from '../ports/summarizer.js';
-import { updateCallWithRetry } from './update-call.js';
+import { updateCallWithRetry } from '../engine/update-call.js';
 import type { WebhookNotifier, WebhookResult } from './webhook-notifier.js';
 
 export interface CallFinalizerOptions {

@@ -10,7 +10,7 @@ import type { Telephony } from '../ports/telephony.js';
 import type { AgentService } from './agent-service.js';
 import type { PhoneNumberService } from './phone-number-service.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { updateCallWithRetry } from './update-call.js';
+import { updateCallWithRetry } from '../engine/update-call.js';
 import { parseOrThrow } from './validation.js';
 
 export const outboundCallSchema = z
@@ -84,15 +84,23 @@ export class CallService {
     if (!idempotencyKey) return this.placeCall(request);
     if (idempotencyKey.length > 200) throw invalid('Idempotency-Key', 'at most 200 characters');
     const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const claim = await this.deps.idempotency.claim(`calls:${idempotencyKey}`, fingerprint, IDEMPOTENCY_TTL_SECONDS);
+    const claim = await this.deps.idempotency.claim(
+      `calls:${idempotencyKey}`,
+      fingerprint,
+      IDEMPOTENCY_TTL_SECONDS,
+    );
     if (claim.state !== 'claimed') {
       if (claim.fingerprint !== fingerprint) {
         throw new AppError('conflict', 'this Idempotency-Key was used with a different request body');
       }
       if (claim.state === 'done') return claim.response as OutboundCallResult;
-      throw new AppError('conflict', 'a request with this Idempotency-Key is still in progress; retry shortly', {
-        retryable: true,
-      });
+      throw new AppError(
+        'conflict',
+        'a request with this Idempotency-Key is still in progress; retry shortly',
+        {
+          retryable: true,
+        },
+      );
     }
     try {
       const result = await this.placeCall(request);
@@ -139,11 +147,13 @@ export class CallService {
           statusCallbackUrl: `${base}/twilio/status`,
           record: this.options.record,
           recordingStatusCallbackUrl: this.options.record ? `${base}/twilio/recording` : undefined,
-          machineDetection: this.options.machineDetection === 'off' ? undefined : this.options.machineDetection,
+          machineDetection:
+            this.options.machineDetection === 'off' ? undefined : this.options.machineDetection,
           timeLimitSeconds: agent.max_call_seconds + 60,
         });
       } catch (error) {
-        const wait = (error instanceof AppError && error.retryAfterSeconds ? error.retryAfterSeconds : 0.25) * 1_000;
+        const wait =
+          (error instanceof AppError && error.retryAfterSeconds ? error.retryAfterSeconds : 0.25) * 1_000;
         const retry =
           error instanceof AppError &&
           error.code === 'rate_limited' &&
@@ -163,10 +173,14 @@ export class CallService {
     if (!parsed?.isValid()) throw invalid('to', 'not a valid phone number');
     const country = parsed.country ?? '';
     if (!this.options.allowedCountries.includes(country)) {
-      throw invalid('to', `calls to ${country || 'this destination'} are not allowed (ALLOWED_DESTINATION_COUNTRIES)`);
+      throw invalid(
+        'to',
+        `calls to ${country || 'this destination'} are not allowed (ALLOWED_DESTINATION_COUNTRIES)`,
+      );
     }
     const type = parsed.getType();
-    if (type && REFUSED_TYPES.has(type)) throw invalid('to', 'premium-rate and shared-cost numbers are refused');
+    if (type && REFUSED_TYPES.has(type))
+      throw invalid('to', 'premium-rate and shared-cost numbers are refused');
     return parsed.number;
   }
 
@@ -198,14 +212,16 @@ export class CallService {
     });
     if (await this.deps.calls.create(call)) return { call, agent };
     const raced = await this.deps.calls.get(params.callSid);
-    if (!raced) throw new AppError('unavailable', 'call item vanished after a conflicting create', { retryable: true });
+    if (!raced)
+      throw new AppError('unavailable', 'call item vanished after a conflicting create', { retryable: true });
     return { call: raced, agent };
   }
 
   /** After a terminal status: a call nobody ended in the conversation was ended by the caller. */
   async recordEnd(callSid: string, status: Call['status']): Promise<Call | undefined> {
     return updateCallWithRetry(this.deps.calls, callSid, (call) => {
-      if (call.ended_by || !['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status)) return undefined;
+      if (call.ended_by || !['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status))
+        return undefined;
       if (status === 'completed') return { ended_by: call.turn_count > 0 ? 'user' : 'system_complete' };
       return { ended_by: 'system_complete', outcome: status === 'failed' ? 'failed' : 'no_answer' };
     });

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { RecordingJob, RecordingJobStore } from '../ports/recording-job-store.js';
 import type { RecordingStore } from '../ports/recording-store.js';
-import { updateCallWithRetry } from './update-call.js';
+import { updateCallWithRetry } from '../engine/update-call.js';
 
 export type RecordingFormat = 'mp3' | 'wav';
 export const CONTENT_TYPES: Record<RecordingFormat, string> = { mp3: 'audio/mpeg', wav: 'audio/wav' };
@@ -85,6 +85,7 @@ export class RecordingCopier {
   private readonly retry: RecordingRetryPolicy;
   private readonly inflight = new Set<Promise<unknown>>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private polling = false;
 
   constructor(private readonly options: RecordingCopierOptions) {
@@ -209,25 +210,39 @@ export class RecordingCopier {
   /** Runs due jobs now (start-up) and then every pollIntervalMs. */
   start(): void {
     if (this.timer) return;
-    const tick = () => {
-      if (this.polling) return;
-      this.polling = true;
-      this.track(
-        this.runDue().finally(() => {
-          this.polling = false;
-        }),
-        'poll',
-      );
-    };
-    tick();
-    this.timer = setInterval(tick, this.options.pollIntervalMs ?? 30_000);
+    this.poll();
+    this.timer = setInterval(() => this.poll(), this.options.pollIntervalMs ?? 30_000);
     this.timer.unref();
+  }
+
+  private poll(): void {
+    if (this.polling) return;
+    this.polling = true;
+    this.track(
+      this.runDue().finally(() => {
+        this.polling = false;
+      }),
+      'poll',
+    );
+  }
+
+  /** A retry due sooner than the next poll gets a timer of its own (the poll stays the backstop). */
+  private pollAfter(delayMs: number): void {
+    if (!this.timer || delayMs >= (this.options.pollIntervalMs ?? 30_000)) return;
+    const retry = setTimeout(() => {
+      this.retryTimers.delete(retry);
+      this.poll();
+    }, delayMs);
+    retry.unref();
+    this.retryTimers.add(retry);
   }
 
   /** Stops polling and waits for attempts in flight. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    for (const retry of this.retryTimers) clearTimeout(retry);
+    this.retryTimers.clear();
     await Promise.allSettled([...this.inflight]);
   }
 
@@ -308,8 +323,10 @@ export class RecordingCopier {
     const stamp = now.toISOString();
     const tooOld = now.getTime() - Date.parse(job.created_at) >= this.retry.maxAgeMs;
     if (failure.transient && job.attempts < this.retry.maxAttempts && !tooOld) {
-      const next = new Date(now.getTime() + this.retry.delayMs(job.attempts)).toISOString();
+      const delayMs = this.retry.delayMs(job.attempts);
+      const next = new Date(now.getTime() + delayMs).toISOString();
       await jobs.reschedule(job.recording_sid, next, failure.message, job.version, stamp);
+      this.pollAfter(delayMs);
       logger.warn(
         { ...log, error: failure.message, next_attempt_at: next },
         'recording copy will be retried',

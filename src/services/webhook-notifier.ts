@@ -7,7 +7,7 @@ import type { Call, CollectedScalar, Turn, WebhookDelivery } from '../domain/cal
 import { AppError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { CallStore } from '../ports/call-store.js';
-import { updateCallWithRetry } from './update-call.js';
+import { updateCallWithRetry } from '../engine/update-call.js';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.js';
 
 export { signWebhook, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.js';

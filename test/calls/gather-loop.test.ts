@@ -75,7 +75,11 @@ describe('inbound calls', () => {
     await call.say('mumble two', { confidence: 0.3 });
     await call.say('my laptop will not start', { confidence: 0.4 });
     const detail = await callDetail(call.callSid);
-    expect(detail.transcript.slice(1).map((t) => t.kind)).toEqual(['low_confidence', 'low_confidence', 'speech']);
+    expect(detail.transcript.slice(1).map((t) => t.kind)).toEqual([
+      'low_confidence',
+      'low_confidence',
+      'speech',
+    ]);
     expect(detail.transcript[1]?.agent).toMatch(/again/i);
   });
 
@@ -153,7 +157,10 @@ describe('webhook security and bad input', () => {
   });
 
   it('refuses a request for another account', async () => {
-    const response = await server.simulator.post(voiceUrl, { ...params(), AccountSid: `AC${'b'.repeat(32)}` });
+    const response = await server.simulator.post(voiceUrl, {
+      ...params(),
+      AccountSid: `AC${'b'.repeat(32)}`,
+    });
     expect(response.status).toBe(403);
   });
 

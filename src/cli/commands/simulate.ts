@@ -42,7 +42,12 @@ export function registerSimulateCommand(program: Command): Command {
     .command('simulate')
     .description('talk to an agent through the built-in Twilio simulator (no Twilio account needed)')
     .requiredOption('--agent <agent_id>', 'the agent to call')
-    .option('--say <text>', 'a caller line (repeatable); without --say/--script the call is interactive', collect, [])
+    .option(
+      '--say <text>',
+      'a caller line (repeatable); without --say/--script the call is interactive',
+      collect,
+      [],
+    )
     .option('--script <file>', 'caller lines: a text file (one per line) or a YAML/JSON list')
     .option('--from <e164>', "the caller's phone number", '+14155550123')
     .option('--transport <kind>', 'gather (webhooks) or relay (ConversationRelay WebSocket)', 'gather')
@@ -55,11 +60,13 @@ export function registerSimulateCommand(program: Command): Command {
       if (!['gather', 'relay'].includes(options.transport)) throw badInput('--transport: gather or relay');
       const confidence = Number(options.confidence);
       if (!(confidence >= 0 && confidence <= 1)) throw badInput('--confidence: a number from 0 to 1');
-      const interruptAfter = options.interruptAfter === undefined ? undefined : Number(options.interruptAfter);
+      const interruptAfter =
+        options.interruptAfter === undefined ? undefined : Number(options.interruptAfter);
       if (interruptAfter !== undefined && !(Number.isInteger(interruptAfter) && interruptAfter > 0)) {
         throw badInput('--interrupt-after: a whole number of tokens');
       }
-      if (!/^\+[1-9]\d{6,14}$/.test(options.from)) throw badInput('--from: an E.164 number such as +14155550123');
+      if (!/^\+[1-9]\d{6,14}$/.test(options.from))
+        throw badInput('--from: an E.164 number such as +14155550123');
       const lines = [...options.say, ...(options.script ? await readScript(options.script) : [])];
 
       const [{ loadConfigOrExit }, { resolveTarget }, { runSimulation }] = await Promise.all([
@@ -68,7 +75,10 @@ export function registerSimulateCommand(program: Command): Command {
         import('../simulate/run.js'),
       ]);
       const config = loadConfigOrExit();
-      const target: SimulationTarget = await resolveTarget(config, { url: options.url, publicUrl: options.publicUrl });
+      const target: SimulationTarget = await resolveTarget(config, {
+        url: options.url,
+        publicUrl: options.publicUrl,
+      });
       try {
         const interactive = lines.length === 0;
         const ask = interactive ? await interactivePrompt() : undefined;

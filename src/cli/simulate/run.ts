@@ -1,5 +1,6 @@
 // Runs one simulated call against a server and reads back what the server stored.
-import { TwilioSimulator } from '../../simulator/twilio-simulator.js';
+import { startRecordingServer } from '../../simulator/recording-server.js';
+import { TwilioSimulator, type SimulatedCall } from '../../simulator/twilio-simulator.js';
 import type { SimulationTarget } from './target.js';
 
 export interface SimulationRequest {
@@ -28,7 +29,10 @@ export interface SimulationResult {
   recording?: unknown;
 }
 
-export async function runSimulation(target: SimulationTarget, request: SimulationRequest): Promise<SimulationResult> {
+export async function runSimulation(
+  target: SimulationTarget,
+  request: SimulationRequest,
+): Promise<SimulationResult> {
   if (request.transport === 'relay') {
     const { runRelaySimulation } = await import('./run-relay.js');
     return runRelaySimulation(target, request);
@@ -55,7 +59,9 @@ export async function runSimulation(target: SimulationTarget, request: Simulatio
   };
   show();
   if (call.applicationErrors.length > 0) {
-    throw new Error(`the server did not answer the call: ${call.applicationErrors[0]?.detail ?? 'unknown error'}`);
+    throw new Error(
+      `the server did not answer the call: ${call.applicationErrors[0]?.detail ?? 'unknown error'}`,
+    );
   }
   const next = async (index: number) => (request.ask ? request.ask() : request.lines[index]);
   for (let index = 0; !call.ended; index += 1) {
@@ -66,7 +72,41 @@ export async function runSimulation(target: SimulationTarget, request: Simulatio
     show();
   }
   if (!call.ended) await call.hangUp();
+  await deliverRecording(target, call);
   return fetchResult(target, call.callSid);
+}
+
+// A copy that needs the 404 retry lands within a few seconds; past this the result shows it pending.
+const RECORDING_WAIT_MS = 20_000;
+
+/**
+ * Plays Twilio's recording side: serves the call's audio behind Basic auth (404 at first, as a fresh
+ * recording often is), sends the recording status callback, and waits until the server copied it.
+ */
+export async function deliverRecording(target: SimulationTarget, call: SimulatedCall): Promise<void> {
+  const media = await startRecordingServer({
+    accountSid: target.accountSid,
+    authToken: target.authToken,
+    notFoundFirst: 1,
+  });
+  try {
+    const recording = media.addRecording(call.callSid, { durationSeconds: 8 });
+    await call.sendRecording({
+      url: `${target.publicUrl}/twilio/recording`,
+      recordingSid: recording.recordingSid,
+      recordingUrl: recording.recordingUrl,
+      durationSeconds: recording.durationSeconds,
+    });
+    const deadline = Date.now() + RECORDING_WAIT_MS;
+    while (Date.now() < deadline) {
+      const result = await fetchResult(target, call.callSid);
+      const status = (result.recording as { status?: string } | undefined)?.status;
+      if (status && status !== 'pending') return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await media.close();
+  }
 }
 
 export async function fetchResult(target: SimulationTarget, callSid: string): Promise<SimulationResult> {

@@ -37,18 +37,31 @@ export async function resolveTarget(
   const noop = async () => {};
 
   if (options.url) {
-    return { serverUrl: options.url.replace(/\/+$/, ''), publicUrl, ...credentials, source: 'url', close: noop };
+    return {
+      serverUrl: options.url.replace(/\/+$/, ''),
+      publicUrl,
+      ...credentials,
+      source: 'url',
+      close: noop,
+    };
   }
   if (config.embeddedDynamo) {
     const { readDiscovery } = await import('../../adapters/embedded/discovery.js');
     const record = await readDiscovery(config.DATA_DIR);
     if (record?.server_url && (await answers(record.server_url))) {
-      return { serverUrl: record.server_url, publicUrl, ...credentials, source: 'running-server', close: noop };
+      return {
+        serverUrl: record.server_url,
+        publicUrl,
+        ...credentials,
+        source: 'running-server',
+        close: noop,
+      };
     }
   }
   const { startServer } = await import('../../server.js');
   const { createLogger } = await import('../../logger.js');
-  const local = { ...config, HOST: '127.0.0.1', PORT: 0 };
+  // The in-process server speaks only when something is wrong; the conversation is the output.
+  const local = { ...config, HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'error' as const };
   const server = await startServer(local, {
     logger: createLogger(local, 'cli'),
     print: () => {},

@@ -18,7 +18,11 @@ const listQuery = z
   })
   .strict();
 const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().max(200).optional().describe('A retried request with the same key creates one call'),
+  'idempotency-key': z
+    .string()
+    .max(200)
+    .optional()
+    .describe('A retried request with the same key creates one call'),
 });
 const callCreated = z.object({ call_sid: z.string(), status: z.string(), agent_id: z.string() });
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema };
@@ -79,7 +83,14 @@ export const callRoutes: FastifyPluginAsync<{ calls: CallStore; callService: Cal
   // The seed's endpoint, kept for existing clients.
   app.post(
     '/make-call',
-    { schema: { tags, summary: 'Place a call (legacy body)', body: legacyMakeCallSchema, response: { 201: callCreated, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Place a call (legacy body)',
+        body: legacyMakeCallSchema,
+        response: { 201: callCreated, ...errors },
+      },
+    },
     async (request, reply) => {
       const body = request.body as z.infer<typeof legacyMakeCallSchema>;
       const result = await callService.startOutbound({ agent_id: body.agent_id, to: body.to_number });
@@ -104,13 +115,27 @@ export const callRoutes: FastifyPluginAsync<{ calls: CallStore; callService: Cal
 
   app.get(
     '/calls/:sid',
-    { schema: { tags, summary: 'A call with its transcript and collected data', params: sidParams, response: errors } },
+    {
+      schema: {
+        tags,
+        summary: 'A call with its transcript and collected data',
+        params: sidParams,
+        response: errors,
+      },
+    },
     async (request) => detail((request.params as { sid: string }).sid),
   );
 
   app.get(
     '/sessions',
-    { schema: { tags, summary: 'Calls in progress', querystring: listQuery.pick({ limit: true, cursor: true }), response: errors } },
+    {
+      schema: {
+        tags,
+        summary: 'Calls in progress',
+        querystring: listQuery.pick({ limit: true, cursor: true }),
+        response: errors,
+      },
+    },
     async (request) => {
       const query = request.query as { limit?: number; cursor?: string };
       return calls.list({ status: 'in-progress', limit: query.limit, cursor: query.cursor });

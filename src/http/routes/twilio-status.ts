@@ -50,7 +50,9 @@ export async function statusRoutes(
     const callSid = callSidOf(params);
     const status = param(params, 'CallStatus') as CallStatus | undefined;
     if (!callSid || !status || !CALL_STATUSES.includes(status)) {
-      return reply.code(400).send({ error: 'validation', message: 'CallSid and a known CallStatus are required' });
+      return reply
+        .code(400)
+        .send({ error: 'validation', message: 'CallSid and a known CallStatus are required' });
     }
     const answeredBy = param(params, 'AnsweredBy');
     const applied = await deps.calls.applyStatus(callSid, {

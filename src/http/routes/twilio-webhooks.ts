@@ -47,7 +47,10 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
     const callSid = callSidOf(params);
     if (!callSid) return sendTwiml(reply, fallbackTwiml(), 400);
     try {
-      return sendTwiml(reply, await withDeadline(answer(deps, request, params, callSid), WEBHOOK_DEADLINE_MS));
+      return sendTwiml(
+        reply,
+        await withDeadline(answer(deps, request, params, callSid), WEBHOOK_DEADLINE_MS),
+      );
     } catch (error) {
       request.log.error({ err: error, call_sid: callSid }, 'voice webhook failed; caller hears the fallback');
       return sendTwiml(reply, fallbackTwiml());
@@ -73,7 +76,10 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
           request.log.warn({ call_sid: callSid, seq }, 'turn over the webhook deadline; redirecting');
           return sendTwiml(reply, redirectTwiml(`${base}/twilio/gather?seq=${seq}&retry=1`));
         }
-        request.log.error({ err: error, call_sid: callSid, seq }, 'gather webhook failed; caller hears the fallback');
+        request.log.error(
+          { err: error, call_sid: callSid, seq },
+          'gather webhook failed; caller hears the fallback',
+        );
         return sendTwiml(reply, fallbackTwiml());
       }
     },
@@ -100,7 +106,9 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
       ended_by: 'system_complete',
     }));
     const message = agent.voicemail_message;
-    return message ? hangupTwiml({ ...voice, say: message }) : '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
+    return message
+      ? hangupTwiml({ ...voice, say: message })
+      : '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
   }
   await loadPastCalls(deps, call);
   const greeting = await deps.conversation.greet(callSid);

@@ -13,7 +13,12 @@ export function twimlForTurn(input: {
   const { agent, turn, publicUrl } = input;
   const voice = { voice: agent.voice, language: agent.language };
   if (input.transfer) {
-    return dialTwiml({ ...voice, say: turn.agent_text, target: input.transfer.target, callerId: input.callerId });
+    return dialTwiml({
+      ...voice,
+      say: turn.agent_text,
+      target: input.transfer.target,
+      callerId: input.callerId,
+    });
   }
   if (turn.ends_call) return hangupTwiml({ ...voice, say: turn.agent_text });
   return gatherTwiml({

@@ -14,9 +14,11 @@ export async function updateCallWithRetry(
   calls: CallStore,
   callSid: string,
   change: (call: Call) => Partial<Call> | undefined,
+  /** The call as the caller last read it: the first try skips the read. */
+  known?: Call,
 ): Promise<Call | undefined> {
   for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
-    const call = await calls.get(callSid);
+    const call = attempt === 0 && known ? known : await calls.get(callSid);
     if (!call) return undefined;
     const changes = change(call);
     if (!changes) return undefined;
