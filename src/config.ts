@@ -52,6 +52,7 @@ const envSchema = z.object({
   ),
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_API_URL: optionalUrl,
+  TWILIO_TIMEOUT_MS: int(10_000, 500, 60_000),
   TWILIO_PHONE_NUMBER: optionalString.pipe(
     z
       .string()
@@ -144,9 +145,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
       if (!e[name as keyof Env]) problems.push(`${name}: required when LLM_PROVIDER=${e.LLM_PROVIDER}`);
     }
     if (e.NODE_ENV === 'production') {
-      for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN'] as const) {
+      // WEBHOOK_SECRET also signs pagination cursors: every instance must share it.
+      for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN', 'WEBHOOK_SECRET'] as const) {
         if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
       }
+      if (!e.TWILIO_VALIDATE_SIGNATURES) problems.push('TWILIO_VALIDATE_SIGNATURES: cannot be off when NODE_ENV=production');
     }
     if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN)
       problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');

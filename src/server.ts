@@ -48,6 +48,9 @@ function startupLines(config: Config, container: Container, url: string): string
       : `Store: DynamoDB ${config.DYNAMODB_ENDPOINT ?? `in ${config.AWS_REGION}`}`,
   );
   if (container.seeded.length > 0) lines.push(`Seeded agents: ${container.seeded.join(', ')}`);
+  if (!config.TWILIO_VALIDATE_SIGNATURES) {
+    lines.push('WARNING: TWILIO_VALIDATE_SIGNATURES=false: anyone can post to the Twilio webhooks. Local use only.');
+  }
   lines.push(
     config.LLM_PROVIDER === 'none'
       ? 'scripted mode: no LLM configured — set LLM_PROVIDER to use a model'

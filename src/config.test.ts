@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env, '');
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+};
+
+describe('loadConfig', () => {
+  it('needs no setting for a local run: embedded stores, port 3000, scripted mode', () => {
+    const config = loadConfig({}, '');
+    expect(config.PORT).toBe(3000);
+    expect(config.embeddedDynamo).toBe(true);
+    expect(config.embeddedS3).toBe(true);
+    expect(config.LLM_PROVIDER).toBe('none');
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.tables).toMatchObject({
+      agents: 'VoiceAssistant_Agents',
+      calls: 'VoiceAssistant_Calls',
+      phoneNumbers: 'VoiceAssistant_PhoneNumbers',
+    });
+  });
+
+  it('applies a table prefix and switches to AWS when a region is set', () => {
+    const config = loadConfig(
+      { TABLE_PREFIX: 'Prod_', AWS_REGION: 'eu-west-1', PUBLIC_URL: 'https://x.example/' },
+      '',
+    );
+    expect(config.tables.calls).toBe('Prod_Calls');
+    expect(config.embeddedDynamo).toBe(false);
+    expect(config.publicUrl).toBe('https://x.example');
+  });
+
+  it('names every bad or missing setting at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      LLM_PROVIDER: 'openai',
+      TWILIO_ACCOUNT_SID: 'nope',
+      RECORDING_FORMAT: 'ogg',
+    });
+    const names = problems.map((p) => p.split(':')[0]);
+    expect(names).toEqual(expect.arrayContaining(['PORT', 'TWILIO_ACCOUNT_SID', 'RECORDING_FORMAT']));
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('asks for the provider settings an LLM needs', () => {
+    const problems = problemsOf({ LLM_PROVIDER: 'openai-compatible' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^OPENAI_COMPATIBLE_BASE_URL/),
+        expect.stringMatching(/^LLM_MODEL/),
+      ]),
+    );
+  });
+
+  it('fails closed in production without the secrets, or with signature checks off', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', TWILIO_VALIDATE_SIGNATURES: 'false' });
+    for (const name of [
+      'PUBLIC_URL',
+      'ADMIN_API_KEY',
+      'TWILIO_AUTH_TOKEN',
+      'WEBHOOK_SECRET',
+      'TWILIO_VALIDATE_SIGNATURES',
+    ]) {
+      expect(problems.some((p) => p.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('reads .env underneath the real environment', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(resolve(tmpdir(), 'va-env-'));
+    const file = resolve(dir, '.env');
+    writeFileSync(file, 'PORT=4100\nLOG_LEVEL=debug\n');
+    const config = loadConfig({ LOG_LEVEL: 'warn' }, file);
+    expect(config.PORT).toBe(4100);
+    expect(config.LOG_LEVEL).toBe('warn');
+  });
+});
+
+describe('an entry point with bad settings', () => {
+  it('prints every problem and exits with code 2', () => {
+    const result = spawnSync(
+      process.execPath,
+      [resolve(import.meta.dirname, '../bin/voice-agent.mjs'), 'db', 'create-tables'],
+      {
+        env: { ...process.env, PORT: 'eighty', RECORDING_FORMAT: 'ogg' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('RECORDING_FORMAT');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
