@@ -39,6 +39,8 @@ export function callDetail(call: Call, turns: Turn[]) {
       agent: turn.agent_text,
       interrupted: turn.interrupted ?? false,
       extracted: turn.extracted,
+      ends_call: turn.ends_call,
+      transfer_to: turn.transfer_to,
       at: turn.received_at,
       latency_ms: turn.latency_ms,
       model_latency_ms: turn.model_latency_ms,
