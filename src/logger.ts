@@ -72,7 +72,8 @@ export function loggerOptions(level: string): LoggerOptions {
  */
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, role: 'server' | 'cli' = 'server'): Logger {
   if (role === 'cli') {
-    const level = config.LOG_LEVEL === 'silent' ? 'silent' : 'warn';
+    const quieter = ['silent', 'fatal', 'error'].includes(config.LOG_LEVEL);
+    const level = quieter ? config.LOG_LEVEL : 'warn';
     return pino(loggerOptions(level), destination(2));
   }
   return pino(loggerOptions(config.LOG_LEVEL));

@@ -11,11 +11,20 @@ import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
+import { twilioRelayRoutes } from './routes/twilio-relay.js';
+import { RelaySessions } from './relay/relay-sessions.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { metaRoutes } from './routes/meta.js';
+import { webCallRoutes } from './routes/web-calls.js';
+import { WebCallService } from '../services/web-call-service.js';
 import { useZodSchemas } from './zod-schemas.js';
 
 // Twilio's ConversationRelay messages are small JSON frames; 64 KB bounds a hostile sender.
 const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1_024;
+// Turns in flight get this long to finish before their sessions are handed to another instance;
+// with the 20 s drain that keeps shutdown under the usual 30 s grace period.
+const RELAY_HANDOFF_GRACE_MS = 15_000;
 
 export async function buildApp(container: Container): Promise<FastifyInstance> {
   const { config } = container;
@@ -29,6 +38,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   useZodSchemas(app);
   registerErrorHandler(app);
   await app.register(formbody, { bodyLimit: config.MAX_BODY_BYTES });
+  // Open relay sessions are handed off (`end` with reason server-restart) on shutdown. This hook must
+  // be added before @fastify/websocket's own preClose, which closes every socket without a word.
+  const relaySessions = new RelaySessions();
+  app.addHook('preClose', () => relaySessions.closeAll({ graceMs: RELAY_HANDOFF_GRACE_MS }));
   await app.register(websocket, { options: { maxPayload: WEBSOCKET_MAX_PAYLOAD_BYTES } });
   await registerOpenApi(app);
   registerAdminAuth(app, { apiKey: container.secrets.adminApiKey });
@@ -39,13 +52,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(agentRoutes, { agents: container.agents });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });
+  const twilioAuth = {
+    publicUrl: config.publicUrl,
+    authTokens: [container.secrets.twilioAuthToken],
+    accountSid: container.secrets.twilioAccountSid,
+    validate: config.TWILIO_VALIDATE_SIGNATURES,
+  };
   await app.register(twilioWebhookRoutes, {
-    auth: {
-      publicUrl: config.publicUrl,
-      authTokens: [container.secrets.twilioAuthToken],
-      accountSid: container.secrets.twilioAccountSid,
-      validate: config.TWILIO_VALIDATE_SIGNATURES,
-    },
+    auth: twilioAuth,
     conversation: container.conversation,
     callService: container.calls,
     calls: container.callStore,
@@ -53,6 +67,20 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     handleRecording: (params) => container.recordings.handleCallback(params),
   });
   await app.register(recordingRoutes, { calls: container.callStore, recordings: container.s3.store });
+  await app.register(twilioRelayRoutes, {
+    auth: twilioAuth,
+    conversation: container.conversation,
+    calls: container.callStore,
+    agents: container.agents,
+    sessions: relaySessions,
+  });
+  await app.register(dashboardRoutes, {
+    adminApiKey: container.secrets.adminApiKey,
+    signingSecret: container.secrets.signingSecret,
+    publicUrl: config.publicUrl,
+  });
+  await app.register(metaRoutes);
+  await app.register(webCallRoutes, { webCalls: new WebCallService(container) });
 
   return app;
 }

@@ -37,6 +37,49 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3_600;
 // Twilio's 429 (20429) is "never processed and always safe to retry".
 const RATE_LIMIT_RETRIES = 2;
 const RATE_LIMIT_MAX_WAIT_MS = 2_000;
+// A duplicate of a request still running waits this long for its result (Twilio answers a create
+// within its REST timeout), polling the key.
+const IDEMPOTENCY_WAIT_MS = 12_000;
+const IDEMPOTENCY_POLL_MS = 100;
+
+/** Stored under a key whose call create timed out after Twilio may have accepted it. */
+interface UnknownOutcome {
+  outcome_unknown: true;
+  at: string;
+}
+
+function replay(response: unknown): OutboundCallResult {
+  if ((response as Partial<UnknownOutcome> | null)?.outcome_unknown) {
+    throw new AppError(
+      'upstream',
+      'an earlier request with this Idempotency-Key lost its answer from Twilio, which may have created the call; ' +
+        'it is not placed again: check GET /calls?recipient=… before placing it under a new key',
+    );
+  }
+  return response as OutboundCallResult;
+}
+
+/** The same request whatever the order of its keys. */
+function fingerprintOf(request: OutboundCallInput): string {
+  const sorted = (value: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
+  const canonical = sorted({
+    ...request,
+    ...(request.metadata ? { metadata: sorted(request.metadata) } : {}),
+  });
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+/**
+ * Whether a failed create may still have placed the call: Twilio never answered (a timeout or a
+ * connection lost mid-request). Refusals, rate limits and unreachable hosts placed nothing.
+ */
+function twilioMayHaveActed(error: unknown): boolean {
+  if (!(error instanceof AppError)) return false;
+  if (error.code !== 'upstream' || error.retryable) return false;
+  const status = (error.cause as { status?: unknown } | undefined)?.status;
+  return typeof status !== 'number';
+}
 
 export interface CallServiceOptions {
   publicUrl: string;
@@ -78,50 +121,68 @@ export class CallService {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** `POST /calls`. With an Idempotency-Key, a retried request returns the first one's result. */
+  /**
+   * `POST /calls`. With an Idempotency-Key, a retried request returns the first one's result; a
+   * concurrent duplicate waits for the first to finish and returns the same result.
+   */
   async startOutbound(input: unknown, idempotencyKey?: string): Promise<OutboundCallResult> {
     const request = parseOrThrow(outboundCallSchema, input);
     if (!idempotencyKey) return this.placeCall(request);
     if (idempotencyKey.length > 200) throw invalid('Idempotency-Key', 'at most 200 characters');
-    const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const claim = await this.deps.idempotency.claim(
-      `calls:${idempotencyKey}`,
-      fingerprint,
-      IDEMPOTENCY_TTL_SECONDS,
-    );
-    if (claim.state !== 'claimed') {
+    const key = `calls:${idempotencyKey}`;
+    const fingerprint = fingerprintOf(request);
+    const waitUntil = Date.now() + IDEMPOTENCY_WAIT_MS;
+    for (;;) {
+      const claim = await this.deps.idempotency.claim(key, fingerprint, IDEMPOTENCY_TTL_SECONDS);
+      if (claim.state === 'claimed') break;
       if (claim.fingerprint !== fingerprint) {
         throw new AppError('conflict', 'this Idempotency-Key was used with a different request body');
       }
-      if (claim.state === 'done') return claim.response as OutboundCallResult;
-      throw new AppError(
-        'conflict',
-        'a request with this Idempotency-Key is still in progress; retry shortly',
-        {
-          retryable: true,
-        },
-      );
+      if (claim.state === 'done') return replay(claim.response);
+      if (Date.now() >= waitUntil) {
+        throw new AppError(
+          'conflict',
+          'a request with this Idempotency-Key is still in progress; retry shortly',
+          {
+            retryable: true,
+          },
+        );
+      }
+      await this.sleep(IDEMPOTENCY_POLL_MS);
     }
+    let settled = false;
     try {
-      const result = await this.placeCall(request);
-      await this.deps.idempotency.complete(`calls:${idempotencyKey}`, result);
-      return result;
+      // The key is settled as soon as Twilio answers, so a failure storing the call item afterwards
+      // cannot lead a retry to place a second call (the answer webhook creates the item anyway).
+      return await this.placeCall(request, async (result) => {
+        await this.deps.idempotency.complete(key, result);
+        settled = true;
+      });
     } catch (error) {
-      // Only a request Twilio surely did not act on may run again under the same key.
-      if (error instanceof AppError && ['validation', 'not_found', 'rate_limited'].includes(error.code)) {
-        await this.deps.idempotency.release(`calls:${idempotencyKey}`);
+      if (settled) throw error;
+      if (twilioMayHaveActed(error)) {
+        // Ambiguous (reliability.md F12): never place this call again under the same key.
+        const unknown: UnknownOutcome = { outcome_unknown: true, at: this.now().toISOString() };
+        await this.deps.idempotency.complete(key, unknown).catch(() => undefined);
+      } else {
+        await this.deps.idempotency.release(key);
       }
       throw error;
     }
   }
 
-  private async placeCall(request: OutboundCallInput): Promise<OutboundCallResult> {
+  private async placeCall(
+    request: OutboundCallInput,
+    onCreated?: (result: OutboundCallResult) => Promise<void>,
+  ): Promise<OutboundCallResult> {
     const to = this.checkDestination(request.to);
     const from = request.from ?? this.options.defaultFrom;
     if (!from) throw invalid('from', 'no caller number: pass "from" or set TWILIO_PHONE_NUMBER');
     const agent = await this.deps.agents.getActive(request.agent_id);
     this.deps.rateLimiter.take('calls');
     const { callSid, status } = await this.createWithRetry(agent, to, from);
+    const result = { call_sid: callSid, status, agent_id: agent.agent_id };
+    await onCreated?.(result);
     const call = this.newCall({
       callSid,
       agent,
@@ -133,7 +194,7 @@ export class CallService {
     });
     // The answer webhook may have created the item first (it knows the agent from its URL).
     await this.deps.calls.create(call);
-    return { call_sid: callSid, status, agent_id: agent.agent_id };
+    return result;
   }
 
   private async createWithRetry(agent: Agent, to: string, from: string) {
@@ -194,6 +255,7 @@ export class CallService {
     to: string;
     direction: string;
     agentIdHint?: string;
+    transportHint?: 'gather' | 'relay';
   }): Promise<{ call: Call; agent: Agent }> {
     const existing = await this.deps.calls.get(params.callSid);
     if (existing) return { call: existing, agent: await this.deps.agents.get(existing.agent_id) };
@@ -209,6 +271,7 @@ export class CallService {
       recipient: outbound ? params.to : params.from,
       ourNumber: outbound ? params.from : params.to,
       status: 'in-progress',
+      transport: params.transportHint,
     });
     if (await this.deps.calls.create(call)) return { call, agent };
     const raced = await this.deps.calls.get(params.callSid);
@@ -235,13 +298,17 @@ export class CallService {
     ourNumber: string;
     status: Call['status'];
     metadata?: Record<string, string>;
+    transport?: 'gather' | 'relay';
   }): Call {
     const startedAt = this.now().toISOString();
     return {
       call_sid: input.callSid,
       agent_id: input.agent.agent_id,
       direction: input.direction,
-      transport: input.direction === 'web' ? 'web' : (input.agent.transport ?? this.options.defaultTransport),
+      transport:
+        input.direction === 'web'
+          ? 'web'
+          : (input.transport ?? input.agent.transport ?? this.options.defaultTransport),
       recipient_phone: input.recipient,
       caller_phone: input.ourNumber,
       agent_recipient_key: `${input.recipient}#${startedAt}`,

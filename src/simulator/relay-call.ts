@@ -85,7 +85,9 @@ export async function runRelayCall(options: RelayCallOptions): Promise<RelayCall
     to: options.to,
     statusEvents: ['answered', 'completed'],
     ...(outbound
-      ? { voiceUrl: `${publicUrl}/twilio/voice?agent_id=${encodeURIComponent(options.agentId ?? '')}` }
+      ? {
+          voiceUrl: `${publicUrl}/twilio/voice?agent_id=${encodeURIComponent(options.agentId ?? '')}&transport=relay`,
+        }
       : {}),
   });
   if (!outbound) await call.statusEvent('answered', 'in-progress');
@@ -148,7 +150,12 @@ export async function runRelayCall(options: RelayCallOptions): Promise<RelayCall
       const result = await client.promptAndInterrupt(line, { afterTokens });
       if (result.interrupted) {
         note({ speaker: 'agent', text: result.heardText, interrupted: true });
-        replies.push({ text: result.heardText, tokens: result.tokens, requestedMs: 0, endedBySession: false });
+        replies.push({
+          text: result.heardText,
+          tokens: result.tokens,
+          requestedMs: 0,
+          endedBySession: false,
+        });
       } else if (result.reply) {
         heard(result.reply);
       }

@@ -2,12 +2,15 @@
 // the action URL and the stored turns, driven by the Twilio simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamingTestPolicy } from './streaming-policy.js';
-import { startRelayHarness, type RelayHarness } from './relay-harness.js';
 import type { RelayCallResult } from '../../src/simulator/relay-call.js';
+import { connectRelay } from '../../src/simulator/relay-client.js';
+import { startRelayHarness, type RelayHarness } from './relay-harness.js';
 
 const policy = new StreamingTestPolicy((callerText) => {
-  if (/transfer me to sales/i.test(callerText)) return { text: 'Connecting you to sales now.', transferTo: 'sales' };
-  if (/transfer me to the boss/i.test(callerText)) return { text: 'Let me see what I can do.', transferTo: 'boss' };
+  if (/transfer me to sales/i.test(callerText))
+    return { text: 'Connecting you to sales now.', transferTo: 'sales' };
+  if (/transfer me to the boss/i.test(callerText))
+    return { text: 'Let me see what I can do.', transferTo: 'boss' };
   if (/^\d$/.test(callerText)) return { text: `You pressed ${callerText}.` };
   return {
     text: `You said ${callerText}. Here is a long answer with many words, so that the caller can cut in before it is over. Anything else?`,
@@ -31,7 +34,10 @@ describe('a relay call', () => {
     });
     expect(result.transcript[0]).toMatchObject({ speaker: 'agent', event: 'greeting' });
     expect(result.ended).toBe(true);
-    expect(JSON.parse(result.endMessage?.handoffData ?? '{}')).toEqual({ reason: 'end', ended_by: 'system_complete' });
+    expect(JSON.parse(result.endMessage?.handoffData ?? '{}')).toEqual({
+      reason: 'end',
+      ended_by: 'system_complete',
+    });
     expect(result.endReason).toBe('hangup-verb');
     const turns = await h.container.callStore.listTurns(result.callSid);
     expect(turns.map((t) => t.seq)).toEqual([0, 1, 2, 3, 4]);
@@ -59,7 +65,7 @@ describe('a relay call', () => {
     const words = policy.calls[before]!.wordTimes;
     // The first piece ("You said hello. ") is complete with the model's third word and leaves at once,
     // long before the model's last word.
-    expect(texts[0]!.at - words[2]!).toBeLessThan(50);
+    expect(texts[0]!.at - words[2]!).toBeLessThan(80);
     expect(texts[0]!.at).toBeLessThan(words.at(-1)!);
     expect(reply.lastTokenMs! - reply.firstTokenMs!).toBeGreaterThan(100);
   });
@@ -86,18 +92,18 @@ describe('a relay call', () => {
   });
 
   it('an interrupt after the reply went out (Twilio still speaking) lands on that turn', async () => {
-    const result = await h.call({ agentId: 'stream-agent', lines: ['hi'] });
-    // Re-open the story by hand: the same session logic, driven through the client directly.
-    expect(result.replies[0]?.text).toMatch(/^You said hi\./);
-    const { connectRelay } = await import('../../src/simulator/relay-client.js');
-    const started = await startedRelayCall(h, 'stream-agent');
-    const client = await connectRelay(started);
+    const started = await h.startCall('stream-agent');
+    const client = await connectRelay(started.connect);
     const reply = await client.prompt('hi there');
-    client.send({ type: 'interrupt', utteranceUntilInterrupt: 'You said hi there.', durationUntilInterruptMs: 900 });
+    client.send({
+      type: 'interrupt',
+      utteranceUntilInterrupt: 'You said hi there.',
+      durationUntilInterruptMs: 900,
+    });
     await expect
-      .poll(async () => (await h.container.callStore.getTurn(started.setup.callSid, 1))?.interrupted)
+      .poll(async () => (await h.container.callStore.getTurn(started.callSid, 1))?.interrupted)
       .toBe(true);
-    const turn = await h.container.callStore.getTurn(started.setup.callSid, 1);
+    const turn = await h.container.callStore.getTurn(started.callSid, 1);
     expect(reply.text.length).toBeGreaterThan('You said hi there.'.length);
     expect(turn?.agent_text).toBe('You said hi there.');
     await client.close();
@@ -111,7 +117,11 @@ describe('a relay call', () => {
   });
 
   it('a lost socket goes through the action URL to a new session without the greeting; nothing is lost', async () => {
-    const result = await h.call({ agentId: 'stream-agent', lines: ['one', 'two', 'three'], dropAfterLine: 0 });
+    const result = await h.call({
+      agentId: 'stream-agent',
+      lines: ['one', 'two', 'three'],
+      dropAfterLine: 0,
+    });
     expect(result.sessions).toBe(2);
     expect(result.transcript.filter((e) => e.event === 'greeting')).toHaveLength(1);
     const action = result.call.exchanges.find((x) => x.kind === 'relay-action')!;
@@ -126,14 +136,21 @@ describe('a relay call', () => {
       [2, 'two'],
       [3, 'three'],
     ]);
-    expect(result.replies.map((r) => r.text.split('.')[0])).toEqual(['You said one', 'You said two', 'You said three']);
+    expect(result.replies.map((r) => r.text.split('.')[0])).toEqual([
+      'You said one',
+      'You said two',
+      'You said three',
+    ]);
     expect((await h.container.callStore.get(result.callSid))?.relay_reconnects).toBe(1);
   });
 
   it('transfers to a listed target: the session ends with handoffData and the action URL dials it', async () => {
     const result = await h.call({ agentId: 'stream-agent', lines: ['please transfer me to sales'] });
     expect(result.replies[0]?.text).toBe('Connecting you to sales now.');
-    expect(JSON.parse(result.endMessage?.handoffData ?? '{}')).toEqual({ reason: 'transfer', target_id: 'sales' });
+    expect(JSON.parse(result.endMessage?.handoffData ?? '{}')).toEqual({
+      reason: 'transfer',
+      target_id: 'sales',
+    });
     expect(result.endReason).toBe('dialed');
     expect(result.transfer?.targets).toEqual([{ kind: 'number', value: '+14155550199' }]);
     expect(await h.container.callStore.get(result.callSid)).toMatchObject({
@@ -152,27 +169,6 @@ describe('a relay call', () => {
     expect(call?.transferred_to).toBeUndefined();
   });
 });
-
-/** Places a call through the voice webhook and returns where and how to open its relay socket. */
-async function startedRelayCall(harness: RelayHarness, agentId: string) {
-  const { TwilioSimulator } = await import('../../src/simulator/twilio-simulator.js');
-  const { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, OUR_NUMBER, PERSON } = await import('./relay-harness.js');
-  const simulator = new TwilioSimulator({
-    serverUrl: harness.serverUrl,
-    publicUrl: PUBLIC_URL,
-    accountSid: ACCOUNT_SID,
-    authToken: AUTH_TOKEN,
-  });
-  const call = await simulator.startCall({
-    direction: 'outbound',
-    from: OUR_NUMBER,
-    to: PERSON,
-    voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=${agentId}`,
-    statusEvents: [],
-  });
-  const relay = call.relay!;
-  return { wsUrl: relay.serverUrl, signedUrl: relay.url, authToken: AUTH_TOKEN, setup: relay.setup, call };
-}
 
 function receivedTexts(result: RelayCallResult): { token: string; last: boolean; at: number }[] {
   return result.messages

@@ -19,6 +19,8 @@ import type { Telephony } from '../../src/ports/telephony.js';
 import { CallService } from '../../src/services/call-service.js';
 import { RateLimiter } from '../../src/services/rate-limiter.js';
 import { runRelayCall, type RelayCallOptions, type RelayCallResult } from '../../src/simulator/relay-call.js';
+import type { ConnectRelayOptions } from '../../src/simulator/relay-client.js';
+import { TwilioSimulator, type SimulatedCall } from '../../src/simulator/twilio-simulator.js';
 
 export const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 export const AUTH_TOKEN = 'relay-test-auth-token';
@@ -36,6 +38,8 @@ export interface RelayHarness {
   socketUrls: { signed: string; server: string };
   createAgent(agentId: string, overrides?: Record<string, unknown>): Promise<Agent>;
   call(options: Pick<RelayCallOptions, 'lines'> & Partial<RelayCallOptions>): Promise<RelayCallResult>;
+  /** Places an outbound call through the voice webhook; returns how to open its relay socket. */
+  startCall(agentId: string): Promise<{ callSid: string; connect: ConnectRelayOptions; call: SimulatedCall }>;
   close(): Promise<void>;
 }
 
@@ -99,7 +103,10 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
   const sessions = new RelaySessions();
 
   // The same plugins and limits as src/http/app.ts.
-  const app = Fastify({ loggerInstance: logger, bodyLimit: config.MAX_BODY_BYTES }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: config.MAX_BODY_BYTES,
+  }) as unknown as FastifyInstance;
   await app.register(formbody, { bodyLimit: config.MAX_BODY_BYTES });
   await app.register(websocket, { options: { maxPayload: 64 * 1_024 } });
   await app.register(twilioWebhookRoutes, { auth, conversation, callService, calls: container.callStore });
@@ -145,6 +152,34 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
         replyTimeoutMs: 5_000,
         ...callOptions,
       }),
+    startCall: async (agentId) => {
+      const simulator = new TwilioSimulator({
+        serverUrl,
+        publicUrl: PUBLIC_URL,
+        accountSid: ACCOUNT_SID,
+        authToken: AUTH_TOKEN,
+      });
+      const call = await simulator.startCall({
+        direction: 'outbound',
+        from: OUR_NUMBER,
+        to: PERSON,
+        voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=${encodeURIComponent(agentId)}`,
+        statusEvents: [],
+      });
+      const relay = call.relay;
+      if (!relay) throw new Error(`agent ${agentId} did not get a relay session (call is ${call.state})`);
+      return {
+        callSid: call.callSid,
+        call,
+        connect: {
+          wsUrl: relay.serverUrl,
+          signedUrl: relay.url,
+          authToken: AUTH_TOKEN,
+          setup: relay.setup,
+          replyTimeoutMs: 5_000,
+        },
+      };
+    },
     close: async () => {
       await app.close();
       await container.close();

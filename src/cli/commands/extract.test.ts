@@ -78,7 +78,7 @@ describe('extract command', () => {
     [['--type', 'date', '--now', 'yesterday', 'tomorrow'], /now must be an ISO date-time/],
     [['--type', 'date', '--timezone', 'Mars/Olympus', 'tomorrow'], /timezone must be an IANA zone/],
     [['--type', 'enum', 'red'], /an enum needs options/],
-    [['--type', 'name', '--llm', 'John'], /not available yet/],
+    [['--type', 'name', '--llm', 'John'], /LLM_PROVIDER/],
   ])('rejects bad arguments %j with one line on stderr and exit code 2', async (args, message) => {
     const result = await run(args);
     expect(result.out).toEqual([]);

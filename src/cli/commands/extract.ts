@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { FIELD_TYPES, type DataField } from '../../domain/agent.js';
 import type { CollectedScalar } from '../../domain/call.js';
-import { normalizeValue } from '../../engine/extraction/index.js';
+import { normalizeValue, type ExtractionContext } from '../../engine/extraction/index.js';
+import { extractWithModel } from '../../engine/model-extraction.js';
+import type { LanguageModel } from '../../ports/language-model.js';
 
 /** Where the command reads and writes; tests pass their own. */
 export interface ExtractIo {
@@ -67,8 +69,7 @@ export interface ExtractAnswer {
   value: CollectedScalar | null;
 }
 
-/** Validates a request and runs the engine's normalizer; throws a one-line message on bad input. */
-export function extractOne(input: unknown): ExtractAnswer {
+function prepare(input: unknown) {
   const parsed = extractRequestSchema.safeParse(input);
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
@@ -81,13 +82,36 @@ export function extractOne(input: unknown): ExtractAnswer {
     description: '',
     ...(request.options ? { options: request.options } : {}),
   };
-  const value = normalizeValue(field, request.text, {
+  const context: ExtractionContext = {
     language: request.language,
     ...(request.region ? { region: request.region.toUpperCase() } : {}),
     now: request.now ? new Date(request.now) : new Date(),
     timezone: request.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-  });
-  return { type: request.type, value };
+  };
+  return { request, field, context };
+}
+
+/** Validates a request and runs the engine's normalizer; throws a one-line message on bad input. */
+export function extractOne(input: unknown): ExtractAnswer {
+  const { request, field, context } = prepare(input);
+  return { type: request.type, value: normalizeValue(field, request.text, context) };
+}
+
+/** As extractOne, with the model proposing the value first (validated by the same normalizer). */
+export async function extractOneWithModel(input: unknown, model: LanguageModel): Promise<ExtractAnswer> {
+  const { request, field, context } = prepare(input);
+  return { type: request.type, value: await extractWithModel(model, field, request.text, context) };
+}
+
+/** The configured model, or a one-line message when none is configured. */
+async function configuredModel(): Promise<LanguageModel> {
+  const [{ loadConfigOrExit }, { createLanguageModelFactory }] = await Promise.all([
+    import('../../config.js'),
+    import('../../adapters/llm/provider-factory.js'),
+  ]);
+  const model = createLanguageModelFactory(loadConfigOrExit()).forAgent(undefined);
+  if (!model) throw new Error('--llm needs a model: set LLM_PROVIDER and its settings (see .env.example)');
+  return model;
 }
 
 interface ExtractOptions {
@@ -101,12 +125,13 @@ interface ExtractOptions {
   llm?: boolean;
 }
 
-async function runJsonl(io: ExtractIo): Promise<void> {
+async function runJsonl(io: ExtractIo, model?: LanguageModel): Promise<void> {
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     try {
-      io.writeOut(JSON.stringify(extractOne(JSON.parse(line))));
+      const input: unknown = JSON.parse(line);
+      io.writeOut(JSON.stringify(model ? await extractOneWithModel(input, model) : extractOne(input)));
     } catch (error) {
       const message = error instanceof SyntaxError ? 'not a JSON object' : (error as Error).message;
       io.writeOut(JSON.stringify({ error: message }));
@@ -130,18 +155,24 @@ export function registerExtractCommand(program: Command, io: ExtractIo = default
     .option('--timezone <zone>', 'IANA time zone of the call (default: this machine)')
     .option('--options <list>', 'comma-separated options of an enum field')
     .option('--jsonl', 'read {type, text, language?, region?, now?, timezone?, options?} lines from stdin')
-    .option('--llm', 'let a language model propose the value (not available yet)')
+    .option('--llm', 'let the configured language model propose the value (still validated by the rules)')
     .action(async (text: string | undefined, options: ExtractOptions) => {
       const fail = (message: string) => {
         io.writeErr(`extract: ${message}`);
         io.setExitCode(USAGE_EXIT_CODE);
       };
-      if (options.llm)
-        return fail('--llm is not available yet; run without it to use the rule-based extractors');
-      if (options.jsonl) return runJsonl(io);
+      let model: LanguageModel | undefined;
+      if (options.llm) {
+        try {
+          model = await configuredModel();
+        } catch (error) {
+          return fail((error as Error).message);
+        }
+      }
+      if (options.jsonl) return runJsonl(io, model);
       if (text === undefined || !text.trim()) return fail('missing text (usage: extract --type TYPE "text")');
       try {
-        const answer = extractOne({
+        const request = {
           type: options.type,
           text,
           language: options.language,
@@ -152,7 +183,8 @@ export function registerExtractCommand(program: Command, io: ExtractIo = default
             ?.split(',')
             .map((o) => o.trim())
             .filter(Boolean),
-        });
+        };
+        const answer = model ? await extractOneWithModel(request, model) : extractOne(request);
         io.writeOut(JSON.stringify(answer));
       } catch (error) {
         fail((error as Error).message);

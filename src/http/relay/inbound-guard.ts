@@ -16,7 +16,8 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxInvalidMessages: 20,
 };
 
-export type GuardVerdict = { action: 'accept' } | { action: 'ignore'; reason: string } | { action: 'close'; reason: string };
+export type GuardVerdict =
+  { action: 'accept' } | { action: 'ignore'; reason: string } | { action: 'close'; reason: string };
 
 export class InboundGuard {
   private windowStartedAt = 0;
@@ -40,7 +41,8 @@ export class InboundGuard {
       return { action: 'close', reason: `more than ${this.limits.maxMessagesPerSecond} messages per second` };
     }
     if (isBinary) return this.reject('binary frame');
-    if (sizeBytes > this.limits.maxFrameBytes) return this.reject(`frame of ${sizeBytes} bytes over the limit`);
+    if (sizeBytes > this.limits.maxFrameBytes)
+      return this.reject(`frame of ${sizeBytes} bytes over the limit`);
     return { action: 'accept' };
   }
 

@@ -70,7 +70,11 @@ export class RelaySession implements RelaySessionHandle {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.phase === 'closed') return;
-    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const buffer = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data);
     const verdict = this.guard.admit(buffer.byteLength, isBinary);
     if (verdict.action === 'close') return this.abuse(verdict.reason);
     if (verdict.action === 'ignore') return this.junk(verdict.reason);
@@ -114,7 +118,8 @@ export class RelaySession implements RelaySessionHandle {
       return judged.action === 'close' ? this.abuse(judged.reason) : this.junk(`${event.type} before setup`);
     }
     if (this.phase === 'loading') {
-      if (this.queued.length >= MAX_QUEUED_BEFORE_READY) return this.junk('too many messages before setup finished');
+      if (this.queued.length >= MAX_QUEUED_BEFORE_READY)
+        return this.junk('too many messages before setup finished');
       this.queued.push(event);
       return;
     }
@@ -171,8 +176,13 @@ export class RelaySession implements RelaySessionHandle {
 
   private startTurn(input: CallerInput, lang?: string): void {
     const receivedAt = new Date();
-    // A new input while the agent is still answering the last one replaces that answer.
-    this.running?.abort('preempted');
+    // A new input while the agent is still answering the last one replaces that answer. Without an
+    // interrupt from Twilio (which reports what was heard), the caller heard at most what was sent.
+    const previous = this.running;
+    if (previous && !previous.finished) {
+      previous.heardText ??= previous.sentSoFar;
+      previous.abort('preempted');
+    }
     const turn = new RelayTurn({
       input,
       receivedAt,
@@ -181,8 +191,7 @@ export class RelaySession implements RelaySessionHandle {
       send: (message) => this.send(message),
     });
     this.running = turn;
-    const previous = this.tail;
-    this.tail = previous
+    this.tail = this.tail
       .then(() => this.runTurn(turn))
       .catch((error: unknown) => this.log.error({ err: error }, 'relay turn failed'));
   }
@@ -301,7 +310,10 @@ export class RelaySession implements RelaySessionHandle {
     while (this.running && Date.now() < deadline) {
       const tail = this.tail;
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([tail, new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+      await Promise.race([
+        tail,
+        new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
+      ]);
       clearTimeout(timer);
       if (tail === this.tail && this.running) break;
     }

@@ -44,13 +44,18 @@ export class RelayTurn {
   /** The answer went out in full (with `last:true`), or the turn is over. */
   finished = false;
   private streamed = '';
-  private sentChars = 0;
+  private sent = '';
 
   constructor(private readonly options: RelayTurnOptions) {}
 
   /** Some of this answer was sent to Twilio. */
   get sentText(): boolean {
-    return this.sentChars > 0;
+    return this.sent.length > 0;
+  }
+
+  /** The text sent to Twilio so far: at most what the caller heard. */
+  get sentSoFar(): string {
+    return this.sent;
   }
 
   get aborted(): boolean {
@@ -128,6 +133,6 @@ export class RelayTurn {
 
   private speak(token: string): void {
     if (token.length === 0) return;
-    if (this.options.send({ type: 'text', token, last: false })) this.sentChars += token.length;
+    if (this.options.send({ type: 'text', token, last: false })) this.sent += token;
   }
 }

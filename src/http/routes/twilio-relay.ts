@@ -40,7 +40,10 @@ export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayD
   /** Runs before the upgrade: a refused handshake never becomes a socket or a session. */
   const checkHandshake = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (sessions.draining) {
-      await reply.code(503).header('retry-after', '1').send({ error: 'unavailable', message: 'shutting down' });
+      await reply
+        .code(503)
+        .header('retry-after', '1')
+        .send({ error: 'unavailable', message: 'shutting down' });
       return;
     }
     if (!auth.validate) return;
@@ -75,7 +78,12 @@ export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayD
     if (!callSid) return sendTwiml(reply, HANGUP_TWIML, 400);
     try {
       const twiml = await relayActionTwiml(
-        { calls: deps.calls, conversation: deps.conversation, agents: deps.agents, publicUrl: auth.publicUrl },
+        {
+          calls: deps.calls,
+          conversation: deps.conversation,
+          agents: deps.agents,
+          publicUrl: auth.publicUrl,
+        },
         {
           callSid,
           handoffData: param(params, 'HandoffData'),

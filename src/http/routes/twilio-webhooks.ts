@@ -1,8 +1,9 @@
 // Twilio's voice webhooks for the <Gather> loop. Each answers valid TwiML within Twilio's 15 s,
 // whatever fails behind it: errors become a spoken apology, never an HTTP 500.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fallbackTwiml, hangupTwiml, redirectTwiml, relayTwiml } from '../../adapters/twilio/twiml.js';
-import { publicSocketUrl, type FormParams } from '../../adapters/twilio/signature.js';
+import { fallbackTwiml, hangupTwiml, redirectTwiml } from '../../adapters/twilio/twiml.js';
+import type { FormParams } from '../../adapters/twilio/signature.js';
+import { relayConnectTwiml } from '../relay/relay-twiml.js';
 import type { Call } from '../../domain/call.js';
 import type { Conversation, CallerInput } from '../../engine/conversation.js';
 import type { CallService } from '../../services/call-service.js';
@@ -89,13 +90,15 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
 }
 
 async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: FormParams, callSid: string) {
-  const query = request.query as { agent_id?: string };
+  const query = request.query as { agent_id?: string; transport?: string };
   const { call, agent } = await deps.callService.ensureCall({
     callSid,
     from: param(params, 'From') ?? '',
     to: param(params, 'To') ?? '',
     direction: param(params, 'Direction') ?? 'inbound',
     agentIdHint: query.agent_id,
+    // Our own answer URLs may ask for a transport (the URL is signed, so it is ours).
+    transportHint: query.transport === 'relay' || query.transport === 'gather' ? query.transport : undefined,
   });
   const voice = { voice: agent.voice, language: agent.language };
   const answeredBy = param(params, 'AnsweredBy');
@@ -113,14 +116,11 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
   await loadPastCalls(deps, call);
   const greeting = await deps.conversation.greet(callSid);
   if (call.transport === 'relay') {
-    return relayTwiml({
-      url: publicSocketUrl(deps.auth.publicUrl, '/twilio/relay'),
-      actionUrl: `${deps.auth.publicUrl}/twilio/relay-action`,
+    return relayConnectTwiml({
+      agent,
+      callSid,
+      publicUrl: deps.auth.publicUrl,
       welcomeGreeting: greeting.agent_text,
-      ...voice,
-      interruptible: 'any',
-      dtmfDetection: true,
-      parameters: { agent_id: agent.agent_id, call_sid: callSid },
     });
   }
   return twimlForTurn({ agent, turn: greeting, publicUrl: deps.auth.publicUrl });
