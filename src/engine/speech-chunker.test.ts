@@ -145,6 +145,11 @@ describe('SpeechChunker', () => {
       { numRuns: 300 },
     );
   });
+
+  it('does not cut a run-on sentence into a piece of leading spaces alone', () => {
+    const pieces = run(['  हाँa', '3.53.5aaa', '3.5aaaaa', 'aहाँa', 'a', 'aa'], { maxChars: 30 });
+    for (const piece of pieces) expect(piece.trim().length).toBeGreaterThan(0);
+  });
 });
 
 describe('chunkSpeech', () => {

@@ -103,7 +103,8 @@ export class SpeechChunker {
   private cutRunOn(): string | undefined {
     if (this.buffer.length <= this.options.maxChars) return undefined;
     const space = this.buffer.lastIndexOf(' ', this.options.maxChars);
-    return space > 0 ? this.take(space + 1) : undefined;
+    // A cut must leave words on both sides; leading spaces alone are no piece to speak.
+    return space > 0 && this.buffer.slice(0, space).trim() ? this.take(space + 1) : undefined;
   }
 
   private take(end: number): string {

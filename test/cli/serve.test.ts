@@ -59,5 +59,6 @@ describe('voice-agent serve', () => {
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ agent_id: 'survivor', status: 'archived', version: 2 });
     expect(await second.stop()).toBe(0);
-  });
+    // Two server starts and two CLI processes: seconds each on a loaded 2-core machine.
+  }, 120_000);
 });
