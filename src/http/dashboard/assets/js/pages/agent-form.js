@@ -1,0 +1,281 @@
+// The agent form: every writable field, validated by the server; each 400 issue appears next to
+// the field it names. Language and voice are linked: the voice list is the language's voices.
+import { h } from '../h.js';
+import { rowsEditor } from '../rows.js';
+import { clearErrors, field, select, showErrors } from '../ui.js';
+
+const text = (value, attrs = {}) => h('input', { type: 'text', value: value ?? '', ...attrs });
+const area = (value, rows = 3) => h('textarea', { rows, value: value ?? '' });
+const number = (value, attrs) => h('input', { type: 'number', value: value ?? '', ...attrs });
+const checkbox = (checked) => h('input', { type: 'checkbox', checked: Boolean(checked) });
+
+// Empty optional inputs are left out, so the server applies its default (or removes the field).
+const optional = (control) => (control.value.trim() === '' ? undefined : control.value);
+const readNumber = (control) => {
+  const raw = control.value.trim();
+  if (raw === '') return undefined;
+  const value = Number(raw);
+  return Number.isNaN(value) ? raw : value;
+};
+const lines = (control) =>
+  control.value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+export const NEW_AGENT = {
+  name: '',
+  language: 'en-US',
+  voice: 'Polly.Joanna-Neural',
+  greeting: 'Hi! How can I help you today?',
+  prompt: 'You are a helpful phone agent. Keep every reply to one or two short spoken sentences.',
+  status: 'active',
+  data_to_fill: [],
+  few_shot: [],
+  end_call_phrases: ['goodbye', 'bye'],
+  transfer_targets: [],
+  confidence_threshold: 0.7,
+  max_call_seconds: 900,
+  silence_reprompts: 2,
+};
+
+function voiceOptions(voiceSelect, languages, language, current) {
+  const voices = languages.find((l) => l.code === language)?.voices ?? [];
+  const keep = voices.includes(current) ? current : voices[0];
+  voiceSelect.replaceChildren(
+    ...voices.map((voice) => h('option', { value: voice, selected: voice === keep }, voice)),
+  );
+}
+
+/** { form, read() } for `agent`; `onSubmit(body)` saves, and its errors are shown in the form. */
+export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
+  const c = {
+    agent_id: text('', { autocomplete: 'off', spellcheck: 'false' }),
+    name: text(agent.name, { autocomplete: 'off' }),
+    status: select(meta.enums.agent_statuses, { value: agent.status }),
+    language: select(
+      meta.languages.map((l) => [l.code, `${l.name} (${l.code})`]),
+      { value: agent.language },
+    ),
+    voice: h('select'),
+    greeting: area(agent.greeting, 2),
+    prompt: area(agent.prompt, 8),
+    end_call_phrases: area((agent.end_call_phrases ?? []).join('\n'), 3),
+    confidence_threshold: number(agent.confidence_threshold, { step: '0.05', min: '0', max: '1' }),
+    max_call_seconds: number(agent.max_call_seconds, { step: '1', min: '30' }),
+    silence_reprompts: number(agent.silence_reprompts, { step: '1', min: '0', max: '5' }),
+    silence_prompt: area(agent.silence_prompt, 2),
+    closing_line: area(agent.closing_line, 2),
+    voicemail_message: area(agent.voicemail_message, 2),
+    transport: select([['', 'Server default'], ...meta.enums.transports], { value: agent.transport ?? '' }),
+    llm_provider: select([['', 'Server default'], ...meta.enums.llm_providers], {
+      value: agent.llm?.provider ?? '',
+    }),
+    llm_model: text(agent.llm?.model, { autocomplete: 'off', spellcheck: 'false' }),
+    llm_temperature: number(agent.llm?.temperature, { step: '0.1', min: '0', max: '2' }),
+    webhook_url: h('input', { type: 'url', value: agent.webhook_url ?? '', autocomplete: 'off' }),
+    timezone: text(agent.timezone, { autocomplete: 'off', placeholder: 'e.g. Asia/Kolkata' }),
+  };
+  voiceOptions(c.voice, meta.languages, agent.language, agent.voice);
+  if (agent.voice && ![...c.voice.options].some((o) => o.value === agent.voice)) {
+    c.voice.prepend(
+      h('option', { value: agent.voice, selected: true }, `${agent.voice} (not for this language)`),
+    );
+  }
+  c.language.addEventListener('change', () =>
+    voiceOptions(c.voice, meta.languages, c.language.value, c.voice.value),
+  );
+
+  const dataRows = rowsEditor({
+    path: 'data_to_fill',
+    legend: 'Field',
+    addLabel: 'Add a field to collect',
+    items: agent.data_to_fill,
+    blank: () => ({ name: '', type: 'text', required: true, description: '' }),
+    columns: [
+      {
+        key: 'name',
+        label: 'Name',
+        make: (v) => text(v, { spellcheck: 'false' }),
+        read: (el) => el.value.trim(),
+      },
+      {
+        key: 'type',
+        label: 'Type',
+        make: (v) => select(meta.fieldTypes, { value: v ?? 'text' }),
+        read: (el) => el.value,
+      },
+      { key: 'required', label: 'Required', make: (v) => checkbox(v ?? true), read: (el) => el.checked },
+      { key: 'description', label: 'Description', make: (v) => text(v), read: (el) => el.value },
+      {
+        key: 'options',
+        label: 'Options (enum only, comma-separated)',
+        make: (v) => text((v ?? []).join(', ')),
+        read: (el) => {
+          const values = el.value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+          return values.length ? values : undefined;
+        },
+      },
+    ],
+  });
+  const fewShotRows = rowsEditor({
+    path: 'few_shot',
+    legend: 'Example',
+    addLabel: 'Add an example exchange',
+    items: agent.few_shot,
+    blank: () => ({ user: '', assistant: '' }),
+    columns: [
+      { key: 'user', label: 'Caller says', make: (v) => area(v, 2), read: (el) => el.value },
+      { key: 'assistant', label: 'Agent answers', make: (v) => area(v, 2), read: (el) => el.value },
+    ],
+  });
+  const transferRows = rowsEditor({
+    path: 'transfer_targets',
+    legend: 'Transfer target',
+    addLabel: 'Add a transfer target',
+    items: agent.transfer_targets,
+    blank: () => ({ id: '', target: '', description: '' }),
+    columns: [
+      {
+        key: 'id',
+        label: 'Id',
+        make: (v) => text(v, { spellcheck: 'false' }),
+        read: (el) => el.value.trim(),
+      },
+      {
+        key: 'target',
+        label: 'Number or SIP URI',
+        make: (v) => text(v, { spellcheck: 'false' }),
+        read: (el) => el.value.trim(),
+      },
+      { key: 'description', label: 'When to transfer', make: (v) => text(v), read: (el) => el.value },
+    ],
+  });
+
+  function read() {
+    const llm = {
+      provider: optional(c.llm_provider),
+      model: optional(c.llm_model),
+      temperature: readNumber(c.llm_temperature),
+    };
+    const body = {
+      ...(isNew && optional(c.agent_id) ? { agent_id: c.agent_id.value.trim() } : {}),
+      name: c.name.value,
+      status: c.status.value,
+      language: c.language.value,
+      voice: c.voice.value,
+      greeting: c.greeting.value,
+      prompt: c.prompt.value,
+      data_to_fill: dataRows.read(),
+      few_shot: fewShotRows.read(),
+      end_call_phrases: lines(c.end_call_phrases),
+      transfer_targets: transferRows.read(),
+      confidence_threshold: readNumber(c.confidence_threshold),
+      max_call_seconds: readNumber(c.max_call_seconds),
+      silence_reprompts: readNumber(c.silence_reprompts),
+      silence_prompt: optional(c.silence_prompt),
+      closing_line: optional(c.closing_line),
+      voicemail_message: optional(c.voicemail_message),
+      transport: optional(c.transport),
+      webhook_url: optional(c.webhook_url),
+      timezone: optional(c.timezone),
+      llm: Object.values(llm).some((v) => v !== undefined) ? llm : undefined,
+    };
+    return JSON.parse(JSON.stringify(body));
+  }
+
+  const status = h('p', { class: 'form-message', role: 'status' });
+  const submit = h('button', { type: 'submit' }, submitLabel);
+  const form = h(
+    'form',
+    {
+      class: 'agent-form',
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        clearErrors(form);
+        status.textContent = 'Saving…';
+        submit.disabled = true;
+        try {
+          await onSubmit(read());
+          status.textContent = 'Saved.';
+        } catch (error) {
+          status.textContent = '';
+          showErrors(form, error);
+        } finally {
+          submit.disabled = false;
+        }
+      },
+    },
+    h('div', { class: 'form-summary', role: 'alert', tabindex: '-1' }),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Basics'),
+      isNew
+        ? field('Agent id (optional)', c.agent_id, {
+            path: 'agent_id',
+            hint: 'Letters, digits, "-" and "_". Left empty, one is generated.',
+          })
+        : null,
+      field('Name', c.name, { path: 'name' }),
+      field('Status', c.status, { path: 'status', hint: 'Inactive agents take no phone calls.' }),
+      field('Language', c.language, { path: 'language' }),
+      field('Voice', c.voice, { path: 'voice', hint: 'Only voices that speak the chosen language.' }),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'What it says'),
+      field('Greeting', c.greeting, { path: 'greeting', hint: 'Spoken as soon as the call starts.' }),
+      field('Prompt', c.prompt, { path: 'prompt', hint: 'Instructions for the model.' }),
+      field('Closing line', c.closing_line, { path: 'closing_line' }),
+      field('Silence prompt', c.silence_prompt, {
+        path: 'silence_prompt',
+        hint: 'Said when the caller is quiet.',
+      }),
+      field('Voicemail message', c.voicemail_message, { path: 'voicemail_message' }),
+      field('End-call phrases', c.end_call_phrases, { path: 'end_call_phrases', hint: 'One per line.' }),
+    ),
+    h('fieldset', {}, h('legend', {}, 'Data to collect'), dataRows.element),
+    h('fieldset', {}, h('legend', {}, 'Example exchanges'), fewShotRows.element),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Call handling'),
+      h(
+        'div',
+        { class: 'grid' },
+        field('Confidence threshold (0–1)', c.confidence_threshold, { path: 'confidence_threshold' }),
+        field('Longest call (seconds)', c.max_call_seconds, { path: 'max_call_seconds' }),
+        field('Silence re-prompts', c.silence_reprompts, { path: 'silence_reprompts' }),
+        field('Transport', c.transport, { path: 'transport' }),
+        field('Time zone', c.timezone, { path: 'timezone' }),
+      ),
+    ),
+    h(
+      'fieldset',
+      { dataset: { field: 'llm' } },
+      h('legend', {}, 'Model'),
+      h(
+        'div',
+        { class: 'grid' },
+        field('Provider', c.llm_provider, { path: 'llm.provider' }),
+        field('Model', c.llm_model, { path: 'llm.model' }),
+        field('Temperature (0–2)', c.llm_temperature, { path: 'llm.temperature' }),
+      ),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Transfers and webhook'),
+      transferRows.element,
+      field('End-of-call webhook URL', c.webhook_url, { path: 'webhook_url' }),
+    ),
+    h('div', { class: 'actions' }, submit, status),
+  );
+  return { form, read };
+}

@@ -1,0 +1,155 @@
+// Calls, newest first: filters by agent, status, number (server side) and day range (applied to
+// the loaded pages: the API has no date filter), with the API's cursor to load older calls.
+import { get, withQuery } from '../api.js';
+import { dateTime, localDay, seconds, words } from '../format.js';
+import { h, replace } from '../h.js';
+import { loadAllAgents } from '../agents-lookup.js';
+import { loadMeta } from '../meta.js';
+import { badge, dataTable, empty, errorBox, field, link, loading, select, showErrors } from '../ui.js';
+
+// When a day range hides a whole page, older pages are fetched automatically up to this many.
+const MAX_AUTO_PAGES = 10;
+
+export async function callsPage(main, { query, signal }) {
+  const filters = {
+    agent_id: query.get('agent_id') ?? '',
+    status: query.get('status') ?? '',
+    recipient: query.get('recipient') ?? '',
+    from: query.get('from') ?? '',
+    to: query.get('to') ?? '',
+  };
+  replace(main, h('h1', {}, 'Calls'), loading());
+  const [agents, meta] = await Promise.all([loadAllAgents(signal), loadMeta(signal)]);
+  const names = new Map(agents.map((a) => [a.agent_id, a.name]));
+
+  const c = {
+    agent_id: select([['', 'All agents'], ...agents.map((a) => [a.agent_id, a.name])], {
+      value: filters.agent_id,
+    }),
+    status: select([['', 'Any status'], ...meta.enums.call_statuses], { value: filters.status }),
+    recipient: h('input', {
+      type: 'tel',
+      value: filters.recipient,
+      placeholder: '+14155550100',
+      autocomplete: 'off',
+    }),
+    from: h('input', { type: 'date', value: filters.from }),
+    to: h('input', { type: 'date', value: filters.to }),
+  };
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const next = Object.fromEntries(
+          Object.entries(c).map(([key, control]) => [key, control.value.trim()]),
+        );
+        location.hash = withQuery('#/calls', next);
+      },
+    },
+    h('div', { class: 'form-summary', role: 'alert', tabindex: '-1' }),
+    h(
+      'div',
+      { class: 'grid' },
+      field('Agent', c.agent_id, { path: 'agent_id' }),
+      field('Status', c.status, { path: 'status' }),
+      field('Number', c.recipient, { path: 'recipient' }),
+      field('From day', c.from, { path: 'from' }),
+      field('To day', c.to, { path: 'to' }),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, 'Filter'),
+      link('#/calls', 'Clear filters'),
+    ),
+  );
+
+  const list = h('div', { class: 'list' }, loading('Loading calls…'));
+  const more = h('p');
+  const table = dataTable('Calls, newest first', [
+    'Started',
+    'Agent',
+    'Kind',
+    'With',
+    'Status',
+    'Duration',
+    'Outcome',
+  ]);
+  replace(main, h('h1', {}, 'Calls'), form, list);
+
+  const inRange = (call) => {
+    const day = localDay(call.started_at);
+    return (!filters.from || day >= filters.from) && (!filters.to || day <= filters.to);
+  };
+  const row = (call) => [
+    link(`#/calls/${encodeURIComponent(call.call_sid)}`, dateTime(call.started_at)),
+    names.get(call.agent_id) ?? call.agent_id,
+    call.direction === 'web' ? badge('web call', 'info') : call.direction,
+    call.direction === 'web' ? '—' : call.recipient_phone,
+    badge(call.status),
+    seconds(call.duration_seconds),
+    words(call.outcome),
+  ];
+
+  let shown = 0;
+  async function load(cursor, autoPages = 0) {
+    replace(more, loading());
+    try {
+      const page = await get(
+        withQuery('/calls', {
+          agent_id: filters.agent_id,
+          status: filters.status,
+          recipient: filters.recipient,
+          limit: 25,
+          cursor,
+        }),
+        { signal },
+      );
+      const items = page.items.filter(inRange);
+      shown += items.length;
+      if (shown > 0 && !table.element.isConnected) replace(list, table.element, more);
+      table.addRows(items.map(row));
+      // Newest first: once a page reaches before the range, older pages cannot match.
+      const pastRange = filters.from && page.items.some((call) => localDay(call.started_at) < filters.from);
+      const cursorNext = pastRange ? undefined : page.cursor;
+      if (items.length === 0 && cursorNext && autoPages < MAX_AUTO_PAGES)
+        return load(cursorNext, autoPages + 1);
+      if (shown === 0) {
+        const filtered = Object.values(filters).some(Boolean);
+        replace(
+          list,
+          empty(
+            filtered
+              ? 'No calls match these filters.'
+              : 'No calls yet. Start one from an agent page with "Talk to this agent".',
+          ),
+        );
+        return;
+      }
+      replace(
+        more,
+        cursorNext
+          ? h(
+              'button',
+              { type: 'button', class: 'secondary', onclick: () => load(cursorNext) },
+              'Load older calls',
+            )
+          : null,
+      );
+    } catch (error) {
+      if (error.name === 'AbortError') return;
+      if (error.status === 400 && error.issues.length) {
+        showErrors(form, error);
+        replace(list);
+        return;
+      }
+      replace(
+        shown ? more : list,
+        errorBox(error, () => load(cursor)),
+      );
+    }
+  }
+  await load();
+}

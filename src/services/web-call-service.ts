@@ -1,0 +1,159 @@
+// A call from the browser ("Talk to this agent"): the same engine and stores as a phone call, with
+// typed (or browser-recognised) text in place of Twilio's speech results. The call item is marked
+// direction 'web' and ends like any call: a terminal status, then how it ended, summary, outcome
+// and the end-of-call webhook.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Agent } from '../domain/agent.js';
+import { isTerminal, type Call, type CallStatus, type CollectedValue, type EndedBy } from '../domain/call.js';
+import { AppError, notFound } from '../domain/errors.js';
+import type { Conversation } from '../engine/conversation.js';
+import type { CallStore } from '../ports/call-store.js';
+import type { AgentService } from './agent-service.js';
+import type { CallService } from './call-service.js';
+import { parseOrThrow } from './validation.js';
+
+// Status sequences on the scale the Twilio status callback uses (rank × 1,000): a web call gets no
+// callbacks, but its stored sequence then means the same thing as a phone call's.
+const IN_PROGRESS_SEQUENCE = 3_000;
+const COMPLETED_SEQUENCE = 4_000;
+
+export const webCallStartSchema = z.object({ agent_id: z.string().min(1).max(64) }).strict();
+export const webCallMessageSchema = z
+  .object({
+    text: z
+      .string()
+      .max(2_000)
+      .refine((t) => t.trim().length > 0, 'must not be blank'),
+  })
+  .strict();
+
+export interface WebCallStarted {
+  call_sid: string;
+  agent_id: string;
+  language: string;
+  voice: string;
+  greeting: string;
+}
+
+export interface WebCallReply {
+  seq: number;
+  reply: string;
+  ended: boolean;
+  ended_by?: EndedBy;
+  data_collected: Record<string, CollectedValue>;
+}
+
+export interface WebCallEnded {
+  call_sid: string;
+  status: CallStatus;
+  ended_by?: EndedBy;
+}
+
+/** The parts of the container a web call needs (the container itself fits). */
+export interface WebCallDeps {
+  calls: CallService;
+  callStore: CallStore;
+  agents: AgentService;
+  conversation: Conversation;
+  onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
+}
+
+export class WebCallService {
+  private readonly now: () => Date;
+  private readonly newSid: () => string;
+
+  constructor(
+    private readonly deps: WebCallDeps,
+    options: { now?: () => Date; newSid?: () => string } = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newSid = options.newSid ?? (() => `WC${randomBytes(16).toString('hex')}`);
+  }
+
+  /** Creates the call item (in progress) and stores the greeting as turn 0. */
+  async start(input: unknown): Promise<WebCallStarted> {
+    const { agent_id } = parseOrThrow(webCallStartSchema, input);
+    const agent = await this.agentForTrial(agent_id);
+    const callSid = this.newSid();
+    const call = this.deps.calls.newCall({
+      callSid,
+      agent,
+      direction: 'web',
+      recipient: 'web',
+      ourNumber: 'web',
+      status: 'in-progress',
+    });
+    await this.deps.callStore.create(call);
+    await this.deps.callStore.applyStatus(callSid, {
+      status: 'in-progress',
+      sequence: IN_PROGRESS_SEQUENCE,
+      at: call.started_at,
+    });
+    const greeting = await this.deps.conversation.greet(callSid);
+    return {
+      call_sid: callSid,
+      agent_id: agent.agent_id,
+      language: agent.language,
+      voice: agent.voice,
+      greeting: greeting.agent_text,
+    };
+  }
+
+  /** One caller message: the next turn of the conversation. The call ends when the agent ends it. */
+  async message(callSid: string, input: unknown): Promise<WebCallReply> {
+    const { text } = parseOrThrow(webCallMessageSchema, input);
+    const call = await this.webCall(callSid);
+    if (isTerminal(call.status) || call.ended_by) throw new AppError('conflict', 'this web call has ended');
+    const seq = Math.max(call.turn_count, 1);
+    const outcome = await this.deps.conversation.handleInput(callSid, seq, {
+      kind: 'speech',
+      text: text.trim(),
+      confidence: 1,
+    });
+    const endedBy = outcome.turn.ends_call;
+    if (endedBy) await this.end(callSid);
+    const after = (await this.deps.callStore.get(callSid)) ?? call;
+    return {
+      seq: outcome.turn.seq,
+      reply: outcome.turn.agent_text,
+      ended: endedBy !== undefined,
+      ...(endedBy ? { ended_by: endedBy } : {}),
+      data_collected: after.data_collected,
+    };
+  }
+
+  /** Marks the call completed (once), then runs the usual end-of-call work. */
+  async end(callSid: string): Promise<WebCallEnded> {
+    const call = await this.webCall(callSid);
+    if (!isTerminal(call.status)) {
+      const at = this.now();
+      const applied = await this.deps.callStore.applyStatus(callSid, {
+        status: 'completed',
+        sequence: COMPLETED_SEQUENCE,
+        duration_seconds: Math.max(0, Math.round((at.getTime() - Date.parse(call.started_at)) / 1_000)),
+        at: at.toISOString(),
+      });
+      if (applied) await this.deps.onCallEnded(callSid, 'completed');
+    }
+    const ended = (await this.deps.callStore.get(callSid)) ?? call;
+    return {
+      call_sid: callSid,
+      status: ended.status,
+      ...(ended.ended_by ? { ended_by: ended.ended_by } : {}),
+    };
+  }
+
+  /** Any agent but an archived one: trying an inactive agent before switching it on is the point. */
+  private async agentForTrial(agentId: string): Promise<Agent> {
+    const agent = await this.deps.agents.get(agentId);
+    if (agent.status === 'archived') throw notFound(`agent ${agentId}`);
+    return agent;
+  }
+
+  private async webCall(callSid: string): Promise<Call> {
+    const call = await this.deps.callStore.get(callSid);
+    if (!call || call.direction !== 'web') throw notFound(`web call ${callSid}`);
+    return call;
+  }
+}
