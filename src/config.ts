@@ -82,6 +82,7 @@ const envSchema = z.object({
   DEFAULT_TIMEZONE: z.string().default('UTC'),
   DEFAULT_TRANSPORT: z.enum(['gather', 'relay']).default('gather'),
   TURN_TIMEOUT_MS: int(8_000, 1_000, 13_000),
+  AGENT_TESTS_DIR: z.string().min(1).default('tests/agents'),
 
   LLM_PROVIDER: z.enum(['none', 'openai', 'anthropic', 'openai-compatible', 'bedrock']).default('none'),
   LLM_MODEL: optionalString,
@@ -149,7 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
       for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN', 'WEBHOOK_SECRET'] as const) {
         if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
       }
-      if (!e.TWILIO_VALIDATE_SIGNATURES) problems.push('TWILIO_VALIDATE_SIGNATURES: cannot be off when NODE_ENV=production');
+      if (!e.TWILIO_VALIDATE_SIGNATURES)
+        problems.push('TWILIO_VALIDATE_SIGNATURES: cannot be off when NODE_ENV=production');
     }
     if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN)
       problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');

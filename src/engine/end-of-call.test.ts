@@ -22,7 +22,11 @@ const rows: Array<{ text: string; language?: string; extra?: string[]; expected:
   { text: 'धन्यवाद, नमस्ते', language: 'hi-IN', expected: true },
   { text: 'ठीक है जी, नमस्ते।', language: 'hi-IN', expected: true },
   { text: "we're done here", extra: ["we're done here"], expected: true },
-  { text: 'cheers mate', extra: ['cheers'], expected: true },
+  { text: 'ok, cheers', extra: ['cheers'], expected: true },
+  { text: 'धन्यवाद', language: 'hi-IN', extra: ['धन्यवाद'], expected: true },
+  // An agent's own phrase ends a call only when the caller ends with it.
+  { text: 'धन्यवाद, मेरा नाम राहुल है', language: 'hi-IN', extra: ['धन्यवाद'], expected: false },
+  { text: 'cheers, my router is still down', extra: ['cheers'], expected: false },
   { text: 'I said goodbye to my old laptop', expected: false },
   { text: 'how do I say bye to my subscription', expected: false },
   { text: 'goodbye message on my voicemail is broken', expected: false },

@@ -64,7 +64,8 @@ function withoutTrailers(words: string[]): string[] {
 /**
  * True when the caller's utterance closes the call: it ends with a closing phrase, or is short and
  * contains a strong one, and the closing is not the object of a verb ("I said goodbye to my laptop").
- * `extraPhrases` (the agent's end_call_phrases) count as closings in both positions.
+ * `extraPhrases` (the agent's end_call_phrases) count only at the end: an agent may list "thank you",
+ * and "thank you, my name is Rahul" must not end the call.
  * `language` is accepted for future per-language lists; every list is checked, since callers mix
  * languages ("ठीक है bye").
  */
@@ -78,7 +79,7 @@ export function isGoodbye(text: string, _language: string, extraPhrases: readonl
     if (matchesAt(trimmed, phrase, start) && saidNotMentioned(trimmed, start, phrase.length)) return true;
   }
   if (words.length > MAX_SHORT_WORDS) return false;
-  for (const phrase of [...extra, ...STRONG]) {
+  for (const phrase of STRONG) {
     for (let start = 0; start + phrase.length <= words.length; start += 1) {
       if (matchesAt(words, phrase, start) && saidNotMentioned(words, start, phrase.length)) return true;
     }

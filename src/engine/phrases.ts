@@ -194,7 +194,7 @@ function english(language: string): Phrases {
             'and',
           )}. Our team will follow up soon.`,
     scriptedNotice: () =>
-      "I'm running without a language model, so I can't troubleshoot, but I'll take your details so our team can follow up.",
+      "I'm running without a language model, so I'll take your details and our team will follow up.",
     filler: () => 'One moment...',
     spokenValue,
   };

@@ -24,8 +24,8 @@ describe('buildPrompt', () => {
 
   it('lists collected and missing fields with their types and descriptions', () => {
     const { system } = buildPrompt(turnContext(support, 'hi', { collected: { name: 'Manas' } }));
-    expect(system).toContain('name (name, required): The caller\'s full name. Collected: "Manas".');
-    expect(system).toMatch(/email \(email, required\): Where the technician.*Still missing\./);
+    expect(system).toContain('name (name, required): full name. Collected: "Manas".');
+    expect(system).toMatch(/email \(email, required\): email address\. Still missing\./);
   });
 
   it('summarises past calls with this person', () => {

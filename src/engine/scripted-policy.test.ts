@@ -102,7 +102,7 @@ describe('ScriptedPolicy', () => {
     const call = new FakeCall(makeAgent());
     const first = await call.say("Hi, my laptop won't turn on");
     expect(first.text).toBe(
-      "I'm sorry to hear that. I'm running without a language model, so I can't troubleshoot, but I'll take your details so our team can follow up. Could you tell me your name?",
+      "I'm sorry to hear that. I'm running without a language model, so I'll take your details and our team will follow up. Could you tell me your name?",
     );
     expect(first.extracted).toEqual({});
 

@@ -7,6 +7,7 @@ import { registerAdminAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { agentRoutes } from './routes/agents.js';
+import { agentTestRoutes } from './routes/agent-tests.js';
 import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { callRoutes } from './routes/calls.js';
@@ -50,6 +51,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // or lives under /twilio/ (signature-checked instead); see auth.ts.
   await app.register(healthRoutes, { mode: () => container.mode });
   await app.register(agentRoutes, { agents: container.agents });
+  await app.register(agentTestRoutes, { agents: container.agents, config });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });
   const twilioAuth = {

@@ -68,11 +68,15 @@ export async function resolveTarget(
     handleSignals: false,
     recordDiscovery: false,
   });
+  const own = server.container.secrets;
   return {
     serverUrl: server.url,
     // The in-process server signs and checks against its own PUBLIC_URL.
     publicUrl: options.publicUrl ?? config.publicUrl,
-    ...credentials,
+    // Its own secrets: with DATA_DIR=:memory: they exist only inside that server.
+    accountSid: own.twilioAccountSid,
+    authToken: own.twilioAuthToken,
+    adminApiKey: own.adminApiKey,
     source: 'in-process',
     close: () => server.stop(),
   };

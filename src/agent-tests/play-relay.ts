@@ -1,0 +1,57 @@
+// Plays one scripted scenario over ConversationRelay (the WebSocket transport) with the relay
+// simulator. Relay has no caller-silence event and no per-line confidence: silence lines cannot be
+// played (the scenario is skipped), confidences are ignored (Twilio's relay prompts carry none).
+import { runRelayCall } from '../simulator/relay-call.js';
+import type { CallerLine } from './schema.js';
+import { fetchStoredCall, type ObservedCall, type TestTarget } from './observed-call.js';
+import type { PlayOptions } from './play-gather.js';
+
+/** Why these lines cannot run over relay, or undefined when they can. */
+export function relayUnsupported(lines: readonly CallerLine[]): string | undefined {
+  return lines.some((line) => typeof line === 'object' && 'silence' in line)
+    ? 'silence lines need the gather transport (relay has no caller-silence event)'
+    : undefined;
+}
+
+/** Caller lines as relay prompts, with keypresses attached to the prompt they come before. */
+function relayScript(lines: readonly CallerLine[]): { prompts: string[]; dtmf: Record<number, string> } {
+  const prompts: string[] = [];
+  const dtmf: Record<number, string> = {};
+  for (const line of lines) {
+    if (typeof line === 'string') prompts.push(line);
+    else if ('say' in line) prompts.push(line.say);
+    else if ('press' in line) dtmf[prompts.length] = (dtmf[prompts.length] ?? '') + line.press;
+  }
+  return { prompts, dtmf };
+}
+
+export async function playRelay(target: TestTarget, options: PlayOptions): Promise<ObservedCall> {
+  const lines = options.lines ?? [];
+  const { prompts, dtmf } = relayScript(lines);
+  const result = await runRelayCall({
+    serverUrl: target.serverUrl,
+    publicUrl: target.publicUrl,
+    accountSid: target.accountSid,
+    authToken: target.authToken,
+    agentId: options.agentId,
+    from: options.ourNumber,
+    to: options.caller,
+    lines: prompts,
+    dtmf,
+  });
+  // Each prompt and each key is one caller turn.
+  const said = result.transcript.filter((entry) => entry.speaker === 'caller' && entry.event !== 'hangup');
+  const keys = lines.reduce(
+    (n, line) => n + (typeof line === 'object' && 'press' in line ? line.press.length : 0),
+    0,
+  );
+  const stored = await fetchStoredCall(target, result.callSid);
+  return {
+    callSid: result.callSid,
+    transport: 'relay',
+    endedByAgent: result.ended,
+    linesSaid: said.length,
+    linesTotal: prompts.length + keys,
+    ...stored,
+  };
+}

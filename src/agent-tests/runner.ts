@@ -1,0 +1,210 @@
+// Runs every scenario of the loaded suites as a simulated phone call against a real server (several
+// at once), then checks the server's record of each call against the scenario's expectations.
+import { randomInt } from 'node:crypto';
+import type { Agent } from '../domain/agent.js';
+import type { LanguageModel } from '../ports/language-model.js';
+import { checkExpectations } from './expectations.js';
+import type { LoadedSuite } from './loader.js';
+import { judgeRubric, personaCaller } from './model-judge.js';
+import { fetchAgent, type ObservedCall, type TestTarget } from './observed-call.js';
+import { playGather } from './play-gather.js';
+import { playRelay, relayUnsupported } from './play-relay.js';
+import { summarize, type ScenarioResult, type SuiteReport, type TestReport } from './report.js';
+import type { Scenario, TransportName } from './schema.js';
+
+export const DEFAULT_CONCURRENCY = 4;
+// A scripted call takes well under a second per turn; a model-backed one up to a turn budget (8 s)
+// per turn, and a long scenario has a dozen turns.
+export const DEFAULT_SCENARIO_TIMEOUT_MS = 120_000;
+const DEFAULT_CONFIDENCE = 0.95;
+
+export interface RunOptions {
+  target: TestTarget;
+  concurrency?: number;
+  /** Overrides every scenario's transport. */
+  transport?: TransportName;
+  /** Plays personas and judges rubrics; without it those are skipped, never passed. */
+  model?: LanguageModel;
+  /** Why there is no model, for skip reasons. */
+  noModelReason?: string;
+  scenarioTimeoutMs?: number;
+  /** Our Twilio number on the simulated calls. */
+  ourNumber?: string;
+  /** Called as each scenario finishes (in finishing order). */
+  onResult?: (result: ScenarioResult, finished: number, total: number) => void;
+  onStart?: (total: number) => void;
+  /** Epoch ms after which no further scenario starts (those left are reported as skipped). */
+  deadline?: number;
+}
+
+interface Job {
+  suite: LoadedSuite;
+  scenario: Scenario;
+  index: number;
+}
+
+class ScenarioTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ScenarioTimeout()), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A fictional US number per call, so no two scenarios share a caller's past calls. */
+function callerNumber(): string {
+  return `+1415555${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+}
+
+async function play(
+  job: Job,
+  transport: TransportName,
+  options: RunOptions,
+): Promise<{ call?: ObservedCall; skip?: string }> {
+  const { scenario, suite } = job;
+  const play = {
+    agentId: suite.agent,
+    caller: callerNumber(),
+    ourNumber: options.ourNumber ?? '+14155550100',
+    confidence: scenario.confidence ?? DEFAULT_CONFIDENCE,
+  };
+  if (scenario.persona !== undefined) {
+    if (!options.model)
+      return { skip: `the persona needs a language model: ${options.noModelReason ?? 'none is configured'}` };
+    if (transport === 'relay') return { skip: 'persona scenarios run over the gather transport only' };
+    const nextLine = personaCaller(options.model, scenario.persona);
+    return {
+      call: await playGather(options.target, { ...play, nextLine, maxTurns: scenario.max_turns }),
+    };
+  }
+  const lines = scenario.caller ?? [];
+  if (transport === 'relay') {
+    const unsupported = relayUnsupported(lines);
+    if (unsupported) return { skip: unsupported };
+    return { call: await playRelay(options.target, { ...play, lines }) };
+  }
+  return { call: await playGather(options.target, { ...play, lines }) };
+}
+
+type AgentLookup = { agent: Agent } | { error: string };
+
+async function runScenario(job: Job, lookup: AgentLookup, options: RunOptions): Promise<ScenarioResult> {
+  const { scenario, suite } = job;
+  const transport = options.transport ?? scenario.transport ?? suite.transport ?? 'gather';
+  const started = performance.now();
+  const result = (status: ScenarioResult['status'], reasons: string[], callSid?: string): ScenarioResult => ({
+    file: suite.file,
+    agent: suite.agent,
+    scenario: scenario.name,
+    transport,
+    status,
+    reasons,
+    duration_ms: Math.round(performance.now() - started),
+    ...(callSid ? { call_sid: callSid } : {}),
+  });
+  if ('error' in lookup) return result('fail', [lookup.error]);
+  const { agent } = lookup;
+  const timeoutMs = options.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS;
+  try {
+    const outcome = await withTimeout(
+      (async () => {
+        const played = await play(job, transport, options);
+        if (!played.call) return { skip: played.skip };
+        const failures = checkExpectations(agent, scenario.expect, played.call);
+        const rubric = scenario.expect.rubric ?? [];
+        let skip: string | undefined;
+        if (rubric.length > 0 && !options.model) {
+          skip = `rubric not judged: it needs a language model (${options.noModelReason ?? 'none is configured'})`;
+        } else if (options.model) {
+          for (const sentence of rubric) {
+            const verdict = await judgeRubric(options.model, sentence, played.call.transcript);
+            if (!verdict.pass) failures.push(`rubric ${JSON.stringify(sentence)}: ${verdict.reason}`);
+          }
+        }
+        return { call: played.call, failures, skip };
+      })(),
+      timeoutMs,
+    );
+    if (!outcome.call) return result('skip', [outcome.skip ?? 'skipped']);
+    if (outcome.failures.length > 0) return result('fail', outcome.failures, outcome.call.callSid);
+    if (outcome.skip) return result('skip', [outcome.skip], outcome.call.callSid);
+    return result('pass', [], outcome.call.callSid);
+  } catch (error) {
+    if (error instanceof ScenarioTimeout)
+      return result('fail', [`the scenario did not finish within ${Math.round(timeoutMs / 1_000)} s`]);
+    return result('fail', [
+      `the call could not run: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
+  }
+}
+
+function notRun(job: Job, options: RunOptions): ScenarioResult {
+  return {
+    file: job.suite.file,
+    agent: job.suite.agent,
+    scenario: job.scenario.name,
+    transport: options.transport ?? job.scenario.transport ?? job.suite.transport ?? 'gather',
+    status: 'skip',
+    reasons: ["not run: the run's time limit was reached"],
+    duration_ms: 0,
+  };
+}
+
+/** Runs every scenario (`concurrency` at a time) and returns the report, in file and scenario order. */
+export async function runSuites(suites: readonly LoadedSuite[], options: RunOptions): Promise<TestReport> {
+  const started = performance.now();
+  const jobs: Job[] = suites.flatMap((suite) =>
+    suite.scenarios.map((scenario, index) => ({ suite, scenario, index })),
+  );
+  const agents = new Map<string, Promise<AgentLookup>>();
+  const agentFor = (id: string) => {
+    let lookup = agents.get(id);
+    if (!lookup) {
+      lookup = fetchAgent(options.target, id).then(
+        (agent): AgentLookup => (agent ? { agent } : { error: `agent "${id}" does not exist on the server` }),
+        (error: unknown): AgentLookup => ({
+          error: `could not read agent "${id}": ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
+      agents.set(id, lookup);
+    }
+    return lookup;
+  };
+  options.onStart?.(jobs.length);
+  const results = new Map<Job, ScenarioResult>();
+  const spans = new Map<Job, { start: number; end: number }>();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next]!;
+      next += 1;
+      const start = performance.now();
+      const result =
+        options.deadline !== undefined && Date.now() >= options.deadline
+          ? notRun(job, options)
+          : await runScenario(job, await agentFor(job.suite.agent), options);
+      spans.set(job, { start, end: performance.now() });
+      results.set(job, result);
+      options.onResult?.(result, results.size, jobs.length);
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, jobs.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+
+  const reports: SuiteReport[] = suites.map((suite) => {
+    const own = jobs.filter((job) => job.suite === suite);
+    const times = own.map((job) => spans.get(job)!);
+    // Wall-clock time of the file's scenarios, which overlap with each other and with other files.
+    const duration = Math.max(...times.map((t) => t.end)) - Math.min(...times.map((t) => t.start));
+    return {
+      file: suite.file,
+      agent: suite.agent,
+      duration_ms: Math.round(duration),
+      scenarios: own.map((job) => results.get(job)!),
+    };
+  });
+  return summarize(reports, performance.now() - started);
+}

@@ -1,0 +1,134 @@
+// The agent test file: one agent, its scenarios (scripted caller lines or a persona a model plays)
+// and what each scenario expects of the call. YAML or JSON; validated here, located by loader.ts.
+import { z } from 'zod';
+import { ENDED_BY } from '../domain/call.js';
+
+export const TRANSPORT_NAMES = ['gather', 'relay'] as const;
+export type TransportName = (typeof TRANSPORT_NAMES)[number];
+
+const MAX_LINE_CHARS = 2_000;
+
+const callerLineSchema = z.union(
+  [
+    z.string().min(1).max(MAX_LINE_CHARS),
+    z.object({ silence: z.literal(true) }).strict(),
+    z
+      .object({
+        say: z.string().min(1).max(MAX_LINE_CHARS),
+        confidence: z.number().min(0).max(1).optional(),
+      })
+      .strict(),
+    z.object({ press: z.string().regex(/^[0-9*#]{1,32}$/, 'keypad keys: 0-9, * and #') }).strict(),
+  ],
+  { error: 'a caller line: a string, {silence: true}, {say: "…", confidence: 0.9} or {press: "1"}' },
+);
+export type CallerLine = z.infer<typeof callerLineSchema>;
+
+const phraseSchema = z
+  .union(
+    [
+      z.string().min(1).max(500),
+      z.object({ phrase: z.string().min(1).max(500), turn: z.number().int().min(0).max(500) }).strict(),
+    ],
+    { error: 'a phrase, or {phrase: "…", turn: N}' },
+  )
+  .transform((p): PhraseExpectation => (typeof p === 'string' ? { phrase: p } : p));
+export interface PhraseExpectation {
+  phrase: string;
+  /** Only this turn's agent line counts. */
+  turn?: number;
+}
+
+/** A single item or a list of them (`agent_says: "email"` reads naturally for one phrase). */
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+const fieldName = z.string().min(1).max(64);
+
+export const expectationsSchema = z
+  .object({
+    collected: z.record(fieldName, z.union([z.string().min(1).max(500), z.number(), z.boolean()])).optional(),
+    not_collected: oneOrMany(fieldName).optional(),
+    ended_by: z.enum(ENDED_BY).optional(),
+    /** The agent ended the call at or before this turn (turn 0 is the greeting, caller line N is turn N). */
+    ends_by_turn: z.number().int().min(0).max(500).optional(),
+    /** false: the call is still going after the last caller line; true: the agent ended it. */
+    ends: z.boolean().optional(),
+    agent_says: oneOrMany(phraseSchema).optional(),
+    agent_never_says: oneOrMany(phraseSchema).optional(),
+    /** Agent turns, the greeting included. */
+    max_agent_turns: z.number().int().min(1).max(500).optional(),
+    /** The id of one of the agent's transfer_targets. */
+    transfer_to: z.string().min(1).max(64).optional(),
+    /** Sentences a language model judges against the transcript. */
+    rubric: oneOrMany(z.string().min(1).max(500)).optional(),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.ends === false && e.ends_by_turn !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['ends'], message: 'ends: false contradicts ends_by_turn' });
+    if (e.ends === false && e.ended_by !== undefined && e.ended_by !== 'user')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ends'],
+        message: `ends: false contradicts ended_by ${e.ended_by}`,
+      });
+    for (const name of e.not_collected ?? []) {
+      if (e.collected && name in e.collected)
+        ctx.addIssue({ code: 'custom', path: ['not_collected'], message: `${name} is also in collected` });
+    }
+  });
+export type Expectations = z.output<typeof expectationsSchema>;
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    caller: z.array(callerLineSchema).min(1).max(100).optional(),
+    /** Who the caller is and what they want; a configured language model plays them. */
+    persona: z.string().min(1).max(4_000).optional(),
+    /** Persona calls: the most caller turns before the caller hangs up. */
+    max_turns: z.number().int().min(1).max(50).optional(),
+    transport: z.enum(TRANSPORT_NAMES).optional(),
+    /** Speech confidence sent with string lines (default 0.95). */
+    confidence: z.number().min(0).max(1).optional(),
+    expect: expectationsSchema.default({}),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if ((s.caller === undefined) === (s.persona === undefined))
+      ctx.addIssue({ code: 'custom', path: ['caller'], message: 'give either caller lines or a persona' });
+    if (s.max_turns !== undefined && s.persona === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_turns'],
+        message: 'max_turns applies to persona scenarios',
+      });
+  });
+export type Scenario = z.output<typeof scenarioSchema>;
+
+export const suiteFileSchema = z
+  .object({
+    agent: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, 'an agent id'),
+    description: z.string().max(1_000).optional(),
+    /** Default transport for this file's scenarios. */
+    transport: z.enum(TRANSPORT_NAMES).optional(),
+    scenarios: z.array(scenarioSchema).min(1).max(200),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.scenarios.forEach((scenario, index) => {
+      if (seen.has(scenario.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['scenarios', index, 'name'],
+          message: `another scenario is already named "${scenario.name}"`,
+        });
+      seen.add(scenario.name);
+    });
+  });
+export type SuiteFile = z.output<typeof suiteFileSchema>;

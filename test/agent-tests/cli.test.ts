@@ -1,0 +1,109 @@
+// `voice-agent test` run in-process against a sandbox server (DATA_DIR ':memory:'): the repo's own
+// suites pass, a broken expectation fails with the turn and value, a bad file exits 2, JUnit parses.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TestReport } from '../../src/agent-tests/report.js';
+import { runTestCommand, type TestCommandOptions } from '../../src/cli/commands/test.js';
+import { loadConfig } from '../../src/config.js';
+import { childElements, parseXml } from '../../src/simulator/xml-reader.js';
+
+const SUITES = resolve(import.meta.dirname, '../../tests/agents');
+const config = loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'silent' }, '');
+const defaults: TestCommandOptions = { concurrency: '4', timeout: '60' };
+
+async function run(paths: string[], options: Partial<TestCommandOptions> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runTestCommand(
+    paths,
+    { ...defaults, ...options },
+    { out: (t) => (stdout += t), err: (t) => (stderr += t), errIsTTY: false, config },
+  );
+  return { code, stdout, stderr };
+}
+
+describe('voice-agent test', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-tests-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the seeded suites in tests/agents and every scenario passes', async () => {
+    const { code, stdout, stderr } = await run([SUITES], { json: true });
+    const report = JSON.parse(stdout) as TestReport;
+    const notPassing = report.suites.flatMap((s) => s.scenarios).filter((s) => s.status !== 'pass');
+    expect(notPassing).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.suites.map((s) => s.agent).sort()).toEqual([
+      'customer-support-001',
+      'default',
+      'hindi-support-001',
+      'sales-001',
+    ]);
+    expect(report.summary.total).toBeGreaterThanOrEqual(12);
+    // Not a terminal: one progress line per finished scenario on stderr.
+    expect(stderr.trim().split('\n')).toHaveLength(report.summary.total);
+    expect(stderr).toMatch(/^PASS tests\/agents\/\S+\.yaml › /m);
+  }, 60_000);
+
+  it('fails a broken expectation with the turn and the value, exit 1, and writes JUnit XML', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      [
+        'agent: customer-support-001',
+        'scenarios:',
+        '  - name: full name expected as first name',
+        '    caller:',
+        '      - { silence: true }',
+        '      - "my laptop is broken"',
+        '      - "my name is Manas Kumar"',
+        '    expect:',
+        '      collected: { name: Manas }',
+        '      ends_by_turn: 2',
+        '  - name: passes',
+        '    caller: ["my name is Manas"]',
+        '    expect: { collected: { name: Manas } }',
+      ].join('\n'),
+    );
+    const junit = join(dir, 'junit.xml');
+    const { code, stdout } = await run([file], { junit });
+    expect(code).toBe(1);
+    const [header, ...rows] = stdout.split('\n');
+    expect(header).toMatch(/^SCENARIO\s+RESULT\s+DURATION\s+REASON$/);
+    const failed = rows.find((row) => row.startsWith('broken › full name expected as first name'));
+    expect(failed).toContain('FAIL');
+    expect(failed).toContain('turn 3: expected name "Manas", got "Manas Kumar"');
+    expect(failed).toContain('expected the call to end by turn 2; it was still going after turn 3');
+    expect(rows.find((row) => row.startsWith('broken › passes'))).toMatch(/PASS/);
+    expect(stdout).toMatch(/^2 scenarios: 1 passed, 1 failed, 0 skipped in /m);
+
+    const root = parseXml(readFileSync(junit, 'utf8'));
+    expect(root.attributes).toMatchObject({ tests: '2', failures: '1' });
+    const cases = childElements(childElements(root)[0]!).filter((e) => e.name === 'testcase');
+    const failure = childElements(cases[0]!)[0]!;
+    expect(failure.name).toBe('failure');
+    expect(failure.attributes.message).toContain('turn 3: expected name "Manas", got "Manas Kumar"');
+    expect(childElements(cases[1]!)).toEqual([]);
+  }, 30_000);
+
+  it('refuses a bad file with file:line:column and exit 2, before any call', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'agent: sales-001\nscenarios:\n  - name: x\n    caller: [hi]\n    expect:\n      ended_by: caller\n',
+    );
+    const { code, stdout, stderr } = await run([file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${file}:6:17: scenarios[0].expect.ended_by: `);
+  });
+
+  it('refuses bad arguments and missing paths with exit 2', async () => {
+    expect((await run([SUITES], { transport: 'carrier-pigeon' })).code).toBe(2);
+    expect((await run([SUITES], { concurrency: '0' })).code).toBe(2);
+    const missing = await run([join(dir, 'nope')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file or folder');
+  });
+});
