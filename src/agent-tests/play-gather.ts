@@ -35,12 +35,12 @@ export async function playGather(target: TestTarget, options: PlayOptions): Prom
     accountSid: target.accountSid,
     authToken: target.authToken,
   });
-  const call = await simulator.startCall({
-    direction: 'outbound',
-    from: options.ourNumber,
-    to: options.caller,
-    // The transport hint makes the server answer with <Gather> whatever the agent's default is.
-    voiceUrl: `${target.publicUrl}/twilio/voice?agent_id=${encodeURIComponent(options.agentId)}&transport=gather`,
+  // The transport hint makes the server answer with <Gather> whatever the agent's default is.
+  const call = await simulator.callAgent({
+    agentId: options.agentId,
+    caller: options.caller,
+    ourNumber: options.ourNumber,
+    transport: 'gather',
   });
   const lines = options.lines ?? [];
   const limit = options.nextLine ? (options.maxTurns ?? 12) : lines.length;

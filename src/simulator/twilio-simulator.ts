@@ -111,6 +111,28 @@ export class TwilioSimulator {
     return call;
   }
 
+  /**
+   * Calls an agent the way our server's own outbound calls reach it: the answer URL names the agent
+   * (and, when given, the transport), so no phone number needs to be assigned.
+   */
+  async callAgent(options: {
+    agentId: string;
+    /** The person's number. */
+    caller: string;
+    /** Our Twilio number. */
+    ourNumber: string;
+    transport?: 'gather' | 'relay';
+  }): Promise<SimulatedCall> {
+    const query = new URLSearchParams({ agent_id: options.agentId });
+    if (options.transport) query.set('transport', options.transport);
+    return this.startCall({
+      direction: 'outbound',
+      from: options.ourNumber,
+      to: options.caller,
+      voiceUrl: `${this.publicUrl}${this.options.paths?.voice ?? '/twilio/voice'}?${query.toString()}`,
+    });
+  }
+
   /** Places a call and plays a whole script (see SimulatedCall.runScript). */
   async runScript(
     start: StartCallOptions,

@@ -43,12 +43,11 @@ export async function runSimulation(
     accountSid: target.accountSid,
     authToken: target.authToken,
   });
-  // Like an outbound call the server placed for this agent: the answer URL names the agent.
-  const call = await simulator.startCall({
-    direction: 'outbound',
-    from: request.ourNumber,
-    to: request.caller,
-    voiceUrl: `${target.publicUrl}/twilio/voice?agent_id=${encodeURIComponent(request.agentId)}`,
+  const call = await simulator.callAgent({
+    agentId: request.agentId,
+    caller: request.caller,
+    ourNumber: request.ourNumber,
+    transport: 'gather',
   });
   let shown = 0;
   const show = () => {
