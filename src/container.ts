@@ -27,6 +27,7 @@ import type { Logger } from './logger.js';
 import type { AgentStore } from './ports/agent-store.js';
 import type { CallStore } from './ports/call-store.js';
 import type { PhoneNumberStore } from './ports/phone-number-store.js';
+import type { Telephony } from './ports/telephony.js';
 import { DynamoIdempotencyStore } from './adapters/dynamodb/idempotency-store.js';
 import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
 import { TwilioRestTelephony } from './adapters/twilio/rest-telephony.js';
@@ -80,6 +81,8 @@ export interface Container {
   agents: AgentService;
   phoneNumbers: PhoneNumberService;
   calls: CallService;
+  /** Twilio's REST API (calls, number webhooks); its client is created on first use. */
+  telephony: Telephony;
   conversation: Conversation;
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
@@ -198,6 +201,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       accountSid: config.TWILIO_ACCOUNT_SID,
       authToken: config.TWILIO_ACCOUNT_SID ? config.TWILIO_AUTH_TOKEN : undefined,
       apiUrl: config.TWILIO_API_URL,
+      timeoutMs: config.TWILIO_TIMEOUT_MS,
     });
     const calls = new CallService(
       {
@@ -294,6 +298,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       agents,
       phoneNumbers,
       calls,
+      telephony,
       conversation,
       policyFor,
       onCallEnded,

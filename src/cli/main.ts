@@ -2,12 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerAgentsCommand } from './commands/agents.js';
+import { registerCallsCommand } from './commands/calls.js';
 import { registerDbCommand } from './commands/db.js';
 import { registerExtractCommand } from './commands/extract.js';
 import { registerNumbersCommand } from './commands/numbers.js';
 import { registerS3Command } from './commands/s3.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimulateCommand } from './commands/simulate.js';
+import { registerTestCommand } from './commands/test.js';
 import { reportError } from './output.js';
 
 /** Every runnable command with its arguments, e.g. ["agents get <agent_id>", "show one agent"]. */
@@ -38,10 +40,12 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerAgentsCommand(program);
   registerNumbersCommand(program);
+  registerCallsCommand(program);
   registerDbCommand(program);
   registerExtractCommand(program);
   registerS3Command(program);
   registerSimulateCommand(program);
+  registerTestCommand(program);
   program.addHelpText('after', () => `\nAll commands:\n${overview(program)}\n`);
   // Usage errors exit with 2 like other bad input, after commander prints its message.
   const exitOverride = (command: Command) => {

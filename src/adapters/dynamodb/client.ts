@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -17,6 +19,9 @@ export interface DynamoClientOptions {
 const CONNECTION_TIMEOUT_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 const MAX_ATTEMPTS = 3;
+// The SDK's default of 50 sockets queues requests under load, and the connection timeout counts that
+// wait: with hundreds of calls in progress, turns failed on waiting rather than on DynamoDB.
+const MAX_SOCKETS = 512;
 
 export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
   const local = options.endpoint !== undefined && !options.region;
@@ -25,7 +30,12 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
     region: options.region ?? (local ? 'local' : undefined),
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+    },
   });
   const doc = DynamoDBDocumentClient.from(client, {
     // Optional fields left undefined are dropped instead of failing the marshalling.

@@ -3,6 +3,7 @@ import type { PhoneNumberAssignment } from '../../domain/phone-number.js';
 import { normalizeE164 } from '../../services/phone-number-service.js';
 import { withContainer } from '../context.js';
 import { printJson, printLine, printRecord, printTable, type Column } from '../output.js';
+import { registerNumbersConnectCommand } from './numbers-connect.js';
 
 const columns: Column<PhoneNumberAssignment>[] = [
   { header: 'PHONE_NUMBER', value: (n) => n.phone_number },
@@ -68,6 +69,8 @@ export function registerNumbersCommand(program: Command): Command {
           agent: agent ? `${agent.agent_id} (${agent.name}, ${agent.status})` : null,
         });
     });
+
+  registerNumbersConnectCommand(numbers);
 
   return numbers;
 }

@@ -1,7 +1,8 @@
 // Twilio's voice webhooks for the <Gather> loop. Each answers valid TwiML within Twilio's 15 s,
 // whatever fails behind it: errors become a spoken apology, never an HTTP 500.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fallbackTwiml, hangupTwiml, redirectTwiml } from '../../adapters/twilio/twiml.js';
+import { fallbackTwiml, gatherTwiml, hangupTwiml, redirectTwiml } from '../../adapters/twilio/twiml.js';
+import { AppError } from '../../domain/errors.js';
 import type { FormParams } from '../../adapters/twilio/signature.js';
 import { relayConnectTwiml } from '../relay/relay-twiml.js';
 import type { Call } from '../../domain/call.js';
@@ -25,6 +26,14 @@ export interface TwilioWebhookDeps extends StatusDeps {
 }
 
 class DeadlineExceeded extends Error {}
+
+// Said when a turn could not be taken for a passing reason; the agent (and its voice) may be
+// unreadable at that moment, so this line is fixed.
+const ASK_AGAIN = "Sorry, I'm having a little trouble. Could you say that again?";
+
+function askAgainTwiml(actionUrl: string): string {
+  return gatherTwiml({ say: ASK_AGAIN, voice: 'Polly.Joanna', language: 'en-US', actionUrl });
+}
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -76,6 +85,15 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
           // The turn is still running; asking again for the same seq joins it or reads what it stored.
           request.log.warn({ call_sid: callSid, seq }, 'turn over the webhook deadline; redirecting');
           return sendTwiml(reply, redirectTwiml(`${base}/twilio/gather?seq=${seq}&retry=1`));
+        }
+        if (error instanceof AppError && error.retryable) {
+          // Storage or a dependency is failing for now: the caller is asked again and the same turn
+          // is retried, instead of ending a call that may recover in a moment.
+          request.log.warn(
+            { err: error, call_sid: callSid, seq },
+            'turn failed for now; asking the caller again',
+          );
+          return sendTwiml(reply, askAgainTwiml(`${base}/twilio/gather?seq=${seq}`));
         }
         request.log.error(
           { err: error, call_sid: callSid, seq },

@@ -1,0 +1,39 @@
+// Small statistics for benchmark samples.
+import { cpus, loadavg, totalmem } from 'node:os';
+
+/** The p-th percentile (0-100) of sorted values, nearest-rank. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export function sortedCopy(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+export const round = (value: number, digits = 1) => {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+};
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+}
+
+export function machineInfo(): MachineInfo {
+  const list = cpus();
+  return {
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGiB: round(totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+export const loadAverage = () => loadavg().map((v) => round(v, 2));
