@@ -32,10 +32,14 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const HEADERS_TIMEOUT_MS = 66_000;
 const DRAIN_TIMEOUT_MS = 20_000;
 const EXIT_DEADLINE_MS = 25_000;
+const IDLE_SWEEP_MS = 100;
 
 function startupLines(config: Config, container: Container, url: string): string[] {
   const { secrets } = container;
-  const lines = [`voice-agent listening on ${url} (public URL ${config.publicUrl})`];
+  const lines = [
+    `voice-agent listening on ${url} (public URL ${config.publicUrl})`,
+    `Dashboard: ${url}/ (sign in with the admin key)`,
+  ];
   if (secrets.adminKeySource === 'env') lines.push('Admin API key: from ADMIN_API_KEY');
   else if (secrets.adminKeyPath) {
     lines.push(`Admin API key: in ${secrets.adminKeyPath} (send it as "Authorization: Bearer <key>")`);
@@ -49,7 +53,9 @@ function startupLines(config: Config, container: Container, url: string): string
   );
   if (container.seeded.length > 0) lines.push(`Seeded agents: ${container.seeded.join(', ')}`);
   if (!config.TWILIO_VALIDATE_SIGNATURES) {
-    lines.push('WARNING: TWILIO_VALIDATE_SIGNATURES=false: anyone can post to the Twilio webhooks. Local use only.');
+    lines.push(
+      'WARNING: TWILIO_VALIDATE_SIGNATURES=false: anyone can post to the Twilio webhooks. Local use only.',
+    );
   }
   lines.push(
     config.LLM_PROVIDER === 'none'
@@ -90,12 +96,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const stop = () =>
     (stopping ??= (async () => {
       const drained = app.close();
+      // close() drops only the connections idle at that moment; one whose request was in flight
+      // stays open for KEEP_ALIVE_TIMEOUT_MS once answered, holding the drain to its timeout.
+      const closeIdle = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
       const timedOut = new Promise<'timeout'>((done) =>
         setTimeout(() => done('timeout'), DRAIN_TIMEOUT_MS).unref(),
       );
       if ((await Promise.race([drained, timedOut])) === 'timeout') {
         logger.warn('in-flight requests did not finish within 20 s; closing anyway');
       }
+      clearInterval(closeIdle);
       if (recordsDiscovery) await releaseDiscovery(config.DATA_DIR, 'server_url').catch(() => {});
       await container.close();
     })());

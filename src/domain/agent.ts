@@ -47,11 +47,20 @@ export const fewShotSchema = z
   .object({ user: z.string().min(1).max(2_000), assistant: z.string().min(1).max(2_000) })
   .strict();
 
+// DynamoDB stores numbers down to 1e-130 in magnitude and refuses smaller ones ("Number underflow"),
+// which would turn a valid-looking body into a 500; such a setting means 0 anyway.
+const setting = (min: number, max: number) =>
+  z
+    .number()
+    .min(min)
+    .max(max)
+    .refine((value) => value === 0 || Math.abs(value) >= 1e-6, 'use 0 or a value of at least 0.000001');
+
 export const llmSettingsSchema = z
   .object({
     provider: z.enum(LLM_PROVIDERS).optional(),
     model: z.string().min(1).max(200).optional(),
-    temperature: z.number().min(0).max(2).optional(),
+    temperature: setting(0, 2).optional(),
   })
   .strict();
 
@@ -93,7 +102,7 @@ export const agentWritableShape = {
   data_to_fill: z.array(dataFieldSchema).max(30).default([]),
   status: z.enum(AGENT_STATUSES).default('active'),
   llm: llmSettingsSchema.optional(),
-  confidence_threshold: z.number().min(0).max(1).default(0.7),
+  confidence_threshold: setting(0, 1).default(0.7),
   max_call_seconds: z.number().int().min(30).max(14_400).default(900),
   // How many silent turns in a row are re-prompted before the agent says goodbye.
   silence_reprompts: z.number().int().min(0).max(5).default(2),

@@ -80,7 +80,10 @@ export class Conversation {
       latency_ms: 0,
     };
     if (await this.deps.calls.putTurn(turn)) {
-      await this.updateCall(callSid, (current) => ({ turn_count: Math.max(current.turn_count, 1) }));
+      // Stored: the caller is greeted even if counting it fails now (the next turn counts it).
+      await this.updateCall(callSid, (current) => ({ turn_count: Math.max(current.turn_count, 1) })).catch(
+        (error: unknown) => this.deps.onError?.(error, { callSid, seq: 0 }),
+      );
       return turn;
     }
     return (await this.deps.calls.getTurn(callSid, 0)) ?? turn;
@@ -114,8 +117,17 @@ export class Conversation {
       this.deps.calls.listTurns(callSid, { last: HISTORY_TURNS }),
     ]);
     const agent = await this.deps.getAgent(call.agent_id);
-    if (stored) return { turn: stored, call, agent, duplicate: true, transfer: findTarget(agent, stored) };
     const history = recent.filter((t) => t.seq < seq);
+    if (stored) {
+      // A redelivery after the turn was stored but not yet counted on the call (a crash or a store
+      // fault between the two writes): count it now, once.
+      if (call.turn_count <= stored.seq) {
+        await this.recordTurnOnCall(call, stored, findTarget(agent, stored), history, {
+          onlyIfUncounted: true,
+        }).catch((error: unknown) => this.deps.onError?.(error, { callSid, seq }));
+      }
+      return { turn: stored, call, agent, duplicate: true, transfer: findTarget(agent, stored) };
+    }
     const decision = await this.decide(call, agent, history, seq, input, options, receivedAt);
     const repliedAt = this.now();
     const turn: Turn = {
@@ -138,7 +150,11 @@ export class Conversation {
       const winner = await this.deps.calls.getTurn(callSid, seq);
       if (winner) return { turn: winner, call, agent, duplicate: true, transfer: findTarget(agent, winner) };
     }
-    await this.recordTurnOnCall(call, turn, decision.transfer);
+    // The turn is stored: the caller hears it even if counting it on the call fails now. The next
+    // turn (or a redelivery of this one) counts it, because turns the call lags behind are folded in.
+    await this.recordTurnOnCall(call, turn, decision.transfer, history).catch((error: unknown) =>
+      this.deps.onError?.(error, { callSid, seq }),
+    );
     return { turn, call, agent, duplicate: false, transfer: decision.transfer };
   }
 
@@ -206,34 +222,39 @@ export class Conversation {
     return { kind, reply: { ...reply, text, end: transfer ? 'transfer' : end }, transfer };
   }
 
+  /**
+   * Counts a stored turn on the call item (collected data, turn count, totals), together with any
+   * earlier stored turn the call has not counted yet (turn_count lags behind it).
+   */
   private async recordTurnOnCall(
     call: Call,
     turn: Turn,
     transfer: TransferTarget | undefined,
+    history: Turn[],
+    /** Skip `turn` when the call already counts it (a concurrent delivery of the same turn did). */
+    options: { onlyIfUncounted?: boolean } = {},
   ): Promise<void> {
-    await this.updateCall(
+    await updateCallWithRetry(
+      this.deps.calls,
       call.call_sid,
       (current) => {
+        if (options.onlyIfUncounted && current.turn_count > turn.seq) return undefined;
+        const uncounted = [...history.filter((t) => t.seq >= current.turn_count && t.seq < turn.seq), turn];
         const collected: Record<string, CollectedValue> = { ...current.data_collected };
-        for (const [field, value] of Object.entries(turn.extracted ?? {}))
-          collected[field] = { value, turn: turn.seq };
-        const totals = current.totals ?? {
-          latency_ms: 0,
-          model_latency_ms: 0,
-          input_tokens: 0,
-          output_tokens: 0,
-          cost_micro_usd: 0,
-        };
+        const totals = { ...(current.totals ?? ZERO_TOTALS) };
+        for (const counted of uncounted) {
+          for (const [field, value] of Object.entries(counted.extracted ?? {}))
+            collected[field] = { value, turn: counted.seq };
+          totals.latency_ms += counted.latency_ms;
+          totals.model_latency_ms += counted.model_latency_ms ?? 0;
+          totals.input_tokens += counted.input_tokens ?? 0;
+          totals.output_tokens += counted.output_tokens ?? 0;
+          totals.cost_micro_usd += counted.cost_micro_usd ?? 0;
+        }
         return {
           data_collected: collected,
           turn_count: Math.max(current.turn_count, turn.seq + 1),
-          totals: {
-            latency_ms: totals.latency_ms + turn.latency_ms,
-            model_latency_ms: totals.model_latency_ms + (turn.model_latency_ms ?? 0),
-            input_tokens: totals.input_tokens + (turn.input_tokens ?? 0),
-            output_tokens: totals.output_tokens + (turn.output_tokens ?? 0),
-            cost_micro_usd: totals.cost_micro_usd + (turn.cost_micro_usd ?? 0),
-          },
+          totals,
           ...(turn.ends_call && !current.ended_by ? { ended_by: turn.ends_call } : {}),
           ...(transfer ? { transferred_to: transfer.target } : {}),
         };
@@ -255,6 +276,14 @@ export class Conversation {
     return call;
   }
 }
+
+const ZERO_TOTALS = {
+  latency_ms: 0,
+  model_latency_ms: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cost_micro_usd: 0,
+};
 
 function trailingCount(history: Turn[], kind: TurnKind): number {
   let count = 0;

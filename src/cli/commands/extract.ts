@@ -146,7 +146,7 @@ async function runJsonl(io: ExtractIo, model?: LanguageModel): Promise<void> {
 export function registerExtractCommand(program: Command, io: ExtractIo = defaultIo()): Command {
   return program
     .command('extract')
-    .description('extract and validate a field value from an utterance, without a language model')
+    .description('extract and validate a field value from an utterance (rule-based; --llm adds the model)')
     .argument('[text]', 'what the caller said')
     .option('--type <type>', `field type: ${FIELD_TYPES.join(', ')}`)
     .option('--language <language>', 'agent language (BCP-47)', 'en-US')

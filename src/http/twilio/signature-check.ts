@@ -13,7 +13,9 @@ export interface TwilioWebhookAuth {
 export function formParams(request: FastifyRequest): FormParams {
   const body = request.body;
   if (!body || typeof body !== 'object') return {};
-  const params: FormParams = {};
+  // No prototype: a parameter named __proto__ stays a parameter (and in the signed set) instead of
+  // replacing the object's prototype.
+  const params: FormParams = Object.create(null) as FormParams;
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     if (typeof value === 'string') params[key] = value;
     else if (Array.isArray(value)) params[key] = value.map(String);
