@@ -39,7 +39,7 @@ import type { CallStatus } from './domain/call.js';
 import { AgentService } from './services/agent-service.js';
 import { CallService } from './services/call-service.js';
 import { DynamoRecordingJobStore } from './adapters/dynamodb/recording-job-store.js';
-import { createGuardedFetch } from './adapters/net/url-guard.js';
+import { checkOutboundUrl, createGuardedFetch } from './adapters/net/url-guard.js';
 import { openS3, type OpenedS3 } from './adapters/s3/open.js';
 import { CallFinalizer } from './services/call-finalizer.js';
 import { RecordingCopier } from './services/recording-copier.js';
@@ -174,7 +174,16 @@ export async function createContainer(config: Config, options: ContainerOptions)
     });
 
     // Services.
-    const agents = new AgentService(agentStore, { cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000 });
+    const agents = new AgentService(agentStore, {
+      cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000,
+      checkWebhookUrl: async (url) => {
+        await checkOutboundUrl(url, {
+          allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+          field: 'webhook_url',
+          allowUnresolved: true,
+        });
+      },
+    });
     const phoneNumbers = new PhoneNumberService(phoneNumberStore, agents);
 
     // The conversation: the LLM (or scripted policy) behind one engine shared by every transport.

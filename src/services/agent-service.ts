@@ -32,6 +32,8 @@ export interface AgentServiceOptions {
   cacheMaxEntries?: number;
   now?: () => Date;
   newId?: () => string;
+  /** Refuses a webhook_url that must not be called (SSRF: loopback, private, link-local hosts). */
+  checkWebhookUrl?: (url: string) => Promise<void>;
 }
 
 export interface ImportResult {
@@ -68,7 +70,7 @@ export class AgentService {
 
   constructor(
     private readonly store: AgentStore,
-    options: AgentServiceOptions,
+    private readonly options: AgentServiceOptions,
   ) {
     this.cache = new TtlCache<Agent>(options.cacheTtlMs, options.cacheMaxEntries ?? 1_000);
     this.now = options.now ?? (() => new Date());
@@ -77,6 +79,7 @@ export class AgentService {
 
   async create(input: unknown): Promise<Agent> {
     const { agent_id, ...fields } = parseOrThrow(agentCreateSchema, input);
+    if (fields.webhook_url) await this.options.checkWebhookUrl?.(fields.webhook_url);
     const at = this.now().toISOString();
     const agent: Agent = {
       agent_id: agent_id ?? this.newId(),
@@ -186,6 +189,9 @@ export class AgentService {
   }
 
   private async write(current: Agent, fields: z.output<typeof agentReplaceSchema>): Promise<Agent> {
+    if (fields.webhook_url && fields.webhook_url !== current.webhook_url) {
+      await this.options.checkWebhookUrl?.(fields.webhook_url);
+    }
     const next: Agent = {
       ...fields,
       agent_id: current.agent_id,

@@ -20,6 +20,11 @@ export interface UrlGuardOptions {
   lookup?: HostResolver;
   /** The field named in the validation error (e.g. webhook_url when an agent is saved); default url. */
   field?: string;
+  /**
+   * Accept a host that does not resolve now (when an agent is saved, DNS may not be reachable);
+   * the request-time check, which never sets this, still refuses it then.
+   */
+  allowUnresolved?: boolean;
 }
 
 export interface CheckedUrl {
@@ -71,10 +76,14 @@ export async function checkOutboundUrl(raw: string, options: UrlGuardOptions): P
     try {
       addresses = await (options.lookup ?? defaultResolver)(host);
     } catch (error) {
+      if (options.allowUnresolved) return { url, address: '', family: 4 };
       throw refuse('the host does not resolve', error);
     }
   }
-  if (addresses.length === 0) throw refuse('the host does not resolve');
+  if (addresses.length === 0) {
+    if (options.allowUnresolved) return { url, address: '', family: 4 };
+    throw refuse('the host does not resolve');
+  }
   if (!options.allowPrivate) {
     for (const { address } of addresses) {
       const range = forbiddenRange(address);
