@@ -19,7 +19,9 @@ export function settingsTable(envExample) {
     if (setting) {
       const [, name, example] = setting;
       const escape = (s) => s.replaceAll('|', '\\|');
-      rows.push(`| ${section} | \`${name}\` | ${escape(example ? `\`${example}\`` : '')} | ${escape(comment.join(' '))} |`);
+      rows.push(
+        `| ${section} | \`${name}\` | ${escape(example ? `\`${example}\`` : '')} | ${escape(comment.join(' '))} |`,
+      );
       pendingReset = true;
       continue;
     }
@@ -28,11 +30,14 @@ export function settingsTable(envExample) {
       if (pendingReset) comment = [];
       pendingReset = false;
       comment.push(line.slice(2).trim());
-    }
-    else comment = [];
+    } else comment = [];
     if (line.trim() === '') comment = [];
   }
-  return ['| Group | Setting | Example or default | What it does |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| Group | Setting | Example or default | What it does |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 const START = '<!-- settings:start -->';
@@ -47,6 +52,7 @@ export function withTable(readme, table) {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
   const table = settingsTable(readFileSync('.env.example', 'utf8'));
-  if (process.argv.includes('--write')) writeFileSync('README.md', withTable(readFileSync('README.md', 'utf8'), table));
+  if (process.argv.includes('--write'))
+    writeFileSync('README.md', withTable(readFileSync('README.md', 'utf8'), table));
   else process.stdout.write(`${table}\n`);
 }
