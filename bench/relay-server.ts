@@ -1,0 +1,151 @@
+// The server side of the relay benchmark, run as a child process so its event loop and memory are
+// measured apart from the load generator and the fake model. Two modes:
+//   app:  the real server (startServer) on in-memory embedded stores, signature checks ON, the
+//         openai-compatible provider pointing at the fake model, one agent with transport relay;
+//   echo: a bare `ws` WebSocket server that sends every frame back as is (the limit).
+// The parent talks to it over IPC with the same messages as gather-server.ts (GatherServerRequest).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { WebSocketServer } from 'ws';
+import type { GatherServerRequest, ServerStats } from './gather-server.js';
+
+export type RelayServerMode = 'app' | 'echo';
+
+export interface RelayServerSetup {
+  publicUrl: string;
+  accountSid: string;
+  authToken: string;
+  agentNumber: string;
+  /** The fake model's base URL (http://127.0.0.1:port). */
+  modelUrl: string;
+}
+
+export const RELAY_BENCH_AGENT_ID = 'bench-relay';
+
+export interface RelayServerStats extends ServerStats {
+  /** CPU time (user + system) this process has used since it started. */
+  cpuMs: number;
+}
+
+const send = (message: unknown) => process.send?.(message);
+
+async function startApp(setup: RelayServerSetup) {
+  // Imported here: the echo server must not carry the app's modules in its memory.
+  const [{ loadConfig }, { createLogger }, { startServer }] = await Promise.all([
+    import('../src/config.js'),
+    import('../src/logger.js'),
+    import('../src/server.js'),
+  ]);
+  const config = loadConfig(
+    {
+      DATA_DIR: ':memory:',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      // Per-turn info logs would measure pino, not the turn; warnings and errors still print.
+      LOG_LEVEL: 'warn',
+      PUBLIC_URL: setup.publicUrl,
+      TWILIO_ACCOUNT_SID: setup.accountSid,
+      TWILIO_AUTH_TOKEN: setup.authToken,
+      TWILIO_VALIDATE_SIGNATURES: 'true',
+      RECORD_CALLS: 'false',
+      LLM_PROVIDER: 'openai-compatible',
+      OPENAI_COMPATIBLE_BASE_URL: `${setup.modelUrl}/v1`,
+      OPENAI_COMPATIBLE_API_KEY: 'bench-key',
+      LLM_MODEL: 'bench-model',
+    },
+    '',
+  );
+  const server = await startServer(config, {
+    logger: createLogger(config, 'server'),
+    print: () => undefined,
+    handleSignals: false,
+    recordDiscovery: false,
+  });
+  const { agents, phoneNumbers, callStore } = server.container;
+  // No fields to collect and a model that always answers with text: a call never ends by itself.
+  await agents.create({
+    agent_id: RELAY_BENCH_AGENT_ID,
+    name: 'Benchmark relay agent',
+    prompt: 'Answer questions about the weather.',
+    voice: 'Polly.Joanna-Neural',
+    language: 'en-US',
+    greeting: 'Hello! Ask me about the weather.',
+    transport: 'relay',
+    max_call_seconds: 14_400,
+  });
+  await phoneNumbers.assign(setup.agentNumber, { agent_id: RELAY_BENCH_AGENT_ID });
+  return {
+    url: server.url,
+    countTurns: async (callSids: string[]) => {
+      const counts: number[] = [];
+      for (const sid of callSids) counts.push((await callStore.listTurns(sid)).length);
+      return counts;
+    },
+    stop: () => server.stop(),
+  };
+}
+
+async function startEcho() {
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  const wss = new WebSocketServer({ server: http, maxPayload: 64 * 1024 });
+  wss.on('connection', (socket) => {
+    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    countTurns: async (callSids: string[]) => callSids.map(() => 0),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => http.close(() => resolve()));
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2] as RelayServerMode;
+  const setup = JSON.parse(process.argv[3] ?? '{}') as RelayServerSetup;
+  const server = mode === 'echo' ? await startEcho() : await startApp(setup);
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+
+  process.on('message', (raw) => {
+    const request = raw as GatherServerRequest;
+    void (async () => {
+      switch (request.type) {
+        case 'reset-stats':
+          loop.reset();
+          return send({ id: request.id, ok: true });
+        case 'stats': {
+          const memory = process.memoryUsage();
+          const cpu = process.cpuUsage();
+          const stats: RelayServerStats = {
+            cpuMs: (cpu.user + cpu.system) / 1_000,
+            eventLoopMs: {
+              p50: ms(loop.percentile(50)),
+              p99: ms(loop.percentile(99)),
+              max: ms(loop.max),
+              mean: ms(loop.mean),
+            },
+            rssBytes: memory.rss,
+            heapUsedBytes: memory.heapUsed,
+          };
+          return send({ id: request.id, stats });
+        }
+        case 'count-turns':
+          return send({ id: request.id, counts: await server.countTurns(request.callSids) });
+        case 'stop':
+          await server.stop();
+          send({ id: request.id, ok: true });
+          process.exit(0);
+      }
+    })().catch((error: unknown) => send({ id: request.id, error: String(error) }));
+  });
+  send({ type: 'ready', url: server.url });
+}
+
+await main();
