@@ -45,7 +45,8 @@ export async function resolveTarget(
       close: noop,
     };
   }
-  if (config.embeddedDynamo) {
+  // ':memory:' is no folder: there is no running server to find, and nothing may be created.
+  if (config.embeddedDynamo && config.DATA_DIR !== ':memory:') {
     const { readDiscovery } = await import('../../adapters/embedded/discovery.js');
     const record = await readDiscovery(config.DATA_DIR);
     if (record?.server_url && (await answers(record.server_url))) {

@@ -44,6 +44,22 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
+// Answering is idempotent (conditional writes), so a passing store fault (throttling) is retried a
+// few times before the caller hears the fallback; the SDK's own retries come first.
+const ANSWER_ATTEMPTS = 3;
+const ANSWER_RETRY_DELAY_MS = 300;
+
+async function withRetries<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof AppError && error.retryable) || attempt >= ANSWER_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, ANSWER_RETRY_DELAY_MS * attempt));
+    }
+  }
+}
+
 function sendTwiml(reply: FastifyReply, twiml: string, status = 200): FastifyReply {
   return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(twiml);
 }
@@ -57,10 +73,8 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
     const callSid = callSidOf(params);
     if (!callSid) return sendTwiml(reply, fallbackTwiml(), 400);
     try {
-      return sendTwiml(
-        reply,
-        await withDeadline(answer(deps, request, params, callSid), WEBHOOK_DEADLINE_MS),
-      );
+      const answered = withRetries(() => answer(deps, request, params, callSid));
+      return sendTwiml(reply, await withDeadline(answered, WEBHOOK_DEADLINE_MS));
     } catch (error) {
       request.log.error({ err: error, call_sid: callSid }, 'voice webhook failed; caller hears the fallback');
       return sendTwiml(reply, fallbackTwiml());
