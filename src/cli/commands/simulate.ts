@@ -110,17 +110,20 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function interactivePrompt() {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY === true });
+  // Reading through the iterator buffers lines that arrive before they are asked for (piped input).
+  const lines = rl[Symbol.asyncIterator]();
   printLine('Talk to the agent. An empty line is silence; /hangup or Ctrl-D ends the call.');
-  let closed = false;
-  rl.on('close', () => {
-    closed = true;
-  });
   return {
     ask: async (): Promise<string | undefined> => {
-      if (closed) return undefined;
-      const line = await rl.question('you: ').catch(() => undefined);
-      return line === undefined || line.trim() === '/hangup' ? undefined : line;
+      process.stdout.write('you: ');
+      const next = await lines.next();
+      if (next.done) {
+        process.stdout.write('\n');
+        return undefined;
+      }
+      if (!process.stdin.isTTY) process.stdout.write(`${next.value}\n`);
+      return next.value.trim() === '/hangup' ? undefined : next.value;
     },
     close: () => rl.close(),
   };
