@@ -1,5 +1,5 @@
 // Validates form bodies against Twilio's own OpenAPI description of the 2010-04-01 API
-// (/work/shared/twilio-spec, kept beside the repository in CI as ../shared).
+// (shared/twilio-spec beside the repository, ../shared from its root, as in CI).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
