@@ -111,12 +111,14 @@ export class Conversation {
     options: TurnOptions,
   ): Promise<TurnOutcome> {
     const receivedAt = options.receivedAt ?? this.now();
-    const [call, stored, recent] = await Promise.all([
+    // A redelivered turn is among the recent ones (Twilio retries within seconds); an older one is
+    // still caught by the conditional put below. One store request fewer per turn.
+    const [call, recent] = await Promise.all([
       this.requireCall(callSid),
-      this.deps.calls.getTurn(callSid, seq),
       this.deps.calls.listTurns(callSid, { last: HISTORY_TURNS }),
     ]);
     const agent = await this.deps.getAgent(call.agent_id);
+    const stored = recent.find((t) => t.seq === seq);
     const history = recent.filter((t) => t.seq < seq);
     if (stored) {
       // A redelivery after the turn was stored but not yet counted on the call (a crash or a store
