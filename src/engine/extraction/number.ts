@@ -1,17 +1,10 @@
+import { DIGIT_WORDS } from './digit-words.js';
 import { asciiDigits, plainWords } from './text-utils.js';
 
+// Single digits are the phone extractor's words too; numbers add "oh" and the teens.
 const UNITS: Readonly<Record<string, number>> = {
-  zero: 0,
+  ...DIGIT_WORDS,
   oh: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
   ten: 10,
   eleven: 11,
   twelve: 12,
@@ -22,19 +15,6 @@ const UNITS: Readonly<Record<string, number>> = {
   seventeen: 17,
   eighteen: 18,
   nineteen: 19,
-  // Hindi
-  शून्य: 0,
-  एक: 1,
-  दो: 2,
-  तीन: 3,
-  चार: 4,
-  पांच: 5,
-  पाँच: 5,
-  छह: 6,
-  छः: 6,
-  सात: 7,
-  आठ: 8,
-  नौ: 9,
   दस: 10,
   ग्यारह: 11,
   बारह: 12,
