@@ -1,8 +1,9 @@
 import type { Agent, TransferTarget } from '../domain/agent.js';
-import type { Call, CollectedValue, EndedBy, Turn, TurnKind } from '../domain/call.js';
+import type { Call, EndedBy, Turn, TurnKind } from '../domain/call.js';
 import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { ReplyPolicy, TurnReply } from '../ports/reply-policy.js';
+import { countTurns } from './count-turns.js';
 import { isGoodbye } from './end-of-call.js';
 import { phrasesFor } from './phrases.js';
 import { runWithBudget } from './turn-budget.js';
@@ -124,9 +125,9 @@ export class Conversation {
       // A redelivery after the turn was stored but not yet counted on the call (a crash or a store
       // fault between the two writes): count it now, once.
       if (call.turn_count <= stored.seq) {
-        await this.recordTurnOnCall(call, stored, findTarget(agent, stored), history, {
-          onlyIfUncounted: true,
-        }).catch((error: unknown) => this.deps.onError?.(error, { callSid, seq }));
+        await this.recordTurnOnCall(call, agent, stored, history, { onlyIfUncounted: true }).catch(
+          (error: unknown) => this.deps.onError?.(error, { callSid, seq }),
+        );
       }
       return { turn: stored, call, agent, duplicate: true, transfer: findTarget(agent, stored) };
     }
@@ -154,7 +155,7 @@ export class Conversation {
     }
     // The turn is stored: the caller hears it even if counting it on the call fails now. The next
     // turn (or a redelivery of this one) counts it, because turns the call lags behind are folded in.
-    await this.recordTurnOnCall(call, turn, decision.transfer, history).catch((error: unknown) =>
+    await this.recordTurnOnCall(call, agent, turn, history).catch((error: unknown) =>
       this.deps.onError?.(error, { callSid, seq }),
     );
     return { turn, call, agent, duplicate: false, transfer: decision.transfer };
@@ -230,8 +231,8 @@ export class Conversation {
    */
   private async recordTurnOnCall(
     call: Call,
+    agent: Agent,
     turn: Turn,
-    transfer: TransferTarget | undefined,
     history: Turn[],
     /** Skip `turn` when the call already counts it (a concurrent delivery of the same turn did). */
     options: { onlyIfUncounted?: boolean } = {},
@@ -241,25 +242,7 @@ export class Conversation {
       call.call_sid,
       (current) => {
         if (options.onlyIfUncounted && current.turn_count > turn.seq) return undefined;
-        const uncounted = [...history.filter((t) => t.seq >= current.turn_count && t.seq < turn.seq), turn];
-        const collected: Record<string, CollectedValue> = { ...current.data_collected };
-        const totals = { ...(current.totals ?? ZERO_TOTALS) };
-        for (const counted of uncounted) {
-          for (const [field, value] of Object.entries(counted.extracted ?? {}))
-            collected[field] = { value, turn: counted.seq };
-          totals.latency_ms += counted.latency_ms;
-          totals.model_latency_ms += counted.model_latency_ms ?? 0;
-          totals.input_tokens += counted.input_tokens ?? 0;
-          totals.output_tokens += counted.output_tokens ?? 0;
-          totals.cost_micro_usd += counted.cost_micro_usd ?? 0;
-        }
-        return {
-          data_collected: collected,
-          turn_count: Math.max(current.turn_count, turn.seq + 1),
-          totals,
-          ...(turn.ends_call && !current.ended_by ? { ended_by: turn.ends_call } : {}),
-          ...(transfer ? { transferred_to: transfer.target } : {}),
-        };
+        return countTurns(current, [...history.filter((t) => t.seq < turn.seq), turn], agent);
       },
       call,
     );
@@ -278,14 +261,6 @@ export class Conversation {
     return call;
   }
 }
-
-const ZERO_TOTALS = {
-  latency_ms: 0,
-  model_latency_ms: 0,
-  input_tokens: 0,
-  output_tokens: 0,
-  cost_micro_usd: 0,
-};
 
 function trailingCount(history: Turn[], kind: TurnKind): number {
   let count = 0;

@@ -118,6 +118,25 @@ describe('CallFinalizer', () => {
     });
   });
 
+  it('counts stored turns the call lags behind before it summarizes (a count lost to a store fault)', async () => {
+    const call = await endedCall({ turn_count: 1, data_collected: {} });
+    await dynamo.calls.putTurn(
+      sampleTurn(call.call_sid, 2, {
+        caller_text: 'it is ada at example dot com',
+        extracted: { email: 'ada@example.com' },
+      }),
+    );
+    expect(await finalizer().finalizeCall(call.call_sid)).toMatchObject({ result: 'finalized' });
+    const stored = (await dynamo.calls.get(call.call_sid))!;
+    expect(stored.turn_count).toBe(3);
+    expect(stored.data_collected).toEqual({ email: { value: 'ada@example.com', turn: 2 } });
+    expect(stored.totals?.latency_ms).toBe(2 * 850);
+    expect(stored.summary).toContain('ada@example.com');
+    expect(JSON.parse(hitsFor(call.call_sid)[0]!.body).data_collected).toEqual({
+      email: 'ada@example.com',
+    });
+  });
+
   it('never throws into the caller, in the foreground or the background', async () => {
     const broken = {
       get: async () => {

@@ -4,6 +4,7 @@
 import type { Agent } from '../domain/agent.js';
 import { isTerminal, type Call } from '../domain/call.js';
 import { deterministicSummarizer } from '../engine/call-summary.js';
+import { countTurns } from '../engine/count-turns.js';
 import type { Logger } from '../logger.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { CallStore } from '../ports/call-store.js';
@@ -57,7 +58,12 @@ export class CallFinalizer {
     if (!isTerminal(call.status)) return { result: 'not_ended' };
     if (call.summary !== undefined) return { result: 'already_finalized' };
     const [turns, agent] = await Promise.all([calls.listTurns(callSid), agents.get(call.agent_id)]);
-    const computed = await this.summarize(call, turns, agent);
+    // Stored turns the call does not count yet (the count failed after the caller was answered)
+    // are counted now, so the summary, the webhook and the call item hold every turn.
+    const counted =
+      (await updateCallWithRetry(calls, callSid, (current) => countTurns(current, turns, agent), call)) ??
+      call;
+    const computed = await this.summarize(counted, turns, agent);
     let won = false;
     const stored = await updateCallWithRetry(calls, callSid, (current) => {
       if (current.summary !== undefined) return undefined;
