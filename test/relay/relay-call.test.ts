@@ -63,9 +63,10 @@ describe('a relay call', () => {
     expect(texts.at(-1)).toEqual({ token: '', last: true, at: expect.any(Number) });
     expect(texts.slice(0, -1).every((t) => !t.last && t.token.length > 0)).toBe(true);
     const words = policy.calls[before]!.wordTimes;
-    // The first piece ("You said hello. ") is complete with the model's third word and leaves at once,
-    // long before the model's last word.
-    expect(texts[0]!.at - words[2]!).toBeLessThan(80);
+    // The first piece ("You said hello. ") is complete with the model's third word and leaves then,
+    // long before the model's last word (about 300 ms later). The bound leaves room for a busy CI
+    // machine; the benchmark measures the real figure.
+    expect(texts[0]!.at - words[2]!).toBeLessThan(150);
     expect(texts[0]!.at).toBeLessThan(words.at(-1)!);
     expect(reply.lastTokenMs! - reply.firstTokenMs!).toBeGreaterThan(100);
   });
