@@ -15,7 +15,15 @@ import { twimlForTurn } from '../twilio/turn-twiml.js';
 import { statusRoutes, type StatusDeps } from './twilio-status.js';
 
 // Everything behind a voice webhook must finish before this, leaving margin under Twilio's 15 s.
+// Counted from the moment Fastify received the request: under load a request can wait in the
+// event loop's queue before its handler runs, and Twilio's clock started when it sent it.
 const WEBHOOK_DEADLINE_MS = 13_000;
+const MIN_HANDLER_MS = 500;
+
+/** What is left of the webhook deadline for this request (never less than a short minimum). */
+function remainingMs(reply: FastifyReply): number {
+  return Math.max(MIN_HANDLER_MS, WEBHOOK_DEADLINE_MS - reply.elapsedTime);
+}
 const PAST_CALLS_LOADED = 5;
 
 export interface TwilioWebhookDeps extends StatusDeps {
@@ -74,7 +82,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
     if (!callSid) return sendTwiml(reply, fallbackTwiml(), 400);
     try {
       const answered = withRetries(() => answer(deps, request, params, callSid));
-      return sendTwiml(reply, await withDeadline(answered, WEBHOOK_DEADLINE_MS));
+      return sendTwiml(reply, await withDeadline(answered, remainingMs(reply)));
     } catch (error) {
       request.log.error({ err: error, call_sid: callSid }, 'voice webhook failed; caller hears the fallback');
       return sendTwiml(reply, fallbackTwiml());
@@ -93,7 +101,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
       }
       const work = takeTurn(deps, params, callSid, seq);
       try {
-        return sendTwiml(reply, await withDeadline(work, WEBHOOK_DEADLINE_MS));
+        return sendTwiml(reply, await withDeadline(work, remainingMs(reply)));
       } catch (error) {
         if (error instanceof DeadlineExceeded) {
           // The turn is still running; asking again for the same seq joins it or reads what it stored.
