@@ -135,7 +135,7 @@ describe('webhook security and bad input', () => {
     Direction: 'inbound',
   });
 
-  it('refuses a forged signature with 403 and a missing one with 400', async () => {
+  it('refuses a forged or missing signature with 403', async () => {
     const forged = await server.simulator.post(voiceUrl, params(), { signature: 'bm90LWEtc2lnbmF0dXJl' });
     expect(forged.status).toBe(403);
     const wrongToken = signTwilioRequest('another-token', voiceUrl, params());
@@ -146,7 +146,8 @@ describe('webhook security and bad input', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams(params()).toString(),
     });
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ error: 'forbidden' });
   });
 
   it('answers a signed request without CallSid with 400 and valid TwiML', async () => {

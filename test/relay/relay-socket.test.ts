@@ -33,7 +33,7 @@ describe('the relay handshake', () => {
         (error: unknown) => (error instanceof RelayHandshakeError ? error.statusCode : -1),
       );
     expect(await attempt({ signature: 'bm90IGEgc2lnbmF0dXJl' })).toBe(403);
-    expect(await attempt({ signature: null })).toBe(400);
+    expect(await attempt({ signature: null })).toBe(403);
     // Signed over the https:// form of the URL, or with another token: not what Twilio signs.
     expect(await attempt({ signedUrl: connect.signedUrl!.replace(/^wss/, 'https') })).toBe(403);
     expect(await attempt({ authToken: 'another-token' })).toBe(403);

@@ -55,8 +55,7 @@ export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayD
     });
     if (!check.valid) {
       request.log.warn({ reason: check.reason, route: RELAY_SOCKET_PATH }, 'relay handshake refused');
-      const status = check.reason === 'missing_signature' ? 400 : 403;
-      await reply.code(status).send({ error: 'forbidden', message: 'invalid Twilio signature' });
+      await reply.code(403).send({ error: 'forbidden', message: 'invalid Twilio signature' });
     }
   };
 

@@ -1,5 +1,6 @@
 // Every Twilio webhook is checked against X-Twilio-Signature over PUBLIC_URL + the path and query as
-// received. Failures answer 403 (400 when the header is missing) and are logged without any body.
+// received. Every failure, a missing header included, answers 403 and is logged with the reason and
+// route only (never the body, which holds phone numbers and speech).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyTwilioSignature, type FormParams } from '../../adapters/twilio/signature.js';
 
@@ -38,8 +39,7 @@ export function twilioSignatureCheck(auth: TwilioWebhookAuth) {
     });
     if (!check.valid) {
       request.log.warn({ reason: check.reason, route: request.routeOptions.url }, 'twilio signature refused');
-      const status = check.reason === 'missing_signature' ? 400 : 403;
-      await reply.code(status).send({ error: 'forbidden', message: 'invalid Twilio signature' });
+      await reply.code(403).send({ error: 'forbidden', message: 'invalid Twilio signature' });
       return;
     }
     const accountSid = params.AccountSid;
