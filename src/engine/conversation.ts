@@ -6,7 +6,7 @@ import type { ReplyPolicy, TurnReply } from '../ports/reply-policy.js';
 import { countTurns } from './count-turns.js';
 import { isGoodbye } from './end-of-call.js';
 import { phrasesFor } from './phrases.js';
-import { runWithBudget } from './turn-budget.js';
+import { isBudgetExceeded, runWithBudget, type BudgetExceeded } from './turn-budget.js';
 import { updateCallWithRetry } from './update-call.js';
 
 // A caller utterance longer than this is cut before it reaches a model (reliability.md B3).
@@ -213,7 +213,11 @@ export class Conversation {
       this.deps.onError?.(error, { callSid: call.call_sid, seq });
       return { text: lines.turnFailed(), extracted: {}, modelError: describeError(error) };
     });
-    if (reply === 'timeout') return say('timeout', lines.turnFailed());
+    if (isBudgetExceeded(reply))
+      return {
+        kind: 'timeout',
+        reply: { text: lines.turnFailed(), extracted: {}, ...spentBeforeTimeout(reply) },
+      };
 
     const kind: TurnKind = input.kind === 'dtmf' ? 'dtmf' : 'speech';
     const goodbye = input.kind === 'speech' && isGoodbye(callerText, agent.language, agent.end_call_phrases);
@@ -283,6 +287,19 @@ function usageOf(reply: TurnReply): Partial<Turn> {
     ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
     ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
     ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
+  };
+}
+
+/** What a turn that ran out its budget still spent: the policy's latency and tokens, if it said. */
+function spentBeforeTimeout(exceeded: BudgetExceeded): Partial<TurnReply> {
+  const { late } = exceeded;
+  const tokens = (late?.inputTokens ?? 0) + (late?.outputTokens ?? 0) > 0;
+  return {
+    modelError: `turn budget of ${exceeded.budgetMs} ms exceeded`,
+    modelLatencyMs: late?.modelLatencyMs ?? exceeded.elapsedMs,
+    ...(tokens
+      ? { inputTokens: late?.inputTokens, outputTokens: late?.outputTokens, costMicroUsd: late?.costMicroUsd }
+      : {}),
   };
 }
 
