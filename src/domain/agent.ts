@@ -82,6 +82,42 @@ export const transferTargetSchema = z
   .strict();
 export type TransferTarget = z.infer<typeof transferTargetSchema>;
 
+// ConversationRelay's speech providers (Twilio's <ConversationRelay> ttsProvider and transcriptionProvider).
+export const RELAY_TTS_PROVIDERS = ['Google', 'Amazon', 'ElevenLabs'] as const;
+export const RELAY_TRANSCRIPTION_PROVIDERS = ['Google', 'Deepgram'] as const;
+
+// A relay voice as the provider names it: "Joanna-Neural", "en-US-Journey-O", an ElevenLabs voice id
+// (optionally with "-speed_stability_similarity" settings).
+const relayVoiceName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a provider voice name such as Joanna-Neural or en-US-Journey-O');
+
+export const relayLanguageSchema = z
+  .object({
+    code: z
+      .string()
+      .max(35)
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as hi-IN'),
+    voice: relayVoiceName.optional(),
+    tts_provider: z.enum(RELAY_TTS_PROVIDERS).optional(),
+    transcription_provider: z.enum(RELAY_TRANSCRIPTION_PROVIDERS).optional(),
+  })
+  .strict();
+export type RelayLanguageSetting = z.infer<typeof relayLanguageSchema>;
+
+// Overrides what the relay TwiML derives from `voice`, and the further languages the caller may switch to.
+export const relaySettingsSchema = z
+  .object({
+    tts_provider: z.enum(RELAY_TTS_PROVIDERS).optional(),
+    voice: relayVoiceName.optional(),
+    transcription_provider: z.enum(RELAY_TRANSCRIPTION_PROVIDERS).optional(),
+    languages: z.array(relayLanguageSchema).max(10).optional(),
+  })
+  .strict();
+export type RelaySettings = z.infer<typeof relaySettingsSchema>;
+
 const spokenText = (max: number) =>
   z
     .string()
@@ -112,11 +148,15 @@ export const agentWritableShape = {
   voicemail_message: spokenText(MAX_GREETING_CHARS).optional(),
   transport: z.enum(TRANSPORTS).optional(),
   transfer_targets: z.array(transferTargetSchema).max(10).default([]),
+  relay: relaySettingsSchema.optional(),
   webhook_url: z.string().url().max(2_000).optional(),
   timezone: z.string().min(1).max(64).optional(),
 };
 
-function checkVoice(agent: { voice?: string; language?: string }, ctx: z.RefinementCtx): void {
+function checkVoice(
+  agent: { voice?: string; language?: string; relay?: RelaySettings },
+  ctx: z.RefinementCtx,
+): void {
   if (agent.voice && agent.language && !voiceFitsLanguage(agent.voice, agent.language)) {
     ctx.addIssue({
       code: 'custom',
@@ -124,6 +164,24 @@ function checkVoice(agent: { voice?: string; language?: string }, ctx: z.Refinem
       message: `voice ${agent.voice} does not speak ${agent.language}`,
     });
   }
+  checkRelayLanguages(agent, ctx);
+}
+
+function checkRelayLanguages(
+  agent: { language?: string; relay?: RelaySettings },
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set(agent.language ? [agent.language] : []);
+  agent.relay?.languages?.forEach((language, index) => {
+    if (seen.has(language.code)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['relay', 'languages', index, 'code'],
+        message: `${language.code} is already the agent's language or listed before`,
+      });
+    }
+    seen.add(language.code);
+  });
 }
 
 export const agentCreateSchema = z

@@ -150,7 +150,7 @@ describe('relayTwiml', () => {
     url: 'wss://agent.example.com/twilio/relay',
     actionUrl: 'https://agent.example.com/twilio/relay-action',
     language: 'en-US',
-    voice: 'Polly.Joanna-Neural',
+    voice: 'Joanna-Neural',
     interruptible: true as const,
     dtmfDetection: true,
     parameters: { agent_id: 'support-bot', note: `a"b<c>&d'e` },
@@ -164,8 +164,13 @@ describe('relayTwiml', () => {
         ttsProvider: 'Amazon',
         transcriptionProvider: 'Deepgram',
         languages: [
-          { code: 'en-US', voice: 'Polly.Joanna-Neural' },
-          { code: 'hi-IN', voice: 'Polly.Aditi' },
+          { code: 'en-US', voice: 'Joanna-Neural' },
+          {
+            code: 'hi-IN',
+            voice: 'hi-IN-Chirp3-HD-Aoede',
+            ttsProvider: 'Google',
+            transcriptionProvider: 'Google',
+          },
         ],
       }),
     );
@@ -184,7 +189,7 @@ describe('relayTwiml', () => {
     expect(relay.attributes).toEqual({
       url: base.url,
       language: 'en-US',
-      voice: 'Polly.Joanna-Neural',
+      voice: 'Joanna-Neural',
       interruptible: 'any',
       dtmfDetection: 'true',
       welcomeGreeting: cleanForSpeech(`Hello! ${hostile}`),
@@ -192,8 +197,13 @@ describe('relayTwiml', () => {
       transcriptionProvider: 'Deepgram',
     });
     const [english, hindi] = childElements(relay).filter((child) => child.name === 'Language');
-    expect(english?.attributes).toEqual({ code: 'en-US', voice: 'Polly.Joanna-Neural' });
-    expect(hindi?.attributes).toEqual({ code: 'hi-IN', voice: 'Polly.Aditi' });
+    expect(english?.attributes).toEqual({ code: 'en-US', voice: 'Joanna-Neural' });
+    expect(hindi?.attributes).toEqual({
+      code: 'hi-IN',
+      voice: 'hi-IN-Chirp3-HD-Aoede',
+      ttsProvider: 'Google',
+      transcriptionProvider: 'Google',
+    });
     const parameters = childElements(relay)
       .filter((child) => child.name === 'Parameter')
       .map((child) => child.attributes);

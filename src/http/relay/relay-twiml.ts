@@ -3,6 +3,7 @@
 import { relayTwiml } from '../../adapters/twilio/twiml.js';
 import { publicSocketUrl } from '../../adapters/twilio/signature.js';
 import type { Agent } from '../../domain/agent.js';
+import { agentRelayLanguages, agentRelayVoice } from './relay-voice.js';
 
 export const RELAY_SOCKET_PATH = '/twilio/relay';
 export const RELAY_ACTION_PATH = '/twilio/relay-action';
@@ -16,12 +17,14 @@ export function relayConnectTwiml(options: {
 }): string {
   const { agent, callSid, publicUrl } = options;
   const base = publicUrl.replace(/\/+$/, '');
+  const languages = agentRelayLanguages(agent);
   return relayTwiml({
     url: publicSocketUrl(base, RELAY_SOCKET_PATH),
     actionUrl: `${base}${RELAY_ACTION_PATH}`,
     ...(options.welcomeGreeting ? { welcomeGreeting: options.welcomeGreeting } : {}),
-    voice: agent.voice,
+    ...agentRelayVoice(agent),
     language: agent.language,
+    ...(languages.length > 0 ? { languages } : {}),
     interruptible: 'any',
     dtmfDetection: true,
     parameters: { agent_id: agent.agent_id, call_sid: callSid },

@@ -39,6 +39,19 @@ export const NEW_AGENT = {
   silence_reprompts: 2,
 };
 
+// The providers ConversationRelay takes (domain/agent.ts RELAY_TTS_PROVIDERS, RELAY_TRANSCRIPTION_PROVIDERS).
+const TTS_PROVIDERS = [
+  ['', 'From the voice'],
+  ['Amazon', 'Amazon'],
+  ['Google', 'Google'],
+  ['ElevenLabs', 'ElevenLabs'],
+];
+const TRANSCRIPTION_PROVIDERS = [
+  ['', 'Twilio default'],
+  ['Google', 'Google'],
+  ['Deepgram', 'Deepgram'],
+];
+
 function voiceOptions(voiceSelect, languages, language, current) {
   const voices = languages.find((l) => l.code === language)?.voices ?? [];
   const keep = voices.includes(current) ? current : voices[0];
@@ -75,6 +88,15 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
     llm_temperature: number(agent.llm?.temperature, { step: '0.1', min: '0', max: '2' }),
     webhook_url: h('input', { type: 'url', value: agent.webhook_url ?? '', autocomplete: 'off' }),
     timezone: text(agent.timezone, { autocomplete: 'off', placeholder: 'e.g. Asia/Kolkata' }),
+    relay_tts_provider: select(TTS_PROVIDERS, { value: agent.relay?.tts_provider ?? '' }),
+    relay_voice: text(agent.relay?.voice, {
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'e.g. en-US-Journey-O',
+    }),
+    relay_transcription_provider: select(TRANSCRIPTION_PROVIDERS, {
+      value: agent.relay?.transcription_provider ?? '',
+    }),
   };
   voiceOptions(c.voice, meta.languages, agent.language, agent.voice);
   if (agent.voice && ![...c.voice.options].some((o) => o.value === agent.voice)) {
@@ -155,7 +177,48 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
     ],
   });
 
+  const relayLanguageRows = rowsEditor({
+    path: 'relay.languages',
+    legend: 'Language',
+    addLabel: 'Add a language the caller may switch to',
+    items: agent.relay?.languages ?? [],
+    blank: () => ({ code: '' }),
+    columns: [
+      {
+        key: 'code',
+        label: 'Code',
+        make: (v) => text(v, { spellcheck: 'false', placeholder: 'e.g. hi-IN' }),
+        read: (el) => el.value.trim(),
+      },
+      {
+        key: 'voice',
+        label: 'Voice',
+        make: (v) => text(v, { spellcheck: 'false' }),
+        read: (el) => el.value.trim() || undefined,
+      },
+      {
+        key: 'tts_provider',
+        label: 'Speech provider',
+        make: (v) => select(TTS_PROVIDERS, { value: v ?? '' }),
+        read: (el) => el.value || undefined,
+      },
+      {
+        key: 'transcription_provider',
+        label: 'Transcription provider',
+        make: (v) => select(TRANSCRIPTION_PROVIDERS, { value: v ?? '' }),
+        read: (el) => el.value || undefined,
+      },
+    ],
+  });
+
   function read() {
+    const languages = relayLanguageRows.read();
+    const relay = {
+      tts_provider: optional(c.relay_tts_provider),
+      voice: optional(c.relay_voice),
+      transcription_provider: optional(c.relay_transcription_provider),
+      languages: languages.length ? languages : undefined,
+    };
     const llm = {
       provider: optional(c.llm_provider),
       model: optional(c.llm_model),
@@ -183,6 +246,7 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
       webhook_url: optional(c.webhook_url),
       timezone: optional(c.timezone),
       llm: Object.values(llm).some((v) => v !== undefined) ? llm : undefined,
+      relay: Object.values(relay).some((v) => v !== undefined) ? relay : undefined,
     };
     return JSON.parse(JSON.stringify(body));
   }
@@ -267,6 +331,27 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
         field('Model', c.llm_model, { path: 'llm.model' }),
         field('Temperature (0–2)', c.llm_temperature, { path: 'llm.temperature' }),
       ),
+    ),
+    h(
+      'fieldset',
+      { dataset: { field: 'relay' } },
+      h('legend', {}, 'Streaming speech (relay transport)'),
+      h(
+        'div',
+        { class: 'grid' },
+        field('Speech provider', c.relay_tts_provider, {
+          path: 'relay.tts_provider',
+          hint: 'Left on "From the voice", Polly voices use Amazon and Google voices use Google.',
+        }),
+        field('Provider voice', c.relay_voice, {
+          path: 'relay.voice',
+          hint: "The provider's own voice name; empty uses the agent's voice.",
+        }),
+        field('Transcription provider', c.relay_transcription_provider, {
+          path: 'relay.transcription_provider',
+        }),
+      ),
+      relayLanguageRows.element,
     ),
     h(
       'fieldset',
