@@ -81,6 +81,18 @@ function twilioMayHaveActed(error: unknown): boolean {
   return typeof status !== 'number';
 }
 
+/** `error` with every issue about `from` named `to` instead (the message leads with the field). */
+function renameField(error: unknown, from: string, to: string): unknown {
+  if (!(error instanceof AppError) || !error.issues.some((issue) => issue.field === from)) return error;
+  const issues = error.issues.map((issue) => (issue.field === from ? { ...issue, field: to } : issue));
+  return new AppError(error.code, error.message.replace(new RegExp(`^${from}:`), `${to}:`), {
+    issues,
+    retryable: error.retryable,
+    cause: error.cause,
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
+}
+
 export interface CallServiceOptions {
   publicUrl: string;
   defaultFrom?: string;
@@ -168,6 +180,16 @@ export class CallService {
         await this.deps.idempotency.release(key);
       }
       throw error;
+    }
+  }
+
+  /** The seed's `POST /make-call`: `to_number` is `to` under its old name, and problems name it so. */
+  async makeCall(input: unknown): Promise<OutboundCallResult> {
+    const body = parseOrThrow(legacyMakeCallSchema, input);
+    try {
+      return await this.startOutbound({ agent_id: body.agent_id, to: body.to_number });
+    } catch (error) {
+      throw renameField(error, 'to', 'to_number');
     }
   }
 

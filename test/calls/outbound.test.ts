@@ -175,6 +175,15 @@ describe('POST /calls', () => {
     expect(await server.container.callStore.get(response.json.call_sid!)).toBeDefined();
   });
 
+  it('names `to_number` when POST /make-call refuses the number', async () => {
+    const seen = twilio.requests.length;
+    const response = await post('/make-call', { agent_id: 'customer-support-001', to_number: '12345' });
+    expect(response.status).toBe(400);
+    expect(response.json.issues?.map((i) => i.field)).toEqual(['to_number']);
+    expect(response.json.message).toMatch(/^to_number: /);
+    expect(twilio.requests.length).toBe(seen);
+  });
+
   it.each([
     ['no plus sign', '14155550123'],
     ['letters', '+1415555ABCD'],

@@ -93,11 +93,7 @@ export const callRoutes: FastifyPluginAsync<{ calls: CallStore; callService: Cal
         response: { 201: callCreated, ...errors },
       },
     },
-    async (request, reply) => {
-      const body = request.body as z.infer<typeof legacyMakeCallSchema>;
-      const result = await callService.startOutbound({ agent_id: body.agent_id, to: body.to_number });
-      return reply.code(201).send(result);
-    },
+    async (request, reply) => reply.code(201).send(await callService.makeCall(request.body)),
   );
 
   app.get(
