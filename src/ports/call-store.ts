@@ -13,6 +13,10 @@ export interface CallQuery extends PageRequest {
   agent_id?: string;
   status?: CallStatus;
   recipient_phone?: string;
+  /** Only calls whose started_at is at or after this ISO timestamp (UTC, with milliseconds). */
+  started_from?: string;
+  /** Only calls whose started_at is at or before this ISO timestamp (UTC, with milliseconds). */
+  started_to?: string;
 }
 
 export interface CallStore {

@@ -1,7 +1,7 @@
 // Shared behaviour of every CallStore; an implementation's test calls describeCallStoreContract.
 import { describe, expect, it } from 'vitest';
 import type { Call, Turn } from '../../src/domain/call.js';
-import type { CallStore } from '../../src/ports/call-store.js';
+import type { CallQuery, CallStore } from '../../src/ports/call-store.js';
 
 export function sampleCall(callSid: string, overrides: Partial<Call> = {}): Call {
   const started_at = overrides.started_at ?? '2025-03-10T10:00:00.000Z';
@@ -227,6 +227,55 @@ export function describeCallStoreContract(name: string, makeStore: () => Promise
       const second = await store.list({ agent_id: 'A', limit: 1, cursor: first.cursor });
       expect(ids(second)).toEqual(['C3']);
       await expect(store.list({ agent_id: 'B', cursor: first.cursor })).rejects.toMatchObject({
+        code: 'validation',
+      });
+    });
+
+    it('lists only the calls started within a range, through every index, years back', async () => {
+      const store = await makeStore();
+      // Three years back: older than the unfiltered list's month walk reaches.
+      const calls = [
+        sampleCall('R1', { started_at: monthsAgo(36, 1), agent_id: 'A', status: 'completed' }),
+        sampleCall('R2', { started_at: monthsAgo(36, 2), agent_id: 'B', status: 'failed' }),
+        sampleCall('R3', { started_at: monthsAgo(35, 1), agent_id: 'A', status: 'completed' }),
+        sampleCall('R4', { started_at: monthsAgo(34, 1), agent_id: 'A', status: 'completed' }),
+        sampleCall('R5', { started_at: monthsAgo(0, 1), agent_id: 'A', status: 'completed' }),
+      ];
+      for (const call of calls) await store.create(call);
+      const ids = (page: { items: Call[] }) => page.items.map((c) => c.call_sid);
+      const range = { started_from: calls[0]!.started_at, started_to: calls[2]!.started_at };
+
+      expect(ids(await store.list({}))).toEqual(['R5']);
+      expect(ids(await store.list(range))).toEqual(['R3', 'R2', 'R1']);
+      expect(ids(await store.list({ ...range, agent_id: 'A' }))).toEqual(['R3', 'R1']);
+      expect(ids(await store.list({ ...range, status: 'failed' }))).toEqual(['R2']);
+      expect(ids(await store.list({ ...range, recipient_phone: '+14155550100' }))).toEqual([
+        'R3',
+        'R2',
+        'R1',
+      ]);
+      // A range wider than one page's month walk carries on through the cursor.
+      const all = async (query: CallQuery) => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.list({ ...query, cursor });
+          seen.push(...ids(page));
+          cursor = page.cursor;
+        } while (cursor);
+        return seen;
+      };
+      expect(await all({ started_from: calls[3]!.started_at })).toEqual(['R5', 'R4']);
+      expect(ids(await store.list({ started_to: calls[1]!.started_at, agent_id: 'B' }))).toEqual(['R2']);
+      expect(
+        ids(await store.list({ started_from: range.started_to, started_to: range.started_from })),
+      ).toEqual([]);
+
+      // Page by page inside the range; the cursor is refused without it.
+      const first = await store.list({ ...range, limit: 2 });
+      expect(ids(first)).toEqual(['R3', 'R2']);
+      expect(ids(await store.list({ ...range, limit: 2, cursor: first.cursor }))).toEqual(['R1']);
+      await expect(store.list({ limit: 2, cursor: first.cursor })).rejects.toMatchObject({
         code: 'validation',
       });
     });

@@ -23,7 +23,7 @@ interface Plan {
   byMonth: boolean;
 }
 
-function plan(query: CallQuery, currentMonth: string): Plan {
+function plan(query: CallQuery, startMonth: string): Plan {
   if (query.recipient_phone) {
     return {
       index: INDEXES.callsByRecipient,
@@ -54,7 +54,7 @@ function plan(query: CallQuery, currentMonth: string): Plan {
   return {
     index: INDEXES.callsByMonth,
     partitionAttribute: STARTED_MONTH_ATTRIBUTE,
-    partitionValue: currentMonth,
+    partitionValue: startMonth,
     filters: {},
     byMonth: true,
   };
@@ -67,6 +67,19 @@ function filterExpression(filters: Plan['filters'], expression: ExpressionBuilde
   return parts.length > 0 ? parts.join(' AND ') : undefined;
 }
 
+/**
+ * The started_at range as a key condition: every index the list reads sorts by started_at, so a
+ * date range reads only the calls inside it, however old they are.
+ */
+function startedCondition(query: CallQuery, expression: ExpressionBuilder): string | undefined {
+  const { started_from: from, started_to: to } = query;
+  const attribute = () => expression.name('started_at');
+  if (from && to) return `${attribute()} BETWEEN ${expression.value(from)} AND ${expression.value(to)}`;
+  if (from) return `${attribute()} >= ${expression.value(from)}`;
+  if (to) return `${attribute()} <= ${expression.value(to)}`;
+  return undefined;
+}
+
 /** One page of calls, newest first, through the index that fits the query. */
 export async function listCallItems(
   doc: DynamoDBDocumentClient,
@@ -76,19 +89,38 @@ export async function listCallItems(
   now: Date,
 ): Promise<Page<Item>> {
   const limit = clampLimit(query.limit);
+  const { started_from: from, started_to: to } = query;
+  // DynamoDB refuses BETWEEN with its bounds reversed; such a range holds no call.
+  if (from && to && from > to) return { items: [] };
   const currentMonth = monthOf(now.toISOString());
-  const p = plan(query, currentMonth);
-  const scope = JSON.stringify(['calls', p.index, query.recipient_phone, query.agent_id, query.status]);
+  // The month walk starts at the range's last month and, when the range has a start, stops at its
+  // month rather than after the usual two years.
+  const startMonth = to && monthOf(to) < currentMonth ? monthOf(to) : currentMonth;
+  const oldestMonth = from ? monthOf(from) : monthsBefore(startMonth, MONTHS_LISTED - 1);
+  const p = plan(query, startMonth);
+  // A cursor belongs to its query; the range is part of it only when given, so a cursor issued
+  // without one stays valid.
+  const range = from || to ? [from ?? null, to ?? null] : [];
+  const scope = JSON.stringify([
+    'calls',
+    p.index,
+    query.recipient_phone,
+    query.agent_id,
+    query.status,
+    ...range,
+  ]);
   const cursor = query.cursor ? decodeCursor(cursorSecret, scope, query.cursor) : {};
   let key = typeof cursor.k === 'object' && cursor.k !== null ? (cursor.k as Item) : undefined;
   let partition = p.byMonth && typeof cursor.m === 'string' ? cursor.m : p.partitionValue;
-  const oldestMonth = monthsBefore(currentMonth, MONTHS_LISTED - 1);
 
   const items: Item[] = [];
   let done = false;
   for (let queries = 0; items.length < limit && queries < MAX_QUERIES_PER_PAGE; queries++) {
     const expression = new ExpressionBuilder();
-    const keyCondition = `${expression.name(p.partitionAttribute)} = ${expression.value(partition)}`;
+    const started = startedCondition(query, expression);
+    const keyCondition = `${expression.name(p.partitionAttribute)} = ${expression.value(partition)}${
+      started ? ` AND ${started}` : ''
+    }`;
     const filter = filterExpression(p.filters, expression);
     const result = await guard('calls.list', () =>
       doc.send(

@@ -8,15 +8,42 @@ import { normalizeE164 } from '../../services/phone-number-service.js';
 import { errorBodySchema } from '../error-handler.js';
 
 const sidParams = z.object({ sid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a call SID') }).strict();
-const listQuery = z
-  .object({
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A bound of the started_at range: a day ("2024-05-01", whole UTC day) or a date-time with Z or an
+ * offset. Becomes the ISO form stored calls carry (UTC, milliseconds), so it compares as a string.
+ */
+const startedBound = (edge: 'start' | 'end') =>
+  z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+      error: 'a date (2024-05-01) or a date-time with a time zone (2024-05-01T09:30:00Z)',
+    })
+    .transform((value) =>
+      DAY.test(value)
+        ? `${value}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z`
+        : new Date(value).toISOString(),
+    );
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(2_000).optional(),
+});
+const listQuery = pageQuery
+  .extend({
     agent_id: z.string().min(1).max(64).optional(),
     status: z.enum(CALL_STATUSES).optional(),
     recipient: z.string().min(1).max(32).optional(),
-    limit: z.coerce.number().int().min(1).max(100).optional(),
-    cursor: z.string().max(2_000).optional(),
+    from: startedBound('start').optional().describe('Calls started at or after this day (UTC) or date-time'),
+    to: startedBound('end')
+      .optional()
+      .describe('Calls started at or before this day (UTC, inclusive) or date-time'),
   })
-  .strict();
+  .strict()
+  .refine((query) => !query.from || !query.to || query.from <= query.to, {
+    path: ['to'],
+    message: 'must not be before from',
+  });
 const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
@@ -98,13 +125,23 @@ export const callRoutes: FastifyPluginAsync<{ calls: CallStore; callService: Cal
 
   app.get(
     '/calls',
-    { schema: { tags, summary: 'List calls, newest first', querystring: listQuery, response: errors } },
+    {
+      schema: {
+        tags,
+        summary: 'List calls, newest first',
+        description: 'Filters combine; `from` and `to` bound started_at and are applied by the store query.',
+        querystring: listQuery,
+        response: errors,
+      },
+    },
     async (request) => {
       const query = request.query as z.infer<typeof listQuery>;
       return calls.list({
         agent_id: query.agent_id,
         status: query.status,
         recipient_phone: query.recipient ? normalizeE164(query.recipient, 'recipient') : undefined,
+        started_from: query.from,
+        started_to: query.to,
         limit: query.limit,
         cursor: query.cursor,
       });
@@ -130,7 +167,7 @@ export const callRoutes: FastifyPluginAsync<{ calls: CallStore; callService: Cal
       schema: {
         tags,
         summary: 'Calls in progress',
-        querystring: listQuery.pick({ limit: true, cursor: true }),
+        querystring: pageQuery.strict(),
         response: errors,
       },
     },
