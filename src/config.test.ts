@@ -46,8 +46,17 @@ describe('loadConfig', () => {
       RECORDING_FORMAT: 'ogg',
     });
     const names = problems.map((p) => p.split(':')[0]);
-    expect(names).toEqual(expect.arrayContaining(['PORT', 'TWILIO_ACCOUNT_SID', 'RECORDING_FORMAT']));
-    expect(problems.length).toBeGreaterThanOrEqual(3);
+    // Bad values and settings missing for another one's sake, in the same message.
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'TWILIO_ACCOUNT_SID',
+        'RECORDING_FORMAT',
+        'OPENAI_API_KEY',
+        'LLM_MODEL',
+      ]),
+    );
+    expect(problems).toContain('OPENAI_API_KEY: required when LLM_PROVIDER=openai');
   });
 
   it('asks for the provider settings an LLM needs', () => {
@@ -91,7 +100,7 @@ describe('an entry point with bad settings', () => {
       process.execPath,
       [resolve(import.meta.dirname, '../bin/voice-agent.mjs'), 'db', 'create-tables'],
       {
-        env: { ...process.env, PORT: 'eighty', RECORDING_FORMAT: 'ogg' },
+        env: { ...process.env, PORT: 'eighty', RECORDING_FORMAT: 'ogg', LLM_PROVIDER: 'anthropic' },
         encoding: 'utf8',
         timeout: 30_000,
       },
@@ -99,6 +108,8 @@ describe('an entry point with bad settings', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('PORT');
     expect(result.stderr).toContain('RECORDING_FORMAT');
+    expect(result.stderr).toContain('ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
+    expect(result.stderr.match(/Invalid settings/g)).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

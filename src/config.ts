@@ -43,6 +43,7 @@ const envSchema = z.object({
   S3_ENDPOINT: optionalUrl,
   S3_BUCKET: z.string().min(3).max(63).default('voice-agent-recordings'),
   S3_FORCE_PATH_STYLE: bool(false),
+  S3_SSE: z.enum(['AES256', 'aws:kms', 'none']).optional(),
 
   TWILIO_ACCOUNT_SID: optionalString.pipe(
     z
@@ -130,32 +131,51 @@ const llmNeeds: Record<string, string[]> = {
   bedrock: ['AWS_REGION', 'LLM_MODEL'],
 };
 
+/**
+ * Rules between settings. They read each setting that is valid on its own, so a run with bad
+ * values and missing combinations reports both kinds of problem in one message.
+ */
+function crossSettingProblems(e: Partial<Env>): string[] {
+  const problems: string[] = [];
+  if (e.LLM_PROVIDER) {
+    for (const name of llmNeeds[e.LLM_PROVIDER] ?? []) {
+      if (!e[name as keyof Env]) problems.push(`${name}: required when LLM_PROVIDER=${e.LLM_PROVIDER}`);
+    }
+  }
+  if (e.NODE_ENV === 'production') {
+    // WEBHOOK_SECRET also signs pagination cursors: every instance must share it.
+    for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN', 'WEBHOOK_SECRET'] as const) {
+      if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
+    }
+    if (e.TWILIO_VALIDATE_SIGNATURES === false)
+      problems.push('TWILIO_VALIDATE_SIGNATURES: cannot be off when NODE_ENV=production');
+  }
+  if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN)
+    problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  return problems;
+}
+
+/** Every setting that is valid on its own (a bad one is left out: the schema already names it). */
+function validSettings(merged: Record<string, unknown>): Partial<Env> {
+  const valid: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const result = schema.safeParse(merged[name]);
+    if (result.success) valid[name] = result.data;
+  }
+  return valid as Partial<Env>;
+}
+
 /** Reads settings from `env`, with `.env` in the working directory underneath when present. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.env'): Config {
   const fromFile = dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
-  const merged = { ...fromFile, ...env };
+  const merged: Record<string, unknown> = { ...fromFile, ...env };
   const parsed = envSchema.safeParse(merged);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues)
       problems.push(`${issue.path.join('.') || '(settings)'}: ${issue.message}`);
   }
-  if (parsed.success) {
-    const e = parsed.data;
-    for (const name of llmNeeds[e.LLM_PROVIDER] ?? []) {
-      if (!e[name as keyof Env]) problems.push(`${name}: required when LLM_PROVIDER=${e.LLM_PROVIDER}`);
-    }
-    if (e.NODE_ENV === 'production') {
-      // WEBHOOK_SECRET also signs pagination cursors: every instance must share it.
-      for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN', 'WEBHOOK_SECRET'] as const) {
-        if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
-      }
-      if (!e.TWILIO_VALIDATE_SIGNATURES)
-        problems.push('TWILIO_VALIDATE_SIGNATURES: cannot be off when NODE_ENV=production');
-    }
-    if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN)
-      problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
-  }
+  problems.push(...crossSettingProblems(validSettings(merged)));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const prefix = e.TABLE_PREFIX;
