@@ -47,6 +47,8 @@ import { WebhookNotifier } from './services/webhook-notifier.js';
 import { RateLimiter } from './services/rate-limiter.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
+import { WebCallService } from './services/web-call-service.js';
+import { WebCallSweeper } from './services/web-call-sweeper.js';
 
 export type Role = 'server' | 'cli';
 
@@ -290,6 +292,12 @@ export async function createContainer(config: Config, options: ContainerOptions)
     if (role === 'server') {
       recordings.start();
       onClose(() => recordings.stop());
+      // Web calls whose browser went away without hanging up are ended (a phone call gets Twilio's
+      // final status instead).
+      const webCalls = new WebCallService({ calls, callStore, agents, conversation, onCallEnded });
+      const sweeper = new WebCallSweeper({ callStore, agents, webCalls, logger });
+      sweeper.start();
+      onClose(() => sweeper.stop());
     }
 
     return {
