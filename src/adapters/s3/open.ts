@@ -4,7 +4,7 @@ import { IN_MEMORY_DATA_DIR } from '../embedded/local-secrets.js';
 import { connectOrStartEmbeddedS3, startEmbeddedS3 } from '../embedded/s3rver.js';
 import { createS3Client } from './client.js';
 import { createBucket } from './create-bucket.js';
-import { S3RecordingStore } from './recording-store.js';
+import { S3RecordingStore, type ServerSideEncryption } from './recording-store.js';
 
 export interface OpenedS3 {
   client: S3Client;
@@ -18,7 +18,19 @@ export interface OpenedS3 {
 type S3Config = Pick<
   Config,
   'embeddedS3' | 'DATA_DIR' | 'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_FORCE_PATH_STYLE' | 'AWS_REGION'
->;
+> &
+  Partial<Pick<Config, 'S3_SSE'>>;
+
+/**
+ * S3_SSE when set; otherwise SSE-S3 on AWS itself, and none on an S3_ENDPOINT, where servers often
+ * lack it (MinIO without a KMS refuses the header). The embedded s3rver has no encryption at all.
+ */
+export function serverSideEncryption(
+  config: Pick<S3Config, 'S3_ENDPOINT' | 'S3_SSE'>,
+): ServerSideEncryption | undefined {
+  const chosen = config.S3_SSE ?? (config.S3_ENDPOINT ? 'none' : 'AES256');
+  return chosen === 'none' ? undefined : chosen;
+}
 
 /**
  * The recordings bucket: the embedded s3rver under DATA_DIR when no AWS settings are given (a
@@ -60,7 +72,9 @@ export async function openS3(
   });
   return {
     client,
-    store: new S3RecordingStore(client, config.S3_BUCKET),
+    store: new S3RecordingStore(client, config.S3_BUCKET, {
+      serverSideEncryption: serverSideEncryption(config),
+    }),
     bucket: config.S3_BUCKET,
     close: async () => client.destroy(),
   };

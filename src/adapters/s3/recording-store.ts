@@ -3,11 +3,19 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { RecordingStore, StoredObject } from '../../ports/recording-store.js';
 
+export type ServerSideEncryption = 'AES256' | 'aws:kms';
+
+export interface S3RecordingStoreOptions {
+  /** Asked of S3 on every upload; absent for servers without it (s3rver, MinIO without a KMS). */
+  serverSideEncryption?: ServerSideEncryption;
+}
+
 /** Recordings in one S3 bucket (AWS, MinIO or the embedded s3rver). */
 export class S3RecordingStore implements RecordingStore {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
+    private readonly options: S3RecordingStoreOptions = {},
   ) {}
 
   async put(key: string, body: Uint8Array, contentType: string): Promise<StoredObject> {
@@ -19,8 +27,9 @@ export class S3RecordingStore implements RecordingStore {
         Key: key,
         Body: body,
         ContentType: contentType,
-        // SSE-S3; AWS applies it by default since 2023-01-05, s3rver ignores it.
-        ServerSideEncryption: 'AES256',
+        ...(this.options.serverSideEncryption
+          ? { ServerSideEncryption: this.options.serverSideEncryption }
+          : {}),
       },
       leavePartsOnError: false,
     });
