@@ -1,8 +1,11 @@
 // The dashboard in a real headless Chromium against a real server: sign-in, an agent created
-// through the form, a web call typed to the end, its call page, escaping, and a phone-sized screen.
+// through the form, a web call typed to the end, its call page, the agent's tests, escaping, and a
+// phone-sized screen. The server's model is the fake OpenAI-compatible server playing a
+// form-filling model through the real provider adapter, so the pages show real tokens, cost and
+// model latency (the scripted path is covered by src/http/routes/web-calls.test.ts).
 // Screenshots of every page go to test-results/screenshots/ (git-ignored). Chromium comes from
 // Debian (scripts/ensure-browser.sh); playwright-core never downloads a browser.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,15 +13,36 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOICES_BY_LANGUAGE } from '../../src/domain/voices.js';
 import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
+import { sampleCall } from '../contracts/call-store.contract.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import { formModelScript } from '../fakes/form-model-script.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const XSS = '<img src=x onerror="window.__xss = 1">';
 const STEP_MS = 60_000;
+// The suite the agent page's "Run tests" runs: one scenario that passes, one that fails, one skipped.
+const SUITE = `agent: browser-agent
+scenarios:
+  - name: collects the name and email, then ends
+    caller: ['hi there', 'my name is Asha Rao', 'asha.rao@example.com', 'yes']
+    expect:
+      collected: { full_name: Asha Rao, email: asha.rao@example.com }
+      ended_by: system_complete
+  - name: offers a refund
+    caller: ['hi there']
+    expect:
+      agent_says: refund
+  - name: a persona over ConversationRelay
+    transport: relay
+    persona: A caller who wants to leave their details.
+`;
 
 describe('dashboard in a browser', () => {
   let server: LiveServer;
+  let model: FakeOpenAiServer;
+  let suites: string;
   let context: BrowserContext;
   let page: Page;
   let profile: string;
@@ -34,8 +58,18 @@ describe('dashboard in a browser', () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: run scripts/ensure-browser.sh (apt-get install chromium)`);
     }
+    rmSync(SCREENSHOTS, { recursive: true, force: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startLiveServer();
+    suites = mkdtempSync(join(tmpdir(), 'voice-agent-suites-'));
+    writeFileSync(join(suites, 'browser-agent.yaml'), SUITE);
+    model = await startFakeOpenAiServer({ script: formModelScript });
+    server = await startLiveServer({
+      LLM_PROVIDER: 'openai-compatible',
+      OPENAI_COMPATIBLE_BASE_URL: `${model.url}/v1`,
+      // A model in the price table, so calls have a cost.
+      LLM_MODEL: 'gpt-4o-mini',
+      AGENT_TESTS_DIR: suites,
+    });
     profile = mkdtempSync(join(tmpdir(), 'voice-agent-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -59,7 +93,9 @@ describe('dashboard in a browser', () => {
   afterAll(async () => {
     await context?.close();
     await server?.close();
+    await model?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
+    if (suites) rmSync(suites, { recursive: true, force: true });
   });
 
   it(
@@ -129,6 +165,9 @@ describe('dashboard in a browser', () => {
       await page.getByRole('heading', { name: 'Browser test agent' }).waitFor();
       await page.getByText('Agent created.').waitFor();
       expect(page.url()).toContain('#/agents/browser-agent');
+      // Before a web call there is nothing collected, and no empty heading saying so.
+      expect(await page.getByRole('heading', { name: 'Data collected' }).count()).toBe(0);
+      await shot('04-agent-page');
     },
     STEP_MS,
   );
@@ -148,13 +187,14 @@ describe('dashboard in a browser', () => {
       };
       await send(XSS, 2);
       await send('my name is Asha Rao', 3);
+      await page.getByRole('heading', { name: 'Data collected' }).waitFor();
       await send('asha.rao@example.com', 4);
-      await shot('04-web-call');
+      await shot('05-web-call');
       await send('yes', 5);
       await page.getByText(/The call ended/).waitFor();
       expect(await page.getByRole('button', { name: 'Hang up' }).isVisible()).toBe(false);
       expect(await log.locator('img').count()).toBe(0);
-      await shot('05-web-call-ended');
+      await shot('06-web-call-ended');
       await page.getByRole('link', { name: 'Open the call page' }).click();
       await page.getByRole('heading', { name: 'Call with Browser test agent' }).waitFor();
       callSid = decodeURIComponent(page.url().split('#/calls/')[1] ?? '');
@@ -176,16 +216,23 @@ describe('dashboard in a browser', () => {
         has: page.getByRole('heading', { name: 'Data collected' }),
       });
       await collected.getByRole('row', { name: /full_name Asha Rao turn 2/ }).waitFor();
-      await collected.getByRole('row', { name: /email asha\.rao@example\.com turn 4/ }).waitFor();
+      // The model records the email on the turn it was said; the read-back confirms it after.
+      await collected.getByRole('row', { name: /email asha\.rao@example\.com turn 3/ }).waitFor();
       await page.getByText('completed').first().waitFor();
       // Summary and outcome are written in the background after the end; the page refreshes.
       await page
         .locator('section', { has: page.getByRole('heading', { name: 'Summary' }) })
         .getByText(/Asha Rao/)
         .waitFor({ timeout: 20_000 });
-      await collected.getByRole('button', { name: 'turn 4' }).click();
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('turn-4');
-      await shot('06-call-page');
+      await collected.getByRole('button', { name: 'turn 3' }).click();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('turn-3');
+      // Answered by the (fake) model: tokens and a cost, not the scripted policy's zeros.
+      const fact = (name: string) =>
+        page.locator('.facts dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
+      expect(await fact('Tokens').textContent()).toMatch(/^[1-9]\d* in \/ [1-9]\d* out$/);
+      expect(await fact('Total cost').textContent()).toMatch(/^\$0\.0*[1-9]/);
+      expect(await fact('Model latency').textContent()).toMatch(/^\d+ ms$/);
+      await shot('07-call-page');
     },
     STEP_MS,
   );
@@ -198,9 +245,41 @@ describe('dashboard in a browser', () => {
       await row.waitFor();
       expect(await row.textContent()).toContain('web call');
       expect(await row.textContent()).toContain('completed');
-      await shot('07-calls');
+      await shot('08-calls');
       await go('#/calls?agent_id=sales-001');
       await page.getByText('No calls match these filters.').waitFor();
+    },
+    STEP_MS,
+  );
+
+  it(
+    'filters calls by a day range the store applies, years back',
+    async () => {
+      // Older than the two years an unfiltered list walks back.
+      await server.container.callStore.create(
+        sampleCall('CA-three-years-ago', {
+          started_at: '2023-03-15T12:00:00.000Z',
+          agent_id: 'browser-agent',
+          recipient_phone: '+14155550123',
+          status: 'completed',
+          duration_seconds: 42,
+        }),
+      );
+      await go('#/calls?from=2023-03-01&to=2023-03-31');
+      const rows = page.locator('tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(1);
+      expect(await rows.first().textContent()).toContain('+14155550123');
+      expect(await page.getByLabel('From day').inputValue()).toBe('2023-03-01');
+      await shot('09-calls-by-date');
+      await go('#/calls?from=2023-04-01&to=2023-04-30');
+      await page.getByText('No calls match these filters.').waitFor();
+      await page.getByLabel('From day').fill('2023-04-30');
+      await page.getByLabel('To day').fill('2023-04-01');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect
+        .poll(() => page.locator('[data-field="to"] .field-error').textContent())
+        .toContain('must not be before from');
     },
     STEP_MS,
   );
@@ -221,7 +300,7 @@ describe('dashboard in a browser', () => {
       const row = page.getByRole('row', { name: /\+14155550100/ });
       await row.waitFor();
       expect(await row.textContent()).toContain('Browser test agent');
-      await shot('08-numbers');
+      await shot('10-numbers');
       await page.getByRole('button', { name: 'Unassign +14155550100' }).click();
       await page.getByText('No numbers are assigned yet.', { exact: false }).waitFor();
     },
@@ -237,7 +316,54 @@ describe('dashboard in a browser', () => {
       expect(await greeting.inputValue()).toMatch(/[\u0900-\u097F]/);
       const voices = await page.getByLabel('Voice', { exact: true }).locator('option').allTextContents();
       expect(voices).toEqual(VOICES_BY_LANGUAGE['hi-IN']);
-      await shot('09-agent-hindi');
+      await shot('12-agent-hindi');
+    },
+    STEP_MS,
+  );
+
+  it(
+    "runs the agent's tests from its page: no suite, results, and a broken suite",
+    async () => {
+      await go('#/agents/sales-001');
+      await page.getByRole('button', { name: 'Run tests' }).click();
+      await page.getByText('This agent has no test suite yet.').waitFor();
+
+      await go('#/agents/browser-agent');
+      // Hold the request so the loading look can be seen for sure.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/agents/browser-agent/test', async (route) => {
+        await held;
+        await route.continue();
+      });
+      const run = page.getByRole('button', { name: 'Run tests' });
+      await run.focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('Running the test scenarios').waitFor();
+      expect(await run.isDisabled()).toBe(true);
+      release();
+      const results = page.locator('.test-results');
+      await results.getByText('3 scenarios: 1 passed, 1 failed, 1 skipped').waitFor({ timeout: 30_000 });
+      await page.unroute('**/agents/browser-agent/test');
+      const row = (name: RegExp) => results.getByRole('row', { name });
+      expect(await row(/collects the name and email/).textContent()).toContain('passed');
+      expect(await row(/offers a refund/).textContent()).toMatch(/failed.*refund/);
+      expect(await row(/persona over ConversationRelay/).textContent()).toMatch(/skipped.*gather transport/);
+      expect(await run.isDisabled()).toBe(false);
+      await results.scrollIntoViewIfNeeded();
+      await shot('11-agent-tests');
+
+      writeFileSync(join(suites, 'broken.yaml'), 'agent: browser-agent\nscenarios: not a list\n');
+      try {
+        await run.click();
+        await results
+          .getByRole('alert')
+          .getByText(/broken\.yaml/)
+          .waitFor();
+        await results.getByRole('button', { name: 'Try again' }).waitFor();
+      } finally {
+        rmSync(join(suites, 'broken.yaml'));
+      }
     },
     STEP_MS,
   );
@@ -263,11 +389,11 @@ describe('dashboard in a browser', () => {
     async () => {
       await page.setViewportSize({ width: 375, height: 812 });
       for (const [hash, name] of [
-        [`#/calls/${encodeURIComponent(callSid)}`, '10-phone-call-page'],
-        ['#/agents', '11-phone-agents'],
-        ['#/agents/browser-agent', '12-phone-agent'],
-        ['#/calls', '13-phone-calls'],
-        ['#/numbers', '14-phone-numbers'],
+        [`#/calls/${encodeURIComponent(callSid)}`, '13-phone-call-page'],
+        ['#/agents', '14-phone-agents'],
+        ['#/agents/browser-agent', '15-phone-agent'],
+        ['#/calls', '16-phone-calls'],
+        ['#/numbers', '17-phone-numbers'],
       ] as const) {
         await go(hash);
         await page.locator('main h1').waitFor();

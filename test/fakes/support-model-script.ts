@@ -14,10 +14,23 @@ interface Message {
 
 const GOODBYE = /\b(bye|goodbye|that's all|that is all)\b/i;
 const PROBLEM = /\b(won't|will not|doesn't|does not|not working|broken|dead|problem)\b/i;
-const YES = /^(yes|yeah|yep|correct|that's right|right)\b/i;
+export const YES = /^(yes|yeah|yep|correct|that's right|right)\b/i;
 
 function missingFields(system: string): string[] {
   return [...system.matchAll(/^(\w+) \((\w+), required[^)]*\).*Still missing\.$/gm)].map((m) => m[1]!);
+}
+
+/** What a model reads in a chat request: the conversation, its last lines and the missing fields. */
+export function readRequest(body: Record<string, unknown>) {
+  const messages = (body.messages ?? []) as Message[];
+  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  const conversation = messages.filter((m) => m.role !== 'system');
+  return {
+    conversation,
+    caller: conversation.at(-1)?.content ?? '',
+    lastAgent: conversation.filter((m) => m.role === 'assistant').at(-1)?.content ?? '',
+    missing: missingFields(system),
+  };
 }
 
 function ask(field: string | undefined): string {
@@ -27,13 +40,8 @@ function ask(field: string | undefined): string {
 }
 
 export function supportModelScript(body: Record<string, unknown>): FakeScript {
-  const messages = (body.messages ?? []) as Message[];
-  const system = messages.find((m) => m.role === 'system')?.content ?? '';
-  const conversation = messages.filter((m) => m.role !== 'system');
-  const caller = conversation.at(-1)?.content ?? '';
-  const lastAgent = conversation.filter((m) => m.role === 'assistant').at(-1)?.content ?? '';
+  const { conversation, caller, lastAgent, missing } = readRequest(body);
   const helped = conversation.some((m) => m.role === 'assistant' && /power button/i.test(m.content));
-  const missing = missingFields(system);
 
   if (GOODBYE.test(caller)) {
     return {

@@ -21,6 +21,12 @@ export function ms(value) {
   return value === undefined || value === null ? '—' : `${Math.round(value)} ms`;
 }
 
+/** "850 ms" under a second, "2.4 s" from one second. */
+export function duration(value) {
+  if (value === undefined || value === null) return '—';
+  return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`;
+}
+
 /** Costs are stored in millionths of a US dollar. */
 export function cost(microUsd) {
   if (microUsd === undefined || microUsd === null) return '—';
@@ -31,9 +37,15 @@ export function words(value) {
   return value ? String(value).replaceAll('_', ' ') : '—';
 }
 
-/** "2024-05-01" in the browser's time zone, for date filters. */
-export function localDay(iso) {
-  const date = new Date(iso);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+/**
+ * The first (`start`) or last (`end`) millisecond of a day picked in a date input ("2024-05-01"),
+ * in the browser's time zone, as an ISO date-time for the API's from/to; '' when there is no day.
+ */
+export function dayBound(day, edge) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day ?? '');
+  if (!match) return day ?? '';
+  const [year, month, date] = match.slice(1).map(Number);
+  const start = new Date(year, month - 1, date);
+  const bound = edge === 'start' ? start : new Date(new Date(year, month - 1, date + 1).getTime() - 1);
+  return bound.toISOString();
 }

@@ -53,6 +53,8 @@ const BADGE_TONES = {
   busy: 'bad',
   'no-answer': 'bad',
   canceled: 'muted',
+  passed: 'good',
+  skipped: 'muted',
 };
 
 export const badge = (text, tone = BADGE_TONES[text] ?? 'plain') =>

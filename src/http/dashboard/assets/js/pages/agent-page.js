@@ -1,10 +1,11 @@
-// One agent: talk to it, edit it, archive it. Also the "new agent" page.
+// One agent: talk to it, run its tests, edit it, archive it. Also the "new agent" page.
 import { api, get } from '../api.js';
 import { dateTime } from '../format.js';
 import { h, replace } from '../h.js';
 import { loadMeta } from '../meta.js';
 import { badge, errorBox, link, loading } from '../ui.js';
 import { agentForm, NEW_AGENT } from './agent-form.js';
+import { agentTestsPanel } from './agent-tests.js';
 import { webCallPanel } from './web-call.js';
 
 export async function newAgentPage(main, { signal }) {
@@ -105,6 +106,7 @@ export async function agentPage(main, { params: [agentId], query, signal }) {
     ),
     archiveMessage,
     talk.element,
+    agentTestsPanel({ agent }),
     h('section', { 'aria-labelledby': 'edit-heading' }, h('h2', { id: 'edit-heading' }, 'Settings'), form),
   );
   return talk.cleanup;

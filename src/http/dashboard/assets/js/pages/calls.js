@@ -1,14 +1,11 @@
-// Calls, newest first: filters by agent, status, number (server side) and day range (applied to
-// the loaded pages: the API has no date filter), with the API's cursor to load older calls.
+// Calls, newest first: filters by agent, status, number and day range (days in the browser's time
+// zone, sent as date-times), all applied by the API, with its cursor to load older calls.
 import { get, withQuery } from '../api.js';
-import { dateTime, localDay, seconds, words } from '../format.js';
+import { dateTime, dayBound, seconds, words } from '../format.js';
 import { h, replace } from '../h.js';
 import { loadAllAgents } from '../agents-lookup.js';
 import { loadMeta } from '../meta.js';
 import { badge, dataTable, empty, errorBox, field, link, loading, select, showErrors } from '../ui.js';
-
-// When a day range hides a whole page, older pages are fetched automatically up to this many.
-const MAX_AUTO_PAGES = 10;
 
 export async function callsPage(main, { query, signal }) {
   const filters = {
@@ -67,7 +64,7 @@ export async function callsPage(main, { query, signal }) {
   );
 
   const list = h('div', { class: 'list' }, loading('Loading calls…'));
-  const more = h('p');
+  const more = h('div', { class: 'more' });
   const table = dataTable('Calls, newest first', [
     'Started',
     'Agent',
@@ -79,10 +76,6 @@ export async function callsPage(main, { query, signal }) {
   ]);
   replace(main, h('h1', {}, 'Calls'), form, list);
 
-  const inRange = (call) => {
-    const day = localDay(call.started_at);
-    return (!filters.from || day >= filters.from) && (!filters.to || day <= filters.to);
-  };
   const row = (call) => [
     link(`#/calls/${encodeURIComponent(call.call_sid)}`, dateTime(call.started_at)),
     names.get(call.agent_id) ?? call.agent_id,
@@ -94,7 +87,9 @@ export async function callsPage(main, { query, signal }) {
   ];
 
   let shown = 0;
-  async function load(cursor, autoPages = 0) {
+  const olderButton = (cursor) =>
+    h('button', { type: 'button', class: 'secondary', onclick: () => load(cursor) }, 'Load older calls');
+  async function load(cursor) {
     replace(more, loading());
     try {
       const page = await get(
@@ -102,42 +97,33 @@ export async function callsPage(main, { query, signal }) {
           agent_id: filters.agent_id,
           status: filters.status,
           recipient: filters.recipient,
+          from: dayBound(filters.from, 'start'),
+          to: dayBound(filters.to, 'end'),
           limit: 25,
           cursor,
         }),
         { signal },
       );
-      const items = page.items.filter(inRange);
-      shown += items.length;
+      shown += page.items.length;
       if (shown > 0 && !table.element.isConnected) replace(list, table.element, more);
-      table.addRows(items.map(row));
-      // Newest first: once a page reaches before the range, older pages cannot match.
-      const pastRange = filters.from && page.items.some((call) => localDay(call.started_at) < filters.from);
-      const cursorNext = pastRange ? undefined : page.cursor;
-      if (items.length === 0 && cursorNext && autoPages < MAX_AUTO_PAGES)
-        return load(cursorNext, autoPages + 1);
+      table.addRows(page.items.map(row));
       if (shown === 0) {
         const filtered = Object.values(filters).some(Boolean);
+        // A range reaching years back can end a page before its oldest month: nothing yet, more to read.
+        replace(more, page.cursor ? olderButton(page.cursor) : null);
         replace(
           list,
-          empty(
-            filtered
-              ? 'No calls match these filters.'
-              : 'No calls yet. Start one from an agent page with "Talk to this agent".',
-          ),
+          page.cursor
+            ? [h('p', { class: 'state state-empty' }, 'No calls found yet in this range.'), more]
+            : empty(
+                filtered
+                  ? 'No calls match these filters.'
+                  : 'No calls yet. Start one from an agent page with "Talk to this agent".',
+              ),
         );
         return;
       }
-      replace(
-        more,
-        cursorNext
-          ? h(
-              'button',
-              { type: 'button', class: 'secondary', onclick: () => load(cursorNext) },
-              'Load older calls',
-            )
-          : null,
-      );
+      replace(more, page.cursor ? olderButton(page.cursor) : null);
     } catch (error) {
       if (error.name === 'AbortError') return;
       if (error.status === 400 && error.issues.length) {

@@ -22,6 +22,8 @@ export function webCallPanel({ agent }) {
   const state = { sid: undefined, ended: false, busy: false, recognition: undefined };
   const log = h('ol', { class: 'chat', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
   const collected = h('dl', { class: 'collected' });
+  // Shown once the call has collected something: an empty heading before the call reads as broken.
+  const collectedSection = h('div', { hidden: true }, h('h3', {}, 'Data collected'), collected);
   const status = h('p', { class: 'form-message', role: 'status' });
   const input = h('input', { type: 'text', autocomplete: 'off', disabled: true, maxlength: '2000' });
   const send = h('button', { type: 'submit', disabled: true }, 'Send');
@@ -51,6 +53,7 @@ export function webCallPanel({ agent }) {
 
   function showCollected(data) {
     const entries = Object.entries(data ?? {});
+    collectedSection.hidden = entries.length === 0;
     replace(
       collected,
       entries.length === 0
@@ -84,7 +87,7 @@ export function webCallPanel({ agent }) {
   async function begin() {
     start.disabled = true;
     replace(log);
-    replace(collected);
+    showCollected({});
     status.textContent = 'Calling…';
     try {
       const { data } = await api('POST', '/web-calls', { body: { agent_id: agent.agent_id } });
@@ -199,8 +202,7 @@ export function webCallPanel({ agent }) {
     ),
     log,
     form,
-    h('h3', {}, 'Data collected'),
-    collected,
+    collectedSection,
     status,
   );
   return {
