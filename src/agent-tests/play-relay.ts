@@ -1,25 +1,22 @@
 // Plays one scripted scenario over ConversationRelay (the WebSocket transport) with the relay
-// simulator. Relay has no caller-silence event and no per-line confidence: silence lines cannot be
-// played (the scenario is skipped), confidences are ignored (Twilio's relay prompts carry none).
+// simulator. A silence line sends nothing and waits for the server's idle clock to prompt the agent;
+// confidences are ignored (Twilio's relay prompts carry none).
 import { runRelayCall } from '../simulator/relay-call.js';
 import type { CallerLine } from './schema.js';
 import { fetchStoredCall, type ObservedCall, type TestTarget } from './observed-call.js';
 import type { PlayOptions } from './play-gather.js';
 
-/** Why these lines cannot run over relay, or undefined when they can. */
-export function relayUnsupported(lines: readonly CallerLine[]): string | undefined {
-  return lines.some((line) => typeof line === 'object' && 'silence' in line)
-    ? 'silence lines need the gather transport (relay has no caller-silence event)'
-    : undefined;
-}
-
 /** Caller lines as relay prompts, with keypresses attached to the prompt they come before. */
-function relayScript(lines: readonly CallerLine[]): { prompts: string[]; dtmf: Record<number, string> } {
-  const prompts: string[] = [];
+function relayScript(lines: readonly CallerLine[]): {
+  prompts: (string | null)[];
+  dtmf: Record<number, string>;
+} {
+  const prompts: (string | null)[] = [];
   const dtmf: Record<number, string> = {};
   for (const line of lines) {
     if (typeof line === 'string') prompts.push(line);
     else if ('say' in line) prompts.push(line.say);
+    else if ('silence' in line) prompts.push(null);
     else if ('press' in line) dtmf[prompts.length] = (dtmf[prompts.length] ?? '') + line.press;
   }
   return { prompts, dtmf };

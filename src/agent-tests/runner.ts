@@ -8,7 +8,7 @@ import type { LoadedSuite } from './loader.js';
 import { judgeRubric, personaCaller } from './model-judge.js';
 import { fetchAgent, type ObservedCall, type TestTarget } from './observed-call.js';
 import { playGather } from './play-gather.js';
-import { playRelay, relayUnsupported } from './play-relay.js';
+import { playRelay } from './play-relay.js';
 import { summarize, type ScenarioResult, type SuiteReport, type TestReport } from './report.js';
 import type { Scenario, TransportName } from './schema.js';
 
@@ -81,11 +81,7 @@ async function play(
     };
   }
   const lines = scenario.caller ?? [];
-  if (transport === 'relay') {
-    const unsupported = relayUnsupported(lines);
-    if (unsupported) return { skip: unsupported };
-    return { call: await playRelay(options.target, { ...play, lines }) };
-  }
+  if (transport === 'relay') return { call: await playRelay(options.target, { ...play, lines }) };
   return { call: await playGather(options.target, { ...play, lines }) };
 }
 

@@ -23,6 +23,8 @@ export async function startSandbox(config: Config, options: SandboxOptions = {})
     PORT: 0,
     LOG_LEVEL: config.LOG_LEVEL === 'silent' ? 'silent' : 'error',
     WEBHOOK_URL: undefined,
+    // A scripted caller's silence needs no real-time wait; the shortest idle keeps relay runs quick.
+    RELAY_IDLE_MS: 1_000,
   };
   const server = await startServer(local, {
     logger: createLogger(local, 'cli'),

@@ -75,6 +75,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     calls: container.callStore,
     agents: container.agents,
     sessions: relaySessions,
+    timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS },
   });
   await app.register(dashboardRoutes, {
     adminApiKey: container.secrets.adminApiKey,

@@ -21,8 +21,8 @@ export interface RelayCallOptions {
   from: string;
   /** Inbound: our Twilio number (it picks the agent). Outbound: the person called. */
   to: string;
-  /** What the caller says, one final prompt per line. */
-  lines: string[];
+  /** What the caller says, one final prompt per line; null: the caller stays silent until the agent speaks. */
+  lines: (string | null)[];
   /** Line index → barge in once that many text tokens of the reply have arrived. */
   interruptAfterTokens?: Record<number, number>;
   /** Line index after whose reply the socket is lost (then Twilio requests the action URL and reconnects). */
@@ -30,6 +30,8 @@ export interface RelayCallOptions {
   /** Line index → keys pressed before that line (index lines.length: after the last); one reply per key. */
   dtmf?: Record<number, string>;
   replyTimeoutMs?: number;
+  /** How long a silent caller waits for the agent's prompt (the server's idle time and then some). */
+  silenceWaitMs?: number;
   /** How long to wait for the agent's `end` after the last line before the caller hangs up. */
   endWaitMs?: number;
   fetchImpl?: typeof fetch;
@@ -43,7 +45,7 @@ export interface RelayTranscriptEntry {
   text: string;
   /** The caller cut the agent off after this much. */
   interrupted?: boolean;
-  event?: 'greeting' | 'digits' | 'socket-lost' | 'reconnected' | 'hangup';
+  event?: 'greeting' | 'digits' | 'silence' | 'socket-lost' | 'reconnected' | 'hangup';
   digits?: string;
 }
 
@@ -143,10 +145,13 @@ export async function runRelayCall(options: RelayCallOptions): Promise<RelayCall
     const keys = options.dtmf?.[index];
     if (keys) await press(keys);
     if (await ended()) break;
-    const line = options.lines[index] ?? '';
-    note({ speaker: 'caller', text: line });
+    const line = options.lines[index] ?? null;
+    note({ speaker: 'caller', text: line ?? '', ...(line === null ? { event: 'silence' as const } : {}) });
     const afterTokens = options.interruptAfterTokens?.[index];
-    if (afterTokens !== undefined) {
+    if (line === null) {
+      // Twilio sends nothing while the caller is silent; the server's own clock prompts the agent.
+      heard(await client.nextReply(options.silenceWaitMs ?? 60_000));
+    } else if (afterTokens !== undefined) {
       const result = await client.promptAndInterrupt(line, { afterTokens });
       if (result.interrupted) {
         note({ speaker: 'agent', text: result.heardText, interrupted: true });

@@ -1,5 +1,5 @@
 // Each scenario runs over the transport it names, whatever the server's default; --transport
-// overrides them all; relay cannot play silence (skipped with the reason).
+// overrides them all, silence included (the relay server's idle clock prompts the agent).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSuite } from '../../src/agent-tests/loader.js';
 import type { TestTarget } from '../../src/agent-tests/observed-call.js';
@@ -49,13 +49,13 @@ describe('transports', () => {
     ]);
   }, 30_000);
 
-  it('overrides every scenario with --transport, skipping what relay cannot play', async () => {
+  it('overrides every scenario with --transport, silence included', async () => {
     const report = await runSuites(suites(), { target, transport: 'relay' });
     const results = report.suites[0]!.scenarios.map((s) => [s.transport, s.status, s.reasons]);
     expect(results).toEqual([
       ['relay', 'pass', []],
       ['relay', 'pass', []],
-      ['relay', 'skip', ['silence lines need the gather transport (relay has no caller-silence event)']],
+      ['relay', 'pass', []],
     ]);
   }, 30_000);
 });

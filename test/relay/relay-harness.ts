@@ -46,7 +46,8 @@ export interface RelayHarness {
 export interface HarnessOptions {
   /** The policy for agents whose id starts with "stream-"; others get the scripted form filler. */
   streaming?: ReplyPolicy;
-  relay?: Partial<Pick<TwilioRelayDeps, 'limits' | 'endCloseDelayMs'>>;
+  /** timing defaults to clocks that never fire within a test; a test that wants them sets them. */
+  relay?: Partial<Pick<TwilioRelayDeps, 'limits' | 'endCloseDelayMs' | 'timing'>>;
   validateSignatures?: boolean;
   logLevel?: string;
 }
@@ -117,6 +118,7 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     agents: container.agents,
     sessions,
     ...options.relay,
+    timing: { idleMs: 600_000, fillerMs: 600_000, ...options.relay?.timing },
   });
   const serverUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 

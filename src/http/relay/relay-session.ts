@@ -10,6 +10,7 @@ import {
   type RelayOutbound,
   type SessionSetupEvent,
 } from '../../adapters/twilio/relay-codec.js';
+import type { Agent } from '../../domain/agent.js';
 import { isTerminal } from '../../domain/call.js';
 import type { CallerInput, Conversation } from '../../engine/conversation.js';
 import type { SpeechChunkerOptions } from '../../engine/speech-chunker.js';
@@ -17,17 +18,21 @@ import type { CallStore } from '../../ports/call-store.js';
 import { encodeHandoff, type Handoff } from './handoff.js';
 import { InboundGuard, type RelayLimits } from './inbound-guard.js';
 import type { RelaySessionHandle, RelaySessions } from './relay-sessions.js';
+import { DEFAULT_RELAY_TIMING, RelayTimers, type RelayTiming } from './relay-timers.js';
 import { RelayTurn } from './relay-turn.js';
 
 export interface RelaySessionDeps {
   conversation: Pick<Conversation, 'handleInput'>;
-  calls: Pick<CallStore, 'get' | 'markTurnInterrupted'>;
+  calls: Pick<CallStore, 'get' | 'getTurn' | 'markTurnInterrupted'>;
+  /** Reads the agent's time limit; without it the call's length is checked only when input arrives. */
+  agents?: { get(agentId: string): Promise<Pick<Agent, 'max_call_seconds' | 'language'>> };
   sessions: RelaySessions;
   logger: FastifyBaseLogger;
   limits: RelayLimits;
   chunker?: SpeechChunkerOptions;
   /** After our `end`, Twilio closes the socket; past this we close it ourselves. */
   endCloseDelayMs?: number;
+  timing?: Partial<RelayTiming>;
 }
 
 type Phase = 'awaiting-setup' | 'loading' | 'active' | 'ended' | 'closed';
@@ -39,6 +44,8 @@ const DEFAULT_END_CLOSE_DELAY_MS = 30_000;
 const CLOSE_POLICY = 1008;
 const CLOSE_SERVER_ERROR = 1011;
 const CLOSE_GOING_AWAY = 1001;
+// The engine ends a call whose input arrives after max_call_seconds; the deadline input comes just after.
+const DEADLINE_MARGIN_MS = 100;
 
 export class RelaySession implements RelaySessionHandle {
   private phase: Phase = 'awaiting-setup';
@@ -49,10 +56,18 @@ export class RelaySession implements RelaySessionHandle {
   private nextSeq = 0;
   /** The last turn whose text went out in full: a late interrupt (Twilio still speaking) lands here. */
   private lastSpokenSeq: number | undefined;
+  /** That turn, when this session ran it: Twilio's account of what was heard may start with its filler. */
+  private lastSpokenTurn: RelayTurn | undefined;
   private running: RelayTurn | undefined;
   /** Turns run one after another; a new input aborts the running one first. */
   private tail: Promise<void> = Promise.resolve();
   private closeTimer: NodeJS.Timeout | undefined;
+  private readonly timing: RelayTiming;
+  private readonly timers: RelayTimers;
+  /** The call's time ran out while the agent was answering: the closing turn follows that answer. */
+  private deadlinePassed = false;
+  /** For lines the session says itself (filler, apology) when the prompt names no language. */
+  private agentLanguage: string | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -60,6 +75,11 @@ export class RelaySession implements RelaySessionHandle {
   ) {
     this.log = deps.logger;
     this.guard = new InboundGuard(deps.limits);
+    this.timing = { ...DEFAULT_RELAY_TIMING, ...deps.timing };
+    this.timers = new RelayTimers(this.timing, {
+      onIdle: () => this.onIdle(),
+      onDeadline: () => this.onDeadline(),
+    });
     // Attached synchronously: Twilio sends `setup` the moment the socket opens.
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', (code) => this.onClose(code));
@@ -109,7 +129,7 @@ export class RelaySession implements RelaySessionHandle {
         return;
       case 'relay-info':
         this.log.debug({ info: event.name.slice(0, 40) }, 'ConversationRelay info');
-        return;
+        return this.onInfo(event.name, event.value);
       default:
         break;
     }
@@ -126,6 +146,8 @@ export class RelaySession implements RelaySessionHandle {
     if (this.phase !== 'active') return;
     switch (event.type) {
       case 'caller-prompt':
+        // The caller is talking: not silent, even before the final transcript.
+        this.timers.stopIdle();
         // Partial transcripts only preview what the caller is saying; the final one starts the turn.
         if (!event.last) return;
         return this.startTurn(
@@ -135,6 +157,7 @@ export class RelaySession implements RelaySessionHandle {
       case 'caller-dtmf':
         return this.startTurn({ kind: 'dtmf', digits: event.digit });
       case 'caller-interrupt':
+        this.timers.stopIdle();
         return this.interrupt(event.heardText);
       default:
         return;
@@ -163,19 +186,79 @@ export class RelaySession implements RelaySessionHandle {
       this.log.warn({ known: call !== undefined }, 'relay setup for an unknown or finished call; ending');
       return this.end({ reason: 'end' });
     }
+    const agent = await this.loadAgent(call.agent_id);
+    if ((this.phase as Phase) === 'closed') return;
     this.phase = 'active';
+    this.agentLanguage = agent?.language;
     this.nextSeq = call.turn_count;
     // Twilio may still be speaking the last stored turn (on a fresh call, the welcome greeting).
     this.lastSpokenSeq = call.turn_count > 0 ? call.turn_count - 1 : undefined;
     this.deps.sessions.claim(event.callSid, this);
     this.log.info({ next_seq: this.nextSeq }, 'relay session started');
+    if (agent)
+      this.timers.startDeadline(
+        Date.parse(call.started_at) + agent.max_call_seconds * 1_000 + DEADLINE_MARGIN_MS,
+      );
+    // Twilio is speaking the greeting (or resumes a call silently): the caller's silence counts after it.
+    if (this.queued.length === 0) this.timers.startIdle(await this.lastAgentChars(call.turn_count));
     for (const queued of this.queued.splice(0)) this.dispatch(queued);
+  }
+
+  private async loadAgent(
+    agentId: string,
+  ): Promise<Pick<Agent, 'max_call_seconds' | 'language'> | undefined> {
+    try {
+      return await this.deps.agents?.get(agentId);
+    } catch (error) {
+      this.log.warn(
+        { err: error },
+        'relay setup could not read the agent; the call length is checked per turn',
+      );
+      return undefined;
+    }
+  }
+
+  /** Length of the agent's last stored line, which Twilio may still be speaking. */
+  private async lastAgentChars(turnCount: number): Promise<number> {
+    if (!this.callSid || turnCount === 0) return 0;
+    try {
+      return (await this.deps.calls.getTurn(this.callSid, turnCount - 1))?.agent_text.length ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  // ---- timers ----------------------------------------------------------------------------------
+
+  /** The caller said nothing for idleMs after the agent finished: the same silent turn as on Gather. */
+  private onIdle(): void {
+    if (this.phase !== 'active' || (this.running && !this.running.finished)) return;
+    this.startTurn({ kind: 'silence' });
+  }
+
+  /** The call's time is up: the engine answers any input now with the closing line (system_timeout). */
+  private onDeadline(): void {
+    if (this.phase !== 'active') return;
+    if (this.running && !this.running.finished) {
+      this.deadlinePassed = true;
+      return;
+    }
+    this.startTurn({ kind: 'silence' });
+  }
+
+  /** Speaker events (with the `events` attribute): playback start and end, known instead of estimated. */
+  private onInfo(name: string, value: unknown): void {
+    if (this.phase !== 'active') return;
+    if (name === 'clientSpeaking' && value === 'on') this.timers.stopIdle();
+    if (name === 'agentSpeaking' && value === 'on') this.timers.stopIdle();
+    if (name === 'agentSpeaking' && value === 'off' && !this.running) this.timers.startIdle(0);
   }
 
   // ---- turns -----------------------------------------------------------------------------------
 
   private startTurn(input: CallerInput, lang?: string): void {
     const receivedAt = new Date();
+    this.timers.stopIdle();
     // A new input while the agent is still answering the last one replaces that answer. Without an
     // interrupt from Twilio (which reports what was heard), the caller heard at most what was sent.
     const previous = this.running;
@@ -186,9 +269,10 @@ export class RelaySession implements RelaySessionHandle {
     const turn = new RelayTurn({
       input,
       receivedAt,
-      lang,
+      lang: lang ?? this.agentLanguage,
       chunker: this.deps.chunker,
       send: (message) => this.send(message),
+      fillerMs: this.timing.fillerMs,
     });
     this.running = turn;
     this.tail = this.tail
@@ -209,15 +293,29 @@ export class RelaySession implements RelaySessionHandle {
       log: this.log,
     });
     if (this.running === turn) this.running = undefined;
-    if (result.seq !== undefined && turn.sentText) this.lastSpokenSeq = result.seq;
+    if (result.seq !== undefined && turn.sentText) {
+      this.lastSpokenSeq = result.seq;
+      this.lastSpokenTurn = turn;
+    }
     if (result.seq !== undefined && turn.heardText !== undefined) {
       await this.markInterrupted(result.seq, turn.heardText);
     }
     const outcome = result.outcome;
-    if (!outcome?.turn.ends_call) return;
+    if (!outcome?.turn.ends_call) return this.afterAnswer(turn);
     // The closing line (or the caller's barge-in over it) is done: hand the call back to Twilio.
     if (outcome.transfer) return this.end({ reason: 'transfer', target_id: outcome.transfer.id });
     return this.end({ reason: 'end', ended_by: outcome.turn.ends_call });
+  }
+
+  /** The agent's answer is out and the call goes on: the caller's turn, or the closing one when time is up. */
+  private afterAnswer(turn: RelayTurn): void {
+    if (this.phase !== 'active' || this.running) return;
+    if (this.deadlinePassed) {
+      this.deadlinePassed = false;
+      return this.startTurn({ kind: 'silence' });
+    }
+    // An interrupted answer was cut short: the caller is talking, the next prompt is on its way.
+    if (turn.heardText === undefined) this.timers.startIdle(turn.sentSoFar.length);
   }
 
   /** The caller barged in: stop the running answer now and keep only what they heard. */
@@ -225,17 +323,25 @@ export class RelaySession implements RelaySessionHandle {
     const turn = this.running;
     if (turn && !turn.finished) {
       if (turn.sentText) {
-        turn.heardText = heardText;
+        turn.heardText = turn.heardOfReply(heardText);
+      } else if (turn.fillerSent) {
+        // The caller talked over the filler: none of the reply was heard.
+        turn.heardText = '';
       } else {
         // Nothing of this answer was sent yet: the caller talked over the previous one.
         turn.heardText = '';
-        if (this.lastSpokenSeq !== undefined) void this.markInterrupted(this.lastSpokenSeq, heardText);
+        this.interruptLastSpoken(heardText);
       }
       turn.abort('interrupted');
       return;
     }
     // The answer went out in full but Twilio was still speaking it.
-    if (this.lastSpokenSeq !== undefined) void this.markInterrupted(this.lastSpokenSeq, heardText);
+    this.interruptLastSpoken(heardText);
+  }
+
+  private interruptLastSpoken(heardText: string): void {
+    if (this.lastSpokenSeq === undefined) return;
+    void this.markInterrupted(this.lastSpokenSeq, this.lastSpokenTurn?.heardOfReply(heardText) ?? heardText);
   }
 
   private async markInterrupted(seq: number, heardText: string): Promise<void> {
@@ -269,6 +375,7 @@ export class RelaySession implements RelaySessionHandle {
   private end(handoff: Handoff): void {
     if (this.phase === 'ended' || this.phase === 'closed') return;
     this.phase = 'ended';
+    this.timers.stopAll();
     this.running?.abort('session ended');
     this.send({ type: 'end', handoffData: encodeHandoff(handoff) });
     this.log.info({ reason: handoff.reason }, 'relay session ended');
@@ -289,6 +396,7 @@ export class RelaySession implements RelaySessionHandle {
     const wasActive = this.phase === 'active';
     this.phase = 'closed';
     clearTimeout(this.closeTimer);
+    this.timers.stopAll();
     // Whatever the caller heard is stored with the turn; no more tokens are paid for.
     this.running?.abort('socket closed');
     this.deps.sessions.remove(this, this.callSid);
@@ -299,12 +407,14 @@ export class RelaySession implements RelaySessionHandle {
     this.log.info('a newer relay socket took over this call; closing this one');
     this.running?.abort('replaced');
     this.phase = 'ended';
+    this.timers.stopAll();
     this.closeSocket(1000, 'replaced by a newer session');
   }
 
   async shutdown(graceMs: number): Promise<void> {
     if (this.phase === 'closed' || this.phase === 'ended') return;
     if (this.phase !== 'active') return this.closeSocket(CLOSE_GOING_AWAY, 'server shutting down');
+    this.timers.stopAll();
     const deadline = Date.now() + graceMs;
     // Turns that start while draining are waited for too, within the same grace.
     while (this.running && Date.now() < deadline) {

@@ -19,6 +19,8 @@ export interface RelayTurnOptions {
   lang?: string;
   chunker?: SpeechChunkerOptions;
   send: (message: RelayOutbound) => boolean;
+  /** Past this with nothing said yet, a short filler line covers the wait (unset: never). */
+  fillerMs?: number;
 }
 
 export interface RelayTurnContext {
@@ -45,6 +47,8 @@ export class RelayTurn {
   finished = false;
   private streamed = '';
   private sent = '';
+  /** The filler line, once it went out: spoken by Twilio, but not part of the reply. */
+  private filler: string | undefined;
 
   constructor(private readonly options: RelayTurnOptions) {}
 
@@ -56,6 +60,11 @@ export class RelayTurn {
   /** The text sent to Twilio so far: at most what the caller heard. */
   get sentSoFar(): string {
     return this.sent;
+  }
+
+  /** The filler line went out for this turn (Twilio may have spoken it before the reply). */
+  get fillerSent(): boolean {
+    return this.filler !== undefined;
   }
 
   get aborted(): boolean {
@@ -77,6 +86,7 @@ export class RelayTurn {
     };
     let seq = context.firstSeq();
     let outcome: TurnOutcome | undefined;
+    const fillerTimer = this.startFillerTimer(context);
     try {
       for (let attempt = 1; ; attempt += 1) {
         context.onSeq(seq);
@@ -95,6 +105,7 @@ export class RelayTurn {
         seq = Math.max(seq + 1, context.firstSeq());
       }
     } catch (error) {
+      clearTimeout(fillerTimer);
       this.finished = true;
       context.log.error({ err: error, seq }, 'relay turn could not be handled');
       if (!this.aborted) {
@@ -103,6 +114,7 @@ export class RelayTurn {
       }
       return { seq };
     }
+    clearTimeout(fillerTimer);
     if (this.aborted) {
       this.finished = true;
       return { seq: outcome.turn.seq, outcome };
@@ -111,6 +123,36 @@ export class RelayTurn {
     this.options.send({ type: 'text', token: '', last: true });
     this.finished = true;
     return { seq: outcome.turn.seq, outcome };
+  }
+
+  /** What the caller heard of the reply itself, from Twilio's account of what was spoken. */
+  heardOfReply(utterance: string): string {
+    const filler = this.filler?.trim();
+    if (!filler) return utterance;
+    const heard = utterance.trimStart();
+    return heard.startsWith(filler) ? heard.slice(filler.length).trimStart() : utterance;
+  }
+
+  private startFillerTimer(context: RelayTurnContext): NodeJS.Timeout | undefined {
+    const { fillerMs, input } = this.options;
+    // A silent turn needs no model, so it answers at once; speech and keys may wait on one.
+    if (fillerMs === undefined || input.kind === 'silence') return undefined;
+    const timer = setTimeout(() => this.sayFiller(context), fillerMs);
+    timer.unref();
+    return timer;
+  }
+
+  /**
+   * Once per turn, only before any of the reply went out. Sent outside the reply (never stored with the
+   * turn), and preemptible so the reply's first words may cut it short.
+   */
+  private sayFiller(context: RelayTurnContext): void {
+    if (this.aborted || this.finished || this.filler !== undefined || this.streamed || this.sent) return;
+    const line = `${phrasesFor(this.options.lang ?? 'en-US').filler()} `;
+    if (this.options.send({ type: 'text', token: line, last: false, preemptible: true })) {
+      this.filler = line;
+      context.log.info('slow reply: the caller hears a filler line');
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/inbound-guard.j
 import { HANGUP_TWIML, relayActionTwiml } from '../relay/relay-action.js';
 import { RelaySession } from '../relay/relay-session.js';
 import { RelaySessions } from '../relay/relay-sessions.js';
+import type { RelayTiming } from '../relay/relay-timers.js';
 import { RELAY_ACTION_PATH, RELAY_SOCKET_PATH } from '../relay/relay-twiml.js';
 import { callSidOf, param } from '../twilio/params.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
@@ -26,6 +27,8 @@ export interface TwilioRelayDeps {
   limits?: Partial<RelayLimits>;
   chunker?: SpeechChunkerOptions;
   endCloseDelayMs?: number;
+  /** Silence, filler and speech-length clocks (defaults in relay-timers.ts). */
+  timing?: Partial<RelayTiming>;
 }
 
 function sendTwiml(reply: FastifyReply, twiml: string, status = 200): FastifyReply {
@@ -63,11 +66,13 @@ export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayD
     new RelaySession(socket, {
       conversation: deps.conversation,
       calls: deps.calls,
+      agents: deps.agents,
       sessions,
       logger: request.log,
       limits,
       ...(deps.chunker ? { chunker: deps.chunker } : {}),
       ...(deps.endCloseDelayMs !== undefined ? { endCloseDelayMs: deps.endCloseDelayMs } : {}),
+      ...(deps.timing ? { timing: deps.timing } : {}),
     });
   });
 
