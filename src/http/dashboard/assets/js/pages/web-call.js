@@ -94,6 +94,7 @@ export function webCallPanel({ agent }) {
       Object.assign(state, { sid: data.call_sid, ended: false });
       start.hidden = true;
       hangUp.hidden = false;
+      form.hidden = false;
       status.textContent = 'Connected. Type a message, then press Enter.';
       say('agent', data.greeting);
       if (speakReplies.checked) speak(data.greeting, agent.language);
@@ -164,6 +165,8 @@ export function webCallPanel({ agent }) {
     'form',
     {
       class: 'chat-input',
+      // Shown from the first call on: before it, a disabled message box only reads as broken.
+      hidden: true,
       onsubmit: (event) => {
         event.preventDefault();
         message(input.value);
