@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { bareDayOfMonth, nextDayOfMonth } from './day-of-month.js';
 import { asciiDigits } from './text-utils.js';
 
 export interface DateContext {
@@ -80,15 +81,35 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /**
  * The calendar date in `text` as YYYY-MM-DD, resolved against `now` in the call's time zone, or null.
  * The date is read from chrono's components, not from an instant, so a DST change between now and
- * the date cannot shift it by a day.
+ * the date cannot shift it by a day. A day said without its month ("the 31st") is the next such day.
  */
 export function normalizeDate(text: string, context: DateContext): string | null {
-  const reference = { instant: context.now, timezone: utcOffsetMinutes(context.now, context.timezone) };
-  const [result] = chrono.casual.parse(toChronoText(text), reference, { forwardDate: true });
+  const offset = utcOffsetMinutes(context.now, context.timezone);
+  const chronoText = toChronoText(text);
+  const [result] = chrono.casual.parse(
+    chronoText,
+    { instant: context.now, timezone: offset },
+    { forwardDate: true },
+  );
+  const bareDay = result?.start.isCertain('day') ? null : bareDayOfMonth(chronoText);
+  if (bareDay !== null) {
+    if (result?.start.isCertain('month')) {
+      // "the 31st of next month": chrono knows the month, the ordinal gives the day.
+      return formatDate(result.start.get('year'), result.start.get('month'), bareDay);
+    }
+    const local = new Date(context.now.getTime() + offset * 60_000);
+    const today = { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+    const next = nextDayOfMonth(bareDay, today);
+    return formatDate(next.year, next.month, next.day);
+  }
   if (!result) return null;
-  const year = result.start.get('year');
-  const month = result.start.get('month');
-  const day = result.start.get('day');
+  return formatDate(result.start.get('year'), result.start.get('month'), result.start.get('day'));
+}
+
+/** YYYY-MM-DD, or null when a part is missing or the day does not exist in that month. */
+function formatDate(year: number | null, month: number | null, day: number | null): string | null {
   if (year === null || month === null || day === null) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1) return null;
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }

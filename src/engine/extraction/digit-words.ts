@@ -27,6 +27,32 @@ export const DIGIT_WORDS: Readonly<Record<string, number>> = {
   नौ: 9,
 };
 
+/** English teens; with the tens they make every number word under a hundred. */
+export const TEEN_WORDS: Readonly<Record<string, number>> = {
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+};
+
+export const TENS_WORDS: Readonly<Record<string, number>> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fourty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+
 /** "oh" and "o" mean zero only next to other digits ("four oh five"). */
 export const ZERO_LETTERS = new Set(['oh', 'o']);
 

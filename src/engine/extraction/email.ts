@@ -1,3 +1,5 @@
+import { DIGIT_WORDS, REPEAT_WORDS, TEEN_WORDS, TENS_WORDS } from './digit-words.js';
+
 // Email addresses, written or spoken: "john dot smith at gmail dot com", "j o h n at example dot org",
 // "rahul underscore k at the rate yahoo dot co dot in".
 
@@ -16,18 +18,22 @@ const SPOKEN_SYMBOLS: ReadonlyArray<[RegExp, string]> = [
   [/\bplus\b|(^|\s)प्लस(?=\s|$)/g, ' + '],
 ];
 const CONNECTORS = new Set(['.', '_', '-', '+']);
-const NUMBER_WORDS: Readonly<Record<string, string>> = {
-  zero: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
+// "s as in sam", "b for bravo", "d like delta": the letter is what is spelled, the word only helps.
+const SPELLING_AID = /\b([a-z0-9]) (?:as in|for|like) [a-z]+\b/g;
+// Said before the address, never part of it: the local part starts after the last of these.
+// prettier-ignore
+const LEAD_IN_WORDS = new Set([
+  'it', "it's", 'its', 'is', 'was', 'my', 'email', 'e-mail', 'mail', 'address', 'id', 'me', 'to', 'reach',
+  'write', 'send', 'use', 'try', 'sure', 'yes', 'yeah', 'yep', 'ok', 'okay', 'so', 'um', 'uh', 'er', 'erm',
+  'hmm', 'well', 'oh', 'and', 'the', "that's", 'that', 'this', 'you', 'can', 'could', "i'm", 'am',
+  'please', 'hi', 'hello', 'hey', 'alright', 'right', 'no', 'not', 'new', 'old', 'work', 'personal',
+  'office', 'be', 'would', 'will', 'should', 'think', 'guess', 'just', 'actually', 'basically', 'say',
+  'said', 'spell', 'spelled', 'spelt', 'have', 'got', 'as', 'under', 'via', 'from', 'with', 'by', 'of',
+  'your', 'his', 'her', 'their', 'our', 'here', 'there',
+]);
+// Whole words of a local part: "john smith 42" is two; spelled letters and digits are not counted.
+// More words than this before "at" is a sentence, not an address: no value rather than a wrong one.
+const MAX_LOCAL_WORDS = 4;
 
 export function isEmailSyntax(value: string): boolean {
   return value.length <= 254 && EMAIL_PATTERN.test(value) && !value.includes('..');
@@ -37,32 +43,76 @@ function isAtom(token: string | undefined): token is string {
   return token !== undefined && /^[a-z0-9][a-z0-9.]*$/.test(token) && !CONNECTORS.has(token);
 }
 
-/** Spelled letters and digits join: "j o h n" -> "john". */
+/** A single spelled letter or digit: "j o h n", "s, m, i, t, h". */
 function isSpelled(token: string | undefined): boolean {
   return token !== undefined && /^[a-z0-9]$/.test(token);
 }
 
-/** Walks back from the token before "@", collecting the local part. */
+/**
+ * Walks back from the token before "@" over everything said for the local part, up to a lead-in
+ * ("my email is"), another "@" or a comma between words. Words join without a separator, as people
+ * spell an address out ("john smith" -> "johnsmith"); a dot, dash or underscore is said when meant.
+ * "i", "a" and other single letters are spelled letters here, never lead-ins.
+ */
 function localPart(tokens: string[], at: number): string | null {
   const parts: string[] = [];
-  let i = at - 1;
-  if (!isAtom(tokens[i])) return null;
-  parts.unshift(tokens[i] as string);
-  i -= 1;
-  while (i >= 0) {
+  let words = 0;
+  for (let i = at - 1; i >= 0; i -= 1) {
     const token = tokens[i] as string;
-    const current = parts[0] as string;
-    if (CONNECTORS.has(token) && isAtom(tokens[i - 1])) {
-      parts.unshift(tokens[i - 1] as string, token);
-      i -= 2;
-    } else if ((isSpelled(token) && isSpelled(current)) || (/^\d+$/.test(current) && isAtom(token))) {
-      parts.unshift(token);
-      i -= 1;
-    } else {
+    if (token === ',') {
+      // "s, m, i, t, h": commas between spelled letters are pauses, elsewhere they end the address.
+      if (isSpelled(parts[0]) && isSpelled(tokens[i - 1])) continue;
       break;
     }
+    if (CONNECTORS.has(token)) {
+      if (parts.length === 0 || !isAtom(tokens[i - 1])) break;
+      parts.unshift(token);
+      continue;
+    }
+    const lead = LEAD_IN_WORDS.has(token) && !isSpelled(token);
+    if (!isAtom(token) || lead) break;
+    if (!isSpelled(token) && !/^\d+$/.test(token)) words += 1;
+    if (words > MAX_LOCAL_WORDS) return null;
+    parts.unshift(token);
   }
-  return parts.join('');
+  if (CONNECTORS.has(parts[0] ?? '')) return null;
+  return parts.length > 0 ? parts.join('') : null;
+}
+
+/** English digits, teens and tens as words; the Hindi ones in DIGIT_WORDS are left to the model. */
+const numberWord = (words: Readonly<Record<string, number>>, token: string | undefined) =>
+  token !== undefined && /^[a-z]+$/.test(token) ? words[token] : undefined;
+
+/**
+ * Number words become digits, compounds included: "twenty three" -> "23", "nineteen ninety" -> "1990";
+ * "double"/"triple" repeat the letter or digit after them.
+ */
+function numberWordsToDigits(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i] as string;
+    const repeat = numberWord(REPEAT_WORDS, token);
+    const repeated = tokens[i + 1];
+    if (repeat !== undefined && repeated !== undefined) {
+      // "double o seven" -> "oo7", "triple five" -> "555"
+      const digit = numberWord(DIGIT_WORDS, repeated);
+      if (digit !== undefined || isSpelled(repeated)) {
+        out.push(String(digit ?? repeated).repeat(repeat));
+        i += 1;
+        continue;
+      }
+    }
+    const tens = numberWord(TENS_WORDS, token);
+    const unit = numberWord(DIGIT_WORDS, tokens[i + 1]);
+    if (tens !== undefined && unit !== undefined && unit > 0) {
+      out.push(String(tens + unit));
+      i += 1;
+    } else {
+      const value = tens ?? numberWord(TEEN_WORDS, token) ?? numberWord(DIGIT_WORDS, token);
+      out.push(value === undefined ? token : String(value));
+    }
+  }
+  return out;
 }
 
 /** Walks forward from the token after "@", collecting label (. label)*. */
@@ -97,12 +147,14 @@ export function normalizeEmail(text: string): string | null {
       pattern,
       (m, lead?: string) => `${typeof lead === 'string' ? lead : ''}${symbol}`,
     );
-  const tokens = spoken
-    .replace(/[,;:!?"()]/g, ' ')
-    .replace(/([@_+])/g, ' $1 ')
+  const words = spoken
+    .replace(SPELLING_AID, '$1')
+    .replace(/[;:!?"()]/g, ' ')
+    .replace(/([@_+,])/g, ' $1 ')
     .split(/\s+/)
-    .map((t) => (t === '.' ? t : (NUMBER_WORDS[t] ?? t.replace(/\.+$/, ''))))
+    .map((t) => (t === '.' ? t : t.replace(/\.+$/, '')))
     .filter(Boolean);
+  const tokens = numberWordsToDigits(words);
   // The last "@" whose domain has a dot wins ("reach me at john at gmail dot com").
   for (let at = tokens.length - 1; at >= 0; at -= 1) {
     if (tokens[at] !== '@') continue;

@@ -46,7 +46,35 @@ export const NOT_NAME_WORDS = new Set([
   'support', 'appointment', 'name', 'question', 'payment', 'refund', 'subscription', 'customer', 'agent',
   'human', 'person', 'someone', 'somebody', 'everything', 'something', 'anything', 'fine', 'good', 'great',
   'thanks', 'thank', 'please', 'right', 'wrong', 'correct', 'sir', 'madam', "ma'am",
+  // romanized Hindi answers and fillers
+  'ji', 'haan', 'han', 'nahi', 'nahin', 'pata', 'kya', 'kaun', 'mera', 'meri', 'naam', 'hai', 'hoon', 'hun',
+  'accha', 'acha', 'theek', 'thik',
 ]);
+
+/** Dropped from the front of a name: "Dr. Priya Nair" is stored as "Priya Nair". */
+// prettier-ignore
+export const NAME_TITLES = new Set([
+  'dr', 'doctor', 'mr', 'mister', 'mrs', 'ms', 'miss', 'mx', 'prof', 'professor', 'shri', 'sri', 'smt',
+  'श्री', 'श्रीमती', 'डॉ', 'डॉक्टर',
+]);
+/** Titles written with a period, which must not split the clause: "Dr. Priya Nair". */
+export const TITLE_PERIOD = /(^|\s)(dr|mr|mrs|ms|mx|prof|smt|डॉ)\.(?=\s)/giu;
+
+// Romanized Hindi, as speech recognition writes it: "mera naam Rahul hai", "main Rahul hoon",
+// "Rahul bol raha hoon". "main"/"mai" open a name only when "hoon" closes it ("Mai" is also a name).
+// prettier-ignore
+export const ROMAN_HINDI_LEAD_INS = [
+  'mera naam', 'mera pura naam', 'mera poora naam', 'meraa naam', 'mera name', 'naam', 'ji', 'haan', 'han',
+  'namaste', 'namaskar',
+];
+export const ROMAN_HINDI_ENDINGS = ['hai', 'he', 'hai ji'];
+export const ROMAN_HINDI_I = ['main', 'mai', 'mein', 'mei', 'me'];
+export const ROMAN_HINDI_I_ENDINGS = ['hoon', 'hun', 'hu', 'hoo', 'hoon ji', 'hun ji'];
+// prettier-ignore
+export const ROMAN_HINDI_SPEAKING = [
+  'bol raha hoon', 'bol raha hun', 'bol raha hu', 'bol rahi hoon', 'bol rahi hun', 'bol rahi hu',
+  'bol raha hai', 'bol rahi hai',
+];
 
 // Hindi: "मेरा नाम राहुल है", "मैं प्रिया शर्मा हूँ", "जी, राहुल बोल रहा हूँ".
 // prettier-ignore

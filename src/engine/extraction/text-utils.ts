@@ -53,3 +53,11 @@ export function phraseList(phrases: readonly string[]): string[][] {
 export function hasDevanagari(text: string): boolean {
   return /[\u0900-\u097F]/.test(text);
 }
+
+/**
+ * The same record with NFC keys. Devanagari with a nukta ("ड़", "ज़") can be typed precomposed or as
+ * letter plus nukta; NFC maps both to one form, so lookups of NFC-normalized words find either.
+ */
+export function nfcKeys<T>(record: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key.normalize('NFC'), value]));
+}
