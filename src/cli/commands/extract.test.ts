@@ -1,7 +1,17 @@
 import { Readable } from 'node:stream';
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { extractOne, registerExtractCommand } from './extract.js';
+
+/** A loopback port with nothing listening: bound, read and released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 async function run(args: string[], stdinLines: string[] = []) {
   const out: string[] = [];
@@ -87,7 +97,7 @@ describe('extract command', () => {
     expect(result.exitCode).toBe(2);
   });
 
-  it('answers JSONL requests in order, one line each, and keeps going after a bad line', async () => {
+  it('answers JSONL requests in order, one line for every input line, blank ones included', async () => {
     const result = await run(
       ['--jsonl'],
       [
@@ -104,11 +114,49 @@ describe('extract command', () => {
     expect(result.out).toEqual([
       '{"type":"name","value":"Manas"}',
       '{"error":"not a JSON object"}',
+      '{"error":"blank line: expected a JSON object"}',
       '{"type":"phone","value":"+919876543210"}',
       expect.stringMatching(/^\{"error":"type must be one of/),
       '{"type":"date","value":"2026-03-10"}',
       '{"type":"enum","value":"blue"}',
     ]);
+  });
+
+  describe('with --llm and a model that cannot be reached', () => {
+    beforeEach(async () => {
+      vi.stubEnv('LLM_PROVIDER', 'openai-compatible');
+      vi.stubEnv('OPENAI_COMPATIBLE_BASE_URL', `http://127.0.0.1:${await closedPort()}/v1`);
+      vi.stubEnv('LLM_MODEL', 'nothing-listens');
+    });
+    afterEach(() => vi.unstubAllEnvs());
+
+    it('answers with the rules and warns once on stderr', async () => {
+      const result = await run(['--llm', '--type', 'email', 'john twenty three at gmail dot com']);
+      expect(result.out).toEqual(['{"type":"email","value":"john23@gmail.com"}']);
+      expect(result.err).toHaveLength(1);
+      expect(result.err[0]).toMatch(/^extract: warning: the model failed .*answering with the rules$/);
+      expect(result.exitCode).toBeUndefined();
+    });
+
+    it('still rejects bad arguments with exit code 2', async () => {
+      const result = await run(['--llm', '--type', 'colour', 'red']);
+      expect(result.err).toEqual([expect.stringMatching(/type must be one of/)]);
+      expect(result.exitCode).toBe(2);
+    });
+
+    it('answers every JSONL line in order after the model fails', async () => {
+      const result = await run(
+        ['--llm', '--jsonl'],
+        ['{"type":"name","text":"mera naam Rahul hai"}', '   ', '{"type":"number","text":"पच्चीस"}'],
+      );
+      expect(result.out).toEqual([
+        '{"type":"name","value":"Rahul"}',
+        '{"error":"blank line: expected a JSON object"}',
+        '{"type":"number","value":25}',
+      ]);
+      expect(result.err).toHaveLength(1);
+      expect(result.exitCode).toBeUndefined();
+    });
   });
 
   it('extractOne validates its input', () => {

@@ -125,13 +125,43 @@ interface ExtractOptions {
   llm?: boolean;
 }
 
-async function runJsonl(io: ExtractIo, model?: LanguageModel): Promise<void> {
+/**
+ * Answers with the model while it works. A model that fails (unreachable, timed out, refused) is
+ * not a bad argument: the rules answer instead, with one warning on stderr, and the rest of the run
+ * does not wait on the same model again.
+ */
+class Extractor {
+  private model: LanguageModel | undefined;
+
+  constructor(
+    model: LanguageModel | undefined,
+    private readonly warn: (line: string) => void,
+  ) {
+    this.model = model;
+  }
+
+  /** Throws a one-line message on a bad request, whether or not a model runs. */
+  async answer(input: unknown): Promise<ExtractAnswer> {
+    const rules = extractOne(input);
+    if (!this.model) return rules;
+    try {
+      return await extractOneWithModel(input, this.model);
+    } catch (error) {
+      this.model = undefined;
+      this.warn(`extract: warning: the model failed (${(error as Error).message}); answering with the rules`);
+      return rules;
+    }
+  }
+}
+
+/** One answer line per input line, in order: a blank or unreadable line gets an error object. */
+async function runJsonl(io: ExtractIo, extractor: Extractor): Promise<void> {
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
-    if (!line.trim()) continue;
     try {
+      if (!line.trim()) throw new Error('blank line: expected a JSON object');
       const input: unknown = JSON.parse(line);
-      io.writeOut(JSON.stringify(model ? await extractOneWithModel(input, model) : extractOne(input)));
+      io.writeOut(JSON.stringify(await extractor.answer(input)));
     } catch (error) {
       const message = error instanceof SyntaxError ? 'not a JSON object' : (error as Error).message;
       io.writeOut(JSON.stringify({ error: message }));
@@ -169,7 +199,8 @@ export function registerExtractCommand(program: Command, io: ExtractIo = default
           return fail((error as Error).message);
         }
       }
-      if (options.jsonl) return runJsonl(io, model);
+      const extractor = new Extractor(model, io.writeErr);
+      if (options.jsonl) return runJsonl(io, extractor);
       if (text === undefined || !text.trim()) return fail('missing text (usage: extract --type TYPE "text")');
       try {
         const request = {
@@ -184,8 +215,7 @@ export function registerExtractCommand(program: Command, io: ExtractIo = default
             .map((o) => o.trim())
             .filter(Boolean),
         };
-        const answer = model ? await extractOneWithModel(request, model) : extractOne(request);
-        io.writeOut(JSON.stringify(answer));
+        io.writeOut(JSON.stringify(await extractor.answer(request)));
       } catch (error) {
         fail((error as Error).message);
       }
