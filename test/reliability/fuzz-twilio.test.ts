@@ -438,7 +438,7 @@ describe('Twilio webhooks with bad signatures', () => {
     counter.add('malformed-body');
   });
 
-  it(`generated its share of the 10,000 cases (seed ${FUZZ_SEED})`, () => {
-    expect(counter.total).toBeGreaterThanOrEqual(5_600);
+  it(`generated its share of the 10,000 cases; the run's last fuzz file checks the sum (seed ${FUZZ_SEED})`, () => {
+    counter.expectShare(5_600);
   });
 });

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { parseTwiml, type TwimlVerb } from '../../../src/simulator/twiml-parser.js';
+import { FUZZ_CASES_PER_RUN, recordFuzzCount } from './fuzz-run-total.js';
 
 /** Override with FUZZ_SEED=… to explore; the printed seed reproduces a failure. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 424_242);
@@ -16,6 +17,24 @@ export class CaseCounter {
   }
   get total(): number {
     return [...this.counts.values()].reduce((sum, n) => sum + n, 0);
+  }
+  /**
+   * This file's share, then its count recorded for the run; the file that completes the run (every
+   * fuzz file reported) checks the sum against the 10,000 cases the issue asks for.
+   */
+  expectShare(share: number): void {
+    expect(this.total).toBeGreaterThanOrEqual(share);
+    const run = recordFuzzCount(this.file, this.total);
+    if (run.complete) {
+      console.info(
+        `[fuzz] run total: ${run.sum} generated cases over ${Object.keys(run.counts).length} files`,
+      );
+      expect(run.sum).toBeGreaterThanOrEqual(FUZZ_CASES_PER_RUN);
+    } else {
+      console.info(
+        `[fuzz] run total left to the last fuzz file; not reported yet: ${run.missing.join(', ')}`,
+      );
+    }
   }
   print(): void {
     const detail = [...this.counts.entries()].map(([name, n]) => `${name} ${n}`).join(', ');
