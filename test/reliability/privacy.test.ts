@@ -87,16 +87,35 @@ afterAll(async () => {
   await Promise.all([model?.close(), media?.close(), receiver?.close()]);
 });
 
+/** Twilio's side, signing with the server's token. */
+const twilio = () =>
+  new TwilioSimulator({
+    serverUrl: url,
+    publicUrl: PUBLIC_URL,
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+  });
+
+/** Every value of `secrets` found in `searched`, raw or JSON-escaped, with an example line. */
+function leaksIn(searched: string[], secrets: Record<string, string[]>): string[] {
+  const leaks: string[] = [];
+  for (const [kind, values] of Object.entries(secrets)) {
+    for (const value of values) {
+      const hits = searched.filter(
+        (line) => line.includes(value) || line.includes(JSON.stringify(value).slice(1, -1)),
+      );
+      if (hits.length > 0)
+        leaks.push(`${kind} "${value}" in ${hits.length} line(s), e.g. ${hits[0]!.slice(0, 300)}`);
+    }
+  }
+  return leaks;
+}
+
 it(
   'logs no phone number, email, secret, signature or presigned URL, and one record per event',
   { timeout: 60_000 },
   async () => {
-    const simulator = new TwilioSimulator({
-      serverUrl: url,
-      publicUrl: PUBLIC_URL,
-      accountSid: ACCOUNT_SID,
-      authToken: AUTH_TOKEN,
-    });
+    const simulator = twilio();
     const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 
     // A Gather call with the model: numbers and emails in From/To, in speech and in collected fields.
@@ -224,23 +243,143 @@ it(
       'X-Twilio-Signature': [...signatures, 'Zm9yZ2VkLXNpZ25hdHVyZQ=='],
       'presigned URL': ['X-Amz-Signature', 'X-Amz-Credential', presigned.split('?')[0] ?? 'no-url'],
     };
-    const leaksIn = (searched: string[]) => {
-      const leaks: string[] = [];
-      for (const [kind, values] of Object.entries(secrets)) {
-        for (const value of values) {
-          const hits = searched.filter(
-            (line) => line.includes(value) || line.includes(JSON.stringify(value).slice(1, -1)),
-          );
-          if (hits.length > 0)
-            leaks.push(`${kind} "${value}" in ${hits.length} line(s), e.g. ${hits[0]!.slice(0, 300)}`);
-        }
-      }
-      return leaks;
-    };
     // The search finds what it looks for (a canary line), so an empty result means something.
-    expect(leaksIn([JSON.stringify({ note: `call ${CALLERS[2]} or ${EMAILS[1]}` })])).toHaveLength(4); // the number in three forms, the email
-    const leaks = leaksIn(lines);
+    expect(leaksIn([JSON.stringify({ note: `call ${CALLERS[2]} or ${EMAILS[1]}` })], secrets)).toHaveLength(
+      4,
+    ); // the number in three forms, the email
+    const leaks = leaksIn(lines, secrets);
     console.info(`[S1/S2] ${lines.length} log lines at debug searched; leaks: ${leaks.length}`);
+    expect(leaks).toEqual([]);
+  },
+);
+
+// S1 at volume: more calls, every form a phone number, an email or a card number takes in speech.
+const PHONE_FORMS = [
+  '+1 415-555-0163',
+  '(415) 555-0163',
+  '415.555.0163',
+  '+1-212-555-0187',
+  '+44 20 7946 0958',
+  '020 7946 0958',
+  '+91 98765 43210',
+  '0091 98765 43219',
+  '２１２５５５０１９８',
+  'four one five, five five five, zero one six three',
+];
+const EMAIL_FORMS = [
+  'maria.garcia@example.net',
+  'Raj_Kumar+calls@mail.example.co.uk',
+  "o'brien.support@example.ie",
+  'maria dot garcia at example dot net',
+];
+// Test PANs (Visa, Mastercard, Amex, Discover), written and spoken.
+const CARD_FORMS = [
+  '4111 1111 1111 1111',
+  '4111-1111-1111-1111',
+  '5500005555555559',
+  '3782 822463 10005',
+  '6011 0009 9013 9424',
+  'four one one one one one one one one one one one one one one one',
+];
+// Concurrent calls; with the utterances below every form above is spoken at least once.
+const GATHER_CALLS = 6;
+const RELAY_CALLS = 3;
+const FORGERIES = [
+  '\n{"level":30,"msg":"forged-info"}',
+  '\r\n{"level":50,"msg":"forged-error"}',
+  '\u2028{"level":40,"msg":"forged-warn"}\u2029',
+  '\r{"level":60,"msg":"forged-fatal"}',
+];
+
+/** A value and the forms a log line could carry it in: digits only, national number, full-width folded. */
+function searchForms(value: string): string[] {
+  const folded = value.normalize('NFKC');
+  const digits = folded.replace(/\D/g, '');
+  const forms = [value, folded];
+  if (digits.length >= 7) forms.push(digits, digits.slice(-10), digits.slice(-7));
+  if (value.includes('@')) forms.push(value.toLowerCase(), value.split('@')[0]!);
+  return [...new Set(forms)];
+}
+
+it(
+  'S1 at volume: concurrent Gather and relay calls with numbers, emails and card numbers in speech',
+  { timeout: 30_000 },
+  async () => {
+    const simulator = twilio();
+    const firstLine = lines.length;
+    const pick = <T>(list: T[], n: number) => list[n % list.length]!;
+    const utterances = (n: number) => [
+      `Hi, my laptop will not start, call me on ${pick(PHONE_FORMS, n)}`,
+      `my card is ${pick(CARD_FORMS, n)} and my email is ${pick(EMAIL_FORMS, n)}`,
+      `My name is Maria Garcia${pick(FORGERIES, n)}`,
+      `it's ${pick(EMAIL_FORMS, n + 1)}${pick(FORGERIES, n + 1)}`,
+      `or ${pick(PHONE_FORMS, n + 5)} or the card ${pick(CARD_FORMS, n + 3)}`,
+      'thanks, bye',
+    ];
+
+    const gather = Array.from({ length: GATHER_CALLS }, async (_, n) => {
+      const caller = `+1415555${String(2000 + n)}`;
+      const call =
+        n % 2 === 0
+          ? await simulator.startCall({
+              direction: 'outbound',
+              from: OUR_NUMBER,
+              to: caller,
+              voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=customer-support-001`,
+            })
+          : await simulator.startCall({ direction: 'inbound', from: caller, to: OUR_NUMBER });
+      for (const line of utterances(n)) if (!call.ended) await call.say(line);
+      return call;
+    });
+    const relay = Array.from({ length: RELAY_CALLS }, async (_, n) => {
+      const opened = await openRelayCall({
+        simulator,
+        serverUrl: url,
+        publicUrl: PUBLIC_URL,
+        authToken: AUTH_TOKEN,
+        agentId: n % 2 === 0 ? 'default' : 'customer-support-001',
+        from: OUR_NUMBER,
+        to: `+1415555${String(3000 + n)}`,
+      });
+      for (const line of utterances(n + GATHER_CALLS).slice(0, -1)) await opened.client.prompt(line);
+      await opened.client.close();
+      return opened.call;
+    });
+    const calls = await Promise.all([...gather, ...relay]);
+
+    // The speech reached the server whole (so an empty search means something): a card number is stored.
+    const stored = await Promise.all(calls.map((call) => container.callStore.listTurns(call.callSid)));
+    const said = stored.flat().map((turn) => turn.caller_text ?? '');
+    expect(said.some((text) => CARD_FORMS.some((card) => text.includes(card)))).toBe(true);
+    expect(said.some((text) => text.includes('forged-'))).toBe(true);
+
+    const newLines = lines.slice(firstLine);
+    // Each line one JSON record; no forged record; every webhook logged (the request lines).
+    const records = newLines.map((line) => JSON.parse(line) as { msg?: string });
+    expect(records.filter((record) => record.msg?.startsWith('forged-'))).toEqual([]);
+    const webhooks = calls.reduce((sum, call) => sum + call.exchanges.length, 0);
+    const requestLines = records.filter((record) => record.msg === 'incoming request').length;
+    expect(requestLines).toBeGreaterThanOrEqual(webhooks);
+
+    const callers = [
+      ...Array.from({ length: GATHER_CALLS }, (_, n) => `+1415555${String(2000 + n)}`),
+      ...Array.from({ length: RELAY_CALLS }, (_, n) => `+1415555${String(3000 + n)}`),
+    ];
+    const secrets: Record<string, string[]> = {
+      'phone number': [...PHONE_FORMS, ...callers].flatMap(searchForms),
+      email: EMAIL_FORMS.flatMap(searchForms),
+      'card number': CARD_FORMS.flatMap(searchForms),
+      name: ['Maria Garcia'],
+    };
+    // The search finds each form it looks for in a line that holds them all.
+    const canary = JSON.stringify({ note: Object.values(secrets).flat().join(' | ') });
+    expect(leaksIn([canary], secrets)).toHaveLength(Object.values(secrets).flat().length);
+    const leaks = leaksIn(lines, secrets);
+    console.info(
+      `[S1/S2] volume: ${calls.length} calls (${GATHER_CALLS} Gather, ${RELAY_CALLS} relay), ${webhooks} webhooks, ` +
+        `${newLines.length} log lines at debug searched (${lines.length} in all) for ` +
+        `${Object.values(secrets).flat().length} forms of numbers, emails and cards; leaks: ${leaks.length}`,
+    );
     expect(leaks).toEqual([]);
   },
 );
