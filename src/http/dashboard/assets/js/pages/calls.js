@@ -48,7 +48,7 @@ export async function callsPage(main, { query, signal }) {
     h('div', { class: 'form-summary', role: 'alert', tabindex: '-1' }),
     h(
       'div',
-      { class: 'grid' },
+      { class: 'field-row' },
       field('Agent', c.agent_id, { path: 'agent_id' }),
       field('Status', c.status, { path: 'status' }),
       field('Number', c.recipient, { path: 'recipient' }),

@@ -56,7 +56,7 @@ export async function numbersPage(main, { signal }) {
     h('div', { class: 'form-summary', role: 'alert', tabindex: '-1' }),
     h(
       'div',
-      { class: 'grid' },
+      { class: 'field-row' },
       field('Phone number', number, { path: 'phone_number', hint: 'E.164, with the country code.' }),
       field('Agent', agentSelect, { path: 'agent_id' }),
       field('Label (optional)', label, { path: 'label' }),
