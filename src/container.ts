@@ -29,8 +29,10 @@ import type { CallStore } from './ports/call-store.js';
 import type { PhoneNumberStore } from './ports/phone-number-store.js';
 import type { Telephony } from './ports/telephony.js';
 import { DynamoIdempotencyStore } from './adapters/dynamodb/idempotency-store.js';
+import { ModelSummarizer } from './adapters/llm/model-summarizer.js';
 import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
 import { TwilioRestTelephony } from './adapters/twilio/rest-telephony.js';
+import { deterministicSummarizer } from './engine/call-summary.js';
 import { Conversation } from './engine/conversation.js';
 import { createPolicySelector } from './engine/policy-selector.js';
 import { ScriptedPolicy } from './engine/scripted-policy.js';
@@ -267,7 +269,19 @@ export async function createContainer(config: Config, options: ContainerOptions)
       publicUrl: config.publicUrl,
       logger,
     });
-    const finalizer = new CallFinalizer({ calls: callStore, agents: agentStore, notifier, logger });
+    // The model writes summary and outcome when one serves the call's agent (its llm settings, else
+    // LLM_PROVIDER); otherwise, and whenever the model fails, the deterministic summary is stored.
+    const summarizer = new ModelSummarizer({
+      modelFor: (agent) => llm.aiModelFor(agent?.llm),
+      fallback: deterministicSummarizer,
+    });
+    const finalizer = new CallFinalizer({
+      calls: callStore,
+      agents: agentStore,
+      notifier,
+      summarizer,
+      logger,
+    });
     onClose(() => finalizer.drain());
     const onCallEnded = async (callSid: string, status: CallStatus) => {
       try {

@@ -51,12 +51,13 @@ describe('a hanging engine', () => {
 
     const detail = (
       await server.app.inject({ method: 'GET', url: `/calls/${call.callSid}`, headers: server.auth })
-    ).json() as { status: string; transcript: { seq: number; kind: string }[] };
+    ).json() as { status: string; transcript: { seq: number; kind: string; model_error?: string }[] };
     expect(detail.status).toBe('in-progress');
     expect(detail.transcript.map((t) => [t.seq, t.kind])).toEqual([
       [0, 'greeting'],
       [1, 'timeout'],
       [2, 'speech'],
     ]);
+    expect(detail.transcript[1]?.model_error).toBe(`turn budget of ${TURN_TIMEOUT_MS} ms exceeded`);
   });
 });

@@ -40,6 +40,20 @@ describe('createLanguageModelFactory', () => {
     await factory.close();
   });
 
+  it('hands out the AI SDK model behind a choice, with the keys to keep out of messages', async () => {
+    expect(createLanguageModelFactory(none).aiModelFor(undefined)).toBeUndefined();
+    const factory = createLanguageModelFactory({ ...none, ANTHROPIC_API_KEY: 'ak-test-key' });
+    const chosen = factory.aiModelFor({ provider: 'anthropic' });
+    expect(chosen).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-3-5-haiku-latest',
+      secrets: ['ak-test-key'],
+    });
+    expect(chosen!.languageModel).toBe(factory.aiModelFor({ provider: 'anthropic' })!.languageModel);
+    expect(factory.aiModelFor({ provider: 'scripted' })).toBeUndefined();
+    await factory.close();
+  });
+
   it('lets an agent pick a provider whose credentials are configured, and no other', async () => {
     const factory = createLanguageModelFactory({ ...none, ANTHROPIC_API_KEY: 'ak-test' });
     expect(factory.forAgent({ provider: 'openai', model: 'gpt-4o' })).toBeUndefined();

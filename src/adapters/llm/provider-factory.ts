@@ -31,7 +31,18 @@ const DEFAULT_MODELS: Partial<Record<ProviderName, string>> = {
 
 export const SCRIPTED_MODE_DESCRIPTION = 'scripted mode: no LLM configured (set LLM_PROVIDER)';
 
+/** An AI SDK model chosen from settings, for adapters that call the SDK directly (the summarizer). */
+export interface ChosenAiModel {
+  provider: string;
+  model: string;
+  languageModel: AiModel;
+  /** Values that must never appear in an error message (API keys). */
+  secrets: readonly string[];
+}
+
 export interface ManagedLanguageModelFactory extends LanguageModelFactory {
+  /** The AI SDK model behind forAgent's choice, or undefined in scripted mode. */
+  aiModelFor(settings: { provider?: string; model?: string } | undefined): ChosenAiModel | undefined;
   /** 'openai-compatible:llama3.1', or the scripted-mode line, for start-up and GET /health. */
   describe(): string;
   /** Closes pooled connections to the providers. */
@@ -66,6 +77,7 @@ async function awsDefaultCredentials() {
 export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageModelFactory {
   const pool = createKeepAliveFetch();
   const models = new Map<string, LanguageModel>();
+  const aiModels = new Map<string, AiModel>();
   const secrets = [config.OPENAI_API_KEY, config.ANTHROPIC_API_KEY, config.OPENAI_COMPATIBLE_API_KEY].filter(
     (s): s is string => Boolean(s),
   );
@@ -110,22 +122,31 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
     return model ? { provider, model } : undefined;
   }
 
+  function aiModelFor(settings: { provider?: string; model?: string } | undefined) {
+    const chosen = resolve(settings);
+    if (!chosen) return undefined;
+    const key = `${chosen.provider}:${chosen.model}`;
+    let languageModel = aiModels.get(key);
+    if (!languageModel) {
+      languageModel = build(chosen.provider, chosen.model);
+      aiModels.set(key, languageModel);
+    }
+    return { ...chosen, languageModel, secrets };
+  }
+
   return {
     forAgent(settings) {
-      const chosen = resolve(settings);
+      const chosen = aiModelFor(settings);
       if (!chosen) return undefined;
       const key = `${chosen.provider}:${chosen.model}`;
       let model = models.get(key);
       if (!model) {
-        model = new AiSdkLanguageModel({
-          ...chosen,
-          languageModel: build(chosen.provider, chosen.model),
-          secrets,
-        });
+        model = new AiSdkLanguageModel(chosen);
         models.set(key, model);
       }
       return model;
     },
+    aiModelFor,
     describe() {
       const chosen = resolve(undefined);
       return chosen ? `${chosen.provider}:${chosen.model}` : SCRIPTED_MODE_DESCRIPTION;
