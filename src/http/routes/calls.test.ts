@@ -46,6 +46,7 @@ describe('GET /calls with a started_at range', () => {
       ['to=2021-13-01', 'to'],
       ['from=2021-07-01T10:00:00', 'from'],
       ['from=2021-07-02&to=2021-07-01', 'to'],
+      ['to=9999-12-31T23:59:59-23:59', 'to'],
     ] as const) {
       const response = await list(query);
       expect(response.statusCode, query).toBe(400);

@@ -23,7 +23,9 @@ const startedBound = (edge: 'start' | 'end') =>
       DAY.test(value)
         ? `${value}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z`
         : new Date(value).toISOString(),
-    );
+    )
+    // An offset can push year 0000 or 9999 out of the four-digit form that compares as a string.
+    .refine((iso) => /^\d{4}-/.test(iso), 'a time between the years 0000 and 9999 in UTC');
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
