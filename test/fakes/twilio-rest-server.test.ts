@@ -116,7 +116,7 @@ describe('fake Twilio REST server', () => {
 describe('TwilioSpecValidator', () => {
   it('names the missing spec file clearly', () => {
     expect(() => new TwilioSpecValidator('/nonexistent/twilio_api_v2010.json')).toThrow(
-      /Twilio OpenAPI spec not found at \/nonexistent.*shared\/twilio-spec/,
+      /Twilio OpenAPI spec not found at \/nonexistent.*vendor-twilio-spec/,
     );
   });
 });

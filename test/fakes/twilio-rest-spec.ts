@@ -1,5 +1,5 @@
-// Validates form bodies against Twilio's own OpenAPI description of the 2010-04-01 API
-// (shared/twilio-spec beside the repository, ../shared from its root, as in CI).
+// Validates form bodies against Twilio's own OpenAPI description of the 2010-04-01 API: the part of
+// it the fake needs, kept in test/fakes/twilio-spec (see SOURCE.md there).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 export type FormBody = Record<string, string | string[]>;
 
 export const SPEC_PATH = fileURLToPath(
-  new URL('../../../shared/twilio-spec/twilio_api_v2010.json', import.meta.url),
+  new URL('./twilio-spec/twilio_api_v2010.subset.json', import.meta.url),
 );
 
 export type OperationId = 'CreateCall' | 'UpdateCall' | 'UpdateIncomingPhoneNumber';
@@ -77,7 +77,7 @@ export class TwilioSpecValidator {
     if (!existsSync(specPath)) {
       throw new Error(
         `Twilio OpenAPI spec not found at ${specPath}. The fake Twilio REST server validates requests ` +
-          'against it: keep a copy of shared/twilio-spec beside the repository (../shared/twilio-spec).',
+          'against it: regenerate it with scripts/vendor-twilio-spec.mjs (test/fakes/twilio-spec/SOURCE.md).',
       );
     }
     const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;
