@@ -106,7 +106,7 @@ export async function agentPage(main, { params: [agentId], query, signal }) {
     ),
     archiveMessage,
     talk.element,
-    agentTestsPanel({ agent }),
+    agentTestsPanel({ agent, signal }),
     h('section', { 'aria-labelledby': 'edit-heading' }, h('h2', { id: 'edit-heading' }, 'Settings'), form),
   );
   return talk.cleanup;

@@ -45,7 +45,7 @@ function reportView(report) {
   ];
 }
 
-export function agentTestsPanel({ agent }) {
+export function agentTestsPanel({ agent, signal }) {
   const results = h('div', { class: 'test-results', 'aria-live': 'polite' });
   const run = h('button', { type: 'button', onclick: () => start() }, 'Run tests');
 
@@ -54,9 +54,13 @@ export function agentTestsPanel({ agent }) {
     results.setAttribute('aria-busy', 'true');
     replace(results, loading('Running the test scenarios… this can take a minute.'));
     try {
-      const { data } = await api('POST', `/agents/${encodeURIComponent(agent.agent_id)}/test`, { body: {} });
+      const { data } = await api('POST', `/agents/${encodeURIComponent(agent.agent_id)}/test`, {
+        body: {},
+        signal,
+      });
       replace(results, reportView(data));
     } catch (error) {
+      if (error.name === 'AbortError') return;
       // The agent is loaded, so a 404 here means no suite names it.
       replace(
         results,
