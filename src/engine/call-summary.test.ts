@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../domain/agent.js';
 import type { Call, Turn } from '../domain/call.js';
-import { callOutcome, deterministicSummarizer, summarizeCall } from './call-summary.js';
+import { callOutcome, clip, deterministicSummarizer, summarizeCall } from './call-summary.js';
 
 const agent = {
   data_to_fill: [
@@ -140,5 +140,12 @@ describe('summarizeCall', () => {
     expect(await deterministicSummarizer.summarize(c, turns, agent as Agent)).toEqual(
       summarizeCall(c, turns, agent),
     );
+  });
+});
+
+describe('clip', () => {
+  it('puts text on one line and cuts it with an ellipsis', () => {
+    expect(clip('  two\n  lines ', 20)).toBe('two lines');
+    expect(clip('abcdef ghij', 8)).toBe('abcdef…');
   });
 });

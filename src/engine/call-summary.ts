@@ -12,7 +12,8 @@ const MAX_REASON_CHARS = 120;
 const MAX_VALUE_CHARS = 40;
 const MAX_FIELDS_LISTED = 6;
 
-function clip(text: string, max: number): string {
+/** `text` on one line, cut to `max` characters with an ellipsis. */
+export function clip(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
