@@ -2,25 +2,9 @@
 // simulator. A silence line sends nothing and waits for the server's idle clock to prompt the agent;
 // confidences are ignored (Twilio's relay prompts carry none).
 import { runRelayCall } from '../simulator/relay-call.js';
-import type { CallerLine } from './schema.js';
+import { relayScript } from './relay-script.js';
 import { fetchStoredCall, type ObservedCall, type TestTarget } from './observed-call.js';
 import type { PlayOptions } from './play-gather.js';
-
-/** Caller lines as relay prompts, with keypresses attached to the prompt they come before. */
-function relayScript(lines: readonly CallerLine[]): {
-  prompts: (string | null)[];
-  dtmf: Record<number, string>;
-} {
-  const prompts: (string | null)[] = [];
-  const dtmf: Record<number, string> = {};
-  for (const line of lines) {
-    if (typeof line === 'string') prompts.push(line);
-    else if ('say' in line) prompts.push(line.say);
-    else if ('silence' in line) prompts.push(null);
-    else if ('press' in line) dtmf[prompts.length] = (dtmf[prompts.length] ?? '') + line.press;
-  }
-  return { prompts, dtmf };
-}
 
 export async function playRelay(target: TestTarget, options: PlayOptions): Promise<ObservedCall> {
   const lines = options.lines ?? [];

@@ -64,6 +64,53 @@ describe('voice-agent simulate', () => {
     expect(result.stdout).toMatch(/ended by user/);
   }, 90_000);
 
+  it('--transport relay presses keys and drops the socket where the command line says', async () => {
+    const args = [
+      '--agent',
+      'customer-support-001',
+      '--transport',
+      'relay',
+      '--say',
+      'Hi, my laptop will not start',
+      '--press',
+      '1',
+      '--say',
+      'My name is Manas',
+      '--drop-after',
+      '1',
+    ];
+    const shown = await simulate(args);
+    expect(shown.code).toBe(0);
+    const lines = shown.stdout.split('\n');
+    const at = (text: string) => lines.findIndex((line) => line === text);
+    expect(at('caller: [pressed 1]')).toBeGreaterThan(at('caller: Hi, my laptop will not start'));
+    expect(at('agent: [socket lost]')).toBeGreaterThan(at('caller: Hi, my laptop will not start'));
+    expect(at('agent: [reconnected, no greeting]')).toBeGreaterThan(at('agent: [socket lost]'));
+    expect(at('caller: My name is Manas')).toBeGreaterThan(at('caller: [pressed 1]'));
+
+    const json = await simulate([...args, '--json']);
+    expect(json.code).toBe(0);
+    const call = JSON.parse(json.stdout);
+    expect(call.relay_sessions).toBe(2);
+    const callerSaid = (call.transcript as { caller?: string }[]).map((turn) => turn.caller);
+    expect(callerSaid.slice(1, 4)).toEqual(['Hi, my laptop will not start', '1', 'My name is Manas']);
+    expect(call.data_collected).toMatchObject({ name: { value: 'Manas' } });
+  }, 120_000);
+
+  it.each([
+    [['--press', '1', '--say', 'hi'], '--press: the relay transport only'],
+    [['--transport', 'relay', '--press', '12a'], '--press: keypad keys'],
+    [['--transport', 'relay', '--say', 'hi', '--drop-after', '2'], '--drop-after: a line number from 1 to 1'],
+  ])(
+    'refuses %j with exit code 2',
+    async (extra, message) => {
+      const result = await simulate(['--agent', 'default', ...extra]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+    },
+    60_000,
+  );
+
   it('refuses bad arguments with exit code 2 and one message', async () => {
     const result = await simulate(['--agent', 'default', '--from', '12345']);
     expect(result.code).toBe(2);

@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { relayScript } from '../../agent-tests/relay-script.js';
+import type { CallerLine } from '../../agent-tests/schema.js';
 import { badInput, printJson, printLine } from '../output.js';
 import type { SimulationTarget } from '../simulate/target.js';
 
@@ -16,6 +18,8 @@ interface SimulateOptions {
   publicUrl?: string;
   transport: 'gather' | 'relay';
   interruptAfter?: string;
+  press: string[];
+  dropAfter?: string;
   confidence: string;
 }
 
@@ -38,6 +42,14 @@ async function readScript(path: string): Promise<string[]> {
 }
 
 export function registerSimulateCommand(program: Command): Command {
+  // --say and --press in the order given: a key is pressed between the lines it stands between.
+  const steps: CallerLine[] = [];
+  const step =
+    (make: (value: string) => CallerLine) =>
+    (value: string, previous: string[]): string[] => {
+      steps.push(make(value));
+      return [...previous, value];
+    };
   return program
     .command('simulate')
     .description('talk to an agent through the built-in Twilio simulator (no Twilio account needed)')
@@ -45,8 +57,18 @@ export function registerSimulateCommand(program: Command): Command {
     .option(
       '--say <text>',
       'a caller line (repeatable); without --say/--script the call is interactive',
-      collect,
+      step((say) => ({ say })),
       [],
+    )
+    .option(
+      '--press <digits>',
+      'relay: keys the caller presses at this point among the --say lines (repeatable), e.g. --press 1',
+      step((press) => ({ press })),
+      [],
+    )
+    .option(
+      '--drop-after <n>',
+      "relay: the socket drops after the agent's reply to line n (Twilio reconnects; no greeting)",
     )
     .option('--script <file>', 'caller lines: a text file (one per line) or a YAML/JSON list')
     .option('--from <e164>', "the caller's phone number", '+14155550123')
@@ -67,7 +89,22 @@ export function registerSimulateCommand(program: Command): Command {
       }
       if (!/^\+[1-9]\d{6,14}$/.test(options.from))
         throw badInput('--from: an E.164 number such as +14155550123');
-      const lines = [...options.say, ...(options.script ? await readScript(options.script) : [])];
+      const relayOnly =
+        options.transport === 'relay' ? undefined : 'the relay transport only (--transport relay)';
+      if (options.press.some((digits) => !/^[0-9*#]{1,32}$/.test(digits)))
+        throw badInput('--press: keypad keys 0-9, * and #');
+      if (options.press.length > 0 && relayOnly) throw badInput(`--press: ${relayOnly}`);
+      const { prompts, dtmf } = relayScript(steps);
+      const lines = [
+        ...prompts.map((prompt) => prompt ?? ''),
+        ...(options.script ? await readScript(options.script) : []),
+      ];
+      const dropAfter = options.dropAfter === undefined ? undefined : Number(options.dropAfter);
+      if (dropAfter !== undefined) {
+        if (relayOnly) throw badInput(`--drop-after: ${relayOnly}`);
+        if (!(Number.isInteger(dropAfter) && dropAfter >= 1 && dropAfter <= lines.length))
+          throw badInput(`--drop-after: a line number from 1 to ${lines.length}`);
+      }
 
       const [{ loadConfigOrExit }, { resolveTarget }, { runSimulation }] = await Promise.all([
         import('../../config.js'),
@@ -80,7 +117,7 @@ export function registerSimulateCommand(program: Command): Command {
         publicUrl: options.publicUrl,
       });
       try {
-        const interactive = lines.length === 0;
+        const interactive = lines.length === 0 && options.press.length === 0;
         const ask = interactive ? await interactivePrompt() : undefined;
         const result = await runSimulation(target, {
           agentId: options.agent,
@@ -90,6 +127,8 @@ export function registerSimulateCommand(program: Command): Command {
           lines,
           confidence,
           interruptAfter,
+          ...(Object.keys(dtmf).length > 0 ? { dtmf } : {}),
+          ...(dropAfter !== undefined ? { dropAfterLine: dropAfter - 1 } : {}),
           ask: ask?.ask,
           onLine: options.json ? undefined : (speaker, text) => printLine(`${speaker}: ${text}`),
         });
@@ -103,10 +142,6 @@ export function registerSimulateCommand(program: Command): Command {
         await target.close();
       }
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 async function interactivePrompt() {

@@ -1,7 +1,22 @@
 // `voice-agent simulate --transport relay`: the call over ConversationRelay, as Twilio plays it.
-import { runRelayCall } from '../../simulator/relay-call.js';
+import { runRelayCall, type RelayTranscriptEntry } from '../../simulator/relay-call.js';
 import { deliverRecording, fetchResult, type SimulationRequest, type SimulationResult } from './run.js';
 import type { SimulationTarget } from './target.js';
+
+/** What the person at the terminal sees of one transcript entry, or undefined for nothing. */
+export function relayEntryLine(entry: RelayTranscriptEntry): string | undefined {
+  switch (entry.event) {
+    case 'digits':
+      return `[pressed ${entry.digits ?? ''}]`;
+    case 'socket-lost':
+      return '[socket lost]';
+    case 'reconnected':
+      return '[reconnected, no greeting]';
+    default:
+      if (!entry.text) return undefined;
+      return entry.interrupted ? `${entry.text} [interrupted]` : entry.text;
+  }
+}
 
 export async function runRelaySimulation(
   target: SimulationTarget,
@@ -23,11 +38,13 @@ export async function runRelaySimulation(
     to: request.caller,
     lines: request.lines,
     ...(interruptAfterTokens ? { interruptAfterTokens } : {}),
+    ...(request.dtmf ? { dtmf: request.dtmf } : {}),
+    ...(request.dropAfterLine !== undefined ? { dropAfterLine: request.dropAfterLine } : {}),
     onEntry: (entry) => {
-      if (entry.text)
-        request.onLine?.(entry.speaker, entry.interrupted ? `${entry.text} [interrupted]` : entry.text);
+      const line = relayEntryLine(entry);
+      if (line) request.onLine?.(entry.speaker, line);
     },
   });
   await deliverRecording(target, result.call);
-  return fetchResult(target, result.callSid);
+  return { ...(await fetchResult(target, result.callSid)), relay_sessions: result.sessions };
 }

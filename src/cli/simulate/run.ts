@@ -13,6 +13,10 @@ export interface SimulationRequest {
   lines: string[];
   confidence: number;
   interruptAfter?: number;
+  /** Relay: line index → keys pressed before that line (index lines.length: after the last). */
+  dtmf?: Record<number, string>;
+  /** Relay: line index after whose reply the socket is lost (Twilio then reconnects the call). */
+  dropAfterLine?: number;
   /** Interactive mode: the next caller line, or undefined to hang up. */
   ask?: () => Promise<string | undefined>;
   onLine?: (speaker: 'agent' | 'caller', text: string) => void;
@@ -27,6 +31,8 @@ export interface SimulationResult {
   summary?: string;
   outcome?: string;
   recording?: unknown;
+  /** Relay: sockets opened, 1 plus one per reconnect. */
+  relay_sessions?: number;
 }
 
 export async function runSimulation(
