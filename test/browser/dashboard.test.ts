@@ -211,6 +211,8 @@ describe('dashboard in a browser', () => {
       await transcript.getByText(XSS, { exact: true }).waitFor();
       expect(await transcript.locator('img').count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      // Typed lines carry no speech-recognition confidence worth showing.
+      expect(await transcript.getByText(/confidence/).count()).toBe(0);
 
       const collected = page.locator('section', {
         has: page.getByRole('heading', { name: 'Data collected' }),

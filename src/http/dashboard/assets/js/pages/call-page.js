@@ -48,9 +48,11 @@ function collectedSection(call) {
   );
 }
 
-function turnItem(turn) {
+// A web call's lines are typed (stored with confidence 1), and the greeting answers nobody, so
+// neither a confidence nor a reply latency would mean anything there.
+function turnItem(turn, call) {
   const usage = [
-    turn.latency_ms !== undefined ? `latency ${ms(turn.latency_ms)}` : null,
+    turn.latency_ms !== undefined && turn.kind !== 'greeting' ? `latency ${ms(turn.latency_ms)}` : null,
     turn.model_latency_ms !== undefined ? `model ${ms(turn.model_latency_ms)}` : null,
     turn.input_tokens !== undefined
       ? `${turn.input_tokens} in / ${turn.output_tokens ?? 0} out tokens`
@@ -75,7 +77,7 @@ function turnItem(turn) {
           { class: 'said said-caller' },
           h('span', { class: 'who' }, 'Caller'),
           h('p', {}, turn.caller),
-          turn.confidence !== undefined
+          turn.confidence !== undefined && call.direction !== 'web'
             ? h('span', { class: 'sub' }, `confidence ${Number(turn.confidence).toFixed(2)}`)
             : null,
         )
@@ -211,7 +213,11 @@ function render(call, agentName) {
       h('h2', { id: 'transcript-heading' }, 'Transcript'),
       call.transcript.length === 0
         ? empty('Nothing has been said yet.')
-        : h('ol', { class: 'transcript' }, call.transcript.map(turnItem)),
+        : h(
+            'ol',
+            { class: 'transcript' },
+            call.transcript.map((turn) => turnItem(turn, call)),
+          ),
     ),
     recordingSection(call),
     webhookSection(call),
