@@ -1,7 +1,6 @@
 // The one place that builds adapters and wires them into services; used by the server and the CLI.
 // To add a part: build it in the matching section below, add it to Container, and register its
 // cleanup with onClose (cleanups run in reverse order).
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.js';
 import {
   createDynamoClients,
@@ -11,12 +10,12 @@ import {
   DynamoPhoneNumberStore,
   type DynamoClients,
 } from './adapters/dynamodb/index.js';
-import { readDiscovery } from './adapters/embedded/discovery.js';
 import {
   connectOrStartEmbeddedDynamo,
   startEmbeddedDynamo,
   type EmbeddedDynamo,
 } from './adapters/embedded/dynalite.js';
+import { openEmbeddedDynamoForServer } from './adapters/embedded/server-dynamo.js';
 import {
   IN_MEMORY_DATA_DIR,
   loadLocalSecrets,
@@ -29,6 +28,7 @@ import type { CallStore } from './ports/call-store.js';
 import type { PhoneNumberStore } from './ports/phone-number-store.js';
 import type { Telephony } from './ports/telephony.js';
 import { DynamoIdempotencyStore } from './adapters/dynamodb/idempotency-store.js';
+import { tableAnswers } from './adapters/dynamodb/table-answers.js';
 import { ModelSummarizer } from './adapters/llm/model-summarizer.js';
 import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
 import { TwilioRestTelephony } from './adapters/twilio/rest-telephony.js';
@@ -61,6 +61,11 @@ export interface ContainerOptions {
   inMemory?: boolean;
   /** Create tables and seed agents when the store is embedded (default true). */
   prepareEmbedded?: boolean;
+  /**
+   * How this process uses an embedded DATA_DIR (default: role): 'server' owns the folder or does
+   * not start; 'cli' (a command, or a server a command runs for itself) shares a running one's.
+   */
+  dataDirRole?: Role;
 }
 
 export interface RuntimeMode {
@@ -79,6 +84,8 @@ export interface Container {
   embedded?: { endpoint: string; shared: boolean };
   /** Agent ids seeded while this container started. */
   seeded: string[];
+  /** Whether the store answers a read now (GET /health). */
+  storeAnswers: () => Promise<boolean>;
   agentStore: AgentStore;
   callStore: CallStore;
   phoneNumberStore: PhoneNumberStore;
@@ -99,18 +106,9 @@ export interface Container {
   close(): Promise<void>;
 }
 
-// A CLI command that holds DATA_DIR finishes within seconds; the server waits for it rather than
-// sharing a database that disappears when the command exits.
-const WAIT_FOR_CLI_MS = 15_000;
-
-async function waitForCliToRelease(dataDir: string, logger: Logger): Promise<void> {
-  for (let waited = 0; waited < WAIT_FOR_CLI_MS; waited += 250) {
-    const record = await readDiscovery(dataDir);
-    if (!record?.dynamodb_endpoint || record.server_url) return;
-    if (waited === 0) logger.warn('a voice-agent command holds the data folder; waiting for it to finish');
-    await sleep(250);
-  }
-}
+// A command that holds DATA_DIR (agents …, an interactive simulate) usually ends within seconds;
+// past this a server refuses to start rather than share a database that vanishes with the command.
+const WAIT_FOR_COMMAND_MS = 30_000;
 
 async function openEmbedded(
   config: Config,
@@ -118,12 +116,13 @@ async function openEmbedded(
   inMemory: boolean,
 ): Promise<EmbeddedDynamo> {
   if (inMemory) return startEmbeddedDynamo();
-  if (options.role === 'server') await waitForCliToRelease(config.DATA_DIR, options.logger);
-  const embedded = await connectOrStartEmbeddedDynamo(config.DATA_DIR);
-  if (embedded.shared && options.role === 'server') {
-    options.logger.warn('another server runs on this DATA_DIR; sharing its embedded database');
+  if ((options.dataDirRole ?? options.role) === 'server') {
+    return openEmbeddedDynamoForServer(config.DATA_DIR, {
+      waitMs: WAIT_FOR_COMMAND_MS,
+      onWait: (message) => options.logger.warn(message),
+    });
   }
-  return embedded;
+  return connectOrStartEmbeddedDynamo(config.DATA_DIR);
 }
 
 async function isEmpty(store: AgentStore): Promise<boolean> {
@@ -323,6 +322,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       dynamo,
       ...(embedded ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared } } : {}),
       seeded,
+      storeAnswers: () => tableAnswers(dynamo.doc, config.tables.agents, { agent_id: '__health__' }),
       agentStore,
       callStore,
       phoneNumberStore,

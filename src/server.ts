@@ -22,7 +22,11 @@ export interface StartOptions {
   print?: (line: string) => void;
   /** Exit the process on SIGTERM/SIGINT after a graceful stop (default true). */
   handleSignals?: boolean;
-  /** Record server_url in DATA_DIR's discovery file so the CLI finds this server (default true). */
+  /**
+   * Record this server in DATA_DIR's discovery file so the CLI finds it (default true). False: a
+   * server a command runs for itself (simulate, agent tests, benchmarks): not advertised, and it
+   * opens DATA_DIR as a command does, sharing a running server's database.
+   */
   recordDiscovery?: boolean;
 }
 
@@ -73,7 +77,12 @@ function loopbackUrl(host: string, port: number): string {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config, 'server');
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const container = await createContainer(config, { logger, role: 'server' });
+  const advertised = options.recordDiscovery !== false;
+  const container = await createContainer(config, {
+    logger,
+    role: 'server',
+    dataDirRole: advertised ? 'server' : 'cli',
+  });
   let app: FastifyInstance;
   try {
     app = await buildApp(container);
@@ -87,9 +96,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = loopbackUrl(config.HOST, port);
+  // Only the owner of DATA_DIR's database writes its record (writeDiscovery checks the pid).
   const recordsDiscovery =
-    container.mode.store === 'embedded' && container.secrets.adminKeySource !== 'memory';
-  if (recordsDiscovery) await writeDiscovery(config.DATA_DIR, { server_url: url });
+    advertised && container.embedded?.shared === false && container.secrets.adminKeySource !== 'memory';
+  if (recordsDiscovery)
+    await writeDiscovery(config.DATA_DIR, { server_url: url, public_url: config.publicUrl });
   print(startupLines(config, container, url).join('\n'));
 
   let stopping: Promise<void> | undefined;
@@ -106,7 +117,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         logger.warn('in-flight requests did not finish within 20 s; closing anyway');
       }
       clearInterval(closeIdle);
-      if (recordsDiscovery) await releaseDiscovery(config.DATA_DIR, 'server_url').catch(() => {});
+      if (recordsDiscovery)
+        await releaseDiscovery(config.DATA_DIR, ['server_url', 'public_url']).catch(() => {});
       await container.close();
     })());
 

@@ -49,7 +49,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   // Routes, one line each. Every route needs the admin key unless it sets `config: { public: true }`
   // or lives under /twilio/ (signature-checked instead); see auth.ts.
-  await app.register(healthRoutes, { mode: () => container.mode });
+  await app.register(healthRoutes, {
+    mode: () => container.mode,
+    storeAnswers: () => container.storeAnswers(),
+  });
   await app.register(agentRoutes, { agents: container.agents });
   await app.register(agentTestRoutes, { agents: container.agents, config });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });

@@ -51,8 +51,13 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `voice-agent serve` and resolves once it prints its URL. */
-export function startServe(env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 45_000): Promise<ServerProcess> {
+/** Starts `voice-agent serve` and resolves once it prints its URL; onOutput sees what it prints before. */
+export function startServe(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs = 45_000,
+  onOutput?: (output: string) => void,
+): Promise<ServerProcess> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, 'serve'], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -63,6 +68,7 @@ export function startServe(env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 45_0
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk;
+      onOutput?.(output);
       const match = /voice-agent listening on (http:\/\/\S+)/.exec(output);
       // The startup block ends with the LLM line.
       if (match?.[1] && /scripted mode|LLM: /.test(output)) {
@@ -79,7 +85,10 @@ export function startServe(env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 45_0
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk;
+      onOutput?.(output);
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       fail(new Error(`serve exited with ${code}:\n${output}`));

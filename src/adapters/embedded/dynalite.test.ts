@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../domain/errors.js';
@@ -13,6 +9,7 @@ import { createTables } from '../dynamodb/tables.js';
 import { tableNames } from '../dynamodb/test-support.js';
 import { readDiscovery } from './discovery.js';
 import { connectOrStartEmbeddedDynamo, dynamoAnswers, startEmbeddedDynamo } from './dynalite.js';
+import { holdFolder } from './test-support.js';
 
 let dataDir: string;
 const closers: (() => Promise<void>)[] = [];
@@ -90,19 +87,8 @@ describe('connectOrStartEmbeddedDynamo', () => {
   });
 
   it('shares the folder of another process, and takes it over once that process is gone', async () => {
-    const fixture = fileURLToPath(new URL('./hold-dynamo.fixture.ts', import.meta.url));
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    closers.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
-      }
-    });
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const held = JSON.parse(line) as { endpoint: string; shared: boolean };
+    const held = await holdFolder(dataDir);
+    closers.push(held.kill);
     expect(held.shared).toBe(false);
 
     // Opening the folder directly fails cleanly; connecting shares the child's server.
@@ -111,8 +97,7 @@ describe('connectOrStartEmbeddedDynamo', () => {
     expect(shared).toMatchObject({ endpoint: held.endpoint, shared: true });
     await writeAgent(shared.endpoint);
 
-    child.kill('SIGKILL');
-    await once(child, 'exit');
+    await held.kill();
     expect(await readDiscovery(dataDir)).toBeUndefined(); // its pid is dead
 
     const own = await connectOrStartEmbeddedDynamo(dataDir);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../domain/errors.js';
 import { createDynamoClients } from '../dynamodb/client.js';
-import { readDiscovery, releaseDiscovery, writeDiscovery } from './discovery.js';
+import { claimDiscovery, clearDiscovery, readDiscovery, type Discovery } from './discovery.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -27,12 +27,19 @@ interface LevelDatabase {
   close(): Promise<void>;
 }
 
-function inUse(folder: string, cause: unknown): AppError {
-  return new AppError(
-    'unavailable',
+/** The data folder's database is held by another process (or by this one). */
+export class DataFolderInUseError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super('unavailable', message, { retryable: true, cause });
+    this.name = 'DataFolderInUseError';
+  }
+}
+
+function inUse(folder: string, cause: unknown): DataFolderInUseError {
+  return new DataFolderInUseError(
     `the data folder ${folder} is in use by another process that does not share it; ` +
       'stop that process, or give this one another DATA_DIR',
-    { retryable: true, cause },
+    cause,
   );
 }
 
@@ -107,18 +114,44 @@ async function recordedEndpoint(dataDir: string): Promise<string | undefined> {
 const shared = (endpoint: string): EmbeddedDynamo => ({ endpoint, shared: true, close: async () => {} });
 
 /**
- * Uses the embedded DynamoDB of another live process on the same DATA_DIR when it answers;
- * otherwise starts one on the folder and records it in `<dataDir>/embedded.json`.
+ * Opens the folder in this process and records it as ours (replacing a stale record: we hold the
+ * lock now). Closing removes the whole record, which belongs to the database's owner.
  */
-export async function connectOrStartEmbeddedDynamo(dataDir: string): Promise<EmbeddedDynamo> {
+export async function startAndRecordEmbeddedDynamo(
+  dataDir: string,
+  role: NonNullable<Discovery['role']>,
+): Promise<EmbeddedDynamo> {
+  const own = await startEmbeddedDynamo({ dataDir });
+  try {
+    await claimDiscovery(dataDir, { role, dynamodb_endpoint: own.endpoint });
+  } catch (error) {
+    await own.close();
+    throw error;
+  }
+  return {
+    ...own,
+    close: async () => {
+      await clearDiscovery(dataDir);
+      await own.close();
+    },
+  };
+}
+
+/**
+ * For commands: uses the embedded DynamoDB of another live process on the same DATA_DIR when it
+ * answers; otherwise opens the folder and records it in `<dataDir>/embedded.json`.
+ */
+export async function connectOrStartEmbeddedDynamo(
+  dataDir: string,
+  role: NonNullable<Discovery['role']> = 'cli',
+): Promise<EmbeddedDynamo> {
   const existing = await recordedEndpoint(dataDir);
   if (existing) return shared(existing);
-  let own: EmbeddedDynamo;
   try {
-    own = await startEmbeddedDynamo({ dataDir });
+    return await startAndRecordEmbeddedDynamo(dataDir, role);
   } catch (error) {
     // Two processes started together: the other one holds the folder; wait for its record.
-    if (!(error instanceof AppError) || error.code !== 'unavailable') throw error;
+    if (!(error instanceof DataFolderInUseError)) throw error;
     for (let waited = 0; waited < WAIT_FOR_WINNER_MS; waited += 200) {
       await sleep(200);
       const winner = await recordedEndpoint(dataDir);
@@ -126,12 +159,4 @@ export async function connectOrStartEmbeddedDynamo(dataDir: string): Promise<Emb
     }
     throw error;
   }
-  await writeDiscovery(dataDir, { dynamodb_endpoint: own.endpoint });
-  return {
-    ...own,
-    close: async () => {
-      await releaseDiscovery(dataDir, 'dynamodb_endpoint');
-      await own.close();
-    },
-  };
 }

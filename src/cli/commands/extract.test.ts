@@ -1,17 +1,8 @@
 import { Readable } from 'node:stream';
 import { Command } from 'commander';
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { closedPort } from '../../../test/fakes/closed-port.js';
 import { extractOne, registerExtractCommand } from './extract.js';
-
-/** A loopback port with nothing listening: bound, read and released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function run(args: string[], stdinLines: string[] = []) {
   const out: string[] = [];

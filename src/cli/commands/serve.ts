@@ -1,15 +1,23 @@
 import type { Command } from 'commander';
+import { CliError } from '../output.js';
 
 export function registerServeCommand(program: Command): Command {
   return program
     .command('serve')
     .description('start the server (embedded DynamoDB under DATA_DIR unless AWS settings are given)')
     .action(async () => {
-      const [{ loadConfigOrExit }, { startServer }] = await Promise.all([
+      const [{ loadConfigOrExit }, { startServer }, { DataFolderInUseError }] = await Promise.all([
         import('../../config.js'),
         import('../../server.js'),
+        import('../../adapters/embedded/dynalite.js'),
       ]);
-      await startServer(loadConfigOrExit());
+      try {
+        await startServer(loadConfigOrExit());
+      } catch (error) {
+        // Another process holds DATA_DIR: a setting to change (or a process to stop), exit code 2.
+        if (error instanceof DataFolderInUseError) throw new CliError(error.message, 2);
+        throw error;
+      }
       // The server runs until SIGTERM/SIGINT; startServer's signal handler exits the process.
       await new Promise<never>(() => {});
     });

@@ -75,8 +75,16 @@ export function registerSimulateCommand(program: Command): Command {
     .option('--transport <kind>', 'gather (webhooks) or relay (ConversationRelay WebSocket)', 'gather')
     .option('--interrupt-after <tokens>', 'relay: interrupt each agent reply after this many text tokens')
     .option('--confidence <0..1>', 'speech recognition confidence sent with each line', '0.95')
-    .option('--url <url>', 'a running server (default: the one on DATA_DIR, else one started here)')
-    .option('--public-url <url>', "the server's PUBLIC_URL, which signatures cover (default: PUBLIC_URL)")
+    .option(
+      '--url <url>',
+      'a running server (default: the one on DATA_DIR, else one started here); webhooks are signed ' +
+        'for this URL unless --public-url is given',
+    )
+    .option(
+      '--public-url <url>',
+      "the server's PUBLIC_URL, which it checks Twilio signatures against (default: the one the " +
+        'server on DATA_DIR recorded; with --url, that URL)',
+    )
     .option('--json', 'print {call_sid, ended_by, data_collected, transcript} as JSON')
     .action(async (options: SimulateOptions) => {
       if (!['gather', 'relay'].includes(options.transport)) throw badInput('--transport: gather or relay');

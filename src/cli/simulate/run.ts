@@ -63,10 +63,13 @@ export async function runSimulation(
     shown = call.transcript.length;
   };
   show();
-  if (call.applicationErrors.length > 0) {
-    throw new Error(
-      `the server did not answer the call: ${call.applicationErrors[0]?.detail ?? 'unknown error'}`,
-    );
+  const failure = call.applicationErrors[0];
+  if (failure) {
+    const hint =
+      failure.status === 403
+        ? ` (signed for ${target.publicUrl}: pass the server's PUBLIC_URL with --public-url)`
+        : '';
+    throw new Error(`the server did not answer the call: ${failure.detail}${hint}`);
   }
   const next = async (index: number) => (request.ask ? request.ask() : request.lines[index]);
   for (let index = 0; !call.ended; index += 1) {

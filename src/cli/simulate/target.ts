@@ -1,5 +1,7 @@
 // Where `voice-agent simulate` sends its calls: --url, else the server running on DATA_DIR (found
 // through the discovery file), else a server started in this process on the embedded stores.
+// Webhooks are signed for the URL the target server checks signatures against (its PUBLIC_URL):
+// --public-url when given; else the one the server on DATA_DIR recorded; with --url, that URL.
 import type { Config } from '../../config.js';
 
 export interface SimulationTarget {
@@ -33,31 +35,35 @@ export async function resolveTarget(
     authToken: secrets.twilioAuthToken,
     adminApiKey: secrets.adminApiKey,
   };
-  const publicUrl = (options.publicUrl ?? config.publicUrl).replace(/\/+$/, '');
+  const trim = (url: string) => url.replace(/\/+$/, '');
   const noop = async () => {};
+  // ':memory:' is no folder: there is no running server to find, and nothing may be created.
+  const record =
+    config.embeddedDynamo && config.DATA_DIR !== ':memory:'
+      ? await (await import('../../adapters/embedded/discovery.js')).readDiscovery(config.DATA_DIR)
+      : undefined;
 
   if (options.url) {
+    const serverUrl = trim(options.url);
+    // The server on DATA_DIR, reached by the URL it printed: its recorded PUBLIC_URL applies.
+    const recorded =
+      record?.server_url && trim(record.server_url) === serverUrl ? record.public_url : undefined;
     return {
-      serverUrl: options.url.replace(/\/+$/, ''),
-      publicUrl,
+      serverUrl,
+      publicUrl: trim(options.publicUrl ?? recorded ?? serverUrl),
       ...credentials,
       source: 'url',
       close: noop,
     };
   }
-  // ':memory:' is no folder: there is no running server to find, and nothing may be created.
-  if (config.embeddedDynamo && config.DATA_DIR !== ':memory:') {
-    const { readDiscovery } = await import('../../adapters/embedded/discovery.js');
-    const record = await readDiscovery(config.DATA_DIR);
-    if (record?.server_url && (await answers(record.server_url))) {
-      return {
-        serverUrl: record.server_url,
-        publicUrl,
-        ...credentials,
-        source: 'running-server',
-        close: noop,
-      };
-    }
+  if (record?.server_url && (await answers(record.server_url))) {
+    return {
+      serverUrl: record.server_url,
+      publicUrl: trim(options.publicUrl ?? record.public_url ?? record.server_url),
+      ...credentials,
+      source: 'running-server',
+      close: noop,
+    };
   }
   const { startServer } = await import('../../server.js');
   const { createLogger } = await import('../../logger.js');
@@ -72,8 +78,8 @@ export async function resolveTarget(
   const own = server.container.secrets;
   return {
     serverUrl: server.url,
-    // The in-process server signs and checks against its own PUBLIC_URL.
-    publicUrl: options.publicUrl ?? config.publicUrl,
+    // The in-process server checks signatures against its own PUBLIC_URL.
+    publicUrl: trim(local.publicUrl),
     // Its own secrets: with DATA_DIR=:memory: they exist only inside that server.
     accountSid: own.twilioAccountSid,
     authToken: own.twilioAuthToken,

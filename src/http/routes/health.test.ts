@@ -1,4 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.js';
+import { createContainer } from '../../container.js';
+import { createLogger } from '../../logger.js';
+import { buildApp } from '../app.js';
+import { closedPort } from '../../../test/fakes/closed-port.js';
 import { createTestApp, type TestApp } from '../testing.js';
 
 describe('GET /health and GET /openapi.json', () => {
@@ -14,7 +22,27 @@ describe('GET /health and GET /openapi.json', () => {
     expect(response.json()).toEqual({
       status: 'ok',
       mode: { store: 'embedded', llm: 'scripted mode: no LLM configured (set LLM_PROVIDER)' },
+      checks: { store: 'up' },
     });
+  });
+
+  it('answers 503 with the store down when DynamoDB does not answer', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'health-'));
+    const config = loadConfig(
+      { DATA_DIR: dataDir, LOG_LEVEL: 'silent', DYNAMODB_ENDPOINT: `http://127.0.0.1:${await closedPort()}` },
+      '',
+    );
+    const container = await createContainer(config, { logger: createLogger(config), role: 'cli' });
+    const app = await buildApp(container);
+    try {
+      const response = await app.inject({ method: 'GET', url: '/health' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ status: 'unavailable', checks: { store: 'down' } });
+    } finally {
+      await app.close();
+      await container.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('serves the OpenAPI document without auth, with /agents and the agent schema from zod', async () => {

@@ -3,18 +3,34 @@ import { z } from 'zod';
 
 export interface HealthOptions {
   mode: () => { store: 'embedded' | 'aws'; llm: string };
+  /** Whether the store answers a read now. */
+  storeAnswers: () => Promise<boolean>;
 }
 
 const healthSchema = z.object({
-  status: z.literal('ok'),
+  status: z.enum(['ok', 'unavailable']),
   mode: z.object({ store: z.enum(['embedded', 'aws']), llm: z.string() }),
+  checks: z.object({ store: z.enum(['up', 'down']) }),
 });
 
-/** GET /health: liveness for load balancers and people; no auth, no personal data. */
+/**
+ * GET /health: no auth, no personal data. 503 when the store does not answer, so a load balancer
+ * stops sending calls to an instance that could not store their turns.
+ */
 export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, options) => {
   app.get(
     '/health',
-    { config: { public: true }, schema: { tags: ['health'], response: { 200: healthSchema } } },
-    async () => ({ status: 'ok' as const, mode: options.mode() }),
+    {
+      config: { public: true },
+      schema: { tags: ['health'], response: { 200: healthSchema, 503: healthSchema } },
+    },
+    async (_request, reply) => {
+      const up = await options.storeAnswers();
+      return reply.code(up ? 200 : 503).send({
+        status: up ? ('ok' as const) : ('unavailable' as const),
+        mode: options.mode(),
+        checks: { store: up ? ('up' as const) : ('down' as const) },
+      });
+    },
   );
 };
