@@ -53,6 +53,8 @@ async function startApp(setup: RelayServerSetup) {
       OPENAI_COMPATIBLE_BASE_URL: `${setup.modelUrl}/v1`,
       OPENAI_COMPATIBLE_API_KEY: 'bench-key',
       LLM_MODEL: 'bench-model',
+      // The longest filler wait: a filler line would pass for the model's first text in the figures.
+      RELAY_FILLER_MS: '10000',
     },
     '',
   );

@@ -186,7 +186,10 @@ export class RelaySession implements RelaySessionHandle {
       this.log.warn({ known: call !== undefined }, 'relay setup for an unknown or finished call; ending');
       return this.end({ reason: 'end' });
     }
-    const agent = await this.loadAgent(call.agent_id);
+    const [agent, spokenChars] = await Promise.all([
+      this.loadAgent(call.agent_id),
+      this.lastAgentChars(event.callSid, call.turn_count),
+    ]);
     if ((this.phase as Phase) === 'closed') return;
     this.phase = 'active';
     this.agentLanguage = agent?.language;
@@ -199,8 +202,9 @@ export class RelaySession implements RelaySessionHandle {
       this.timers.startDeadline(
         Date.parse(call.started_at) + agent.max_call_seconds * 1_000 + DEADLINE_MARGIN_MS,
       );
-    // Twilio is speaking the greeting (or resumes a call silently): the caller's silence counts after it.
-    if (this.queued.length === 0) this.timers.startIdle(await this.lastAgentChars(call.turn_count));
+    // Twilio is speaking the greeting (or resumes a call silently): the caller's silence counts after
+    // it. A queued prompt stops the clock again at once.
+    this.timers.startIdle(spokenChars);
     for (const queued of this.queued.splice(0)) this.dispatch(queued);
   }
 
@@ -219,10 +223,10 @@ export class RelaySession implements RelaySessionHandle {
   }
 
   /** Length of the agent's last stored line, which Twilio may still be speaking. */
-  private async lastAgentChars(turnCount: number): Promise<number> {
-    if (!this.callSid || turnCount === 0) return 0;
+  private async lastAgentChars(callSid: string, turnCount: number): Promise<number> {
+    if (turnCount === 0) return 0;
     try {
-      return (await this.deps.calls.getTurn(this.callSid, turnCount - 1))?.agent_text.length ?? 0;
+      return (await this.deps.calls.getTurn(callSid, turnCount - 1))?.agent_text.length ?? 0;
     } catch {
       return 0;
     }
