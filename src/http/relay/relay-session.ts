@@ -10,7 +10,6 @@ import {
   type RelayOutbound,
   type SessionSetupEvent,
 } from '../../adapters/twilio/relay-codec.js';
-import type { Agent } from '../../domain/agent.js';
 import { isTerminal } from '../../domain/call.js';
 import type { CallerInput, Conversation } from '../../engine/conversation.js';
 import type { SpeechChunkerOptions } from '../../engine/speech-chunker.js';
@@ -18,6 +17,7 @@ import type { CallStore } from '../../ports/call-store.js';
 import { encodeHandoff, type Handoff } from './handoff.js';
 import { InboundGuard, type RelayLimits } from './inbound-guard.js';
 import type { RelaySessionHandle, RelaySessions } from './relay-sessions.js';
+import { readSessionStart, type SessionStartDeps } from './relay-session-start.js';
 import { DEFAULT_RELAY_TIMING, RelayTimers, type RelayTiming } from './relay-timers.js';
 import { RelayTurn } from './relay-turn.js';
 
@@ -25,7 +25,7 @@ export interface RelaySessionDeps {
   conversation: Pick<Conversation, 'handleInput'>;
   calls: Pick<CallStore, 'get' | 'getTurn' | 'markTurnInterrupted'>;
   /** Reads the agent's time limit; without it the call's length is checked only when input arrives. */
-  agents?: { get(agentId: string): Promise<Pick<Agent, 'max_call_seconds' | 'language'>> };
+  agents?: SessionStartDeps['agents'];
   sessions: RelaySessions;
   logger: FastifyBaseLogger;
   limits: RelayLimits;
@@ -186,10 +186,7 @@ export class RelaySession implements RelaySessionHandle {
       this.log.warn({ known: call !== undefined }, 'relay setup for an unknown or finished call; ending');
       return this.end({ reason: 'end' });
     }
-    const [agent, spokenChars] = await Promise.all([
-      this.loadAgent(call.agent_id),
-      this.lastAgentChars(event.callSid, call.turn_count),
-    ]);
+    const { agent, spokenChars } = await readSessionStart(this.deps, call, this.log);
     if ((this.phase as Phase) === 'closed') return;
     this.phase = 'active';
     this.agentLanguage = agent?.language;
@@ -206,30 +203,6 @@ export class RelaySession implements RelaySessionHandle {
     // it. A queued prompt stops the clock again at once.
     this.timers.startIdle(spokenChars);
     for (const queued of this.queued.splice(0)) this.dispatch(queued);
-  }
-
-  private async loadAgent(
-    agentId: string,
-  ): Promise<Pick<Agent, 'max_call_seconds' | 'language'> | undefined> {
-    try {
-      return await this.deps.agents?.get(agentId);
-    } catch (error) {
-      this.log.warn(
-        { err: error },
-        'relay setup could not read the agent; the call length is checked per turn',
-      );
-      return undefined;
-    }
-  }
-
-  /** Length of the agent's last stored line, which Twilio may still be speaking. */
-  private async lastAgentChars(callSid: string, turnCount: number): Promise<number> {
-    if (turnCount === 0) return 0;
-    try {
-      return (await this.deps.calls.getTurn(callSid, turnCount - 1))?.agent_text.length ?? 0;
-    } catch {
-      return 0;
-    }
   }
 
   // ---- timers ----------------------------------------------------------------------------------
