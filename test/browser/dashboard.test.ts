@@ -153,6 +153,13 @@ describe('dashboard in a browser', () => {
       const second = page.locator('[data-field="data_to_fill.1.name"]');
       await second.getByLabel('Name').fill('email');
       await second.locator('..').getByLabel('Type').selectOption('email');
+      // Streaming speech: a provider voice and one further language.
+      await page.getByLabel('Speech provider', { exact: true }).selectOption('Google');
+      await page.getByLabel('Provider voice').fill('en-US-Journey-O');
+      await page.getByRole('button', { name: 'Add a language the caller may switch to' }).click();
+      const language = page.locator('[data-field="relay.languages.0.code"]');
+      await language.getByLabel('Code').fill('hi-IN');
+      await language.locator('..').getByLabel('Voice').fill('Polly.Kajal-Neural');
       await page.getByRole('button', { name: 'Create agent' }).click();
 
       const error = first.locator('.field-error');
@@ -165,6 +172,11 @@ describe('dashboard in a browser', () => {
       await page.getByRole('heading', { name: 'Browser test agent' }).waitFor();
       await page.getByText('Agent created.').waitFor();
       expect(page.url()).toContain('#/agents/browser-agent');
+      expect((await server.container.agents.get('browser-agent')).relay).toEqual({
+        tts_provider: 'Google',
+        voice: 'en-US-Journey-O',
+        languages: [{ code: 'hi-IN', voice: 'Polly.Kajal-Neural' }],
+      });
       // Before a web call there is nothing collected, and no empty heading saying so.
       expect(await page.getByRole('heading', { name: 'Data collected' }).count()).toBe(0);
       await shot('04-agent-page');
