@@ -49,6 +49,7 @@ import { WebhookNotifier } from './services/webhook-notifier.js';
 import { RateLimiter } from './services/rate-limiter.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
+import { EventLoopMonitor } from './services/event-loop-monitor.js';
 import { WebCallService } from './services/web-call-service.js';
 import { WebCallSweeper } from './services/web-call-sweeper.js';
 
@@ -86,6 +87,8 @@ export interface Container {
   seeded: string[];
   /** Whether the store answers a read now (GET /health). */
   storeAnswers: () => Promise<boolean>;
+  /** This process's event-loop delay (GET /health; a stall is logged). */
+  eventLoop: EventLoopMonitor;
   agentStore: AgentStore;
   callStore: CallStore;
   phoneNumberStore: PhoneNumberStore;
@@ -301,6 +304,10 @@ export async function createContainer(config: Config, options: ContainerOptions)
       }
     }
 
+    const eventLoop = new EventLoopMonitor(logger);
+    eventLoop.start();
+    onClose(() => eventLoop.stop());
+
     // Pending copies left by an earlier run are retried at start-up, then periodically.
     if (role === 'server') {
       recordings.start();
@@ -323,6 +330,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       ...(embedded ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared } } : {}),
       seeded,
       storeAnswers: () => tableAnswers(dynamo.doc, config.tables.agents, { agent_id: '__health__' }),
+      eventLoop,
       agentStore,
       callStore,
       phoneNumberStore,

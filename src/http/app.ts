@@ -52,6 +52,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(healthRoutes, {
     mode: () => container.mode,
     storeAnswers: () => container.storeAnswers(),
+    eventLoop: () => container.eventLoop.current(),
   });
   await app.register(agentRoutes, { agents: container.agents });
   await app.register(agentTestRoutes, { agents: container.agents, config });

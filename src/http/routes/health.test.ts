@@ -23,6 +23,7 @@ describe('GET /health and GET /openapi.json', () => {
       status: 'ok',
       mode: { store: 'embedded', llm: 'scripted mode: no LLM configured (set LLM_PROVIDER)' },
       checks: { store: 'up' },
+      event_loop: { p99_ms: expect.any(Number), max_ms: expect.any(Number) },
     });
   });
 

@@ -1,16 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import type { EventLoopDelay } from '../../services/event-loop-monitor.js';
 
 export interface HealthOptions {
   mode: () => { store: 'embedded' | 'aws'; llm: string };
   /** Whether the store answers a read now. */
   storeAnswers: () => Promise<boolean>;
+  /** Event-loop delay: a stalled loop delays every call on this instance. */
+  eventLoop: () => EventLoopDelay;
 }
 
 const healthSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
   mode: z.object({ store: z.enum(['embedded', 'aws']), llm: z.string() }),
   checks: z.object({ store: z.enum(['up', 'down']) }),
+  event_loop: z.object({ p99_ms: z.number(), max_ms: z.number() }),
 });
 
 /**
@@ -30,6 +34,7 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, optio
         status: up ? ('ok' as const) : ('unavailable' as const),
         mode: options.mode(),
         checks: { store: up ? ('up' as const) : ('down' as const) },
+        event_loop: options.eventLoop(),
       });
     },
   );
