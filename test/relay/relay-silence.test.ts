@@ -49,6 +49,19 @@ describe('a silent relay caller', () => {
     expect(turns.map((t) => t.kind)).toEqual(['greeting', 'speech', 'silence']);
     expect(turns[2]?.ends_call).toBe('system_silence');
   });
+
+  it('waits while Twilio reports the agent speaking, and counts silence from the end of it', async () => {
+    const { callSid, connect } = await h.startCall('quiet-agent');
+    const client = await connectRelay(connect);
+    client.send({ type: 'info', name: 'agentSpeaking', value: 'on' });
+    // The greeting's estimated length plus the idle time is about 300 ms; no prompt comes in twice that.
+    await expect(client.nextReply(700)).rejects.toThrow(/no complete reply/);
+    client.send({ type: 'info', name: 'agentSpeaking', value: 'off' });
+    expect((await client.nextReply()).text).toBe('Hello? Are you there?');
+    const turns = await h.container.callStore.listTurns(callSid);
+    expect(turns.map((t) => t.kind)).toEqual(['greeting', 'silence']);
+    await client.close();
+  });
 });
 
 describe('a relay call past its time limit', () => {

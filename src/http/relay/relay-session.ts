@@ -66,6 +66,8 @@ export class RelaySession implements RelaySessionHandle {
   private readonly timers: RelayTimers;
   /** The call's time ran out while the agent was answering: the closing turn follows that answer. */
   private deadlinePassed = false;
+  /** Twilio said so in an `agentSpeaking` info event (sent only with the `events` attribute). */
+  private agentSpeaking = false;
   /** For lines the session says itself (filler, apology) when the prompt names no language. */
   private agentLanguage: string | undefined;
 
@@ -201,7 +203,7 @@ export class RelaySession implements RelaySessionHandle {
       );
     // Twilio is speaking the greeting (or resumes a call silently): the caller's silence counts after
     // it. A queued prompt stops the clock again at once.
-    this.timers.startIdle(spokenChars);
+    this.startIdle(spokenChars);
     for (const queued of this.queued.splice(0)) this.dispatch(queued);
   }
 
@@ -225,10 +227,16 @@ export class RelaySession implements RelaySessionHandle {
 
   /** Speaker events (with the `events` attribute): playback start and end, known instead of estimated. */
   private onInfo(name: string, value: unknown): void {
+    if (name === 'agentSpeaking') this.agentSpeaking = value === 'on';
     if (this.phase !== 'active') return;
     if (name === 'clientSpeaking' && value === 'on') this.timers.stopIdle();
     if (name === 'agentSpeaking' && value === 'on') this.timers.stopIdle();
     if (name === 'agentSpeaking' && value === 'off' && !this.running) this.timers.startIdle(0);
+  }
+
+  /** The caller's silence counts once the agent has spoken `spokenChars` (estimated) and stopped. */
+  private startIdle(spokenChars: number): void {
+    if (!this.agentSpeaking) this.timers.startIdle(spokenChars);
   }
 
   // ---- turns -----------------------------------------------------------------------------------
@@ -292,7 +300,7 @@ export class RelaySession implements RelaySessionHandle {
       return this.startTurn({ kind: 'silence' });
     }
     // An interrupted answer was cut short: the caller is talking, the next prompt is on its way.
-    if (turn.heardText === undefined) this.timers.startIdle(turn.sentSoFar.length);
+    if (turn.heardText === undefined) this.startIdle(turn.sentSoFar.length);
   }
 
   /** The caller barged in: stop the running answer now and keep only what they heard. */
