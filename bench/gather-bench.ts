@@ -30,6 +30,8 @@ export interface GatherLevelResult {
   eventLoopMs: ServerStats['eventLoopMs'];
   rssMiB: number;
   rssPerCallKiB: number;
+  /** Server CPU time (user + system) over warm-up and window ÷ the turns acknowledged in them. */
+  cpuPerTurnMs: number;
   load: { before: number; after: number };
 }
 
@@ -54,7 +56,7 @@ function summarize(
   server: GatherLevelResult['server'],
   calls: number,
   load: LoadResult,
-  stats: { idle: ServerStats; after: ServerStats },
+  stats: { idle: ServerStats; before: ServerStats; after: ServerStats },
   loadBefore: number,
 ): GatherLevelResult {
   const sorted = sortedCopy(load.latenciesMs);
@@ -80,6 +82,10 @@ function summarize(
       server === 'voice-agent'
         ? round((stats.after.rssBytes - stats.idle.rssBytes) / calls / 1024, 0)
         : Number.NaN,
+    cpuPerTurnMs: round(
+      (stats.after.cpuMs - stats.before.cpuMs) / load.acknowledged.reduce((a, b) => a + b, 0),
+      2,
+    ),
     load: { before: loadBefore, after: loadAverage()[0]! },
   };
 }
@@ -95,6 +101,7 @@ async function measure(
   if (answerFailures > 0)
     throw new Error(`${server}: ${answerFailures} calls were not answered with a <Gather>`);
   await child.request({ type: 'reset-stats' });
+  const { stats: before } = await child.request<{ stats: ServerStats }>({ type: 'stats' });
   const loadBefore = loadAverage()[0]!;
   const load = await runTurns(child.url, calls, {
     warmUpMs: options.warmUpSeconds * 1_000,
@@ -103,7 +110,7 @@ async function measure(
     cycle: server === 'bare Fastify',
   });
   const { stats: after } = await child.request<{ stats: ServerStats }>({ type: 'stats' });
-  return { result: summarize(server, calls.length, load, { idle, after }, loadBefore), load };
+  return { result: summarize(server, calls.length, load, { idle, before, after }, loadBefore), load };
 }
 
 export async function runGatherBench(options: GatherBenchOptions): Promise<GatherLevelResult[]> {

@@ -22,6 +22,8 @@ export interface ServerStats {
   eventLoopMs: { p50: number; p99: number; max: number; mean: number };
   rssBytes: number;
   heapUsedBytes: number;
+  /** Process CPU time (user + system) since it started. */
+  cpuMs: number;
 }
 
 export interface GatherServerSetup {
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
           return send({ id: request.id, ok: true });
         case 'stats': {
           const memory = process.memoryUsage();
+          const cpu = process.cpuUsage();
           const stats: ServerStats = {
             eventLoopMs: {
               p50: ms(loop.percentile(50)),
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
             },
             rssBytes: memory.rss,
             heapUsedBytes: memory.heapUsed,
+            cpuMs: (cpu.user + cpu.system) / 1_000,
           };
           return send({ id: request.id, stats });
         }
