@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../domain/errors.js';
-import { decodeRelayMessage, encodeRelayMessage, type RelayOutbound } from './relay-codec.js';
+import {
+  decodeRelayMessage,
+  encodeRelayMessage,
+  relayOutboundSchema,
+  type RelayOutbound,
+} from './relay-codec.js';
 
 interface Fixtures {
   valid: { name: string; message: unknown; expected: unknown }[];
@@ -142,5 +148,37 @@ describe('encodeRelayMessage', () => {
   it('round-trips what it encodes through JSON without loss', () => {
     const token = 'Emoji 👋, RTL שלום, zero-width\u200b and "quotes"\n';
     expect(JSON.parse(encodeRelayMessage({ type: 'text', token, last: false })).token).toBe(token);
+  });
+
+  it('accepts and writes a text message exactly as the schema does', () => {
+    const maybe = <T>(value: fc.Arbitrary<T>) => fc.option(value, { nil: undefined });
+    const anything = fc.oneof(fc.string({ maxLength: 40 }), fc.boolean(), fc.integer(), fc.constant(null));
+    const textLike = fc.record(
+      {
+        type: fc.constant('text'),
+        token: fc.oneof(fc.string({ maxLength: 20 }), fc.constant(''), anything),
+        last: fc.oneof(fc.boolean(), anything),
+        lang: maybe(
+          fc.oneof(fc.string({ maxLength: 3 }), fc.string({ minLength: 33, maxLength: 37 }), anything),
+        ),
+        interruptible: maybe(fc.oneof(fc.boolean(), anything)),
+        preemptible: maybe(fc.oneof(fc.boolean(), anything)),
+        voice: anything,
+      },
+      { requiredKeys: ['type'] },
+    );
+    fc.assert(
+      fc.property(textLike, (message) => {
+        const expected = relayOutboundSchema.safeParse(message);
+        let encoded: string | undefined;
+        try {
+          encoded = encodeRelayMessage(message as RelayOutbound);
+        } catch (error) {
+          expect(error).toBeInstanceOf(AppError);
+        }
+        expect(encoded).toBe(expected.success ? JSON.stringify(expected.data) : undefined);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
