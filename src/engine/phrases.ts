@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { DataField } from '../domain/agent.js';
 import type { CollectedScalar } from '../domain/call.js';
+import { dateTimeFormat } from './date-time-format.js';
 import { languageFamily } from './extraction/text-utils.js';
 
 /** The lines the engine speaks itself, in one language. Every line is a plain spoken sentence. */
@@ -135,7 +136,7 @@ export function spokenPhone(e164: string, region = 'US', plus = 'plus'): string 
 function spokenDate(iso: string, language: string): string {
   const date = new Date(`${iso}T12:00:00Z`);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  return dateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
 }
 
 const EN_ASK = [

@@ -2,6 +2,7 @@ import type { Agent, DataField } from '../domain/agent.js';
 import type { CollectedScalar, PastCall, Turn } from '../domain/call.js';
 import type { ChatMessage } from '../ports/language-model.js';
 import type { TurnContext } from '../ports/reply-policy.js';
+import { dateTimeFormat } from './date-time-format.js';
 
 export interface PromptOptions {
   /** Characters of transcript sent each turn; older turns are left out beyond it (~3,000 tokens). */
@@ -80,7 +81,7 @@ function localDate(iso: string, timezone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'medium' }).format(date);
+    return dateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'medium' }).format(date);
   } catch {
     return iso.slice(0, 10);
   }
@@ -88,7 +89,7 @@ function localDate(iso: string, timezone: string): string {
 
 function describeNow(now: Date, timezone: string): string {
   try {
-    const text = new Intl.DateTimeFormat('en-US', {
+    const text = dateTimeFormat('en-US', {
       timeZone: timezone,
       dateStyle: 'full',
       timeStyle: 'short',

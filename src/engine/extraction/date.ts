@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
 import { bareDayOfMonth, nextDayOfMonth } from './day-of-month.js';
+import { dateTimeFormat } from '../date-time-format.js';
 import { asciiDigits } from './text-utils.js';
 
 export interface DateContext {
@@ -56,7 +57,7 @@ function toChronoText(text: string): string {
 export function utcOffsetMinutes(instant: Date, timezone: string): number {
   let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat('en-US', {
+    format = dateTimeFormat('en-US', {
       timeZone: timezone,
       hourCycle: 'h23',
       year: 'numeric',
