@@ -97,6 +97,14 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   OPENAI_COMPATIBLE_BASE_URL: optionalUrl,
   OPENAI_COMPATIBLE_API_KEY: optionalString,
+  LLM_FALLBACK_PROVIDER: z
+    .enum(['none', 'openai', 'anthropic', 'openai-compatible', 'bedrock'])
+    .default('none'),
+  LLM_FALLBACK_MODEL: optionalString,
+  LLM_FALLBACK_BASE_URL: optionalUrl,
+  LLM_FALLBACK_API_KEY: optionalString,
+  LLM_BREAKER_FAILURES: int(5, 0, 1_000),
+  LLM_BREAKER_COOLDOWN_MS: int(30_000, 100, 3_600_000),
 
   WEBHOOK_URL: optionalUrl,
   WEBHOOK_SECRET: optionalString,
@@ -145,6 +153,7 @@ function crossSettingProblems(e: Partial<Env>): string[] {
       if (!e[name as keyof Env]) problems.push(`${name}: required when LLM_PROVIDER=${e.LLM_PROVIDER}`);
     }
   }
+  problems.push(...fallbackProblems(e));
   if (e.NODE_ENV === 'production') {
     // WEBHOOK_SECRET also signs pagination cursors: every instance must share it.
     for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN', 'WEBHOOK_SECRET'] as const) {
@@ -155,6 +164,28 @@ function crossSettingProblems(e: Partial<Env>): string[] {
   }
   if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN)
     problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  return problems;
+}
+
+// What the fallback model needs: its own setting, else the one the provider uses as primary.
+const fallbackNeeds: Record<string, [keyof Env | undefined, keyof Env]> = {
+  openai: ['LLM_FALLBACK_API_KEY', 'OPENAI_API_KEY'],
+  anthropic: ['LLM_FALLBACK_API_KEY', 'ANTHROPIC_API_KEY'],
+  'openai-compatible': ['LLM_FALLBACK_BASE_URL', 'OPENAI_COMPATIBLE_BASE_URL'],
+  bedrock: [undefined, 'AWS_REGION'],
+};
+
+function fallbackProblems(e: Partial<Env>): string[] {
+  const provider = e.LLM_FALLBACK_PROVIDER;
+  if (!provider || provider === 'none') return [];
+  const needs = `required when LLM_FALLBACK_PROVIDER=${provider}`;
+  const problems: string[] = [];
+  if (!e.LLM_PROVIDER || e.LLM_PROVIDER === 'none') problems.push(`LLM_PROVIDER: ${needs}`);
+  if (!e.LLM_FALLBACK_MODEL) problems.push(`LLM_FALLBACK_MODEL: ${needs}`);
+  const [own, shared] = fallbackNeeds[provider]!;
+  if (!(own && e[own]) && !e[shared]) problems.push(`${own ? `${own} or ` : ''}${shared}: ${needs}`);
+  if (provider === 'bedrock' && e.LLM_FALLBACK_BASE_URL)
+    problems.push('LLM_FALLBACK_BASE_URL: not used with LLM_FALLBACK_PROVIDER=bedrock');
   return problems;
 }
 

@@ -31,6 +31,7 @@ import { DynamoIdempotencyStore } from './adapters/dynamodb/idempotency-store.js
 import { tableAnswers } from './adapters/dynamodb/table-answers.js';
 import { ModelSummarizer } from './adapters/llm/model-summarizer.js';
 import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
+import { CircuitBreakers } from './engine/circuit-breaker.js';
 import { TwilioRestTelephony } from './adapters/twilio/rest-telephony.js';
 import { deterministicSummarizer } from './engine/call-summary.js';
 import { Conversation } from './engine/conversation.js';
@@ -200,6 +201,15 @@ export async function createContainer(config: Config, options: ContainerOptions)
       turnBudgetMs: config.TURN_TIMEOUT_MS,
       temperature: config.LLM_TEMPERATURE,
       region: config.DEFAULT_PHONE_REGION,
+      breakers: new CircuitBreakers({
+        failureThreshold: config.LLM_BREAKER_FAILURES,
+        coolDownMs: config.LLM_BREAKER_COOLDOWN_MS,
+        onStateChange: ({ name, from, to, consecutiveFailures }) =>
+          logger.warn(
+            { model: name, from, to, consecutive_failures: consecutiveFailures },
+            `model circuit ${to}`,
+          ),
+      }),
     });
     const conversation = new Conversation({
       calls: callStore,

@@ -137,6 +137,8 @@ export interface Turn {
   output_tokens?: number;
   cost_micro_usd?: number;
   model_error?: string;
+  /** 'provider:model' that answered: the agent's model or its fallback. */
+  model?: string;
 }
 
 export interface PastCall {

@@ -9,6 +9,7 @@ import type { CallStore } from '../ports/call-store.js';
 import type { RecordingJob, RecordingJobStore } from '../ports/recording-job-store.js';
 import type { RecordingStore } from '../ports/recording-store.js';
 import { updateCallWithRetry } from '../engine/update-call.js';
+import { DuePoller } from './due-poller.js';
 
 export type RecordingFormat = 'mp3' | 'wav';
 export const CONTENT_TYPES: Record<RecordingFormat, string> = { mp3: 'audio/mpeg', wav: 'audio/wav' };
@@ -83,14 +84,16 @@ export function recordingKey(
 export class RecordingCopier {
   private readonly now: () => Date;
   private readonly retry: RecordingRetryPolicy;
-  private readonly inflight = new Set<Promise<unknown>>();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
-  private polling = false;
+  private readonly poller: DuePoller;
 
   constructor(private readonly options: RecordingCopierOptions) {
     this.now = options.now ?? (() => new Date());
     this.retry = options.retry ?? DEFAULT_RECORDING_RETRY;
+    this.poller = new DuePoller({
+      runDue: () => this.runDue(),
+      intervalMs: options.pollIntervalMs ?? 30_000,
+      onError: (error) => options.logger.error({ err: error }, 'recording copy failed'),
+    });
   }
 
   /**
@@ -149,9 +152,8 @@ export class RecordingCopier {
       status: 'pending',
       duration_seconds: durationSeconds,
     });
-    this.track(
+    this.poller.track(
       this.options.jobs.get(recordingSid).then((job) => (job ? this.attempt(job) : 'skipped')),
-      recordingSid,
     );
     return 'enqueued';
   }
@@ -209,59 +211,17 @@ export class RecordingCopier {
 
   /** Runs due jobs now (start-up) and then every pollIntervalMs. */
   start(): void {
-    if (this.timer) return;
-    this.poll();
-    this.timer = setInterval(() => this.poll(), this.options.pollIntervalMs ?? 30_000);
-    this.timer.unref();
-  }
-
-  private poll(): void {
-    if (this.polling) return;
-    this.polling = true;
-    this.track(
-      this.runDue().finally(() => {
-        this.polling = false;
-      }),
-      'poll',
-    );
-  }
-
-  /** A retry due sooner than the next poll gets a timer of its own (the poll stays the backstop). */
-  private pollAfter(delayMs: number): void {
-    if (!this.timer || delayMs >= (this.options.pollIntervalMs ?? 30_000)) return;
-    const retry = setTimeout(() => {
-      this.retryTimers.delete(retry);
-      this.poll();
-    }, delayMs);
-    retry.unref();
-    this.retryTimers.add(retry);
+    this.poller.start();
   }
 
   /** Stops polling and waits for attempts in flight. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    for (const retry of this.retryTimers) clearTimeout(retry);
-    this.retryTimers.clear();
-    await Promise.allSettled([...this.inflight]);
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** For tests: waits for attempts in flight, then runs due jobs until none is due. */
-  async drain(maxRounds = 50): Promise<void> {
-    await Promise.allSettled([...this.inflight]);
-    for (let round = 0; round < maxRounds; round += 1) {
-      if ((await this.runDue()) === 0) return;
-      await Promise.allSettled([...this.inflight]);
-    }
-  }
-
-  private track(work: Promise<unknown>, what: string): void {
-    const settled = work
-      .catch((error: unknown) =>
-        this.options.logger.error({ err: error, recording_sid: what }, 'recording copy failed'),
-      )
-      .finally(() => this.inflight.delete(settled));
-    this.inflight.add(settled);
+  drain(maxRounds = 50): Promise<void> {
+    return this.poller.drain(maxRounds);
   }
 
   private async copy(job: RecordingJob): Promise<{ s3_key: string; size_bytes: number }> {
@@ -326,7 +286,7 @@ export class RecordingCopier {
       const delayMs = this.retry.delayMs(job.attempts);
       const next = new Date(now.getTime() + delayMs).toISOString();
       await jobs.reschedule(job.recording_sid, next, failure.message, job.version, stamp);
-      this.pollAfter(delayMs);
+      this.poller.pollAfter(delayMs);
       logger.warn(
         { ...log, error: failure.message, next_attempt_at: next },
         'recording copy will be retried',
