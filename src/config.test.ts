@@ -14,6 +14,35 @@ const problemsOf = (env: Record<string, string>) => {
 };
 
 describe('loadConfig', () => {
+  it('checks the fallback model settings against each other and the primary', () => {
+    expect(problemsOf({ LLM_FALLBACK_PROVIDER: 'openai' })).toEqual([
+      'LLM_PROVIDER: required when LLM_FALLBACK_PROVIDER=openai',
+      'LLM_FALLBACK_MODEL: required when LLM_FALLBACK_PROVIDER=openai',
+      'LLM_FALLBACK_API_KEY or OPENAI_API_KEY: required when LLM_FALLBACK_PROVIDER=openai',
+    ]);
+    const primary = { LLM_PROVIDER: 'anthropic', LLM_MODEL: 'claude-x', ANTHROPIC_API_KEY: 'ak' };
+    const fallback = {
+      ...primary,
+      LLM_FALLBACK_PROVIDER: 'openai-compatible',
+      LLM_FALLBACK_MODEL: 'llama3.1',
+    };
+    expect(problemsOf(fallback)).toEqual([
+      'LLM_FALLBACK_BASE_URL or OPENAI_COMPATIBLE_BASE_URL: required when LLM_FALLBACK_PROVIDER=openai-compatible',
+    ]);
+    const config = loadConfig({ ...fallback, LLM_FALLBACK_BASE_URL: 'http://127.0.0.1:11434/v1' }, '');
+    expect(config).toMatchObject({ LLM_BREAKER_FAILURES: 5, LLM_BREAKER_COOLDOWN_MS: 30_000 });
+    expect(
+      problemsOf({
+        ...primary,
+        LLM_FALLBACK_PROVIDER: 'bedrock',
+        LLM_FALLBACK_MODEL: 'm',
+        AWS_REGION: 'us-east-1',
+        LLM_FALLBACK_BASE_URL: 'http://x.example',
+      }),
+    ).toEqual(['LLM_FALLBACK_BASE_URL: not used with LLM_FALLBACK_PROVIDER=bedrock']);
+    expect(problemsOf({ LLM_BREAKER_FAILURES: '-1' })[0]).toMatch(/^LLM_BREAKER_FAILURES:/);
+  });
+
   it('needs no setting for a local run: embedded stores, port 3000, scripted mode', () => {
     const config = loadConfig({}, '');
     expect(config.PORT).toBe(3000);

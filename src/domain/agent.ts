@@ -61,6 +61,11 @@ export const llmSettingsSchema = z
     provider: z.enum(LLM_PROVIDERS).optional(),
     model: z.string().min(1).max(200).optional(),
     temperature: setting(0, 2).optional(),
+    // Asked when the model fails or its circuit is open; provider 'scripted' turns the server's off.
+    fallback: z
+      .object({ provider: z.enum(LLM_PROVIDERS), model: z.string().min(1).max(200).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -287,6 +287,7 @@ function usageOf(reply: TurnReply): Partial<Turn> {
     ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
     ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
     ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
+    ...(reply.model ? { model: reply.model } : {}),
   };
 }
 

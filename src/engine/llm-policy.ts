@@ -4,6 +4,7 @@ import { AppError } from '../domain/errors.js';
 import type { LanguageModel, ModelRequest, ToolCall } from '../ports/language-model.js';
 import type { ReplyPolicy, TurnContext, TurnReply, TurnStream } from '../ports/reply-policy.js';
 import { extractAnswer } from './asked-field.js';
+import { CircuitBreakers } from './circuit-breaker.js';
 import type { ExtractionContext } from './extraction/index.js';
 import { applyToolCalls, buildTools, type ToolOutcome } from './llm-tools.js';
 import { phrasesFor } from './phrases.js';
@@ -21,18 +22,27 @@ export interface LlmPolicyOptions {
   /** DEFAULT_PHONE_REGION, for phone numbers without a country code. */
   region?: string;
   prompt?: PromptOptions;
+  /** Tried when the model fails with a retryable error or its circuit is open, within the same budget. */
+  fallback?: LanguageModel;
+  /** The process's circuit breakers, one per provider:model (shared by every policy); none open without. */
+  breakers?: CircuitBreakers;
 }
 
 const DEFAULTS = { firstTokenTimeoutMs: 6_000, turnBudgetMs: 8_000, temperature: 0.4, maxOutputTokens: 300 };
 // A retry that cannot reach its first token in this much time only delays the apology.
 const MIN_RETRY_BUDGET_MS = 1_500;
 const RETRY_DELAY_MS = 100;
+// The least a primary is given before its share of the budget is cut to leave room for the fallback,
+// and that room: a retry's minimum plus slack for the abort and late timers.
+const MIN_PRIMARY_BUDGET_MS = 500;
+const FALLBACK_RESERVE_MS = MIN_RETRY_BUDGET_MS + 100;
 const MAX_ATTEMPTS = 2;
 
 // The prompt forbids markdown and emoji; this catches what slips through, per delta (no state needed).
 const UNSPEAKABLE = /[*#`]|\p{Extended_Pictographic}\uFE0F?/gu;
 
 interface Attempt {
+  label: string;
   calls: ToolCall[];
   text: string;
   error?: AppError;
@@ -53,16 +63,40 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }
   });
 
+const labelOf = (model: LanguageModel) => `${model.provider}:${model.model}`;
+
+function asError(
+  label: string,
+  error: unknown,
+  turnSignal: AbortSignal,
+  firstToken: AbortSignal,
+  timeoutMs: number,
+): AppError {
+  if (turnSignal.aborted) return new AppError('unavailable', `${label}: turn aborted`);
+  if (firstToken.aborted) {
+    return new AppError('unavailable', `${label}: no first token within ${timeoutMs} ms`, {
+      retryable: true,
+    });
+  }
+  if (error instanceof AppError) return error;
+  // A LanguageModel should throw AppErrors; anything else is treated as a transient fault.
+  const name = error instanceof Error ? error.name : 'Error';
+  return new AppError('upstream', `${label}: ${name}`, { retryable: true });
+}
+
 /** The reply policy backed by a language model: streams its words, validates its tool calls. */
 export class LlmPolicy implements ReplyPolicy {
   readonly name: string;
-  readonly #model: LanguageModel;
-  readonly #options: Required<Omit<LlmPolicyOptions, 'region' | 'prompt'>> & LlmPolicyOptions;
+  readonly #models: LanguageModel[];
+  readonly #breakers: CircuitBreakers;
+  readonly #options: typeof DEFAULTS & LlmPolicyOptions;
 
   constructor(model: LanguageModel, options: LlmPolicyOptions = {}) {
-    this.#model = model;
+    this.#models = options.fallback ? [model, options.fallback] : [model];
+    // Alone (no shared registry), a policy never skips its model: circuits are per process.
+    this.#breakers = options.breakers ?? new CircuitBreakers({ failureThreshold: 0 });
     this.#options = { ...DEFAULTS, ...options };
-    this.name = `${model.provider}:${model.model}`;
+    this.name = labelOf(model);
   }
 
   respond(context: TurnContext): TurnStream {
@@ -89,10 +123,13 @@ export class LlmPolicy implements ReplyPolicy {
     };
     const totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
     let spoken = '';
-    let attempt: Attempt;
-    for (let n = 1; ; n += 1) {
+    let attempt: Attempt | undefined;
+    let firstFailure: Attempt | undefined;
+    let model = this.#choose(undefined);
+    for (let n = 1; model; n += 1) {
       const remaining = this.#options.turnBudgetMs - (Date.now() - started);
-      attempt = await this.#attempt(request, context.signal, remaining, (text) => {
+      const another = n < MAX_ATTEMPTS && this.#hasOther(model);
+      attempt = await this.#attempt(model, request, context.signal, remaining, another, (text) => {
         const clean = (spoken ? text : text.trimStart()).replace(UNSPEAKABLE, '');
         spoken += clean;
         queue.push(clean);
@@ -101,23 +138,26 @@ export class LlmPolicy implements ReplyPolicy {
       totals.outputTokens += attempt.outputTokens;
       totals.costMicroUsd += attempt.costMicroUsd;
       if (!attempt.error && !attempt.text.trim() && attempt.calls.length === 0) {
-        attempt.error = new AppError('upstream', `${this.name}: empty output`, { retryable: true });
+        attempt.error = new AppError('upstream', `${attempt.label}: empty output`, { retryable: true });
       }
+      this.#report(model, attempt.error, context.signal);
       if (!attempt.error) break;
+      firstFailure ??= attempt;
+      if (n >= MAX_ATTEMPTS || !attempt.error.retryable || spoken || context.signal.aborted) break;
+      const next = this.#choose(model);
+      if (!next) break;
+      // Another model is asked at once: the failed one's Retry-After says nothing about it.
+      const retryAfterSeconds = attempt.error.retryAfterSeconds;
       const delay =
-        attempt.error.retryAfterSeconds !== undefined
-          ? attempt.error.retryAfterSeconds * 1_000
-          : RETRY_DELAY_MS;
-      const left = this.#options.turnBudgetMs - (Date.now() - started) - delay;
-      const retry =
-        n < MAX_ATTEMPTS &&
-        attempt.error.retryable &&
-        !spoken &&
-        !context.signal.aborted &&
-        left >= MIN_RETRY_BUDGET_MS;
-      if (!retry) break;
+        next !== model ? 0 : retryAfterSeconds !== undefined ? retryAfterSeconds * 1_000 : RETRY_DELAY_MS;
+      if (this.#options.turnBudgetMs - (Date.now() - started) - delay < MIN_RETRY_BUDGET_MS) {
+        this.#breakers.for(labelOf(next)).released();
+        break;
+      }
       await sleep(delay, context.signal);
+      model = next;
     }
+    attempt ??= this.#skipped();
     const usage = {
       modelLatencyMs: Date.now() - started,
       modelFirstTokenMs: attempt.firstTokenAt === undefined ? undefined : attempt.firstTokenAt - started,
@@ -126,29 +166,74 @@ export class LlmPolicy implements ReplyPolicy {
     const outcome = applyToolCalls(attempt.calls, agent, this.#extractionContext(context));
     const extracted = { ...this.#fallbackExtraction(context, outcome), ...outcome.extracted };
     if (attempt.error) {
-      return { ...(await this.#failed(context, queue, spoken, attempt.error)), extracted, ...usage };
+      // Both models failed: keep both reasons.
+      const both = firstFailure?.error && firstFailure.label !== attempt.label;
+      const error = both
+        ? new AppError('upstream', `${firstFailure!.error!.message}; ${attempt.error.message}`)
+        : attempt.error;
+      return { ...(await this.#failed(context, queue, spoken, error)), extracted, ...usage };
     }
-    const reply: TurnReply = { text: spoken.trim(), extracted, ...usage };
+    const reply: TurnReply = { text: spoken.trim(), extracted, model: attempt.label, ...usage };
+    // The fallback answered: the turn keeps why the primary did not.
+    if (attempt.label !== this.name) {
+      reply.modelError = firstFailure?.error?.message ?? `${this.name}: circuit open, model skipped`;
+    }
     if (outcome.end) reply.end = outcome.end;
     if (outcome.transferTo) reply.transferTo = outcome.transferTo;
     if (!reply.text) this.#composeLine(context, reply, queue);
     return reply;
   }
 
+  /**
+   * The model for the next attempt: the primary, then the fallback; after a failure the other one
+   * first. A model whose circuit is open is skipped; undefined when every circuit is open.
+   */
+  #choose(failed: LanguageModel | undefined): LanguageModel | undefined {
+    const order = failed ? [...this.#models.filter((m) => m !== failed), failed] : this.#models;
+    return order.find((model) => this.#breakers.for(labelOf(model)).tryAcquire());
+  }
+
+  /** Whether a model other than `model` may be asked next (its circuit is not open). */
+  #hasOther(model: LanguageModel): boolean {
+    return this.#models.some((m) => m !== model && this.#breakers.for(labelOf(m)).state !== 'open');
+  }
+
+  /** Tells the model's circuit how the attempt went; an aborted turn proves nothing either way. */
+  #report(model: LanguageModel, error: AppError | undefined, turnSignal: AbortSignal): void {
+    const breaker = this.#breakers.for(labelOf(model));
+    if (!error) breaker.succeeded();
+    else if (turnSignal.aborted || !error.retryable) breaker.released();
+    else breaker.failed();
+  }
+
+  /** Every circuit was open: no request was made, so the apology comes without any wait. */
+  #skipped(): Attempt {
+    const error = new AppError('unavailable', `${this.name}: circuit open, model skipped`, {
+      retryable: true,
+    });
+    return { label: this.name, calls: [], text: '', error, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+  }
+
   /** One model request; never throws. Text is handed to `onText` as it arrives. */
   async #attempt(
+    model: LanguageModel,
     request: ModelRequest,
     turnSignal: AbortSignal,
     remainingMs: number,
+    another: boolean,
     onText: (text: string) => void,
   ): Promise<Attempt> {
-    const result: Attempt = { calls: [], text: '', inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    const label = labelOf(model);
+    const result: Attempt = { label, calls: [], text: '', inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
     const firstToken = new AbortController();
-    const timeoutMs = Math.max(0, Math.min(this.#options.firstTokenTimeoutMs, remainingMs));
+    // With another model to turn to, a slow first token must leave that model room in the budget.
+    const room = another && remainingMs - FALLBACK_RESERVE_MS >= MIN_PRIMARY_BUDGET_MS;
+    const cap = room ? remainingMs - FALLBACK_RESERVE_MS : remainingMs;
+    const timeoutMs = Math.max(0, Math.min(this.#options.firstTokenTimeoutMs, cap));
     const timer = setTimeout(() => firstToken.abort(), timeoutMs);
     try {
       const signal = AbortSignal.any([turnSignal, firstToken.signal]);
-      for await (const event of this.#model.stream({ ...request, signal })) {
+      for await (const event of model.stream({ ...request, signal })) {
         if (event.type !== 'finish' && result.firstTokenAt === undefined) {
           result.firstTokenAt = Date.now();
           clearTimeout(timer);
@@ -165,24 +250,11 @@ export class LlmPolicy implements ReplyPolicy {
         }
       }
     } catch (error) {
-      result.error = this.#asError(error, turnSignal, firstToken.signal, timeoutMs);
+      result.error = asError(label, error, turnSignal, firstToken.signal, timeoutMs);
     } finally {
       clearTimeout(timer);
     }
     return result;
-  }
-
-  #asError(error: unknown, turnSignal: AbortSignal, firstToken: AbortSignal, timeoutMs: number): AppError {
-    if (turnSignal.aborted) return new AppError('unavailable', `${this.name}: turn aborted`);
-    if (firstToken.aborted) {
-      return new AppError('unavailable', `${this.name}: no first token within ${timeoutMs} ms`, {
-        retryable: true,
-      });
-    }
-    if (error instanceof AppError) return error;
-    // A LanguageModel should throw AppErrors; anything else is treated as a transient fault.
-    const name = error instanceof Error ? error.name : 'Error';
-    return new AppError('upstream', `${this.name}: ${name}`, { retryable: true });
   }
 
   /** The apology after a failed turn. The call goes on; the words already spoken stay. */

@@ -46,4 +46,20 @@ describe('createPolicySelector', () => {
     expect(factory.asked).toContainEqual({ model: 'other' });
     expect(select({ ...agent, llm: { provider: 'scripted' } })).toBe(scripted);
   });
+
+  it('keeps one LLM policy per model and fallback pair', () => {
+    const models = { default: new ScriptedLanguageModel([], 'a') };
+    const backup = new ScriptedLanguageModel([], 'b');
+    const factory = {
+      ...factoryOf(models),
+      fallbackFor: (settings?: { fallback?: { provider?: string } }) =>
+        settings?.fallback?.provider === 'scripted' ? undefined : backup,
+    };
+    const select = createPolicySelector(factory, scripted);
+    const withFallback = select(agent);
+    const without = select({ ...agent, llm: { fallback: { provider: 'scripted' } } });
+    expect(withFallback).not.toBe(without);
+    expect(select(agent)).toBe(withFallback);
+    expect(withFallback.name).toBe('scripted-test:a');
+  });
 });

@@ -44,7 +44,16 @@ export interface LanguageModel {
   stream(request: ModelRequest): AsyncIterable<ModelEvent>;
 }
 
+/** An agent's llm settings, as far as choosing its models goes. */
+export interface ModelChoice {
+  provider?: string;
+  model?: string;
+  fallback?: { provider?: string; model?: string };
+}
+
 export interface LanguageModelFactory {
   /** The model for an agent's settings, or undefined when no provider is configured (scripted mode). */
-  forAgent(settings: { provider?: string; model?: string } | undefined): LanguageModel | undefined;
+  forAgent(settings: ModelChoice | undefined): LanguageModel | undefined;
+  /** The model asked when forAgent's fails (its own settings, else the server's), if any. */
+  fallbackFor?(settings: ModelChoice | undefined): LanguageModel | undefined;
 }

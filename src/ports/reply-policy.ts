@@ -35,7 +35,10 @@ export interface TurnReply {
   inputTokens?: number;
   outputTokens?: number;
   costMicroUsd?: number;
+  /** Why a model failed this turn; also set when the fallback answered because the primary did not. */
   modelError?: string;
+  /** 'provider:model' that produced the reply: the agent's model or its fallback. */
+  model?: string;
 }
 
 /** A streamed reply: text as it is produced, then the whole reply. */

@@ -113,6 +113,65 @@ describe('createLanguageModelFactory', () => {
     await factory.close();
   });
 
+  it('builds the fallback from LLM_FALLBACK_* (its own base URL and key), or the agent’s own', async () => {
+    const factory = createLanguageModelFactory({
+      ...none,
+      LLM_PROVIDER: 'openai-compatible',
+      LLM_MODEL: 'llama3.1',
+      OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:9/v1',
+      ANTHROPIC_API_KEY: 'ak-test',
+      LLM_FALLBACK_PROVIDER: 'openai-compatible',
+      LLM_FALLBACK_MODEL: 'backup-model',
+      LLM_FALLBACK_BASE_URL: `${fake.url}/v1`,
+      LLM_FALLBACK_API_KEY: 'fallback-key',
+    });
+    const host = new URL(fake.url).host;
+    expect(factory.describe()).toBe(
+      `openai-compatible:llama3.1, fallback openai-compatible@${host}:backup-model`,
+    );
+    const fallback = factory.fallbackFor!(undefined)!;
+    expect(fallback).toMatchObject({ provider: `openai-compatible@${host}`, model: 'backup-model' });
+    expect(factory.fallbackFor!({})).toBe(fallback);
+    fake.enqueue({ text: 'Backup here.' });
+    const before = fake.requests.length;
+    expect(await text(fallback.stream(request))).toBe('Backup here.');
+    expect(fake.requests[before]!.body).toMatchObject({ model: 'backup-model' });
+    expect(fake.requests[before]!.authorization).toBe('Bearer fallback-key');
+
+    expect(factory.fallbackFor!({ fallback: { provider: 'anthropic' } })).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-3-5-haiku-latest',
+    });
+    expect(factory.fallbackFor!({ fallback: { provider: 'scripted' } })).toBeUndefined();
+    expect(factory.fallbackFor!({ fallback: { provider: 'openai' } })).toBeUndefined();
+    expect(factory.fallbackFor!({ provider: 'scripted' })).toBeUndefined();
+    await factory.close();
+  });
+
+  it('has no fallback unless one is configured, nor one that is the primary itself', async () => {
+    const base = {
+      ...none,
+      LLM_PROVIDER: 'anthropic' as const,
+      LLM_MODEL: 'claude-x',
+      ANTHROPIC_API_KEY: 'ak',
+    };
+    const without = createLanguageModelFactory(base);
+    expect(without.fallbackFor!(undefined)).toBeUndefined();
+    expect(without.describe()).toBe('anthropic:claude-x');
+    const same = createLanguageModelFactory({
+      ...base,
+      LLM_FALLBACK_PROVIDER: 'anthropic',
+      LLM_FALLBACK_MODEL: 'claude-x',
+    });
+    expect(same.fallbackFor!(undefined)).toBeUndefined();
+    expect(same.fallbackFor!({ model: 'claude-y' })).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-x',
+    });
+    await without.close();
+    await same.close();
+  });
+
   it('builds a Bedrock model from the region alone', async () => {
     const factory = createLanguageModelFactory({
       ...none,

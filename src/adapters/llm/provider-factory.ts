@@ -18,7 +18,21 @@ export type LlmConfig = Pick<
   | 'OPENAI_COMPATIBLE_BASE_URL'
   | 'OPENAI_COMPATIBLE_API_KEY'
   | 'AWS_REGION'
->;
+> &
+  Partial<
+    Pick<
+      Config,
+      'LLM_FALLBACK_PROVIDER' | 'LLM_FALLBACK_MODEL' | 'LLM_FALLBACK_BASE_URL' | 'LLM_FALLBACK_API_KEY'
+    >
+  >;
+
+/** An agent's llm settings, as far as choosing models goes. */
+type ModelSettings = Parameters<LanguageModelFactory['forAgent']>[0];
+/** Where the fallback connects when LLM_FALLBACK_BASE_URL / LLM_FALLBACK_API_KEY are set. */
+interface Connection {
+  baseURL?: string;
+  apiKey?: string;
+}
 
 type ProviderName = 'openai' | 'anthropic' | 'openai-compatible' | 'bedrock';
 const PROVIDERS: readonly ProviderName[] = ['openai', 'anthropic', 'openai-compatible', 'bedrock'];
@@ -43,7 +57,7 @@ export interface ChosenAiModel {
 export interface ManagedLanguageModelFactory extends LanguageModelFactory {
   /** The AI SDK model behind forAgent's choice, or undefined in scripted mode. */
   aiModelFor(settings: { provider?: string; model?: string } | undefined): ChosenAiModel | undefined;
-  /** 'openai-compatible:llama3.1', or the scripted-mode line, for start-up and GET /health. */
+  /** 'openai-compatible:llama3.1' (with its fallback), or the scripted-mode line, for start-up and /health. */
   describe(): string;
   /** Closes pooled connections to the providers. */
   close(): Promise<void>;
@@ -78,26 +92,35 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
   const pool = createKeepAliveFetch();
   const models = new Map<string, LanguageModel>();
   const aiModels = new Map<string, AiModel>();
-  const secrets = [config.OPENAI_API_KEY, config.ANTHROPIC_API_KEY, config.OPENAI_COMPATIBLE_API_KEY].filter(
-    (s): s is string => Boolean(s),
-  );
+  const secrets = [
+    config.OPENAI_API_KEY,
+    config.ANTHROPIC_API_KEY,
+    config.OPENAI_COMPATIBLE_API_KEY,
+    config.LLM_FALLBACK_API_KEY,
+  ].filter((s): s is string => Boolean(s));
   const globalProvider = config.LLM_PROVIDER === 'none' ? undefined : config.LLM_PROVIDER;
 
-  function build(provider: ProviderName, model: string): AiModel {
+  function build(provider: ProviderName, model: string, own: Connection = {}): AiModel {
     const fetch = pool.fetch;
     switch (provider) {
       case 'openai':
         // .chat(): plain openai(model) would call the Responses API, which compatible servers lack.
-        return createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, fetch }).chat(
-          model,
-        );
+        return createOpenAI({
+          apiKey: own.apiKey ?? config.OPENAI_API_KEY,
+          baseURL: own.baseURL ?? config.OPENAI_BASE_URL,
+          fetch,
+        }).chat(model);
       case 'anthropic':
-        return createAnthropic({ apiKey: config.ANTHROPIC_API_KEY, fetch })(model);
+        return createAnthropic({
+          apiKey: own.apiKey ?? config.ANTHROPIC_API_KEY,
+          baseURL: own.baseURL,
+          fetch,
+        })(model);
       case 'openai-compatible':
         return createOpenAICompatible({
           name: 'openai-compatible',
-          baseURL: config.OPENAI_COMPATIBLE_BASE_URL ?? '',
-          apiKey: config.OPENAI_COMPATIBLE_API_KEY,
+          baseURL: own.baseURL ?? config.OPENAI_COMPATIBLE_BASE_URL ?? '',
+          apiKey: own.apiKey ?? config.OPENAI_COMPATIBLE_API_KEY,
           includeUsage: true,
           fetch,
         })(model);
@@ -110,7 +133,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
     }
   }
 
-  function resolve(settings: { provider?: string; model?: string } | undefined) {
+  function resolve(settings: ModelSettings) {
     if (settings?.provider === 'scripted') return undefined;
     const requested = settings?.provider as ProviderName | undefined;
     const provider = requested && PROVIDERS.includes(requested) ? requested : globalProvider;
@@ -122,7 +145,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
     return model ? { provider, model } : undefined;
   }
 
-  function aiModelFor(settings: { provider?: string; model?: string } | undefined) {
+  function aiModelFor(settings: ModelSettings) {
     const chosen = resolve(settings);
     if (!chosen) return undefined;
     const key = `${chosen.provider}:${chosen.model}`;
@@ -134,22 +157,58 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
     return { ...chosen, languageModel, secrets };
   }
 
+  // The agent's own fallback, else LLM_FALLBACK_*; 'scripted' turns the server's fallback off.
+  function resolveFallback(settings: ModelSettings) {
+    const own = settings?.fallback;
+    if (!resolve(settings) || own?.provider === 'scripted') return undefined;
+    const configured = config.LLM_FALLBACK_PROVIDER === 'none' ? undefined : config.LLM_FALLBACK_PROVIDER;
+    const requested = own?.provider as ProviderName | undefined;
+    const provider = requested && PROVIDERS.includes(requested) ? requested : configured;
+    if (!provider) return undefined;
+    const model =
+      own?.model ??
+      (provider === configured ? config.LLM_FALLBACK_MODEL : undefined) ??
+      DEFAULT_MODELS[provider];
+    const connection: Connection =
+      provider === configured
+        ? { baseURL: config.LLM_FALLBACK_BASE_URL, apiKey: config.LLM_FALLBACK_API_KEY }
+        : {};
+    const reachable = hasCredentials(config, provider) || Boolean(connection.apiKey ?? connection.baseURL);
+    if (!model || !reachable) return undefined;
+    // Another server with the same model id gets its own name (and so its own circuit breaker).
+    const host = connection.baseURL ? new URL(connection.baseURL).host : undefined;
+    return { provider: host ? `${provider}@${host}` : provider, kind: provider, model, connection };
+  }
+
+  function cached(provider: string, model: string, make: () => AiModel, ownKey = false): LanguageModel {
+    const key = `${provider}:${model}${ownKey ? ' (own key)' : ''}`;
+    let chosen = models.get(key);
+    if (!chosen) {
+      chosen = new AiSdkLanguageModel({ provider, model, languageModel: make(), secrets });
+      models.set(key, chosen);
+    }
+    return chosen;
+  }
+
   return {
     forAgent(settings) {
       const chosen = aiModelFor(settings);
-      if (!chosen) return undefined;
-      const key = `${chosen.provider}:${chosen.model}`;
-      let model = models.get(key);
-      if (!model) {
-        model = new AiSdkLanguageModel(chosen);
-        models.set(key, model);
-      }
-      return model;
+      return chosen && cached(chosen.provider, chosen.model, () => chosen.languageModel);
+    },
+    fallbackFor(settings) {
+      const chosen = resolveFallback(settings);
+      const primary = resolve(settings);
+      if (!chosen || (chosen.provider === primary?.provider && chosen.model === primary.model))
+        return undefined;
+      const { kind, model, connection } = chosen;
+      return cached(chosen.provider, model, () => build(kind, model, connection), Boolean(connection.apiKey));
     },
     aiModelFor,
     describe() {
       const chosen = resolve(undefined);
-      return chosen ? `${chosen.provider}:${chosen.model}` : SCRIPTED_MODE_DESCRIPTION;
+      if (!chosen) return SCRIPTED_MODE_DESCRIPTION;
+      const fallback = resolveFallback(undefined);
+      return `${chosen.provider}:${chosen.model}${fallback ? `, fallback ${fallback.provider}:${fallback.model}` : ''}`;
     },
     close: () => pool.close(),
   };

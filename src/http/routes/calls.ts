@@ -77,6 +77,7 @@ export function callDetail(call: Call, turns: Turn[]) {
       output_tokens: turn.output_tokens,
       cost_micro_usd: turn.cost_micro_usd,
       model_error: turn.model_error,
+      model: turn.model,
     })),
   };
 }
