@@ -36,6 +36,7 @@ const envSchema = z.object({
   TURNS_TABLE: optionalString,
   RECORDINGS_TABLE: optionalString,
   IDEMPOTENCY_TABLE: optionalString,
+  WEBHOOK_DELIVERIES_TABLE: optionalString,
   AGENT_CACHE_TTL_SECONDS: int(300, 0, 86_400),
 
   AWS_REGION: optionalString,
@@ -125,6 +126,7 @@ export interface Config extends Env {
     turns: string;
     recordings: string;
     idempotency: string;
+    webhookDeliveries: string;
   };
 }
 
@@ -225,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
       turns: e.TURNS_TABLE ?? `${prefix}Turns`,
       recordings: e.RECORDINGS_TABLE ?? `${prefix}Recordings`,
       idempotency: e.IDEMPOTENCY_TABLE ?? `${prefix}Idempotency`,
+      webhookDeliveries: e.WEBHOOK_DELIVERIES_TABLE ?? `${prefix}WebhookDeliveries`,
     },
   };
 }

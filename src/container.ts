@@ -47,6 +47,7 @@ import { openS3, type OpenedS3 } from './adapters/s3/open.js';
 import { CallFinalizer } from './services/call-finalizer.js';
 import { RecordingCopier } from './services/recording-copier.js';
 import { WebhookNotifier } from './services/webhook-notifier.js';
+import { DynamoWebhookJobStore } from './adapters/dynamodb/webhook-job-store.js';
 import { RateLimiter } from './services/rate-limiter.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
@@ -105,6 +106,8 @@ export interface Container {
   onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
   s3: OpenedS3;
   recordings: RecordingCopier;
+  /** End-of-call reports, through durable delivery jobs retried at start-up and periodically. */
+  webhooks: WebhookNotifier;
   finalizer: CallFinalizer;
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -275,6 +278,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
     // After a call: summary, outcome and the signed end-of-call webhook.
     const notifier = new WebhookNotifier({
       calls: callStore,
+      agents: agentStore,
+      jobs: new DynamoWebhookJobStore({ doc: dynamo.doc, table: config.tables.webhookDeliveries }),
       post: createGuardedFetch({ allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
       defaultUrl: config.WEBHOOK_URL,
       secret: secrets.signingSecret,
@@ -322,6 +327,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
     if (role === 'server') {
       recordings.start();
       onClose(() => recordings.stop());
+      notifier.start();
+      onClose(() => notifier.stop());
       // Web calls whose browser went away without hanging up are ended (a phone call gets Twilio's
       // final status instead).
       const webCalls = new WebCallService({ calls, callStore, agents, conversation, onCallEnded });
@@ -353,6 +360,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       onCallEnded,
       s3,
       recordings,
+      webhooks: notifier,
       finalizer,
       onClose,
       close,

@@ -66,6 +66,8 @@ export interface WebhookDelivery {
   status_code?: number;
   error?: string;
   ok: boolean;
+  /** When the next attempt is due; a failed attempt without it was the last one. */
+  retry_at?: string;
 }
 
 export interface Call {

@@ -1,7 +1,7 @@
 import type { Agent } from '../domain/agent.js';
 import type { Call, CollectedValue, Turn } from '../domain/call.js';
 
-const ZERO_TOTALS: NonNullable<Call['totals']> = {
+export const ZERO_TOTALS: NonNullable<Call['totals']> = {
   latency_ms: 0,
   model_latency_ms: 0,
   input_tokens: 0,

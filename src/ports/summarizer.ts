@@ -5,6 +5,8 @@ export interface CallSummary {
   /** One or two sentences. */
   summary: string;
   outcome: Outcome;
+  /** What writing the summary cost, when a model wrote it; added to the call's totals. */
+  usage?: { input_tokens: number; output_tokens: number; cost_micro_usd: number };
 }
 
 /**

@@ -7,7 +7,7 @@ import { createGuardedFetch } from '../adapters/net/url-guard.js';
 import type { Call } from '../domain/call.js';
 import type { CallStore } from '../ports/call-store.js';
 import { CallFinalizer, type CallFinalizerOptions } from './call-finalizer.js';
-import { verifyWebhookSignature, WebhookNotifier } from './webhook-notifier.js';
+import { verifyWebhookSignature, webhookEventId, WebhookNotifier } from './webhook-notifier.js';
 
 const SECRET = 'finalizer-secret';
 let dynamo: Awaited<ReturnType<typeof startDynamoStores>>;
@@ -41,10 +41,11 @@ function finalizer(overrides: Partial<CallFinalizerOptions> = {}) {
     agents: dynamo.agents,
     notifier: new WebhookNotifier({
       calls: dynamo.calls,
+      agents: dynamo.agents,
+      jobs: dynamo.webhookJobs,
       post: createGuardedFetch({ allowPrivate: true }),
       secret: SECRET,
       logger: silentLogger,
-      sleep: async () => undefined,
     }),
     logger: silentLogger,
     ...overrides,
@@ -106,16 +107,61 @@ describe('CallFinalizer', () => {
     expect((await dynamo.calls.get(call.call_sid))!.summary).toMatch(/^The caller said/);
   });
 
-  it('uses a configured summarizer', async () => {
-    const call = await endedCall();
+  it('uses a configured summarizer, and adds what the summary cost to the call totals', async () => {
+    const call = await endedCall({
+      turn_count: 2,
+      totals: {
+        latency_ms: 900,
+        model_latency_ms: 700,
+        input_tokens: 100,
+        output_tokens: 20,
+        cost_micro_usd: 30,
+      },
+    });
     const f = finalizer({
-      summarizer: { summarize: async () => ({ summary: 'Model summary.', outcome: 'follow_up_needed' }) },
+      summarizer: {
+        summarize: async () => ({
+          summary: 'Model summary.',
+          outcome: 'follow_up_needed',
+          usage: { input_tokens: 250, output_tokens: 40, cost_micro_usd: 61 },
+        }),
+      },
     });
     await f.finalizeCall(call.call_sid);
-    expect(await dynamo.calls.get(call.call_sid)).toMatchObject({
+    const stored = await dynamo.calls.get(call.call_sid);
+    expect(stored).toMatchObject({
       summary: 'Model summary.',
       outcome: 'follow_up_needed',
+      totals: {
+        latency_ms: 900,
+        model_latency_ms: 700,
+        input_tokens: 350,
+        output_tokens: 60,
+        cost_micro_usd: 91,
+      },
     });
+    expect(JSON.parse(hitsFor(call.call_sid)[0]!.body).totals).toMatchObject({ input_tokens: 350 });
+  });
+
+  it('stores the delivery job before the first attempt, so a report survives a receiver that is down', async () => {
+    const down = await startWebhookReceiver();
+    await down.close();
+    await dynamo.agents.create(sampleAgent('agent-down', { webhook_url: down.url }));
+    const call = await endedCall({ agent_id: 'agent-down' });
+    expect(await finalizer().finalizeCall(call.call_sid)).toMatchObject({
+      result: 'finalized',
+      webhook: 'scheduled',
+    });
+    expect(await dynamo.webhookJobs.get(webhookEventId(call.call_sid))).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      url: down.url,
+    });
+
+    await dynamo.agents.create(sampleAgent('agent-silent'));
+    const silent = await endedCall({ agent_id: 'agent-silent' });
+    expect(await finalizer().finalizeCall(silent.call_sid)).toMatchObject({ webhook: 'skipped' });
+    expect(await dynamo.webhookJobs.get(webhookEventId(silent.call_sid))).toBeUndefined();
   });
 
   it('counts stored turns the call lags behind before it summarizes (a count lost to a store fault)', async () => {

@@ -1,10 +1,11 @@
 // What every finished call leaves behind: a summary and an outcome on the call, then the signed
 // end-of-call webhook. Runs once per call: only the writer whose conditional update stores the
-// summary sends the webhook, so a duplicated `completed` callback, or two instances, send one.
+// summary enqueues the webhook's durable delivery job (then makes its first attempt), so a
+// duplicated `completed` callback, or two instances, send one report.
 import type { Agent } from '../domain/agent.js';
 import { isTerminal, type Call } from '../domain/call.js';
 import { deterministicSummarizer } from '../engine/call-summary.js';
-import { countTurns } from '../engine/count-turns.js';
+import { countTurns, ZERO_TOTALS } from '../engine/count-turns.js';
 import type { Logger } from '../logger.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { CallStore } from '../ports/call-store.js';
@@ -40,7 +41,7 @@ export class CallFinalizer {
     }
   }
 
-  /** For routes: starts finalizeCall without waiting (webhook retries take up to a minute). */
+  /** For routes: starts finalizeCall without waiting (a summary and a webhook attempt take seconds). */
   finalizeInBackground(callSid: string): void {
     const work = this.finalizeCall(callSid).finally(() => this.inflight.delete(work));
     this.inflight.add(work);
@@ -69,13 +70,16 @@ export class CallFinalizer {
       if (current.summary !== undefined) return undefined;
       won = true;
       // An outcome the engine already set (for example from the model) is kept.
-      return { summary: computed.summary, outcome: current.outcome ?? computed.outcome };
+      return {
+        summary: computed.summary,
+        outcome: current.outcome ?? computed.outcome,
+        ...(computed.usage ? { totals: withUsage(current.totals, computed.usage) } : {}),
+      };
     });
     if (!stored || !won) return { result: 'already_finalized' };
     logger.info({ call_sid: callSid, outcome: stored.outcome }, 'call summarized');
-    const webhook = this.options.notifier
-      ? await this.options.notifier.notify(stored, turns, agent)
-      : 'skipped';
+    // The delivery job is stored before the first attempt, so a crash from here on still delivers.
+    const webhook = this.options.notifier ? await this.options.notifier.notify(stored, agent) : 'skipped';
     return { result: 'finalized', outcome: stored.outcome, webhook };
   }
 
@@ -97,4 +101,18 @@ export class CallFinalizer {
     }
     return deterministicSummarizer.summarize(call, turns, agent);
   }
+}
+
+/** The call's totals with what writing its summary cost. */
+function withUsage(
+  totals: Call['totals'],
+  usage: NonNullable<CallSummary['usage']>,
+): NonNullable<Call['totals']> {
+  const base = totals ?? ZERO_TOTALS;
+  return {
+    ...base,
+    input_tokens: base.input_tokens + usage.input_tokens,
+    output_tokens: base.output_tokens + usage.output_tokens,
+    cost_micro_usd: base.cost_micro_usd + usage.cost_micro_usd,
+  };
 }

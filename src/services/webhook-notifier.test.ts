@@ -7,16 +7,20 @@ import { createGuardedFetch } from '../adapters/net/url-guard.js';
 import type { Call } from '../domain/call.js';
 import {
   buildCallReport,
+  DEFAULT_WEBHOOK_RETRY,
   signWebhook,
   verifyWebhookSignature,
+  webhookEventId,
   WebhookNotifier,
   type WebhookNotifierOptions,
 } from './webhook-notifier.js';
 
 const SECRET = 'whsec-test-secret';
+const HOUR = 3_600_000;
 let dynamo: Awaited<ReturnType<typeof startDynamoStores>>;
 beforeAll(async () => {
   dynamo = await startDynamoStores();
+  await dynamo.agents.create(sampleAgent('agent-1'));
 });
 afterAll(() => dynamo.close());
 
@@ -44,31 +48,44 @@ async function storedCall(overrides: Partial<Call> = {}): Promise<Call> {
   return call;
 }
 
+// A clock the tests move forward, so retries come due without waiting.
+let clock = Date.now();
 function notifier(overrides: Partial<WebhookNotifierOptions> = {}) {
-  const waits: number[] = [];
-  const instance = new WebhookNotifier({
+  return new WebhookNotifier({
     calls: dynamo.calls,
+    agents: dynamo.agents,
+    jobs: dynamo.webhookJobs,
     post: createGuardedFetch({ allowPrivate: true }),
     secret: SECRET,
     logger: silentLogger,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
+    now: () => new Date(clock),
     ...overrides,
   });
-  return { instance, waits };
 }
 
 const agent = sampleAgent('agent-1');
-const turns = [sampleTurn('x', 1, { interrupted: true }), sampleTurn('x', 0)];
+const deliveriesOf = async (call: Call) => (await dynamo.calls.get(call.call_sid))!.webhook_deliveries!;
+const jobOf = (call: Call) => dynamo.webhookJobs.get(webhookEventId(call.call_sid));
+
+/** Moves the clock past the next retry and runs what is due, until the job is settled. */
+async function runUntilSettled(instance: WebhookNotifier, call: Call, maxRounds = 30): Promise<void> {
+  for (let round = 0; round < maxRounds; round += 1) {
+    const job = await jobOf(call);
+    if (job?.status === 'delivered' || job?.status === 'failed') return;
+    clock = Math.max(clock, Date.parse(job!.next_attempt_at));
+    await instance.runDue();
+  }
+}
 
 describe('WebhookNotifier', () => {
-  it('delivers a signed report a receiver can verify', async () => {
+  it('delivers a signed report a receiver can verify, through a durable job', async () => {
     const receiver = await startWebhookReceiver();
     try {
+      clock = Date.now();
       const call = await storedCall();
-      const { instance } = notifier({ defaultUrl: receiver.url });
-      expect(await instance.notify(call, turns, agent)).toBe('delivered');
+      await dynamo.calls.putTurn(sampleTurn(call.call_sid, 1, { interrupted: true }));
+      await dynamo.calls.putTurn(sampleTurn(call.call_sid, 0));
+      expect(await notifier({ defaultUrl: receiver.url }).notify(call, agent)).toBe('delivered');
       expect(receiver.received).toHaveLength(1);
       const [hit] = receiver.received;
       const header = hit!.headers['x-voice-agent-signature'] as string;
@@ -98,52 +115,110 @@ describe('WebhookNotifier', () => {
       });
       expect(report.transcript.map((t: { seq: number }) => t.seq)).toEqual([0, 1]);
       expect(report.transcript[1].interrupted).toBe(true);
-      expect((await dynamo.calls.get(call.call_sid))!.webhook_deliveries).toEqual([
+      expect(await deliveriesOf(call)).toEqual([
         { attempt: 1, at: expect.any(String), ok: true, status_code: 200 },
       ]);
+      expect(await jobOf(call)).toMatchObject({ status: 'delivered', attempts: 1, url: receiver.url });
+      // The same report again (a second finalizer) finds the job and sends nothing.
+      expect(await notifier({ defaultUrl: receiver.url }).notify(call, agent)).toBe('duplicate');
+      expect(receiver.received).toHaveLength(1);
     } finally {
       await receiver.close();
     }
   });
 
-  it('retries a receiver that answers 500, logging every attempt on the call', async () => {
-    const receiver = await startWebhookReceiver({ failFirst: 2, failStatus: 500 });
+  it('keeps retrying a receiver that is down for several attempts, then delivers once when it is back', async () => {
+    const first = await startWebhookReceiver();
+    const { url } = first;
+    await first.close();
+    const call = await storedCall();
+    const instance = notifier({ defaultUrl: url });
+    expect(await instance.notify(call, agent)).toBe('scheduled');
+    for (let attempt = 2; attempt <= 4; attempt += 1) {
+      clock = Date.parse((await jobOf(call))!.next_attempt_at);
+      expect(await instance.runDue()).toBeGreaterThanOrEqual(1);
+    }
+    const down = await deliveriesOf(call);
+    expect(down.map((d) => [d.attempt, d.ok])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, false],
+    ]);
+    expect(down.every((d) => d.error?.startsWith('network:') && d.retry_at)).toBe(true);
+    // Exponential backoff: 10 s, 20 s, 40 s, 80 s after attempts 1 to 4.
+    expect(down.map((d) => Date.parse(d.retry_at!) - Date.parse(d.at))).toEqual([
+      10_000, 20_000, 40_000, 80_000,
+    ]);
+    expect(await jobOf(call)).toMatchObject({
+      status: 'pending',
+      attempts: 4,
+      last_error: expect.stringMatching(/^network:/),
+    });
+
+    const back = await startWebhookReceiver({
+      port: Number(new URL(url).port),
+      failFirst: 1,
+      failStatus: 503,
+    });
     try {
-      const call = await storedCall();
-      const { instance, waits } = notifier({ defaultUrl: receiver.url });
-      expect(await instance.notify(call, [], agent)).toBe('delivered');
-      expect(waits).toEqual([2_000, 5_000]);
-      expect(receiver.received).toHaveLength(3);
-      // The body is the same on every attempt, so receivers can deduplicate.
-      expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
-      const deliveries = (await dynamo.calls.get(call.call_sid))!.webhook_deliveries!;
-      expect(deliveries.map((d) => [d.attempt, d.ok, d.status_code])).toEqual([
-        [1, false, 500],
-        [2, false, 500],
-        [3, true, 200],
+      await runUntilSettled(instance, call);
+      expect(await jobOf(call)).toMatchObject({ status: 'delivered', attempts: 6 });
+      expect(back.received.map((r) => JSON.parse(r.body).event_id)).toEqual([
+        webhookEventId(call.call_sid),
+        webhookEventId(call.call_sid),
       ]);
+      expect((await deliveriesOf(call)).slice(-2).map((d) => [d.attempt, d.ok, d.status_code])).toEqual([
+        [5, false, 503],
+        [6, true, 200],
+      ]);
+      // Nothing is due any more: no second delivery.
+      clock += 48 * HOUR;
+      await instance.runDue();
+      expect(back.received).toHaveLength(2);
     } finally {
-      await receiver.close();
+      await back.close();
     }
   });
 
-  it('gives up after the bound when the receiver is down, and retries 429', async () => {
+  it('gives up after the attempt bound or a day, visibly, and retries 429', async () => {
     const receiver = await startWebhookReceiver();
     const url = receiver.url;
     await receiver.close();
     const call = await storedCall();
-    const { instance, waits } = notifier({ defaultUrl: url, retryDelaysMs: [1, 2, 3, 4] });
-    expect(await instance.notify(call, [], agent)).toBe('failed');
-    expect(waits).toEqual([1, 2, 3, 4]);
-    const deliveries = (await dynamo.calls.get(call.call_sid))!.webhook_deliveries!;
-    expect(deliveries).toHaveLength(5);
-    expect(deliveries.every((d) => !d.ok && d.error?.startsWith('network:'))).toBe(true);
+    const instance = notifier({ defaultUrl: url, retry: { ...DEFAULT_WEBHOOK_RETRY, maxAttempts: 3 } });
+    await instance.notify(call, agent);
+    await runUntilSettled(instance, call);
+    expect(await jobOf(call)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      last_error: expect.stringMatching(/^gave up after 3 attempts: network:/),
+    });
+    const deliveries = await deliveriesOf(call);
+    expect(deliveries).toHaveLength(3);
+    expect(deliveries.at(-1)!.retry_at).toBeUndefined();
+
+    // The default policy stops at 24 hours even below its attempt bound.
+    const old = await storedCall();
+    const defaults = notifier({ defaultUrl: url });
+    await defaults.notify(old, agent);
+    clock += 25 * HOUR;
+    await defaults.runDue();
+    expect(await jobOf(old)).toMatchObject({ status: 'failed', attempts: 2 });
+    const total = Array.from({ length: 19 }, (_, i) => DEFAULT_WEBHOOK_RETRY.delayMs(i + 1)).reduce(
+      (a, b) => a + b,
+    );
+    expect(total).toBeGreaterThan(20 * HOUR);
+    expect(total).toBeLessThan(24 * HOUR);
 
     const busy = await startWebhookReceiver({ failFirst: 1, failStatus: 429 });
     try {
       const other = await storedCall();
-      expect(await notifier({ defaultUrl: busy.url }).instance.notify(other, [], agent)).toBe('delivered');
+      const busyNotifier = notifier({ defaultUrl: busy.url });
+      expect(await busyNotifier.notify(other, agent)).toBe('scheduled');
+      await runUntilSettled(busyNotifier, other);
       expect(busy.received).toHaveLength(2);
+      expect((await jobOf(other))?.status).toBe('delivered');
     } finally {
       await busy.close();
     }
@@ -154,12 +229,14 @@ describe('WebhookNotifier', () => {
       const receiver = await startWebhookReceiver({ status });
       try {
         const call = await storedCall();
-        const { instance, waits } = notifier({ defaultUrl: receiver.url });
-        expect(await instance.notify(call, [], agent)).toBe('failed');
-        expect(waits).toEqual([]);
+        expect(await notifier({ defaultUrl: receiver.url }).notify(call, agent)).toBe('failed');
         expect(receiver.received.map((r) => r.path)).toEqual(['/hooks/calls']);
-        const [delivery] = (await dynamo.calls.get(call.call_sid))!.webhook_deliveries!;
+        const [delivery] = await deliveriesOf(call);
         expect(delivery).toMatchObject({ ok: false, status_code: status });
+        expect(await jobOf(call)).toMatchObject({
+          status: 'failed',
+          last_error: expect.stringMatching(`HTTP ${status}`),
+        });
       } finally {
         await receiver.close();
       }
@@ -170,14 +247,13 @@ describe('WebhookNotifier', () => {
     const receiver = await startWebhookReceiver();
     try {
       const call = await storedCall();
-      const { instance } = notifier({
+      const instance = notifier({
         defaultUrl: receiver.url,
         post: createGuardedFetch({ allowPrivate: false }),
       });
-      expect(await instance.notify(call, [], agent)).toBe('failed');
+      expect(await instance.notify(call, agent)).toBe('failed');
       expect(receiver.received).toHaveLength(0);
-      const deliveries = (await dynamo.calls.get(call.call_sid))!.webhook_deliveries!;
-      expect(deliveries).toEqual([
+      expect(await deliveriesOf(call)).toEqual([
         { attempt: 1, at: expect.any(String), ok: false, error: expect.stringMatching(/refused.*loopback/) },
       ]);
     } finally {
@@ -185,17 +261,61 @@ describe('WebhookNotifier', () => {
     }
   });
 
-  it("prefers the agent's webhook_url, and skips when no URL is set", async () => {
+  it("prefers the agent's webhook_url, and enqueues nothing when no URL is set", async () => {
     const global = await startWebhookReceiver();
     const own = await startWebhookReceiver();
     try {
       const call = await storedCall();
-      const { instance } = notifier({ defaultUrl: global.url });
-      await instance.notify(call, [], sampleAgent('agent-1', { webhook_url: own.url }));
+      await notifier({ defaultUrl: global.url }).notify(
+        call,
+        sampleAgent('agent-1', { webhook_url: own.url }),
+      );
       expect([global.received.length, own.received.length]).toEqual([0, 1]);
-      expect(await notifier().instance.notify(call, [], agent)).toBe('skipped');
+      const silent = await storedCall();
+      expect(await notifier().notify(silent, agent)).toBe('skipped');
+      expect(await notifier().enqueue(silent, agent)).toBeUndefined();
+      expect(await jobOf(silent)).toBeUndefined();
     } finally {
       await Promise.all([global.close(), own.close()]);
+    }
+  });
+
+  it('delivers each report once when two instances poll the same jobs', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const [a, b] = [notifier({ defaultUrl: receiver.url }), notifier({ defaultUrl: receiver.url })];
+      const calls = await Promise.all([1, 2, 3, 4, 5].map(() => storedCall()));
+      // Enqueued and never attempted: the instance that stored them crashed.
+      for (const call of calls) await a.enqueue(call, agent);
+      await Promise.all([a.runDue(), b.runDue(), a.runDue(), b.runDue()]);
+      for (const call of calls) {
+        expect(receiver.received.filter((r) => r.body.includes(call.call_sid))).toHaveLength(1);
+        expect(await jobOf(call)).toMatchObject({ status: 'delivered', attempts: 1 });
+      }
+      expect(receiver.received).toHaveLength(5);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('takes over a delivery whose instance died mid-attempt once its lease runs out', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const call = await storedCall();
+      const instance = notifier({ defaultUrl: receiver.url });
+      const job = (await instance.enqueue(call, agent))!;
+      await dynamo.webhookJobs.claim(
+        job,
+        new Date(clock).toISOString(),
+        new Date(clock + 120_000).toISOString(),
+      );
+      expect(await instance.runDue()).toBe(0);
+      clock += 121_000;
+      expect(await instance.runDue()).toBe(1);
+      expect(receiver.received).toHaveLength(1);
+      expect(await jobOf(call)).toMatchObject({ status: 'delivered', attempts: 2 });
+    } finally {
+      await receiver.close();
     }
   });
 });

@@ -1,170 +1,198 @@
-// The end-of-call report to the user's own systems: signed JSON, retried with backoff, every
-// attempt logged on the call. The transport (`post`) is injected: the container passes the SSRF
-// guard's pinned, redirect-free fetch (adapters/net/url-guard.ts).
-import { setTimeout as sleep } from 'node:timers/promises';
+// The end-of-call report to the user's own systems: signed JSON, delivered through a durable job per
+// call (WebhookJobStore) that survives restarts and crashes, retried with backoff for up to a day,
+// every attempt logged on the call. The transport (`post`) is injected: the container passes the
+// SSRF guard's pinned, redirect-free fetch (adapters/net/url-guard.ts).
+// See docs/decisions/0006-webhook-deliveries.md.
 import type { Agent } from '../domain/agent.js';
-import type { Call, CollectedScalar, Turn, WebhookDelivery } from '../domain/call.js';
+import type { Call, WebhookDelivery } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
+import type { AgentStore } from '../ports/agent-store.js';
 import type { CallStore } from '../ports/call-store.js';
+import type { WebhookJob, WebhookJobStore } from '../ports/webhook-job-store.js';
 import { updateCallWithRetry } from '../engine/update-call.js';
+import { buildCallReport, webhookEventId } from './call-report.js';
+import { DuePoller } from './due-poller.js';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.js';
 
 export { signWebhook, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.js';
+export { buildCallReport, webhookEventId, type CallReport } from './call-report.js';
 
 export type WebhookPost = (
   url: string,
   request: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal },
 ) => Promise<{ status: number }>;
 
+export interface WebhookRetryPolicy {
+  /** Wait before attempt `attempt + 1`, after `attempt` attempts failed. */
+  delayMs(attempt: number): number;
+  maxAttempts: number;
+  /** A job older than this ends in `failed` at its next failure. */
+  maxAgeMs: number;
+}
+
+// 10 s, 20 s, 40 s … capped at 2 h: 20 attempts span about 21 hours, so a receiver that is down
+// for most of a day still gets the report; nothing is tried after 24 h.
+export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = {
+  delayMs: (attempt) => Math.min(10_000 * 2 ** Math.max(0, attempt - 1), 2 * 3_600_000),
+  maxAttempts: 20,
+  maxAgeMs: 24 * 3_600_000,
+};
+
 export interface WebhookNotifierOptions {
   calls: CallStore;
+  agents: AgentStore;
+  jobs: WebhookJobStore;
   post: WebhookPost;
   /** WEBHOOK_URL: used when the agent has no webhook_url. */
   defaultUrl?: string;
   /** WEBHOOK_SECRET, or the signing secret persisted under DATA_DIR. */
   secret: string;
   logger: Logger;
-  /** Waits between attempts; its length + 1 is the number of attempts. */
-  retryDelaysMs?: readonly number[];
+  retry?: WebhookRetryPolicy;
   /** Prefix for the recording link, e.g. PUBLIC_URL; the bare path when absent. */
   publicUrl?: string;
   timeoutMs?: number;
   now?: () => Date;
-  sleep?: (ms: number) => Promise<unknown>;
+  /** How often due deliveries are looked for (default 30 s). */
+  pollIntervalMs?: number;
+  /** How long a claimed delivery belongs to this instance (default 2 min, well past timeoutMs). */
+  leaseMs?: number;
+  batchSize?: number;
 }
 
-// 5 attempts over about a minute.
-export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 40_000] as const;
 // Bounds the delivery log on the call item (400 KB item limit).
 const MAX_DELIVERIES_KEPT = 20;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
-export interface CallReport {
-  event: 'call.completed';
-  /** Stable across retries: receivers deduplicate on it. */
-  event_id: string;
-  call: Pick<
-    Call,
-    | 'call_sid'
-    | 'agent_id'
-    | 'direction'
-    | 'status'
-    | 'started_at'
-    | 'answered_at'
-    | 'ended_at'
-    | 'duration_seconds'
-    | 'ended_by'
-    | 'outcome'
-    | 'summary'
-    | 'answered_by'
-    | 'transferred_to'
-    | 'recipient_phone'
-    | 'metadata'
-  >;
-  agent: { agent_id: string; name?: string };
-  transcript: { seq: number; at: string; caller_text?: string; agent_text: string; interrupted?: boolean }[];
-  data_collected: Record<string, CollectedScalar>;
-  recording: { status: string; s3_key?: string; duration_seconds?: number; url?: string } | null;
-  totals: Call['totals'] | null;
-}
+/** delivered / failed: the first attempt's end; scheduled: it failed and will be retried. */
+export type WebhookResult = 'delivered' | 'scheduled' | 'failed' | 'skipped' | 'duplicate';
+export type WebhookAttemptResult = 'delivered' | 'scheduled' | 'failed' | 'skipped';
 
-/** The JSON report of a finished call. The recording link is the admin API path, never a presigned URL. */
-export function buildCallReport(
-  call: Call,
-  turns: readonly Turn[],
-  agent: Agent | undefined,
-  publicUrl = '',
-): CallReport {
-  const recording = call.recording;
-  return {
-    event: 'call.completed',
-    event_id: `${call.call_sid}:call.completed`,
-    call: {
-      call_sid: call.call_sid,
-      agent_id: call.agent_id,
-      direction: call.direction,
-      status: call.status,
-      started_at: call.started_at,
-      answered_at: call.answered_at,
-      ended_at: call.ended_at,
-      duration_seconds: call.duration_seconds,
-      ended_by: call.ended_by,
-      outcome: call.outcome,
-      summary: call.summary,
-      answered_by: call.answered_by,
-      transferred_to: call.transferred_to,
-      recipient_phone: call.recipient_phone,
-      metadata: call.metadata,
-    },
-    agent: { agent_id: call.agent_id, name: agent?.name },
-    transcript: [...turns]
-      .sort((a, b) => a.seq - b.seq)
-      .map((t) => ({
-        seq: t.seq,
-        at: t.received_at,
-        caller_text: t.caller_text,
-        agent_text: t.agent_text,
-        ...(t.interrupted ? { interrupted: true } : {}),
-      })),
-    data_collected: Object.fromEntries(Object.entries(call.data_collected).map(([k, v]) => [k, v.value])),
-    recording:
-      recording && recording.status !== 'absent'
-        ? {
-            status: recording.status,
-            s3_key: recording.s3_key,
-            duration_seconds: recording.duration_seconds,
-            url: `${publicUrl.replace(/\/+$/, '')}/calls/${encodeURIComponent(call.call_sid)}/recording`,
-          }
-        : null,
-    totals: call.totals ?? null,
-  };
-}
-
-export type WebhookResult = 'delivered' | 'failed' | 'skipped';
+type SendOutcome = { delivery: Omit<WebhookDelivery, 'attempt' | 'at'>; retry: boolean };
 
 export class WebhookNotifier {
-  constructor(private readonly options: WebhookNotifierOptions) {}
+  private readonly retry: WebhookRetryPolicy;
+  private readonly poller: DuePoller;
+
+  constructor(private readonly options: WebhookNotifierOptions) {
+    this.retry = options.retry ?? DEFAULT_WEBHOOK_RETRY;
+    this.poller = new DuePoller({
+      runDue: () => this.runDue(),
+      intervalMs: options.pollIntervalMs ?? 30_000,
+      onError: (error) => options.logger.error({ err: error }, 'webhook poll failed'),
+    });
+  }
 
   /** The URL for a call of `agent`, or undefined when none is configured. */
   urlFor(agent: Agent | undefined): string | undefined {
     return agent?.webhook_url ?? this.options.defaultUrl;
   }
 
-  /** Sends the report, retrying transient failures; never throws for delivery problems. */
-  async notify(call: Call, turns: readonly Turn[], agent: Agent | undefined): Promise<WebhookResult> {
+  /** Stores the delivery job for a finalized call; undefined when no URL is set or it exists. */
+  async enqueue(call: Call, agent: Agent | undefined): Promise<WebhookJob | undefined> {
     const url = this.urlFor(agent);
-    if (!url) return 'skipped';
-    const { logger } = this.options;
-    const body = JSON.stringify(buildCallReport(call, turns, agent, this.options.publicUrl));
-    const delays = this.options.retryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS;
-    const wait = this.options.sleep ?? sleep;
-    const log = { call_sid: call.call_sid, agent_id: call.agent_id };
-    for (let attempt = 1; attempt <= delays.length + 1; attempt += 1) {
-      const outcome = await this.send(url, body);
-      await this.record(call.call_sid, { attempt, at: this.now().toISOString(), ...outcome.delivery });
-      if (outcome.delivery.ok) {
-        logger.info({ ...log, attempt, status_code: outcome.delivery.status_code }, 'webhook delivered');
-        return 'delivered';
-      }
+    if (!url) return undefined;
+    const job = { event_id: webhookEventId(call.call_sid), call_sid: call.call_sid, url };
+    return this.options.jobs.enqueue(job, this.now().toISOString());
+  }
+
+  /** Enqueues the report, then makes the first attempt at once. Throws only when the store does. */
+  async notify(call: Call, agent: Agent | undefined): Promise<WebhookResult> {
+    if (!this.urlFor(agent)) return 'skipped';
+    const job = await this.enqueue(call, agent);
+    if (!job) return 'duplicate';
+    return this.attempt(job);
+  }
+
+  /** One attempt for a job, if this instance can claim it. */
+  async attempt(job: WebhookJob): Promise<WebhookAttemptResult> {
+    const { jobs, logger } = this.options;
+    const started = this.now();
+    const leaseUntil = new Date(started.getTime() + (this.options.leaseMs ?? 120_000)).toISOString();
+    const claimed = await jobs.claim(job, started.toISOString(), leaseUntil);
+    if (!claimed) return 'skipped';
+    const log = { call_sid: claimed.call_sid, event_id: claimed.event_id, attempt: claimed.attempts };
+    let outcome: SendOutcome;
+    try {
+      const body = await this.body(claimed);
+      outcome = body
+        ? await this.send(claimed.url, body)
+        : { delivery: { ok: false, error: 'the call no longer exists' }, retry: false };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      outcome = { delivery: { ok: false, error: `storage: ${message}` }, retry: true };
+    }
+    const stamp = this.now().toISOString();
+    const delivery = { attempt: claimed.attempts, at: stamp, ...outcome.delivery };
+    if (outcome.delivery.ok) {
+      await this.record(claimed.call_sid, delivery);
+      // A lost lease (another instance took over) leaves the job to that instance's version.
+      await jobs.markDelivered(claimed.event_id, claimed.version, stamp);
+      logger.info({ ...log, status_code: delivery.status_code }, 'webhook delivered');
+      return 'delivered';
+    }
+    const error = delivery.error ?? `HTTP ${delivery.status_code}`;
+    const tooOld = Date.parse(stamp) - Date.parse(claimed.created_at) >= this.retry.maxAgeMs;
+    if (outcome.retry && claimed.attempts < this.retry.maxAttempts && !tooOld) {
+      const delayMs = this.retry.delayMs(claimed.attempts);
+      const next = new Date(Date.parse(stamp) + delayMs).toISOString();
+      await this.record(claimed.call_sid, { ...delivery, retry_at: next });
+      await jobs.reschedule(claimed.event_id, next, error, claimed.version, stamp);
+      this.poller.pollAfter(delayMs);
       logger.warn(
-        { ...log, attempt, status_code: outcome.delivery.status_code, error: outcome.delivery.error },
+        { ...log, status_code: delivery.status_code, error, retry_at: next },
         'webhook attempt failed',
       );
-      if (!outcome.retry || attempt > delays.length) break;
-      await wait(delays[attempt - 1]!);
+      return 'scheduled';
     }
-    logger.error(log, 'webhook not delivered');
+    const reason = outcome.retry ? `gave up after ${claimed.attempts} attempts: ${error}` : error;
+    await this.record(claimed.call_sid, delivery);
+    await jobs.markFailed(claimed.event_id, reason, claimed.version, stamp);
+    logger.error({ ...log, status_code: delivery.status_code, error: reason }, 'webhook not delivered');
     return 'failed';
+  }
+
+  /** Attempts every due delivery once; resolves the number of jobs looked at. */
+  async runDue(): Promise<number> {
+    const due = await this.options.jobs.listDue(this.now().toISOString(), this.options.batchSize ?? 25);
+    for (const job of due) {
+      await this.attempt(job).catch((error: unknown) =>
+        this.options.logger.error({ err: error, event_id: job.event_id }, 'webhook attempt failed'),
+      );
+    }
+    return due.length;
+  }
+
+  /** Runs due deliveries now (start-up: those an earlier run left) and then every pollIntervalMs. */
+  start(): void {
+    this.poller.start();
+  }
+
+  /** Stops polling and waits for attempts in flight. */
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+
+  /** For tests: waits for attempts in flight, then runs due deliveries until none is due. */
+  drain(): Promise<void> {
+    return this.poller.drain();
   }
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
   }
 
-  private async send(
-    url: string,
-    body: string,
-  ): Promise<{ delivery: Omit<WebhookDelivery, 'attempt' | 'at'>; retry: boolean }> {
+  /** The report as it stands now (the recording may have been copied since the call ended). */
+  private async body(job: WebhookJob): Promise<string | undefined> {
+    const { calls, agents, publicUrl } = this.options;
+    const call = await calls.get(job.call_sid);
+    if (!call) return undefined;
+    const [turns, agent] = await Promise.all([calls.listTurns(job.call_sid), agents.get(call.agent_id)]);
+    return JSON.stringify(buildCallReport(call, turns, agent, publicUrl));
+  }
+
+  private async send(url: string, body: string): Promise<SendOutcome> {
     const timestamp = Math.floor(this.now().getTime() / 1_000);
     try {
       const { status } = await this.options.post(url, {
@@ -175,7 +203,7 @@ export class WebhookNotifier {
           [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.options.secret, body, timestamp),
         },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
       if (status >= 200 && status < 300) return { delivery: { ok: true, status_code: status }, retry: false };
       const error =

@@ -66,10 +66,11 @@ it('leaves a copied recording, a summary, an outcome and one signed report behin
     logger: silentLogger,
     notifier: new WebhookNotifier({
       calls: dynamo.calls,
+      agents: dynamo.agents,
+      jobs: dynamo.webhookJobs,
       post: createGuardedFetch({ allowPrivate: true }),
       secret: SECRET,
       logger: silentLogger,
-      retryDelaysMs: [10, 10],
     }),
   });
   finalizer.finalizeInBackground(CALL);

@@ -7,6 +7,7 @@ import {
   DynamoCallStore,
 } from '../../src/adapters/dynamodb/index.js';
 import { DynamoRecordingJobStore } from '../../src/adapters/dynamodb/recording-job-store.js';
+import { DynamoWebhookJobStore } from '../../src/adapters/dynamodb/webhook-job-store.js';
 import { startEmbeddedDynamo } from '../../src/adapters/embedded/dynalite.js';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../src/adapters/embedded/s3rver.js';
 import { createS3Client } from '../../src/adapters/s3/client.js';
@@ -21,6 +22,7 @@ export const TABLES = {
   turns: 'T_Turns',
   recordings: 'T_Recordings',
   idempotency: 'T_Idempotency',
+  webhookDeliveries: 'T_WebhookDeliveries',
 };
 
 export const silentLogger = pino({ level: 'silent' });
@@ -34,6 +36,7 @@ export async function startDynamoStores() {
     calls: new DynamoCallStore({ doc, cursorSecret, callsTable: TABLES.calls, turnsTable: TABLES.turns }),
     agents: new DynamoAgentStore({ doc, cursorSecret, table: TABLES.agents }),
     jobs: new DynamoRecordingJobStore({ doc, table: TABLES.recordings }),
+    webhookJobs: new DynamoWebhookJobStore({ doc, table: TABLES.webhookDeliveries }),
     doc,
     close: async () => {
       client.destroy();

@@ -1,4 +1,5 @@
 // A local webhook receiver: records every request and answers `failFirst` times with `failStatus`.
+// `port` reopens a receiver where an earlier one listened (a receiver that was down comes back).
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,7 +10,7 @@ export interface ReceivedWebhook {
 }
 
 export async function startWebhookReceiver(
-  options: { failFirst?: number; failStatus?: number; status?: number } = {},
+  options: { failFirst?: number; failStatus?: number; status?: number; port?: number } = {},
 ) {
   const received: ReceivedWebhook[] = [];
   let failuresLeft = options.failFirst ?? 0;
@@ -30,7 +31,7 @@ export async function startWebhookReceiver(
       response.writeHead(status, status >= 300 && status < 400 ? { location: '/elsewhere' } : {}).end('ok');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/calls`;
   return {
     url,

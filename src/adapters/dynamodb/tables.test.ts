@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('tableDefinitions', () => {
-  it('defines six on-demand tables whose indexes all project every attribute', () => {
+  it('defines seven on-demand tables whose indexes all project every attribute', () => {
     const definitions = tableDefinitions(tableNames('X_'));
     expect(definitions.map((d) => d.TableName)).toEqual([
       'X_Agents',
@@ -21,6 +21,7 @@ describe('tableDefinitions', () => {
       'X_Turns',
       'X_Recordings',
       'X_Idempotency',
+      'X_WebhookDeliveries',
     ]);
     for (const definition of definitions) {
       expect(definition.BillingMode).toBe('PAY_PER_REQUEST');

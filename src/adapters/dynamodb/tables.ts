@@ -27,6 +27,7 @@ export const INDEXES = {
   callsByMonth: 'MonthIndex',
   numbersByAgent: 'AgentIndex',
   recordingsByStatus: 'StatusIndex',
+  webhookDeliveriesByStatus: 'StatusIndex',
 } as const;
 
 type Key = [name: string, type: ScalarAttributeType];
@@ -69,7 +70,7 @@ function table(
   };
 }
 
-/** CreateTable inputs for all six tables. See docs/decisions/0001-tables.md. */
+/** CreateTable inputs for all seven tables. See docs/decisions/0001-tables.md. */
 export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] {
   return [
     table(tables.agents, ['agent_id', 'S'], undefined, [
@@ -91,6 +92,9 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
       gsi(INDEXES.recordingsByStatus, ['status', 'S'], ['next_attempt_at', 'S']),
     ]),
     table(tables.idempotency, ['idempotency_key', 'S'], undefined),
+    table(tables.webhookDeliveries, ['event_id', 'S'], undefined, [
+      gsi(INDEXES.webhookDeliveriesByStatus, ['status', 'S'], ['next_attempt_at', 'S']),
+    ]),
   ];
 }
 

@@ -6,7 +6,7 @@ import { createTables, type TableNames } from './tables.js';
 
 export interface TestDynamo extends DynamoClients {
   server: EmbeddedDynamo;
-  /** Six new, empty tables under a fresh prefix. */
+  /** Seven new, empty tables under a fresh prefix. */
   freshTables(): Promise<TableNames>;
   close(): Promise<void>;
 }
@@ -19,6 +19,7 @@ export function tableNames(prefix: string): TableNames {
     turns: `${prefix}Turns`,
     recordings: `${prefix}Recordings`,
     idempotency: `${prefix}Idempotency`,
+    webhookDeliveries: `${prefix}WebhookDeliveries`,
   };
 }
 

@@ -56,7 +56,7 @@ function summarizerFor(mock: MockLanguageModelV3 | undefined, timeoutMs?: number
 const failure = (promise: Promise<unknown>) => promise.then(() => undefined).catch((e: unknown) => e);
 
 describe('ModelSummarizer', () => {
-  it("stores the model's summary and outcome, asked for as JSON with this call's data only", async () => {
+  it("stores the model's summary, outcome and token usage, asked for as JSON with this call's data only", async () => {
     const mock = new MockLanguageModelV3({
       doGenerate: answer(
         '{"summary": "The caller declined the Tuesday visit and asked for a call back next week.", "outcome": "follow_up_needed"}',
@@ -66,6 +66,8 @@ describe('ModelSummarizer', () => {
     expect(result).toEqual({
       summary: 'The caller declined the Tuesday visit and asked for a call back next week.',
       outcome: 'follow_up_needed',
+      // What the summary cost, for the call's totals: 300 × $0.15 + 40 × $0.60 per million tokens.
+      usage: { input_tokens: 300, output_tokens: 40, cost_micro_usd: 69 },
     });
     const sent = mock.doGenerateCalls[0]!;
     expect(sent.responseFormat).toMatchObject({

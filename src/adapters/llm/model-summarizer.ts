@@ -5,6 +5,7 @@ import { OUTCOMES, type Call, type Turn } from '../../domain/call.js';
 import { AppError } from '../../domain/errors.js';
 import type { CallSummary, Summarizer } from '../../ports/summarizer.js';
 import { toModelError } from './model-error.js';
+import { costMicroUsd } from './pricing.js';
 import type { ChosenAiModel } from './provider-factory.js';
 import { SUMMARY_SYSTEM_PROMPT, summaryRequest } from './summary-prompt.js';
 
@@ -74,6 +75,7 @@ export class ModelSummarizer implements Summarizer {
     const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = AbortSignal.timeout(timeoutMs);
     let output: unknown;
+    let usage: CallSummary['usage'];
     try {
       const result = await generateText({
         model: chosen.languageModel,
@@ -86,6 +88,13 @@ export class ModelSummarizer implements Summarizer {
         abortSignal: signal,
       });
       output = result.output;
+      const inputTokens = result.totalUsage.inputTokens ?? 0;
+      const outputTokens = result.totalUsage.outputTokens ?? 0;
+      usage = {
+        input_tokens: inputTokens,
+        output_tokens: outputTokens,
+        cost_micro_usd: costMicroUsd(chosen.model, inputTokens, outputTokens),
+      };
     } catch (error) {
       if (signal.aborted) throw new AppError('unavailable', `${label}: no summary within ${timeoutMs} ms`);
       // Its text may hold the caller's words: only the reason goes on.
@@ -98,6 +107,6 @@ export class ModelSummarizer implements Summarizer {
       const reason = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new AppError('upstream', `${label}: summary rejected (${reason})`);
     }
-    return checked.data;
+    return { ...checked.data, usage };
   }
 }
