@@ -45,7 +45,6 @@ const envSchema = z.object({
   S3_BUCKET: z.string().min(3).max(63).default('voice-agent-recordings'),
   S3_FORCE_PATH_STYLE: bool(false),
   S3_SSE: z.enum(['AES256', 'aws:kms', 'none']).optional(),
-  S3_SSE: z.enum(['AES256', 'aws:kms', 'none']).optional(),
 
   TWILIO_ACCOUNT_SID: optionalString.pipe(
     z
