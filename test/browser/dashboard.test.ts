@@ -160,6 +160,9 @@ describe('dashboard in a browser', () => {
       const language = page.locator('[data-field="relay.languages.0.code"]');
       await language.getByLabel('Code').fill('hi-IN');
       await language.locator('..').getByLabel('Voice').fill('Polly.Kajal-Neural');
+      // A fallback model for when the agent's own model fails.
+      await page.getByLabel('Fallback provider').selectOption('openai-compatible');
+      await page.getByLabel('Fallback model').fill('llama3.1');
       await page.getByRole('button', { name: 'Create agent' }).click();
 
       const error = first.locator('.field-error');
@@ -176,6 +179,10 @@ describe('dashboard in a browser', () => {
         tts_provider: 'Google',
         voice: 'en-US-Journey-O',
         languages: [{ code: 'hi-IN', voice: 'Polly.Kajal-Neural' }],
+      });
+      expect((await server.container.agents.get('browser-agent')).llm?.fallback).toEqual({
+        provider: 'openai-compatible',
+        model: 'llama3.1',
       });
       // Before a web call there is nothing collected, and no empty heading saying so.
       expect(await page.getByRole('heading', { name: 'Data collected' }).count()).toBe(0);

@@ -86,6 +86,10 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
     }),
     llm_model: text(agent.llm?.model, { autocomplete: 'off', spellcheck: 'false' }),
     llm_temperature: number(agent.llm?.temperature, { step: '0.1', min: '0', max: '2' }),
+    llm_fallback_provider: select([['', 'Server default'], ...meta.enums.llm_providers], {
+      value: agent.llm?.fallback?.provider ?? '',
+    }),
+    llm_fallback_model: text(agent.llm?.fallback?.model, { autocomplete: 'off', spellcheck: 'false' }),
     webhook_url: h('input', { type: 'url', value: agent.webhook_url ?? '', autocomplete: 'off' }),
     timezone: text(agent.timezone, { autocomplete: 'off', placeholder: 'e.g. Asia/Kolkata' }),
     relay_tts_provider: select(TTS_PROVIDERS, { value: agent.relay?.tts_provider ?? '' }),
@@ -223,6 +227,9 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
       provider: optional(c.llm_provider),
       model: optional(c.llm_model),
       temperature: readNumber(c.llm_temperature),
+      fallback: optional(c.llm_fallback_provider)
+        ? { provider: c.llm_fallback_provider.value, model: optional(c.llm_fallback_model) }
+        : undefined,
     };
     const body = {
       ...(isNew && optional(c.agent_id) ? { agent_id: c.agent_id.value.trim() } : {}),
@@ -330,6 +337,11 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
         field('Provider', c.llm_provider, { path: 'llm.provider' }),
         field('Model', c.llm_model, { path: 'llm.model' }),
         field('Temperature (0–2)', c.llm_temperature, { path: 'llm.temperature' }),
+        field('Fallback provider', c.llm_fallback_provider, {
+          path: 'llm.fallback.provider',
+          hint: 'Answers a turn when the model fails. "scripted" turns the server’s fallback off.',
+        }),
+        field('Fallback model', c.llm_fallback_model, { path: 'llm.fallback.model' }),
       ),
     ),
     h(
