@@ -11,12 +11,19 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-describeCallStoreContract('DynamoCallStore on dynalite', async () => {
+async function makeStore(client?: TestDynamo['lean']): Promise<DynamoCallStore> {
   const tables = await dynamo.freshTables();
   return new DynamoCallStore({
     doc: dynamo.doc,
+    ...(client ? { client } : {}),
     callsTable: tables.calls,
     turnsTable: tables.turns,
     cursorSecret: 'test-secret',
   });
-});
+}
+
+describeCallStoreContract('DynamoCallStore on dynalite', () => makeStore());
+// The container's wiring: the turn path's requests through the client that caches its middleware.
+describeCallStoreContract('DynamoCallStore on dynalite, turn path through the lean client', () =>
+  makeStore(dynamo.lean),
+);

@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   TERMINAL_STATUSES,
   isTerminal,
@@ -14,6 +15,7 @@ import { listCallItems } from './call-list.js';
 import { guard, isConditionalFailure } from './errors.js';
 import { ExpressionBuilder, setClauses } from './expressions.js';
 import { monthOf } from './months.js';
+import { getItem, putItem, queryItems, updateItem } from './lean-commands.js';
 import { INDEXES, STARTED_MONTH_ATTRIBUTE } from './tables.js';
 
 type Item = Record<string, unknown>;
@@ -23,6 +25,8 @@ export interface DynamoCallStoreOptions extends DynamoStoreOptions {
   turnsTable: string;
   /** The current time, for the month walk of an unfiltered list. */
   now?: () => Date;
+  /** For the turn path's requests (createDynamoClients' `lean`); the document client's own when unset. */
+  client?: DynamoDBClient;
 }
 
 // Bounds pastCalls when a person has many unfinished calls (each page is filtered to finished ones).
@@ -35,7 +39,13 @@ function toCall(item: Item): Call {
 
 /** Calls (one item each) and their turns (one item per turn, keyed by call_sid and seq). */
 export class DynamoCallStore implements CallStore {
-  constructor(private readonly options: DynamoCallStoreOptions) {}
+  private readonly client: DynamoDBClient;
+
+  constructor(private readonly options: DynamoCallStoreOptions) {
+    // The document client shares its client's middleware stack and settings, so it sends the
+    // client's own commands as that client would (each one's middleware resolved per request).
+    this.client = options.client ?? (options.doc as unknown as DynamoDBClient);
+  }
 
   async create(call: Call): Promise<boolean> {
     const { doc, callsTable } = this.options;
@@ -53,15 +63,15 @@ export class DynamoCallStore implements CallStore {
   }
 
   async get(callSid: string): Promise<Call | undefined> {
-    const { doc, callsTable } = this.options;
-    const result = await guard('calls.get', () =>
-      doc.send(new GetCommand({ TableName: callsTable, Key: { call_sid: callSid }, ConsistentRead: true })),
+    const { callsTable } = this.options;
+    const item = await guard('calls.get', () =>
+      getItem(this.client, { TableName: callsTable, Key: { call_sid: callSid }, ConsistentRead: true }),
     );
-    return result.Item ? toCall(result.Item) : undefined;
+    return item ? toCall(item) : undefined;
   }
 
   async update(callSid: string, changes: Partial<Call>, expectedVersion: number): Promise<Call | undefined> {
-    const { doc, callsTable } = this.options;
+    const { callsTable } = this.options;
     // The key cannot change, and the version only moves through the increment below.
     const { call_sid: _sid, version: _version, ...settable } = changes;
     const attributes: Item = { ...settable };
@@ -74,17 +84,14 @@ export class DynamoCallStore implements CallStore {
     ];
     let updated: Item | undefined;
     const applied = await this.conditional('calls.update', async () => {
-      const result = await doc.send(
-        new UpdateCommand({
-          TableName: callsTable,
-          Key: { call_sid: callSid },
-          UpdateExpression: `SET ${clauses.join(', ')}`,
-          ConditionExpression: `${version} = ${expression.value(expectedVersion)}`,
-          ...expression.attributes(),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      updated = result.Attributes;
+      updated = await updateItem(this.client, {
+        TableName: callsTable,
+        Key: { call_sid: callSid },
+        UpdateExpression: `SET ${clauses.join(', ')}`,
+        ConditionExpression: `${version} = ${expression.value(expectedVersion)}`,
+        ...expression.attributes(),
+        ReturnValues: 'ALL_NEW',
+      });
     });
     return applied && updated ? toCall(updated) : undefined;
   }
@@ -130,52 +137,46 @@ export class DynamoCallStore implements CallStore {
   }
 
   async putTurn(turn: Turn): Promise<boolean> {
-    const { doc, turnsTable } = this.options;
+    const { turnsTable } = this.options;
     const expression = new ExpressionBuilder();
     return this.conditional('turns.put', () =>
-      doc.send(
-        new PutCommand({
-          TableName: turnsTable,
-          Item: turn,
-          ConditionExpression: `attribute_not_exists(${expression.name('call_sid')})`,
-          ...expression.attributes(),
-        }),
-      ),
+      putItem(this.client, {
+        TableName: turnsTable,
+        Item: turn,
+        ConditionExpression: `attribute_not_exists(${expression.name('call_sid')})`,
+        ...expression.attributes(),
+      }),
     );
   }
 
   async getTurn(callSid: string, seq: number): Promise<Turn | undefined> {
-    const { doc, turnsTable } = this.options;
-    const result = await guard('turns.get', () =>
-      doc.send(
-        new GetCommand({ TableName: turnsTable, Key: { call_sid: callSid, seq }, ConsistentRead: true }),
-      ),
+    const { turnsTable } = this.options;
+    const item = await guard('turns.get', () =>
+      getItem(this.client, { TableName: turnsTable, Key: { call_sid: callSid, seq }, ConsistentRead: true }),
     );
-    return result.Item as Turn | undefined;
+    return item as Turn | undefined;
   }
 
   async listTurns(callSid: string, options: { last?: number } = {}): Promise<Turn[]> {
-    const { doc, turnsTable } = this.options;
+    const { turnsTable } = this.options;
     const turns: Turn[] = [];
     let start: Item | undefined;
     do {
       const expression = new ExpressionBuilder();
       const remaining = options.last === undefined ? undefined : options.last - turns.length;
-      const result = await guard('turns.list', () =>
-        doc.send(
-          new QueryCommand({
-            TableName: turnsTable,
-            KeyConditionExpression: `${expression.name('call_sid')} = ${expression.value(callSid)}`,
-            ...expression.attributes(),
-            ConsistentRead: true,
-            // The last N turns: read newest first, then put back in order.
-            ...(remaining !== undefined ? { ScanIndexForward: false, Limit: remaining } : {}),
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
+      const page = await guard('turns.list', () =>
+        queryItems(this.client, {
+          TableName: turnsTable,
+          KeyConditionExpression: `${expression.name('call_sid')} = ${expression.value(callSid)}`,
+          ...expression.attributes(),
+          ConsistentRead: true,
+          // The last N turns: read newest first, then put back in order.
+          ...(remaining !== undefined ? { ScanIndexForward: false, Limit: remaining } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
       );
-      turns.push(...((result.Items ?? []) as Turn[]));
-      start = result.LastEvaluatedKey;
+      turns.push(...(page.items as unknown as Turn[]));
+      start = page.lastEvaluatedKey;
     } while (start && (options.last === undefined || turns.length < options.last));
     return options.last === undefined ? turns : turns.reverse();
   }

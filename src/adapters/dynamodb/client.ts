@@ -6,6 +6,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface DynamoClients {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
+  /**
+   * The same connections, with each command's middleware resolved once and reused (the SDK's
+   * cacheMiddleware, which the document client refuses): for the call turn's requests, see
+   * lean-commands.ts. Destroying `client` closes its sockets too.
+   */
+  lean: DynamoDBClient;
 }
 
 export interface DynamoClientOptions {
@@ -25,7 +31,10 @@ const MAX_SOCKETS = 512;
 
 export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
   const local = options.endpoint !== undefined && !options.region;
-  const client = new DynamoDBClient({
+  // One pool of sockets for both clients.
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  const settings = {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     region: options.region ?? (local ? 'local' : undefined),
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
@@ -33,13 +42,15 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+      httpAgent,
+      httpsAgent,
     },
-  });
+  };
+  const client = new DynamoDBClient(settings);
+  const lean = new DynamoDBClient({ ...settings, cacheMiddleware: true });
   const doc = DynamoDBDocumentClient.from(client, {
     // Optional fields left undefined are dropped instead of failing the marshalling.
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { client, doc };
+  return { client, doc, lean };
 }
