@@ -119,6 +119,14 @@ describe('voice-agent calls', () => {
     expect(table.stdout.split('\n')[0]).toMatch(/^CALL_SID\s+AGENT_ID\s+DIRECTION\s+STATUS/);
     expect(table.stdout).toContain(finished.callSid);
     expect(table.stdout).not.toContain(sid);
+    // A day range: today's calls, none on a day long past (the range is applied in the store query).
+    const today = new Date().toISOString().slice(0, 10);
+    const todays = await run(['calls', 'list', '--from', today, '--to', today, '--json']);
+    expect((JSON.parse(todays.stdout) as typeof page).items.map((c) => c.call_sid)).toEqual(
+      expect.arrayContaining([sid, finished.callSid]),
+    );
+    const longAgo = await run(['calls', 'list', '--from', '2020-01-01', '--to', '2020-01-31', '--json']);
+    expect((JSON.parse(longAgo.stdout) as typeof page).items).toEqual([]);
 
     const detail = await run(['calls', 'get', finished.callSid]);
     expect(detail.code).toBe(0);
@@ -143,6 +151,12 @@ describe('voice-agent calls', () => {
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER');
     expect((await run(['calls', 'list', '--limit', '500'])).code).toBe(2);
+    const badDay = await run(['calls', 'list', '--from', 'yesterday']);
+    expect(badDay.code).toBe(2);
+    expect(badDay.stderr).toMatch(/--from must be a date/);
+    expect((await run(['calls', 'list', '--from', '2026-02-02', '--to', '2026-02-01'])).stderr).toMatch(
+      /--to must not be before --from/,
+    );
     expect(twilio.requests.length).toBe(requests);
     const missing = await run(['calls', 'get', 'CA00000000000000000000000000000000']);
     expect(missing.code).toBe(1);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { CALL_STATUSES, type Call, type CallStatus, type Turn } from '../../domain/call.js';
 import { notFound } from '../../domain/errors.js';
 import { normalizeE164 } from '../../services/phone-number-service.js';
+import { startedBound } from '../../services/started-bound.js';
 import { badInput, printJson, printLine, printRecord, printTable, type Column } from '../output.js';
 import { defaultCommandDeps, requireTwilioSettings, type CommandDeps } from './command-deps.js';
 
@@ -44,6 +45,8 @@ interface ListOptions {
   agent?: string;
   status?: string;
   recipient?: string;
+  from?: string;
+  to?: string;
   limit: string;
   cursor?: string;
   json?: boolean;
@@ -57,6 +60,13 @@ interface PlaceOptions {
   json?: boolean;
 }
 
+function parseBound(flag: string, value: string | undefined, edge: 'start' | 'end'): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = startedBound(edge).safeParse(value);
+  if (!parsed.success) throw badInput(`${flag} must be ${parsed.error.issues[0]?.message ?? 'a date'}`);
+  return parsed.data;
+}
+
 export function registerCallsCommand(program: Command, deps: CommandDeps = defaultCommandDeps): Command {
   const calls = program.command('calls').description('list calls, show one, place an outbound call');
 
@@ -66,6 +76,8 @@ export function registerCallsCommand(program: Command, deps: CommandDeps = defau
     .option('--agent <agent_id>', 'only calls of this agent')
     .option('--status <status>', `one of ${CALL_STATUSES.join(', ')}`)
     .option('--recipient <number>', 'only calls with this person (E.164)')
+    .option('--from <when>', 'only calls started on or after this day (UTC) or date-time, e.g. 2026-11-01')
+    .option('--to <when>', 'only calls started on or before this day (UTC) or date-time')
     .option('--limit <n>', `at most this many (1-${MAX_LIMIT})`, '20')
     .option('--cursor <cursor>', 'the next page, from an earlier --json listing')
     .option('--json', 'print JSON {items, cursor} (for scripts)')
@@ -75,11 +87,17 @@ export function registerCallsCommand(program: Command, deps: CommandDeps = defau
       }
       const limit = parseLimit(options.limit);
       const recipient = options.recipient ? normalizeE164(options.recipient, 'recipient') : undefined;
+      const startedFrom = parseBound('--from', options.from, 'start');
+      const startedTo = parseBound('--to', options.to, 'end');
+      if (startedFrom && startedTo && startedFrom > startedTo)
+        throw badInput('--to must not be before --from');
       const page = await deps.withContainer(({ callStore }) =>
         callStore.list({
           agent_id: options.agent,
           status: options.status as CallStatus | undefined,
           recipient_phone: recipient,
+          started_from: startedFrom,
+          started_to: startedTo,
           limit,
           cursor: options.cursor,
         }),

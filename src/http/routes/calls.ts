@@ -5,28 +5,10 @@ import { notFound } from '../../domain/errors.js';
 import type { CallStore } from '../../ports/call-store.js';
 import { legacyMakeCallSchema, outboundCallSchema, type CallService } from '../../services/call-service.js';
 import { normalizeE164 } from '../../services/phone-number-service.js';
+import { startedBound } from '../../services/started-bound.js';
 import { errorBodySchema } from '../error-handler.js';
 
 const sidParams = z.object({ sid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a call SID') }).strict();
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * A bound of the started_at range: a day ("2024-05-01", whole UTC day) or a date-time with Z or an
- * offset. Becomes the ISO form stored calls carry (UTC, milliseconds), so it compares as a string.
- */
-const startedBound = (edge: 'start' | 'end') =>
-  z
-    .union([z.iso.date(), z.iso.datetime({ offset: true })], {
-      error: 'a date (2024-05-01) or a date-time with a time zone (2024-05-01T09:30:00Z)',
-    })
-    .transform((value) =>
-      DAY.test(value)
-        ? `${value}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z`
-        : new Date(value).toISOString(),
-    )
-    // An offset can push year 0000 or 9999 out of the four-digit form that compares as a string.
-    .refine((iso) => /^\d{4}-/.test(iso), 'a time between the years 0000 and 9999 in UTC');
-
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2_000).optional(),
