@@ -55,6 +55,9 @@ async function startApp(setup: RelayServerSetup) {
       LLM_MODEL: 'bench-model',
       // The longest filler wait: a filler line would pass for the model's first text in the figures.
       RELAY_FILLER_MS: '10000',
+      // The longest idle wait: calls start spread over one think time, so a simulated caller can stay
+      // silent after the greeting longer than a person would, and the re-prompt would land outside a turn.
+      RELAY_IDLE_MS: '60000',
     },
     '',
   );

@@ -10,6 +10,7 @@ import { gatherMarkdown, runGatherBench } from './gather-bench.js';
 import { loadAverage } from './stats.js';
 import { capacityBenchmark } from './capacity-entry.js';
 import { relayBenchmark } from './relay-entry.js';
+import { conversationBenchmark } from './conversation-entry.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -60,6 +61,7 @@ const benchmarks: Benchmark[] = [
   },
   relayBenchmark(log),
   capacityBenchmark(log),
+  conversationBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */
