@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../../src/agent-tests/report.js';
 import { runTestCommand, type TestCommandOptions } from '../../src/cli/commands/test.js';
 import { loadConfig } from '../../src/config.js';
+import { withContainer } from '../../src/cli/context.js';
 import { childElements, parseXml } from '../../src/simulator/xml-reader.js';
 
 const SUITES = resolve(import.meta.dirname, '../../tests/agents');
@@ -106,4 +107,35 @@ describe('voice-agent test', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file or folder');
   });
+
+  it('tests the agents as the configured store has them, in a private server: no test call reaches its call list', async () => {
+    const dataDir = join(dir, 'data');
+    const stored = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, '');
+    await withContainer(async ({ agents }) => {
+      await agents.patch('sales-001', { greeting: 'Hello from the edited sales agent.' });
+    }, stored);
+    const file = join(dir, 'edited.yaml');
+    writeFileSync(
+      file,
+      [
+        'agent: sales-001',
+        'scenarios:',
+        '  - name: greets as edited',
+        '    caller: ["hello"]',
+        '    expect:',
+        '      agent_says: [{ phrase: "edited sales agent", turn: 0 }]',
+        '',
+      ].join('\n'),
+    );
+    let stdout = '';
+    const code = await runTestCommand(
+      [file],
+      { ...defaults, json: true },
+      { out: (t) => (stdout += t), err: () => {}, errIsTTY: false, config: stored },
+    );
+    expect(JSON.parse(stdout).summary).toMatchObject({ passed: 1, failed: 0 });
+    expect(code).toBe(0);
+    const calls = await withContainer(({ callStore }) => callStore.list({ limit: 10 }), stored);
+    expect(calls.items).toEqual([]);
+  }, 60_000);
 });

@@ -1,10 +1,11 @@
-// `voice-agent test [PATHS…]`: runs agent test suites through the simulator against a server (the
-// same target as `simulate`: --url, the server running on DATA_DIR, else one started here), prints a
+// `voice-agent test [PATHS…]`: runs agent test suites through the simulator against a private
+// in-memory server holding copies of the suites' agents (or a running server with --url), prints a
 // table and a summary, optionally JUnit XML. Exit 1 when a scenario fails, 2 on bad files/arguments.
 import { writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../../config.js';
+import type { Agent } from '../../domain/agent.js';
 import type { ScenarioResult, TestReport } from '../../agent-tests/report.js';
 import type { TestTarget } from '../../agent-tests/observed-call.js';
 import type { LanguageModel } from '../../ports/language-model.js';
@@ -55,14 +56,32 @@ export function formatReportTable(report: TestReport): string {
   ]);
 }
 
-async function resolveTarget(config: Config, options: TestCommandOptions): Promise<TestTarget> {
-  // An in-memory store exists only inside one process: the run gets its own sandbox server.
-  if (!options.url && config.DATA_DIR === ':memory:') {
-    const { startSandbox } = await import('../../agent-tests/sandbox.js');
-    return startSandbox(config);
+/**
+ * Where the scenarios run. By default a private in-memory server with copies of the suites' agents
+ * as the configured store has them now (the seeded examples for any it lacks): test calls never
+ * reach the real call list or an agent's end-of-call webhook, and no earlier run changes a later
+ * one through past-call context. With --url, the given running server.
+ */
+async function resolveTarget(
+  config: Config,
+  options: TestCommandOptions,
+  agentIds: readonly string[],
+): Promise<TestTarget> {
+  if (options.url) {
+    const { resolveTarget: resolveSimulationTarget } = await import('../simulate/target.js');
+    return resolveSimulationTarget(config, { url: options.url, publicUrl: options.publicUrl });
   }
-  const { resolveTarget: resolveSimulationTarget } = await import('../simulate/target.js');
-  return resolveSimulationTarget(config, { url: options.url, publicUrl: options.publicUrl });
+  const agents = config.DATA_DIR === ':memory:' ? [] : await storedAgents(config, agentIds);
+  const { startSandbox } = await import('../../agent-tests/sandbox.js');
+  return startSandbox(config, { agents });
+}
+
+async function storedAgents(config: Config, agentIds: readonly string[]): Promise<Agent[]> {
+  const { withContainer } = await import('../context.js');
+  return withContainer(async ({ agentStore }) => {
+    const found = await Promise.all([...new Set(agentIds)].map((id) => agentStore.get(id)));
+    return found.filter((agent): agent is Agent => agent !== undefined);
+  }, config);
 }
 
 interface ModelChoice {
@@ -123,7 +142,11 @@ async function run(paths: string[], options: TestCommandOptions, io: TestCommand
   const model = await languageModel(config);
   let target: TestTarget | undefined;
   try {
-    target = await resolveTarget(config, options);
+    target = await resolveTarget(
+      config,
+      options,
+      suites.map((suite) => suite.agent),
+    );
     const progress = createProgress({ write: io.err, isTTY: io.errIsTTY });
     const report = await runSuites(suites, {
       target,
@@ -160,7 +183,11 @@ export function registerTestCommand(program: Command): Command {
     .option('--json', 'print the report as JSON instead of a table')
     .option('--concurrency <n>', 'scenarios run at once', '4')
     .option('--timeout <seconds>', 'longest one scenario may take', '120')
-    .option('--url <url>', 'a running server (default: the one on DATA_DIR, else one started here)')
+    .option(
+      '--url <url>',
+      'run against this running server; its call list then shows the test calls (default: a private ' +
+        "in-memory server with copies of the suites' agents from the configured store)",
+    )
     .option('--public-url <url>', "the server's PUBLIC_URL, which signatures cover (default: PUBLIC_URL)")
     .action(async (paths: string[], options: TestCommandOptions) => {
       const code = await runTestCommand(paths, options);
