@@ -267,6 +267,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
         ? {
             mediaOrigins: [
               'https://api.twilio.com',
+              // Accounts in another Twilio region get their recordings from its regional host.
+              'https://api.*.twilio.com',
               ...(config.TWILIO_API_URL ? [new URL(config.TWILIO_API_URL).origin] : []),
             ],
           }

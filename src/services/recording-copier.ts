@@ -10,6 +10,7 @@ import type { RecordingJob, RecordingJobStore } from '../ports/recording-job-sto
 import type { RecordingStore } from '../ports/recording-store.js';
 import { updateCallWithRetry } from '../engine/update-call.js';
 import { DuePoller } from './due-poller.js';
+import { originAllowed } from './media-origin.js';
 
 export type RecordingFormat = 'mp3' | 'wav';
 export const CONTENT_TYPES: Record<RecordingFormat, string> = { mp3: 'audio/mpeg', wav: 'audio/wav' };
@@ -40,8 +41,9 @@ export interface RecordingCopierOptions {
   credentials: { accountSid: string; authToken: string };
   format: RecordingFormat;
   /**
-   * Origins a RecordingUrl may point at (e.g. https://api.twilio.com), since the download carries
-   * our credentials; any origin when absent (the callback's Twilio signature is then the guard).
+   * Origins a RecordingUrl may point at (e.g. https://api.twilio.com; `*` for host labels, see
+   * originAllowed), since the download carries our credentials; any origin when absent (the
+   * callback's Twilio signature is then the guard).
    */
   mediaOrigins?: readonly string[];
   /** Delete Twilio's copy once the S3 copy is verified (DELETE_TWILIO_RECORDINGS). */
@@ -334,7 +336,7 @@ export class RecordingCopier {
       throw new AppError('validation', 'recording callback without a valid RecordingUrl');
     }
     const allowed = this.options.mediaOrigins;
-    if (allowed && !allowed.some((candidate) => new URL(candidate).origin === origin))
+    if (allowed && !originAllowed(allowed, origin))
       throw new AppError('forbidden', 'RecordingUrl is not on an allowed Twilio host');
   }
 
