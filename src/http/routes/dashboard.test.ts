@@ -54,6 +54,31 @@ describe('dashboard routes', () => {
     expect(response.headers['set-cookie']).toBeUndefined();
   });
 
+  it('answers 429 after ten wrong keys from one client in a minute, even to the right key', async () => {
+    const attempt = (key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/dashboard/session',
+        payload: { key },
+        remoteAddress: '203.0.113.9',
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1) statuses.push((await attempt(`guess-${i}`)).statusCode);
+    expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    const right = await attempt(TEST_ADMIN_KEY);
+    expect(right.statusCode).toBe(429);
+    expect(right.headers['retry-after']).toBeTruthy();
+    expect(right.headers['set-cookie']).toBeUndefined();
+    // Another client is not affected.
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/dashboard/session',
+      payload: { key: TEST_ADMIN_KEY },
+      remoteAddress: '203.0.113.10',
+    });
+    expect(other.statusCode).toBe(204);
+  });
+
   it('sets an HTTP-only, SameSite=Strict, Secure cookie that opens the admin API', async () => {
     const { cookie, raw } = await signIn();
     const header = String(raw);

@@ -19,6 +19,7 @@ import {
   type SessionKeys,
 } from '../dashboard-session.js';
 import { errorBodySchema } from '../error-handler.js';
+import { RateLimiter } from '../../services/rate-limiter.js';
 
 export const DASHBOARD_ASSETS_DIR = fileURLToPath(new URL('../dashboard/assets/', import.meta.url));
 
@@ -75,6 +76,8 @@ function sendAsset(reply: FastifyReply, asset: DashboardAsset): FastifyReply {
 }
 
 const signInBody = z.object({ key: z.string().min(1).max(1_000) }).strict();
+// Wrong keys one client may try per minute before sign-in answers 429 for a while (per instance).
+const FAILED_SIGN_INS_PER_MINUTE = 10;
 const sessionState = z.object({ signed_in: z.boolean() });
 
 export interface DashboardRoutesOptions {
@@ -92,6 +95,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   const page = assets.get('/assets/index.html');
   if (!page) throw new Error('dashboard assets are missing index.html');
   const cookieOptions = sessionCookieOptions(options.publicUrl);
+  const failedSignIns = new RateLimiter(FAILED_SIGN_INS_PER_MINUTE, now);
 
   // The cookie plugin's own parsing hook runs after the admin check (hooks run in registration
   // order), so the authenticator parses the Cookie header itself.
@@ -134,12 +138,16 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
         tags,
         summary: 'Sign in to the dashboard with the admin key (sets an HTTP-only session cookie)',
         body: signInBody,
-        response: { 204: z.null(), 400: errorBodySchema, 401: errorBodySchema },
+        response: { 204: z.null(), 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
     async (request, reply) => {
       const { key } = request.body as z.infer<typeof signInBody>;
+      // Checked before the key is compared, so a client past its failures learns nothing more.
+      const client = `sign-in ${request.ip}`;
+      failedSignIns.check(client);
       if (!adminKeyMatches(key, options.adminApiKey)) {
+        failedSignIns.take(client);
         throw new AppError('unauthorized', 'wrong admin key', {
           issues: [{ field: 'key', message: 'wrong admin key' }],
         });
