@@ -237,6 +237,7 @@ export class Conversation {
     call: Call,
     agent: Agent,
     turn: Turn,
+    /** The stored turns before `turn`. */
     history: Turn[],
     /** Skip `turn` when the call already counts it (a concurrent delivery of the same turn did). */
     options: { onlyIfUncounted?: boolean } = {},
@@ -246,7 +247,7 @@ export class Conversation {
       call.call_sid,
       (current) => {
         if (options.onlyIfUncounted && current.turn_count > turn.seq) return undefined;
-        return countTurns(current, [...history.filter((t) => t.seq < turn.seq), turn], agent);
+        return countTurns(current, [...history, turn], agent);
       },
       call,
     );

@@ -60,20 +60,21 @@ export class CallFinalizer {
     if (call.summary !== undefined) return { result: 'already_finalized' };
     const [turns, agent] = await Promise.all([calls.listTurns(callSid), agents.get(call.agent_id)]);
     // Stored turns the call does not count yet (the count failed after the caller was answered)
-    // are counted now, so the summary, the webhook and the call item hold every turn.
-    const counted =
-      (await updateCallWithRetry(calls, callSid, (current) => countTurns(current, turns, agent), call)) ??
-      call;
-    const computed = await this.summarize(counted, turns, agent);
+    // are counted in the same write as the summary, so the summary, the webhook and the call item
+    // hold every turn.
+    const computed = await this.summarize({ ...call, ...countTurns(call, turns, agent) }, turns, agent);
     let won = false;
     const stored = await updateCallWithRetry(calls, callSid, (current) => {
       if (current.summary !== undefined) return undefined;
       won = true;
-      // An outcome the engine already set (for example from the model) is kept.
+      const counting = countTurns(current, turns, agent);
+      const totals = counting?.totals ?? current.totals;
       return {
+        ...counting,
         summary: computed.summary,
+        // An outcome the engine already set (for example from the model) is kept.
         outcome: current.outcome ?? computed.outcome,
-        ...(computed.usage ? { totals: withUsage(current.totals, computed.usage) } : {}),
+        ...(computed.usage ? { totals: withUsage(totals, computed.usage) } : {}),
       };
     });
     if (!stored || !won) return { result: 'already_finalized' };
