@@ -11,11 +11,10 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-async function makeStore(client?: TestDynamo['lean']): Promise<DynamoCallStore> {
+async function makeStore(): Promise<DynamoCallStore> {
   const tables = await dynamo.freshTables();
   return new DynamoCallStore({
     doc: dynamo.doc,
-    ...(client ? { client } : {}),
     callsTable: tables.calls,
     turnsTable: tables.turns,
     cursorSecret: 'test-secret',
@@ -23,7 +22,3 @@ async function makeStore(client?: TestDynamo['lean']): Promise<DynamoCallStore> 
 }
 
 describeCallStoreContract('DynamoCallStore on dynalite', () => makeStore());
-// The container's wiring: the turn path's requests through the client that caches its middleware.
-describeCallStoreContract('DynamoCallStore on dynalite, turn path through the lean client', () =>
-  makeStore(dynamo.lean),
-);

@@ -25,8 +25,6 @@ export interface DynamoCallStoreOptions extends DynamoStoreOptions {
   turnsTable: string;
   /** The current time, for the month walk of an unfiltered list. */
   now?: () => Date;
-  /** For the turn path's requests (createDynamoClients' `lean`); the document client's own when unset. */
-  client?: DynamoDBClient;
 }
 
 // Bounds pastCalls when a person has many unfinished calls (each page is filtered to finished ones).
@@ -43,8 +41,8 @@ export class DynamoCallStore implements CallStore {
 
   constructor(private readonly options: DynamoCallStoreOptions) {
     // The document client shares its client's middleware stack and settings, so it sends the
-    // client's own commands as that client would (each one's middleware resolved per request).
-    this.client = options.client ?? (options.doc as unknown as DynamoDBClient);
+    // client's own commands (lean-commands.ts: marshalled once) as that client would.
+    this.client = options.doc as unknown as DynamoDBClient;
   }
 
   async create(call: Call): Promise<boolean> {

@@ -6,14 +6,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface DynamoClients {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
-  /**
-   * The same connections, with each command's middleware resolved once and reused (the SDK's
-   * cacheMiddleware, which the document client refuses), for the call turn's requests (see
-   * lean-commands.ts). The container does not hand it to the call store: middleware added to
-   * `client` afterwards (tracing, the reliability suite's fault injection) would not reach it, for a
-   * saving of about a tenth of a Gather turn's CPU. Destroying `client` closes its sockets too.
-   */
-  lean: DynamoDBClient;
 }
 
 export interface DynamoClientOptions {
@@ -33,7 +25,6 @@ const MAX_SOCKETS = 512;
 
 export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
   const local = options.endpoint !== undefined && !options.region;
-  // One pool of sockets for both clients.
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   const settings = {
@@ -49,10 +40,9 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
     },
   };
   const client = new DynamoDBClient(settings);
-  const lean = new DynamoDBClient({ ...settings, cacheMiddleware: true });
   const doc = DynamoDBDocumentClient.from(client, {
     // Optional fields left undefined are dropped instead of failing the marshalling.
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { client, doc, lean };
+  return { client, doc };
 }
