@@ -35,18 +35,32 @@ export class WebCallSweeper {
   /** Ends the abandoned web calls in progress; resolves with the ones it ended. */
   async sweep(): Promise<string[]> {
     const ended: string[] = [];
+    // One agent read per agent per sweep, however many of its calls are in progress.
+    const maxSeconds = new Map<string, Promise<number | undefined>>();
     let cursor: string | undefined;
     do {
       const page = await this.deps.callStore.list({ status: 'in-progress', limit: PAGE_SIZE, cursor });
       for (const call of page.items) {
         if (call.direction !== 'web') continue;
-        const reason = await this.abandonedBecause(call);
-        if (!reason) continue;
-        await updateCallWithRetry(this.deps.callStore, call.call_sid, (current) =>
-          current.ended_by ? undefined : { ended_by: reason },
-        );
-        await this.deps.webCalls.end(call.call_sid);
-        ended.push(call.call_sid);
+        // One call that cannot be ended now must not keep the others in progress.
+        try {
+          if (!maxSeconds.has(call.agent_id)) maxSeconds.set(call.agent_id, this.maxSecondsOf(call.agent_id));
+          const reason = await this.abandonedBecause(call, await maxSeconds.get(call.agent_id));
+          if (!reason) continue;
+          await updateCallWithRetry(
+            this.deps.callStore,
+            call.call_sid,
+            (current) => (current.ended_by ? undefined : { ended_by: reason }),
+            call,
+          );
+          await this.deps.webCalls.end(call.call_sid);
+          ended.push(call.call_sid);
+        } catch (error) {
+          this.deps.logger.warn(
+            { err: error, call_sid: call.call_sid },
+            'could not end an abandoned web call',
+          );
+        }
       }
       cursor = page.cursor;
     } while (cursor);
@@ -69,12 +83,16 @@ export class WebCallSweeper {
     await this.running;
   }
 
-  private async abandonedBecause(call: Call): Promise<EndedBy | undefined> {
-    const now = (this.options.now?.() ?? new Date()).getTime();
-    const maxSeconds = await this.deps.agents.get(call.agent_id).then(
+  /** The agent's maximum call duration; undefined for an agent that is gone (idle rule only). */
+  private maxSecondsOf(agentId: string): Promise<number | undefined> {
+    return this.deps.agents.get(agentId).then(
       (agent) => agent.max_call_seconds,
       () => undefined,
     );
+  }
+
+  private async abandonedBecause(call: Call, maxSeconds: number | undefined): Promise<EndedBy | undefined> {
+    const now = (this.options.now?.() ?? new Date()).getTime();
     const maxMs = (maxSeconds ?? 0) * 1_000 + MAX_DURATION_GRACE_MS;
     if (maxSeconds !== undefined && now - Date.parse(call.started_at) > maxMs) return 'system_timeout';
     const [last] = await this.deps.callStore.listTurns(call.call_sid, { last: 1 });
