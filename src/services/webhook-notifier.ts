@@ -126,9 +126,12 @@ export class WebhookNotifier {
     const stamp = this.now().toISOString();
     const delivery = { attempt: claimed.attempts, at: stamp, ...outcome.delivery };
     if (outcome.delivery.ok) {
-      await this.record(claimed.call_sid, delivery);
+      // Marked first: a failure to log the attempt on the call must not send the report again.
       // A lost lease (another instance took over) leaves the job to that instance's version.
       await jobs.markDelivered(claimed.event_id, claimed.version, stamp);
+      await this.record(claimed.call_sid, delivery).catch((error: unknown) =>
+        logger.warn({ ...log, err: error }, 'webhook delivered; recording the attempt on the call failed'),
+      );
       logger.info({ ...log, status_code: delivery.status_code }, 'webhook delivered');
       return 'delivered';
     }
