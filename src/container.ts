@@ -348,7 +348,10 @@ export async function createContainer(config: Config, options: ContainerOptions)
       dynamo,
       ...(embedded ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared } } : {}),
       seeded,
-      storeAnswers: () => tableAnswers(dynamo.doc, config.tables.agents, { agent_id: '__health__' }),
+      storeAnswers: () =>
+        tableAnswers(dynamo.doc, config.tables.agents, { agent_id: '__health__' }, (error) =>
+          logger.warn({ err: error }, 'health check: the store did not answer'),
+        ),
       eventLoop,
       agentStore,
       callStore,

@@ -11,6 +11,8 @@ export async function tableAnswers(
   doc: DynamoDBDocumentClient,
   table: string,
   key: Record<string, string>,
+  /** Hears why the store did not answer (the health answer itself only says down). */
+  onError?: (error: unknown) => void,
   timeoutMs = HEALTH_TIMEOUT_MS,
 ): Promise<boolean> {
   try {
@@ -18,7 +20,8 @@ export async function tableAnswers(
       abortSignal: AbortSignal.timeout(timeoutMs),
     });
     return true;
-  } catch {
+  } catch (error) {
+    onError?.(error);
     return false;
   }
 }

@@ -34,7 +34,13 @@ export async function readSessionStart(
       : deps.calls
           .getTurn(call.call_sid, call.turn_count - 1)
           .then((turn) => turn?.agent_text.length ?? 0)
-          .catch(() => 0),
+          .catch((error: unknown) => {
+            log.warn(
+              { err: error },
+              'relay setup could not read the last line; the idle clock starts at once',
+            );
+            return 0;
+          }),
   ]);
   return { ...(agent ? { agent } : {}), spokenChars };
 }
