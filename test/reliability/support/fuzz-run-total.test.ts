@@ -53,6 +53,5 @@ it('never counts a record left by an earlier run, and a file reporting twice cou
 });
 
 it('names the run folder after the vitest process that owns the run', () => {
-  expect(runFolder()).toBe(runFolder());
   expect(runFolder()).toContain(String(process.ppid));
 });
