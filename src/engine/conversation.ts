@@ -3,7 +3,7 @@ import type { Call, EndedBy, Turn, TurnKind } from '../domain/call.js';
 import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { ReplyPolicy, TurnReply } from '../ports/reply-policy.js';
-import { countTurns } from './count-turns.js';
+import { countTurns, findTarget } from './count-turns.js';
 import { isGoodbye } from './end-of-call.js';
 import { phrasesFor } from './phrases.js';
 import { isBudgetExceeded, runWithBudget, type BudgetExceeded } from './turn-budget.js';
@@ -275,10 +275,6 @@ function trailingCount(history: Turn[], kind: TurnKind): number {
 
 function clip(text: string): string {
   return text.length > MAX_CALLER_TEXT_CHARS ? text.slice(0, MAX_CALLER_TEXT_CHARS) : text;
-}
-
-function findTarget(agent: Agent, turn: Turn): TransferTarget | undefined {
-  return turn.transfer_to ? agent.transfer_targets.find((t) => t.id === turn.transfer_to) : undefined;
 }
 
 function usageOf(reply: TurnReply): Partial<Turn> {

@@ -1,4 +1,4 @@
-import type { Agent } from '../domain/agent.js';
+import type { Agent, TransferTarget } from '../domain/agent.js';
 import type { Call, CollectedValue, Turn } from '../domain/call.js';
 
 export const ZERO_TOTALS: NonNullable<Call['totals']> = {
@@ -32,9 +32,7 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     totals.output_tokens += turn.output_tokens ?? 0;
     totals.cost_micro_usd += turn.cost_micro_usd ?? 0;
     endedBy ??= turn.ends_call;
-    const target = turn.transfer_to
-      ? agent?.transfer_targets.find((t) => t.id === turn.transfer_to)
-      : undefined;
+    const target = agent && findTarget(agent, turn);
     if (target) transferredTo = target.target;
   }
   return {
@@ -44,4 +42,9 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     ...(endedBy && !current.ended_by ? { ended_by: endedBy } : {}),
     ...(transferredTo !== current.transferred_to ? { transferred_to: transferredTo } : {}),
   };
+}
+
+/** The listed transfer target a turn handed the call to; an id the agent does not list is none. */
+export function findTarget(agent: Agent, turn: Turn): TransferTarget | undefined {
+  return turn.transfer_to ? agent.transfer_targets.find((t) => t.id === turn.transfer_to) : undefined;
 }
