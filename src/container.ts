@@ -199,20 +199,22 @@ export async function createContainer(config: Config, options: ContainerOptions)
     // The conversation: the LLM (or scripted policy) behind one engine shared by every transport.
     const llm = createLanguageModelFactory(config);
     onClose(() => llm.close());
+    // One breaker per model for the process: turns and end-of-call summaries see the same state.
+    const breakers = new CircuitBreakers({
+      failureThreshold: config.LLM_BREAKER_FAILURES,
+      coolDownMs: config.LLM_BREAKER_COOLDOWN_MS,
+      onStateChange: ({ name, from, to, consecutiveFailures }) =>
+        logger.warn(
+          { model: name, from, to, consecutive_failures: consecutiveFailures },
+          `model circuit ${to}`,
+        ),
+    });
     const policyFor = createPolicySelector(llm, new ScriptedPolicy(), {
       firstTokenTimeoutMs: config.LLM_TIMEOUT_MS,
       turnBudgetMs: config.TURN_TIMEOUT_MS,
       temperature: config.LLM_TEMPERATURE,
       region: config.DEFAULT_PHONE_REGION,
-      breakers: new CircuitBreakers({
-        failureThreshold: config.LLM_BREAKER_FAILURES,
-        coolDownMs: config.LLM_BREAKER_COOLDOWN_MS,
-        onStateChange: ({ name, from, to, consecutiveFailures }) =>
-          logger.warn(
-            { model: name, from, to, consecutive_failures: consecutiveFailures },
-            `model circuit ${to}`,
-          ),
-      }),
+      breakers,
     });
     const conversation = new Conversation({
       calls: callStore,
@@ -293,6 +295,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
     const summarizer = new ModelSummarizer({
       modelFor: (agent) => llm.aiModelFor(agent?.llm),
       fallback: deterministicSummarizer,
+      isUnavailable: (label) => breakers.for(label).state === 'open',
     });
     const finalizer = new CallFinalizer({
       calls: callStore,

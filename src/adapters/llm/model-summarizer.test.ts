@@ -155,4 +155,18 @@ describe('ModelSummarizer', () => {
     expect((error as AppError).message).toContain('HTTP 401');
     expect((error as AppError).message).not.toContain(KEY);
   });
+
+  it('does not ask a model whose circuit is open: the fallback summary comes at once', async () => {
+    const mock = new MockLanguageModelV3({ doGenerate: async () => answer('{}') });
+    const open = new ModelSummarizer({
+      modelFor: () => ({ provider: 'openai', model: 'gpt-4o-mini', languageModel: mock, secrets: [KEY] }),
+      fallback,
+      isUnavailable: (label) => label === 'openai:gpt-4o-mini',
+    });
+    expect(await open.summarize(call, turns, agent)).toEqual({
+      summary: 'Deterministic.',
+      outcome: 'follow_up_needed',
+    });
+    expect(mock.doGenerateCalls).toHaveLength(0);
+  });
 });

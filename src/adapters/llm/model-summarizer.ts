@@ -52,6 +52,11 @@ export interface ModelSummarizerOptions {
   modelFor: (agent: Agent | undefined) => ChosenAiModel | undefined;
   /** Used when no model is configured for the agent, or nobody spoke (nothing to summarize). */
   fallback: Summarizer;
+  /**
+   * Whether a model ("provider:model") is known to be failing (its circuit is open): the summary
+   * then comes from `fallback` at once instead of after a request that would time out.
+   */
+  isUnavailable?: (label: string) => boolean;
   timeoutMs?: number;
 }
 
@@ -70,8 +75,9 @@ export class ModelSummarizer implements Summarizer {
   async summarize(call: Call, turns: readonly Turn[], agent: Agent | undefined): Promise<CallSummary> {
     const chosen = this.#options.modelFor(agent);
     const spoke = turns.some((turn) => turn.caller_text?.trim());
-    if (!chosen || !spoke) return this.#options.fallback.summarize(call, turns, agent);
-    const label = `${chosen.provider}:${chosen.model}`;
+    const label = chosen && `${chosen.provider}:${chosen.model}`;
+    if (!chosen || !label || !spoke || this.#options.isUnavailable?.(label))
+      return this.#options.fallback.summarize(call, turns, agent);
     const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = AbortSignal.timeout(timeoutMs);
     let output: unknown;
