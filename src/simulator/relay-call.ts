@@ -30,8 +30,6 @@ export interface RelayCallOptions {
   /** Line index → keys pressed before that line (index lines.length: after the last); one reply per key. */
   dtmf?: Record<number, string>;
   replyTimeoutMs?: number;
-  /** How long a silent caller waits for the agent's prompt (the server's idle time and then some). */
-  silenceWaitMs?: number;
   /** How long to wait for the agent's `end` after the last line before the caller hangs up. */
   endWaitMs?: number;
   fetchImpl?: typeof fetch;
@@ -69,6 +67,9 @@ export interface RelayCallResult {
 }
 
 // Twilio's error for a socket our server dropped mid-call (reliability.md §1.5).
+// How long a silent caller waits for the agent's prompt: the server's idle time (8 s by default)
+// after a long spoken line, with room to spare.
+const SILENCE_REPLY_WAIT_MS = 60_000;
 const SOCKET_LOST = { sessionStatus: 'failed', errorCode: 64105, errorMessage: 'The websocket disconnected' };
 
 export async function runRelayCall(options: RelayCallOptions): Promise<RelayCallResult> {
@@ -150,7 +151,7 @@ export async function runRelayCall(options: RelayCallOptions): Promise<RelayCall
     const afterTokens = options.interruptAfterTokens?.[index];
     if (line === null) {
       // Twilio sends nothing while the caller is silent; the server's own clock prompts the agent.
-      heard(await client.nextReply(options.silenceWaitMs ?? 60_000));
+      heard(await client.nextReply(SILENCE_REPLY_WAIT_MS));
     } else if (afterTokens !== undefined) {
       const result = await client.promptAndInterrupt(line, { afterTokens });
       if (result.interrupted) {

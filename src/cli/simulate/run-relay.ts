@@ -4,7 +4,7 @@ import { deliverRecording, fetchResult, type SimulationRequest, type SimulationR
 import type { SimulationTarget } from './target.js';
 
 /** What the person at the terminal sees of one transcript entry, or undefined for nothing. */
-export function relayEntryLine(entry: RelayTranscriptEntry): string | undefined {
+function relayEntryLine(entry: RelayTranscriptEntry): string | undefined {
   switch (entry.event) {
     case 'digits':
       return `[pressed ${entry.digits ?? ''}]`;
