@@ -11,7 +11,7 @@ import { pastCallGist } from './past-call-gist.js';
 // Earlier calls shown to the model, newest first.
 export const PAST_CALLS_RECALLED = 5;
 // Finished calls read to find them: some are passed over (calls from the same number nobody vouched for).
-const PAST_CALLS_READ = 20;
+const PAST_CALLS_READ = 12;
 
 const TRUSTED: readonly CallerIdentity[] = ['outbound', 'attested'];
 
