@@ -181,6 +181,36 @@ const expectMemory = (b: { systems: string[] }) => {
   for (const system of b.systems) expect(system).toMatch(/earlier calls/i);
 };
 
+type CallA = Awaited<ReturnType<typeof callA>>;
+type CallB = Awaited<ReturnType<typeof callB>>;
+
+/** Call A, then call B from (or to) the same person. */
+async function aThenB(options: GatherCallOptions) {
+  const a = await callA(options);
+  return { a, b: await callB(options) };
+}
+
+/** B recalled exactly `recalled`, as gists: nothing of A's values or words reached its model. */
+function expectRecalled(
+  a: CallA,
+  b: CallB,
+  memory: { policy: string; identity: string },
+  recalled: string[],
+) {
+  expectMemory(b);
+  expect(b.view.memory).toEqual({ ...memory, used: true });
+  expect(b.view.past_calls?.map((p) => p.call_sid)).toEqual(recalled);
+  expectNothingOf(secretsOf(a), b);
+}
+
+/** B recalled nothing, and says why. */
+function expectForgotten(a: CallA, b: CallB, memory: { policy: string; identity: string }) {
+  expectNoMemory(b);
+  expect(b.view.memory).toEqual({ ...memory, used: false });
+  expect(b.view.past_calls ?? []).toEqual([]);
+  expectNothingOf(secretsOf(a), b);
+}
+
 describe('past-call memory only for a caller we can trust', () => {
   it.each([
     ['anonymous', undefined],
@@ -189,25 +219,19 @@ describe('past-call memory only for a caller we can trust', () => {
     ['Anonymous', 'TN-Validation-Passed-A'],
     ['+7378742833', 'TN-Validation-Passed-A'],
   ])('two inbound calls from the withheld number %s (StirVerstat %s) share nothing', async (from, stir) => {
-    const caller: GatherCallOptions = {
+    const { a, b } = await aThenB({
       direction: 'inbound',
       person: from,
       ourNumber: VERIFIED_LINE,
       stirVerstat: stir,
-    };
-    const a = await callA(caller);
-    const b = await callB(caller);
-    expectNothingOf(secretsOf(a), b);
-    expectNoMemory(b);
-    expect(b.view.memory).toEqual({ policy: 'verified', identity: 'withheld', used: false });
-    expect(b.view.past_calls ?? []).toEqual([]);
+    });
+    expectForgotten(a, b, { policy: 'verified', identity: 'withheld' });
   });
 
   it('a spoofed number without full attestation gets no memory; the attested owner does', async () => {
     const person = '+14155550142';
     const owner = { direction: 'inbound', person, ourNumber: VERIFIED_LINE } as const;
     const a = await callA({ ...owner, stirVerstat: 'TN-Validation-Passed-A' });
-    const secrets = secretsOf(a);
 
     for (const stirVerstat of [
       undefined,
@@ -215,18 +239,15 @@ describe('past-call memory only for a caller we can trust', () => {
       'TN-Validation-Passed-B',
       'No-TN-Validation',
     ]) {
-      const spoofer = await callB({ ...owner, stirVerstat });
-      expectNothingOf(secrets, spoofer);
-      expectNoMemory(spoofer);
-      expect(spoofer.view.memory).toEqual({ policy: 'verified', identity: 'unattested', used: false });
+      expectForgotten(a, await callB({ ...owner, stirVerstat }), {
+        policy: 'verified',
+        identity: 'unattested',
+      });
     }
 
     const again = await callB({ ...owner, stirVerstat: 'TN-Validation-Passed-A' });
-    expectMemory(again);
-    expect(again.view.memory).toEqual({ policy: 'verified', identity: 'attested', used: true });
-    expect(again.view.past_calls?.map((p) => p.call_sid)).toEqual([a.callSid]);
-    // Remembered as a gist: what was given, never the values.
-    expectNothingOf(secrets, again);
+    expectRecalled(a, again, { policy: 'verified', identity: 'attested' }, [a.callSid]);
+    // Recalled as a gist: what was given, never the values.
     expect(again.systems[0]).toMatch(/gave .*email/i);
   });
 
@@ -241,48 +262,30 @@ describe('past-call memory only for a caller we can trust', () => {
   });
 
   it('an outbound call (we dialled the number) remembers earlier outbound calls', async () => {
-    const dialled = {
+    const { a, b } = await aThenB({
       direction: 'outbound',
       person: '+14155550144',
       ourNumber: OUR_OUTBOUND_NUMBER,
       agentId: 'memory-verified',
-    } as const;
-    const a = await callA(dialled);
-    const b = await callB(dialled);
-    expectMemory(b);
-    expect(b.view.memory).toEqual({ policy: 'verified', identity: 'outbound', used: true });
-    expect(b.view.past_calls?.map((p) => p.call_sid)).toEqual([a.callSid]);
+    });
+    expectRecalled(a, b, { policy: 'verified', identity: 'outbound' }, [a.callSid]);
   });
 
   it('memory "off" never remembers, even an attested caller', async () => {
-    const caller = {
+    const { a, b } = await aThenB({
       direction: 'inbound',
       person: '+14155550145',
       ourNumber: OFF_LINE,
       stirVerstat: 'TN-Validation-Passed-A',
-    } as const;
-    const a = await callA(caller);
-    const b = await callB(caller);
-    expectNothingOf(secretsOf(a), b);
-    expectNoMemory(b);
-    expect(b.view.memory).toEqual({ policy: 'off', identity: 'attested', used: false });
+    });
+    expectForgotten(a, b, { policy: 'off', identity: 'attested' });
   });
 
   it('memory "any" remembers a valid unattested number, never a placeholder', async () => {
-    const valid = { direction: 'inbound', person: '+14155550146', ourNumber: ANY_LINE } as const;
-    const a = await callA(valid);
-    const b = await callB(valid);
-    expectMemory(b);
-    expect(b.view.memory).toEqual({ policy: 'any', identity: 'unattested', used: true });
-    expect(b.view.past_calls?.map((p) => p.call_sid)).toEqual([a.callSid]);
-    expectNothingOf(secretsOf(a), b);
-
-    const withheld = { direction: 'inbound', person: '+86282452253', ourNumber: ANY_LINE } as const;
-    const c = await callA(withheld);
-    const d = await callB(withheld);
-    expectNoMemory(d);
-    expect(d.view.memory).toEqual({ policy: 'any', identity: 'withheld', used: false });
-    expectNothingOf(secretsOf(c), d);
+    const valid = await aThenB({ direction: 'inbound', person: '+14155550146', ourNumber: ANY_LINE });
+    expectRecalled(valid.a, valid.b, { policy: 'any', identity: 'unattested' }, [valid.a.callSid]);
+    const withheld = await aThenB({ direction: 'inbound', person: '+86282452253', ourNumber: ANY_LINE });
+    expectForgotten(withheld.a, withheld.b, { policy: 'any', identity: 'withheld' });
   });
 });
 
