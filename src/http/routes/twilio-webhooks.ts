@@ -26,6 +26,7 @@ const MIN_HANDLER_MS = 500;
 function remainingMs(reply: FastifyReply): number {
   return Math.max(MIN_HANDLER_MS, WEBHOOK_DEADLINE_MS - reply.elapsedTime);
 }
+
 export interface TwilioWebhookDeps extends StatusDeps {
   auth: TwilioWebhookAuth;
   conversation: Conversation;
