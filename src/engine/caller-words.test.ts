@@ -23,6 +23,7 @@ describe('readsAsInstruction', () => {
     'They gave an email and a phone number.',
     'The order will arrive on Tuesday.',
     'The caller was not interested.',
+    'The caller placed a new order and asked about the new policy on returns.',
   ])('not: %s', (sentence) => {
     expect(readsAsInstruction(sentence)).toBe(false);
   });

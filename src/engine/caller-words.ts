@@ -18,7 +18,7 @@ const QUOTE_MARKS = /["“”«»„]/g;
 // summary's own sentences; a report that the caller "asked to be called back" matches none.
 const INSTRUCTION_PATTERNS: readonly RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b.{0,60}\b(instructions?|rules?|prompts?|polic(y|ies)|guidelines?|previous|above|everything)\b/i,
-  /\bnew (rules?|instructions?|polic(y|ies)|directives?|guidelines?|orders?)\b/i,
+  /\bnew (rules?|instructions?|directives?|guidelines?)\b/i,
   /\bfrom now on\b/i,
   /\b(system|developer|admin|administrator) (prompt|message|instructions?|mode|override)\b/i,
   /\byou (must|should|shall|will|are to|have to|need to|may now)\b/i,
