@@ -13,6 +13,14 @@ export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
 export const TRANSPORTS = ['gather', 'relay'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
+/**
+ * When the agent may recall earlier calls with the same number. `verified`: only a number we
+ * dialled or one Twilio verified with full STIR/SHAKEN attestation; `any`: any valid number (a
+ * trusted private line); `off`: never. A withheld or placeholder number is never recalled.
+ */
+export const MEMORY_POLICIES = ['verified', 'any', 'off'] as const;
+export type MemoryPolicy = (typeof MEMORY_POLICIES)[number];
+
 // Twilio's <Say> accepts up to 4,096 characters; a greeting is spoken before the first Gather,
 // so 1,000 characters (about a minute of speech) keeps it well inside that and inside 64 kB TwiML.
 export const MAX_GREETING_CHARS = 1_000;
@@ -156,6 +164,7 @@ export const agentWritableShape = {
   relay: relaySettingsSchema.optional(),
   webhook_url: z.string().url().max(2_000).optional(),
   timezone: z.string().min(1).max(64).optional(),
+  memory: z.enum(MEMORY_POLICIES).default('verified'),
 };
 
 function checkVoice(

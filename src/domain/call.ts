@@ -1,4 +1,4 @@
-import type { Transport } from './agent.js';
+import type { MemoryPolicy, Transport } from './agent.js';
 
 // Twilio's CallStatus values (twilio-node call.ts), plus 'initiated' from status callbacks.
 export const CALL_STATUSES = [
@@ -96,8 +96,13 @@ export interface Call {
   /** Number of turns stored (the greeting is turn 0). */
   turn_count: number;
   metadata?: Record<string, string>;
-  /** Finished calls with the same agent and person, loaded once when the call starts. */
-  past_calls?: PastCall[];
+  /**
+   * What the agent may recall of finished calls with the same agent and person, loaded once when
+   * the call starts, and only as `memory` says.
+   */
+  past_calls?: PastCallGist[];
+  /** Whether past calls were recalled for this call, and why; set once when the call starts. */
+  memory?: MemoryDecision;
   transferred_to?: string;
   /** ConversationRelay sessions reopened after a lost socket (bounds a reconnect loop). */
   relay_reconnects?: number;
@@ -143,12 +148,43 @@ export interface Turn {
   model?: string;
 }
 
+/** A finished call with the same agent and person, as the store returns it. */
 export interface PastCall {
   call_sid: string;
   started_at: string;
+  direction: CallDirection;
+  /** How far that call's number could be trusted (absent on calls stored before it was recorded). */
+  identity?: CallerIdentity;
   summary?: string;
   outcome?: Outcome;
   data_collected: Record<string, CollectedScalar>;
+}
+
+/**
+ * How far the person's number on a call can be trusted: `outbound`, we dialled it; `attested`,
+ * Twilio verified full STIR/SHAKEN attestation (StirVerstat TN-Validation-Passed-A); `unattested`,
+ * a valid number nobody vouched for; `withheld`, a withheld, placeholder or invalid number.
+ */
+export type CallerIdentity = 'outbound' | 'attested' | 'unattested' | 'withheld';
+
+/** The agent's memory policy, the number's identity, and whether past calls were recalled. */
+export interface MemoryDecision {
+  policy: MemoryPolicy;
+  identity: CallerIdentity;
+  used: boolean;
+}
+
+/**
+ * What the agent may know of an earlier call: when, how it ended, a summary with no quotation,
+ * no collected value and nothing that reads as an instruction, and the names of the details given.
+ */
+export interface PastCallGist {
+  call_sid: string;
+  started_at: string;
+  outcome?: Outcome;
+  summary?: string;
+  /** Names of the fields collected on that call (never their values). */
+  gave: string[];
 }
 
 export function isTerminal(status: CallStatus): boolean {

@@ -1,4 +1,6 @@
 // The deterministic end-of-call summary and outcome: no model needed, same input -> same text.
+// It carries none of the caller's words nor collected values (those are on the call): a stored
+// summary is shown to the model on later calls, where a caller's sentence could pass for a rule.
 import type { Agent } from '../domain/agent.js';
 import type { Call, Outcome, Turn } from '../domain/call.js';
 import type { CallSummary, Summarizer } from '../ports/summarizer.js';
@@ -8,8 +10,6 @@ const NOT_INTERESTED =
 const THANKED = /\b(thanks?|thank you|cheers|bye|goodbye|that['’]?s all|that is all)\b/i;
 const UNANSWERED: readonly Call['status'][] = ['no-answer', 'busy', 'canceled', 'failed'];
 
-const MAX_REASON_CHARS = 120;
-const MAX_VALUE_CHARS = 40;
 const MAX_FIELDS_LISTED = 6;
 
 /** `text` on one line, cut to `max` characters with an ellipsis. */
@@ -60,9 +60,7 @@ function collectedPart(call: Call, agent: Pick<Agent, 'data_to_fill'> | undefine
   const missing = requiredFields(agent).filter((name) => call.data_collected[name] === undefined);
   const parts: string[] = [];
   if (entries.length > 0) {
-    const listed = entries
-      .slice(0, MAX_FIELDS_LISTED)
-      .map(([name, { value }]) => `${name} ${clip(String(value), MAX_VALUE_CHARS)}`);
+    const listed = entries.slice(0, MAX_FIELDS_LISTED).map(([name]) => name);
     const more = entries.length > MAX_FIELDS_LISTED ? ` and ${entries.length - MAX_FIELDS_LISTED} more` : '';
     parts.push(`Collected ${listed.join(', ')}${more}`);
   }
@@ -90,8 +88,9 @@ export function summarizeCall(
   if (outcome === 'voicemail')
     return { outcome, summary: `Reached an answering machine (${call.answered_by}).` };
   if (outcome === 'no_answer') return { outcome, summary: `The call was not answered (${call.status}).` };
-  const first = callerLines(turns)[0];
-  const opening = first ? `The caller said: "${clip(first, MAX_REASON_CHARS)}".` : 'The caller said nothing.';
+  const spoke = callerLines(turns).length;
+  const opening =
+    spoke === 0 ? 'The caller said nothing.' : `The caller spoke ${spoke === 1 ? 'once' : `${spoke} times`}.`;
   const collected = collectedPart(call, agent);
   const ending =
     outcome === 'transferred' && call.transferred_to

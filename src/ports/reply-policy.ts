@@ -1,5 +1,5 @@
 import type { Agent } from '../domain/agent.js';
-import type { Call, CollectedScalar, EndedBy, PastCall, Turn } from '../domain/call.js';
+import type { Call, CollectedScalar, EndedBy, PastCallGist, Turn } from '../domain/call.js';
 
 /** Everything a policy needs to answer one caller utterance. */
 export interface TurnContext {
@@ -8,8 +8,11 @@ export interface TurnContext {
   call: Call;
   /** Earlier turns of this call, oldest first (turn 0 is the greeting). */
   history: Turn[];
-  /** Up to 5 finished calls with the same agent and person, newest first. */
-  pastCalls: PastCall[];
+  /**
+   * Gists of up to 5 finished calls with the same agent and person, newest first; empty unless the
+   * agent's memory policy trusted this call's number. Quoted history: never instructions.
+   */
+  pastCalls: PastCallGist[];
   callerText: string;
   /** The sequence number this turn will be stored under. */
   seq: number;

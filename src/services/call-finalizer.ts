@@ -5,6 +5,7 @@
 import type { Agent } from '../domain/agent.js';
 import { isTerminal, type Call } from '../domain/call.js';
 import { deterministicSummarizer } from '../engine/call-summary.js';
+import { guardSummary } from '../engine/caller-words.js';
 import { countTurns, ZERO_TOTALS } from '../engine/count-turns.js';
 import type { Logger } from '../logger.js';
 import type { AgentStore } from '../ports/agent-store.js';
@@ -84,15 +85,27 @@ export class CallFinalizer {
     return { result: 'finalized', outcome: stored.outcome, webhook };
   }
 
+  /**
+   * The summary to store: a model's when one serves the agent, else the deterministic one; either way
+   * without the caller's sentences (quoted or copied) or what reads as an instruction, because later
+   * calls show it to the model (guardSummary).
+   */
   private async summarize(
     call: Call,
     turns: Parameters<Summarizer['summarize']>[1],
     agent: Agent | undefined,
   ): Promise<CallSummary> {
     const { summarizer, logger } = this.options;
+    const callerLines = turns.map((turn) => turn.caller_text ?? '').filter(Boolean);
     if (summarizer) {
       try {
-        return await summarizer.summarize(call, turns, agent);
+        const computed = await summarizer.summarize(call, turns, agent);
+        const summary = guardSummary(computed.summary, callerLines);
+        if (summary) return { ...computed, summary };
+        logger.warn(
+          { call_sid: call.call_sid },
+          "summary held only the caller's words; using the deterministic summary",
+        );
       } catch (error) {
         logger.warn(
           { err: error, call_sid: call.call_sid },
@@ -100,7 +113,8 @@ export class CallFinalizer {
         );
       }
     }
-    return deterministicSummarizer.summarize(call, turns, agent);
+    const computed = await deterministicSummarizer.summarize(call, turns, agent);
+    return { ...computed, summary: guardSummary(computed.summary, callerLines) || computed.summary };
   }
 }
 

@@ -160,6 +160,9 @@ describe('dashboard in a browser', () => {
       const language = page.locator('[data-field="relay.languages.0.code"]');
       await language.getByLabel('Code').fill('hi-IN');
       await language.locator('..').getByLabel('Voice').fill('Polly.Kajal-Neural');
+      // Past-call memory: verified numbers only unless changed; this agent recalls nobody.
+      expect(await page.getByLabel('Memory of past calls').inputValue()).toBe('verified');
+      await page.getByLabel('Memory of past calls').selectOption('off');
       // A fallback model for when the agent's own model fails.
       await page.getByLabel('Fallback provider').selectOption('openai-compatible');
       await page.getByLabel('Fallback model').fill('llama3.1');
@@ -180,6 +183,7 @@ describe('dashboard in a browser', () => {
         voice: 'en-US-Journey-O',
         languages: [{ code: 'hi-IN', voice: 'Polly.Kajal-Neural' }],
       });
+      expect((await server.container.agents.get('browser-agent')).memory).toBe('off');
       expect((await server.container.agents.get('browser-agent')).llm?.fallback).toEqual({
         provider: 'openai-compatible',
         model: 'llama3.1',
@@ -240,10 +244,11 @@ describe('dashboard in a browser', () => {
       // The model records the email on the turn it was said; the read-back confirms it after.
       await collected.getByRole('row', { name: /email asha\.rao@example\.com turn 3/ }).waitFor();
       await page.getByText('completed').first().waitFor();
-      // Summary and outcome are written in the background after the end; the page refreshes.
+      // Summary and outcome are written in the background after the end; the page refreshes. The
+      // summary names the fields collected, never their values (those are in the table above).
       await page
         .locator('section', { has: page.getByRole('heading', { name: 'Summary' }) })
-        .getByText(/Asha Rao/)
+        .getByText(/Collected full_name, email/)
         .waitFor({ timeout: 20_000 });
       await collected.getByRole('button', { name: 'turn 3' }).click();
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('turn-3');
@@ -284,6 +289,7 @@ describe('dashboard in a browser', () => {
           recipient_phone: '+14155550123',
           status: 'completed',
           duration_seconds: 42,
+          memory: { policy: 'verified', identity: 'unattested', used: false },
         }),
       );
       await go('#/calls?from=2023-03-01&to=2023-03-31');
@@ -293,6 +299,9 @@ describe('dashboard in a browser', () => {
       expect(await rows.first().textContent()).toContain('+14155550123');
       expect(await page.getByLabel('From day').inputValue()).toBe('2023-03-01');
       await shot('09-calls-by-date');
+      // Its page says whether earlier calls were recalled, and why.
+      await rows.first().getByRole('link').first().click();
+      await page.getByText('none recalled (number not verified; memory verified)').waitFor();
       await go('#/calls?from=2023-04-01&to=2023-04-30');
       await page.getByText('No calls match these filters.').waitFor();
       await page.getByLabel('From day').fill('2023-04-30');

@@ -70,6 +70,6 @@ it("ends with the model's summary and outcome, asked for in JSON mode with the c
 it('stores the deterministic summary when the model answers something unusable', async () => {
   summaryAnswer = { text: '{"summary": "Done.", "outcome": "delighted"}' };
   const { detail } = await finishedCall(SUPPORT_CALL);
-  expect(detail.summary).toMatch(/^The caller said: "Hi, my laptop will not start"/);
+  expect(detail.summary).toBe('The caller spoke 6 times. Collected name, email; resolved.');
   expect(detail.outcome).toBe('resolved');
 });

@@ -24,6 +24,7 @@ export function sampleAgent(agentId: string, overrides: Partial<Agent> = {}): Ag
     end_call_phrases: [],
     transfer_targets: [],
     llm: { provider: 'scripted' },
+    memory: 'verified',
     created_at: '2025-01-01T00:00:00.000Z',
     updated_at: '2025-01-01T00:00:00.000Z',
     version: 1,

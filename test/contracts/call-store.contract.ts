@@ -292,6 +292,7 @@ export function describeCallStoreContract(name: string, makeStore: () => Promise
           summary: 'Confirmed.',
           outcome: 'resolved',
           data_collected: { confirmed: value(true), guests: value(2) },
+          memory: { policy: 'verified', identity: 'outbound', used: true },
         }),
       );
       await store.create(
@@ -324,10 +325,14 @@ export function describeCallStoreContract(name: string, makeStore: () => Promise
       expect(past[1]).toEqual({
         call_sid: 'P1',
         started_at: '2025-01-01T10:00:00.000Z',
+        direction: 'outbound',
+        identity: 'outbound',
         summary: 'Confirmed.',
         outcome: 'resolved',
         data_collected: { confirmed: true, guests: 2 },
       });
+      // A call stored before identities were recorded has none.
+      expect((await store.pastCalls('agent-1', person, 1))[0]).not.toHaveProperty('identity');
       expect((await store.pastCalls('agent-1', person, 1)).map((p) => p.call_sid)).toEqual(['P2']);
       expect(await store.pastCalls('agent-1', '+15559999999', 5)).toEqual([]);
     });

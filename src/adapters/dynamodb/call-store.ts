@@ -252,6 +252,8 @@ function toPastCall(call: Call): PastCall {
   return {
     call_sid: call.call_sid,
     started_at: call.started_at,
+    direction: call.direction,
+    ...(call.memory ? { identity: call.memory.identity } : {}),
     ...(call.summary !== undefined ? { summary: call.summary } : {}),
     ...(call.outcome !== undefined ? { outcome: call.outcome } : {}),
     data_collected: data,

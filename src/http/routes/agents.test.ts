@@ -82,6 +82,21 @@ describe('agents API', () => {
     expect(listArchived.json().items.map((a: { agent_id: string }) => a.agent_id)).toContain('crud-1');
   });
 
+  it('recalls past calls only for verified numbers unless the memory setting says otherwise', async () => {
+    const created = await post(agentBody({ agent_id: 'memory-1' }));
+    expect(created.json().memory).toBe('verified');
+    const patch = (memory: unknown) =>
+      t.app.inject({ method: 'PATCH', url: '/agents/memory-1', headers: t.auth, payload: { memory } });
+    for (const memory of ['off', 'any', 'verified']) {
+      const patched = await patch(memory);
+      expect(patched.statusCode).toBe(200);
+      expect(patched.json().memory).toBe(memory);
+    }
+    const refused = await patch('always');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().issues[0].field).toBe('memory');
+  });
+
   it('generates an id when none is given', async () => {
     const created = await post(agentBody());
     expect(created.statusCode).toBe(201);

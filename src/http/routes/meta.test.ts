@@ -27,6 +27,7 @@ describe('meta routes', () => {
     const enums = await t.app.inject({ method: 'GET', url: '/meta/enums', headers: t.auth });
     expect(enums.json().call_statuses).toContain('in-progress');
     expect(enums.json().transports).toEqual(['gather', 'relay']);
+    expect(enums.json().memory_policies).toEqual(['verified', 'any', 'off']);
     expect((await t.app.inject({ method: 'GET', url: '/meta/voices' })).statusCode).toBe(401);
   });
 });

@@ -1,7 +1,13 @@
 // Lists that clients (the dashboard) build their selects from, so they never drift from the schema.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { AGENT_STATUSES, FIELD_TYPES, LLM_PROVIDERS, TRANSPORTS } from '../../domain/agent.js';
+import {
+  AGENT_STATUSES,
+  FIELD_TYPES,
+  LLM_PROVIDERS,
+  MEMORY_POLICIES,
+  TRANSPORTS,
+} from '../../domain/agent.js';
 import { CALL_STATUSES, ENDED_BY, OUTCOMES } from '../../domain/call.js';
 import { VOICES_BY_LANGUAGE } from '../../domain/voices.js';
 import { errorBodySchema } from '../error-handler.js';
@@ -14,6 +20,7 @@ const enumsSchema = z.object({
   agent_statuses: z.array(z.string()),
   llm_providers: z.array(z.string()),
   transports: z.array(z.string()),
+  memory_policies: z.array(z.string()),
   call_statuses: z.array(z.string()),
   ended_by: z.array(z.string()),
   outcomes: z.array(z.string()),
@@ -62,7 +69,8 @@ export const metaRoutes: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Agent statuses, LLM providers, transports, call statuses, ended_by and outcomes',
+        summary:
+          'Agent statuses, LLM providers, transports, memory policies, call statuses, ended_by and outcomes',
         response: { 200: enumsSchema, ...errors },
       },
     },
@@ -70,6 +78,7 @@ export const metaRoutes: FastifyPluginAsync = async (app) => {
       agent_statuses: [...AGENT_STATUSES],
       llm_providers: [...LLM_PROVIDERS],
       transports: [...TRANSPORTS],
+      memory_policies: [...MEMORY_POLICIES],
       call_statuses: [...CALL_STATUSES],
       ended_by: [...ENDED_BY],
       outcomes: [...OUTCOMES],

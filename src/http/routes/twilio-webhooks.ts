@@ -5,8 +5,10 @@ import { fallbackTwiml, gatherTwiml, hangupTwiml, redirectTwiml } from '../../ad
 import { AppError } from '../../domain/errors.js';
 import type { FormParams } from '../../adapters/twilio/signature.js';
 import { relayConnectTwiml } from '../relay/relay-twiml.js';
+import type { Agent } from '../../domain/agent.js';
 import type { Call } from '../../domain/call.js';
 import type { Conversation, CallerInput } from '../../engine/conversation.js';
+import { recallPastCalls } from '../../engine/past-call-memory.js';
 import type { CallService } from '../../services/call-service.js';
 import type { CallStore } from '../../ports/call-store.js';
 import { callSidOf, confidenceOf, param } from '../twilio/params.js';
@@ -24,7 +26,6 @@ const MIN_HANDLER_MS = 500;
 function remainingMs(reply: FastifyReply): number {
   return Math.max(MIN_HANDLER_MS, WEBHOOK_DEADLINE_MS - reply.elapsedTime);
 }
-const PAST_CALLS_LOADED = 5;
 
 export interface TwilioWebhookDeps extends StatusDeps {
   auth: TwilioWebhookAuth;
@@ -153,7 +154,7 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
       ? hangupTwiml({ ...voice, say: message })
       : '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
   }
-  await loadPastCalls(deps, call);
+  await loadPastCalls(deps, call, agent, param(params, 'StirVerstat'));
   const greeting = await deps.conversation.greet(callSid);
   if (call.transport === 'relay') {
     return relayConnectTwiml({
@@ -166,12 +167,11 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
   return twimlForTurn({ agent, turn: greeting, publicUrl: deps.auth.publicUrl });
 }
 
-/** What past calls with this person said, loaded once per call and kept on the call item. */
-async function loadPastCalls(deps: TwilioWebhookDeps, call: Call): Promise<void> {
-  if (call.past_calls !== undefined || !call.recipient_phone) return;
-  const past = await deps.calls.pastCalls(call.agent_id, call.recipient_phone, PAST_CALLS_LOADED + 1);
-  const pastCalls = past.filter((p) => p.call_sid !== call.call_sid).slice(0, PAST_CALLS_LOADED);
-  await deps.conversation.updateCall(call.call_sid, () => ({ past_calls: pastCalls }));
+/** Whether this call recalls past calls with its person, and their gists: decided once per call. */
+async function loadPastCalls(deps: TwilioWebhookDeps, call: Call, agent: Agent, stirVerstat?: string) {
+  if (call.memory !== undefined) return;
+  const recalled = await recallPastCalls(deps.calls, call, agent, stirVerstat);
+  await deps.conversation.updateCall(call.call_sid, () => recalled);
 }
 
 async function takeTurn(deps: TwilioWebhookDeps, params: FormParams, callSid: string, seq: number) {

@@ -59,7 +59,8 @@ describe('web calls API', () => {
     await t.container.finalizer.drain();
     const finished = await t.app.inject({ method: 'GET', url: `/calls/${sid}`, headers: t.auth });
     expect(finished.json().outcome).toBeDefined();
-    expect(finished.json().summary).toContain('Asha Rao');
+    expect(finished.json().summary).toContain('Collected name, email');
+    expect(finished.json().data_collected.name.value).toBe('Asha Rao');
 
     const list = await t.app.inject({
       method: 'GET',

@@ -37,6 +37,14 @@ export const NEW_AGENT = {
   confidence_threshold: 0.7,
   max_call_seconds: 900,
   silence_reprompts: 2,
+  memory: 'verified',
+};
+
+// Labels for the agent's memory policies (domain/agent.ts MEMORY_POLICIES, listed by /meta/enums).
+const MEMORY_LABELS = {
+  verified: 'Verified numbers only',
+  any: 'Any valid number (private line)',
+  off: 'Off',
 };
 
 // The providers ConversationRelay takes (domain/agent.ts RELAY_TTS_PROVIDERS, RELAY_TRANSCRIPTION_PROVIDERS).
@@ -81,6 +89,10 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
     closing_line: area(agent.closing_line, 2),
     voicemail_message: area(agent.voicemail_message, 2),
     transport: select([['', 'Server default'], ...meta.enums.transports], { value: agent.transport ?? '' }),
+    memory: select(
+      meta.enums.memory_policies.map((policy) => [policy, MEMORY_LABELS[policy] ?? policy]),
+      { value: agent.memory ?? 'verified' },
+    ),
     llm_provider: select([['', 'Server default'], ...meta.enums.llm_providers], {
       value: agent.llm?.provider ?? '',
     }),
@@ -250,6 +262,7 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
       closing_line: optional(c.closing_line),
       voicemail_message: optional(c.voicemail_message),
       transport: optional(c.transport),
+      memory: c.memory.value,
       webhook_url: optional(c.webhook_url),
       timezone: optional(c.timezone),
       llm: Object.values(llm).some((v) => v !== undefined) ? llm : undefined,
@@ -325,6 +338,10 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
         field('Silence re-prompts', c.silence_reprompts, { path: 'silence_reprompts' }),
         field('Transport', c.transport, { path: 'transport' }),
         field('Time zone', c.timezone, { path: 'timezone' }),
+        field('Memory of past calls', c.memory, {
+          path: 'memory',
+          hint: 'Verified: numbers we dialled or the network verified. Never withheld numbers.',
+        }),
       ),
     ),
     h(

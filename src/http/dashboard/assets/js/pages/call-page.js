@@ -16,6 +16,21 @@ const definitions = (pairs) =>
     pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
   );
 
+// How far the person's number was trusted (domain/call.ts CallerIdentity).
+const IDENTITY_WORDS = {
+  outbound: 'we dialled the number',
+  attested: 'number verified by the network',
+  unattested: 'number not verified',
+  withheld: 'number withheld or not a number',
+};
+
+/** Whether the call recalled earlier calls with this person, and why. */
+function memoryText(call) {
+  const { used, identity, policy } = call.memory;
+  const why = `${IDENTITY_WORDS[identity] ?? identity}; memory ${policy}`;
+  return used ? `${(call.past_calls ?? []).length} recalled (${why})` : `none recalled (${why})`;
+}
+
 function focusTurn(seq) {
   const turn = document.getElementById(`turn-${seq}`);
   turn?.scrollIntoView({ block: 'center' });
@@ -187,6 +202,7 @@ function render(call, agentName) {
         ['Ended by', words(call.ended_by)],
         ['Outcome', words(call.outcome)],
         call.transferred_to ? ['Transferred to', call.transferred_to] : null,
+        call.memory ? ['Past calls', memoryText(call)] : null,
         [
           'Total latency',
           totals
