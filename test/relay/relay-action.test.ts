@@ -60,18 +60,21 @@ describe('the relay action URL', () => {
       { SessionStatus: 'failed', ErrorCode: '64105' },
       { HandoffData: '{not json', SessionStatus: 'failed' },
     ];
-    for (const extra of endings) {
+    for (const [index, extra] of endings.entries()) {
       const response = await action(callSid, extra);
       const [connect] = parseTwiml(response.body);
       expect(connect).toMatchObject({
         verb: 'connect',
         action: ACTION_URL,
-        relay: {
-          url: 'wss://voice.example.test/twilio/relay',
-          parameters: { agent_id: 'action-agent', call_sid: callSid },
-        },
+        relay: { parameters: { agent_id: 'action-agent', call_sid: callSid } },
       });
-      expect(connect?.verb === 'connect' && connect.relay?.attributes.welcomeGreeting).toBeUndefined();
+      if (connect?.verb !== 'connect' || !connect.relay) throw new Error('no <ConversationRelay>');
+      expect(connect.relay.attributes.welcomeGreeting).toBeUndefined();
+      // A new socket URL for the same call, signed for the next session of it.
+      const url = new URL(connect.relay.url);
+      expect(`${url.origin}${url.pathname}`).toBe('wss://voice.example.test/twilio/relay');
+      expect(url.searchParams.get('call_sid')).toBe(callSid);
+      expect(url.searchParams.get('reconnect')).toBe(String(index + 1));
     }
     expect((await h.container.callStore.get(callSid))?.relay_reconnects).toBe(3);
   });
