@@ -1,18 +1,10 @@
 // POST /twilio/relay-action: what Twilio does with a call once its relay session is over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TwilioSimulator } from '../../src/simulator/twilio-simulator.js';
 import { parseTwiml } from '../../src/simulator/twiml-parser.js';
 import { MAX_RELAY_RECONNECTS } from '../../src/http/relay/relay-action.js';
-import {
-  ACCOUNT_SID,
-  AUTH_TOKEN,
-  PUBLIC_URL,
-  startRelayHarness,
-  type RelayHarness,
-} from './relay-harness.js';
+import { ACCOUNT_SID, PUBLIC_URL, startRelayHarness, type RelayHarness } from './relay-harness.js';
 
 let h: RelayHarness;
-let simulator: TwilioSimulator;
 const ACTION_URL = `${PUBLIC_URL}/twilio/relay-action`;
 
 beforeAll(async () => {
@@ -20,21 +12,15 @@ beforeAll(async () => {
   await h.createAgent('action-agent', {
     transfer_targets: [{ id: 'desk', target: 'sip:desk@example.com', description: 'The front desk' }],
   });
-  simulator = new TwilioSimulator({
-    serverUrl: h.serverUrl,
-    publicUrl: PUBLIC_URL,
-    accountSid: ACCOUNT_SID,
-    authToken: AUTH_TOKEN,
-  });
 });
 afterAll(() => h.close());
 
 const action = (callSid: string, extra: Record<string, string> = {}) =>
-  simulator.post(ACTION_URL, { AccountSid: ACCOUNT_SID, CallSid: callSid, SessionId: 'VX1', ...extra });
+  h.simulator.post(ACTION_URL, { AccountSid: ACCOUNT_SID, CallSid: callSid, SessionId: 'VX1', ...extra });
 
 describe('the relay action URL', () => {
   it('is signature-checked and needs a CallSid', async () => {
-    const forged = await simulator.post(
+    const forged = await h.simulator.post(
       ACTION_URL,
       { AccountSid: ACCOUNT_SID, CallSid: `CA${'0'.repeat(32)}` },
       {
@@ -42,7 +28,7 @@ describe('the relay action URL', () => {
       },
     );
     expect(forged.status).toBe(403);
-    const missing = await simulator.post(ACTION_URL, { AccountSid: ACCOUNT_SID });
+    const missing = await h.simulator.post(ACTION_URL, { AccountSid: ACCOUNT_SID });
     expect(missing.status).toBe(400);
     expect(parseTwiml(missing.body)).toEqual([{ verb: 'hangup' }]);
   });

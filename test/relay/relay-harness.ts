@@ -23,7 +23,11 @@ import { CallService } from '../../src/services/call-service.js';
 import { RateLimiter } from '../../src/services/rate-limiter.js';
 import { runRelayCall, type RelayCallOptions, type RelayCallResult } from '../../src/simulator/relay-call.js';
 import type { ConnectRelayOptions, RelaySetup } from '../../src/simulator/relay-client.js';
-import { TwilioSimulator, type SimulatedCall } from '../../src/simulator/twilio-simulator.js';
+import {
+  TwilioSimulator,
+  type RelaySession,
+  type SimulatedCall,
+} from '../../src/simulator/twilio-simulator.js';
 
 export const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 export const AUTH_TOKEN = 'relay-test-auth-token';
@@ -37,8 +41,12 @@ export interface RelayHarness {
   conversation: Conversation;
   sessions: RelaySessions;
   serverUrl: string;
+  /** Plays Twilio against this server, with its account and token. */
+  simulator: TwilioSimulator;
   createAgent(agentId: string, overrides?: Record<string, unknown>): Promise<Agent>;
   call(options: Pick<RelayCallOptions, 'lines'> & Partial<RelayCallOptions>): Promise<RelayCallResult>;
+  /** Places an outbound call through the voice webhook, whatever the agent's transport. */
+  placeCall(agentId: string): Promise<SimulatedCall>;
   /** Places an outbound call through the voice webhook; returns how to open its relay socket. */
   startCall(agentId: string): Promise<{ callSid: string; connect: ConnectRelayOptions; call: SimulatedCall }>;
   /** A socket URL this server signed for callSid (session `reconnect`), opened as Twilio would. */
@@ -60,6 +68,17 @@ export interface HarnessOptions {
   logLevel?: string;
   /** Receives every log record (JSON) at logLevel (default warn) instead of stdout. */
   onLog?: (record: Record<string, unknown>) => void;
+}
+
+/** How Twilio opens the socket of a relay session the server answered with (or reconnected to). */
+export function connectOptions(relay: RelaySession): ConnectRelayOptions {
+  return {
+    wsUrl: relay.serverUrl,
+    signedUrl: relay.url,
+    authToken: AUTH_TOKEN,
+    setup: relay.setup,
+    replyTimeoutMs: 5_000,
+  };
 }
 
 export async function startRelayHarness(options: HarnessOptions = {}): Promise<RelayHarness> {
@@ -153,6 +172,20 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     timing: { idleMs: 600_000, fillerMs: 600_000, ...options.relay?.timing },
   });
   const serverUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const simulator = new TwilioSimulator({
+    serverUrl,
+    publicUrl: PUBLIC_URL,
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+  });
+  const placeCall = (agentId: string) =>
+    simulator.startCall({
+      direction: 'outbound',
+      from: OUR_NUMBER,
+      to: PERSON,
+      voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=${encodeURIComponent(agentId)}`,
+      statusEvents: [],
+    });
   const socketFor: RelayHarness['socketFor'] = (callSid, socketOptions = {}) => {
     const path = relaySocketPath(socketKey, { callSid, reconnect: socketOptions.reconnect ?? 0 });
     return {
@@ -177,6 +210,8 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     conversation,
     sessions,
     serverUrl,
+    simulator,
+    placeCall,
     socketFor,
     createAgent: (agentId, overrides = {}) =>
       container.agents.create({
@@ -201,32 +236,10 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
         ...callOptions,
       }),
     startCall: async (agentId) => {
-      const simulator = new TwilioSimulator({
-        serverUrl,
-        publicUrl: PUBLIC_URL,
-        accountSid: ACCOUNT_SID,
-        authToken: AUTH_TOKEN,
-      });
-      const call = await simulator.startCall({
-        direction: 'outbound',
-        from: OUR_NUMBER,
-        to: PERSON,
-        voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=${encodeURIComponent(agentId)}`,
-        statusEvents: [],
-      });
+      const call = await placeCall(agentId);
       const relay = call.relay;
       if (!relay) throw new Error(`agent ${agentId} did not get a relay session (call is ${call.state})`);
-      return {
-        callSid: call.callSid,
-        call,
-        connect: {
-          wsUrl: relay.serverUrl,
-          signedUrl: relay.url,
-          authToken: AUTH_TOKEN,
-          setup: relay.setup,
-          replyTimeoutMs: 5_000,
-        },
-      };
+      return { callSid: call.callSid, call, connect: connectOptions(relay) };
     },
     close: async () => {
       await app.close();

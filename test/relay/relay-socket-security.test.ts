@@ -10,12 +10,9 @@ import {
   RelayHandshakeError,
   type ConnectRelayOptions,
 } from '../../src/simulator/relay-client.js';
-import { TwilioSimulator } from '../../src/simulator/twilio-simulator.js';
 import {
-  ACCOUNT_SID,
   AUTH_TOKEN,
-  OUR_NUMBER,
-  PERSON,
+  connectOptions,
   PUBLIC_URL,
   startRelayHarness,
   type RelayHarness,
@@ -50,6 +47,9 @@ const handshake = (options: ConnectRelayOptions) =>
   );
 
 const warnings = (message: string) => logs.filter((record) => record.level === 40 && record.msg === message);
+/** The warning a refused socket leaves, naming the call of its URL and the reason. */
+const refused = (callSid: string, reason: string) =>
+  warnings('relay socket refused').some((record) => record.call_sid === callSid && record.reason === reason);
 
 describe('the relay handshake is signed for one call', () => {
   it("refuses a signature made for another call's URL, and a valid signature over the bare URL", async () => {
@@ -89,11 +89,7 @@ describe('setup must match the socket URL', () => {
     expect(intruder.endMessage).toBeUndefined();
     expect((await owner.prompt('still mine')).text).toBe('About still mine.');
     await owner.close();
-    expect(
-      warnings('relay socket refused').some(
-        (r) => r.reason === 'setup names another call than the socket URL',
-      ),
-    ).toBe(true);
+    expect(refused(b.callSid, 'setup names another call than the socket URL')).toBe(true);
   });
 
   it('closes a socket whose setup names another Twilio account', async () => {
@@ -108,27 +104,11 @@ describe('setup must match the socket URL', () => {
   });
 
   it('closes a socket for a call answered with <Gather>, even one signed with our key', async () => {
-    const simulator = new TwilioSimulator({
-      serverUrl: h.serverUrl,
-      publicUrl: PUBLIC_URL,
-      accountSid: ACCOUNT_SID,
-      authToken: AUTH_TOKEN,
-    });
-    const gather = await simulator.startCall({
-      direction: 'outbound',
-      from: OUR_NUMBER,
-      to: PERSON,
-      voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=stream-gather`,
-      statusEvents: [],
-    });
+    const gather = await h.placeCall('stream-gather');
     expect(gather.relay).toBeUndefined();
     const client = await connectRelay(h.socketFor(gather.callSid));
     expect((await client.closed).code).toBe(1008);
-    expect(
-      warnings('relay socket refused').some(
-        (r) => r.reason === 'setup for a call that is not on the relay transport',
-      ),
-    ).toBe(true);
+    expect(refused(gather.callSid, 'setup for a call that is not on the relay transport')).toBe(true);
   });
 });
 
@@ -139,20 +119,10 @@ describe('one socket per call session', () => {
     await first.prompt('one');
     const replay = await connectRelay(connect);
     expect((await replay.closed).code).toBe(1008);
-    expect(
-      warnings('relay socket refused').some(
-        (r) => r.call_sid === callSid && r.reason === 'a socket of this session of the call is already open',
-      ),
-    ).toBe(true);
+    expect(refused(callSid, 'a socket of this session of the call is already open')).toBe(true);
 
     await call.endRelay({ sessionStatus: 'failed', errorCode: 64105 });
-    const relay = call.relay!;
-    const second = await connectRelay({
-      ...connect,
-      wsUrl: relay.serverUrl,
-      signedUrl: relay.url,
-      setup: relay.setup,
-    });
+    const second = await connectRelay(connectOptions(call.relay!));
     expect((await first.closed).code).toBe(1000);
     expect(
       warnings('relay socket of a later session took over the call').some((r) => r.call_sid === callSid),
@@ -163,15 +133,11 @@ describe('one socket per call session', () => {
     // With no socket open at all, the first session's URL stays stale.
     const stale = await connectRelay(connect);
     expect((await stale.closed).code).toBe(1008);
-    expect(
-      warnings('relay socket refused').some(
-        (r) => r.call_sid === callSid && r.reason === 'socket URL of an earlier session of the call',
-      ),
-    ).toBe(true);
+    expect(refused(callSid, 'socket URL of an earlier session of the call')).toBe(true);
     const turns = await h.container.callStore.listTurns(callSid);
     expect(turns.map((t) => t.caller_text)).toEqual([undefined, 'one', 'two']);
     // The token in the socket URL never reaches the logs.
-    const token = new URL(relay.url).searchParams.get('t')!;
+    const token = new URL(call.relay!.url).searchParams.get('t')!;
     expect(JSON.stringify(logs)).not.toContain(token);
   });
 

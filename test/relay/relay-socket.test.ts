@@ -4,7 +4,13 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTwilioRequest } from '../../src/adapters/twilio/signature.js';
 import { connectRelay, RelayHandshakeError, type RelayClient } from '../../src/simulator/relay-client.js';
-import { ACCOUNT_SID, AUTH_TOKEN, startRelayHarness, type RelayHarness } from './relay-harness.js';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  connectOptions,
+  startRelayHarness,
+  type RelayHarness,
+} from './relay-harness.js';
 import { StreamingTestPolicy } from './streaming-policy.js';
 
 const policy = new StreamingTestPolicy(
@@ -125,13 +131,7 @@ describe('the relay session', () => {
     expect((await first.prompt('still here')).text).toMatch(/^About still here\./);
     // Twilio lost the socket and asked the action URL, which signed a URL for the next session.
     await call.endRelay({ sessionStatus: 'failed', errorCode: 64105 });
-    const relay = call.relay!;
-    const second = await connectRelay({
-      ...connect,
-      wsUrl: relay.serverUrl,
-      signedUrl: relay.url,
-      setup: relay.setup,
-    });
+    const second = await connectRelay(connectOptions(call.relay!));
     expect((await first.closed).code).toBe(1000);
     const reply = await second.prompt('second');
     expect(reply.text).toMatch(/^About second\./);
@@ -173,13 +173,7 @@ describe('the relay session', () => {
     // Twilio asks the action URL and reconnects at once, maybe before the lost turn is written.
     await call.endRelay({ sessionStatus: 'failed', errorCode: 64105 });
     expect(call.relay?.attributes.welcomeGreeting).toBeUndefined();
-    const relay = call.relay!;
-    const second = await connectRelay({
-      ...connect,
-      wsUrl: relay.serverUrl,
-      signedUrl: relay.url,
-      setup: relay.setup,
-    });
+    const second = await connectRelay(connectOptions(call.relay!));
     const reply = await second.prompt('the second question');
     expect(reply.text).toMatch(/^About the second question\./);
     await second.close();

@@ -3,33 +3,17 @@
 // sorted order, because Twilio may reorder a query before signing it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTwiml, type TwimlVerb } from '../../src/simulator/twiml-parser.js';
-import { TwilioSimulator } from '../../src/simulator/twilio-simulator.js';
-import {
-  ACCOUNT_SID,
-  AUTH_TOKEN,
-  OUR_NUMBER,
-  PERSON,
-  PUBLIC_URL,
-  startRelayHarness,
-  type RelayHarness,
-} from './relay-harness.js';
+import { PUBLIC_URL, startRelayHarness, type RelayHarness } from './relay-harness.js';
 import { StreamingTestPolicy } from './streaming-policy.js';
 
 // Slower than the lowered webhook deadline (at least 500 ms), so the gather turn is redirected.
 const slow = new StreamingTestPolicy(() => ({ text: 'One two three four five six seven eight.' }), 150);
 
 let h: RelayHarness;
-let simulator: TwilioSimulator;
 beforeAll(async () => {
   h = await startRelayHarness({ streaming: slow, webhookDeadlineMs: 100 });
   await h.createAgent('stream-gather', { transport: 'gather' });
   await h.createAgent('stream-relay-urls');
-  simulator = new TwilioSimulator({
-    serverUrl: h.serverUrl,
-    publicUrl: PUBLIC_URL,
-    accountSid: ACCOUNT_SID,
-    authToken: AUTH_TOKEN,
-  });
 });
 afterAll(() => h.close());
 
@@ -66,13 +50,7 @@ describe('URLs handed to Twilio', () => {
   });
 
   it('a slow Gather turn is redirected to /twilio/gather?retry=1&seq=1, not seq=1&retry=1', async () => {
-    const call = await simulator.startCall({
-      direction: 'outbound',
-      from: OUR_NUMBER,
-      to: PERSON,
-      voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=stream-gather`,
-      statusEvents: [],
-    });
+    const call = await h.placeCall('stream-gather');
     await call.say('Hello.');
     expect(call.hear()).toBe('One two three four five six seven eight.');
     const redirects = call.exchanges.filter((exchange) => exchange.kind === 'redirect');
