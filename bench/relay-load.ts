@@ -157,11 +157,13 @@ export async function answerRelayCalls(
           failures.push(`voice webhook ${response.statusCode}: ${body.slice(0, 160)}`);
           return;
         }
+        // Path and query as in the TwiML: the socket URL is signed for this one call.
+        const socketUrl = new URL(connect.relay.url);
         calls.push({
           index,
           callSid: identity.callSid,
           from: identity.from,
-          wsUrl: `${socketBase}${new URL(connect.relay.url).pathname}`,
+          wsUrl: `${socketBase}${socketUrl.pathname}${socketUrl.search}`,
           signedUrl: connect.relay.url,
           parameters: connect.relay.parameters,
         });

@@ -14,6 +14,7 @@ import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { twilioRelayRoutes } from './routes/twilio-relay.js';
 import { RelaySessions } from './relay/relay-sessions.js';
+import { relaySocketKey } from './relay/relay-socket-grant.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
@@ -64,8 +65,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     accountSid: container.secrets.twilioAccountSid,
     validate: config.TWILIO_VALIDATE_SIGNATURES,
   };
+  const socketKey = relaySocketKey(container.secrets.signingSecret);
   await app.register(twilioWebhookRoutes, {
     auth: twilioAuth,
+    relaySocketKey: socketKey,
     conversation: container.conversation,
     callService: container.calls,
     calls: container.callStore,
@@ -75,6 +78,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(recordingRoutes, { calls: container.callStore, recordings: container.s3.store });
   await app.register(twilioRelayRoutes, {
     auth: twilioAuth,
+    relaySocketKey: socketKey,
     conversation: container.conversation,
     calls: container.callStore,
     agents: container.agents,

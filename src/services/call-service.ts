@@ -8,6 +8,7 @@ import type { CallStore } from '../ports/call-store.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { Telephony } from '../ports/telephony.js';
 import type { AgentService } from './agent-service.js';
+import { callbackUrl } from './callback-url.js';
 import type { PhoneNumberService } from './phone-number-service.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { updateCallWithRetry } from '../engine/update-call.js';
@@ -226,10 +227,12 @@ export class CallService {
         return await this.deps.telephony.createCall({
           to,
           from,
-          answerUrl: `${base}/twilio/voice?agent_id=${encodeURIComponent(agent.agent_id)}`,
-          statusCallbackUrl: `${base}/twilio/status`,
+          answerUrl: callbackUrl(base, '/twilio/voice', { agent_id: agent.agent_id }),
+          statusCallbackUrl: callbackUrl(base, '/twilio/status'),
           record: this.options.record,
-          recordingStatusCallbackUrl: this.options.record ? `${base}/twilio/recording` : undefined,
+          recordingStatusCallbackUrl: this.options.record
+            ? callbackUrl(base, '/twilio/recording')
+            : undefined,
           machineDetection:
             this.options.machineDetection === 'off' ? undefined : this.options.machineDetection,
           timeLimitSeconds: agent.max_call_seconds + 60,

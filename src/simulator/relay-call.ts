@@ -2,6 +2,7 @@
 // webhook, the relay socket from its TwiML, caller prompts (optionally barging in after N tokens), DTMF,
 // a lost socket followed by the <Connect action> request and a reconnect, and the status callbacks.
 import { setImmediate as nextTick } from 'node:timers/promises';
+import { callbackUrl } from '../services/callback-url.js';
 import { connectRelay, type AgentReply, type RelayClient, type RelayRecord } from './relay-client.js';
 import type { EndReason, SimulatedCall } from './simulated-call.js';
 import type { DialVerb } from './twiml-parser.js';
@@ -80,7 +81,6 @@ export async function runRelayCall(options: RelayCallOptions): Promise<RelayCall
     authToken: options.authToken,
     ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
   });
-  const publicUrl = options.publicUrl.replace(/\/+$/, '');
   const outbound = options.agentId !== undefined;
   const call = await simulator.startCall({
     direction: outbound ? 'outbound' : 'inbound',
@@ -89,7 +89,10 @@ export async function runRelayCall(options: RelayCallOptions): Promise<RelayCall
     statusEvents: ['answered', 'completed'],
     ...(outbound
       ? {
-          voiceUrl: `${publicUrl}/twilio/voice?agent_id=${encodeURIComponent(options.agentId ?? '')}&transport=relay`,
+          voiceUrl: callbackUrl(options.publicUrl, '/twilio/voice', {
+            agent_id: options.agentId ?? '',
+            transport: 'relay',
+          }),
         }
       : {}),
   });

@@ -1,18 +1,10 @@
 // POST /twilio/relay-action: what Twilio does with a call once its relay session is over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TwilioSimulator } from '../../src/simulator/twilio-simulator.js';
 import { parseTwiml } from '../../src/simulator/twiml-parser.js';
 import { MAX_RELAY_RECONNECTS } from '../../src/http/relay/relay-action.js';
-import {
-  ACCOUNT_SID,
-  AUTH_TOKEN,
-  PUBLIC_URL,
-  startRelayHarness,
-  type RelayHarness,
-} from './relay-harness.js';
+import { ACCOUNT_SID, PUBLIC_URL, startRelayHarness, type RelayHarness } from './relay-harness.js';
 
 let h: RelayHarness;
-let simulator: TwilioSimulator;
 const ACTION_URL = `${PUBLIC_URL}/twilio/relay-action`;
 
 beforeAll(async () => {
@@ -20,21 +12,15 @@ beforeAll(async () => {
   await h.createAgent('action-agent', {
     transfer_targets: [{ id: 'desk', target: 'sip:desk@example.com', description: 'The front desk' }],
   });
-  simulator = new TwilioSimulator({
-    serverUrl: h.serverUrl,
-    publicUrl: PUBLIC_URL,
-    accountSid: ACCOUNT_SID,
-    authToken: AUTH_TOKEN,
-  });
 });
 afterAll(() => h.close());
 
 const action = (callSid: string, extra: Record<string, string> = {}) =>
-  simulator.post(ACTION_URL, { AccountSid: ACCOUNT_SID, CallSid: callSid, SessionId: 'VX1', ...extra });
+  h.simulator.post(ACTION_URL, { AccountSid: ACCOUNT_SID, CallSid: callSid, SessionId: 'VX1', ...extra });
 
 describe('the relay action URL', () => {
   it('is signature-checked and needs a CallSid', async () => {
-    const forged = await simulator.post(
+    const forged = await h.simulator.post(
       ACTION_URL,
       { AccountSid: ACCOUNT_SID, CallSid: `CA${'0'.repeat(32)}` },
       {
@@ -42,7 +28,7 @@ describe('the relay action URL', () => {
       },
     );
     expect(forged.status).toBe(403);
-    const missing = await simulator.post(ACTION_URL, { AccountSid: ACCOUNT_SID });
+    const missing = await h.simulator.post(ACTION_URL, { AccountSid: ACCOUNT_SID });
     expect(missing.status).toBe(400);
     expect(parseTwiml(missing.body)).toEqual([{ verb: 'hangup' }]);
   });
@@ -60,18 +46,21 @@ describe('the relay action URL', () => {
       { SessionStatus: 'failed', ErrorCode: '64105' },
       { HandoffData: '{not json', SessionStatus: 'failed' },
     ];
-    for (const extra of endings) {
+    for (const [index, extra] of endings.entries()) {
       const response = await action(callSid, extra);
       const [connect] = parseTwiml(response.body);
       expect(connect).toMatchObject({
         verb: 'connect',
         action: ACTION_URL,
-        relay: {
-          url: 'wss://voice.example.test/twilio/relay',
-          parameters: { agent_id: 'action-agent', call_sid: callSid },
-        },
+        relay: { parameters: { agent_id: 'action-agent', call_sid: callSid } },
       });
-      expect(connect?.verb === 'connect' && connect.relay?.attributes.welcomeGreeting).toBeUndefined();
+      if (connect?.verb !== 'connect' || !connect.relay) throw new Error('no <ConversationRelay>');
+      expect(connect.relay.attributes.welcomeGreeting).toBeUndefined();
+      // A new socket URL for the same call, signed for the next session of it.
+      const url = new URL(connect.relay.url);
+      expect(`${url.origin}${url.pathname}`).toBe('wss://voice.example.test/twilio/relay');
+      expect(url.searchParams.get('call_sid')).toBe(callSid);
+      expect(url.searchParams.get('reconnect')).toBe(String(index + 1));
     }
     expect((await h.container.callStore.get(callSid))?.relay_reconnects).toBe(3);
   });

@@ -1,9 +1,11 @@
 // A real server for relay tests: the in-memory container (embedded dynalite, seeded agents), the Twilio
 // voice/status webhooks and the relay routes on a Fastify app listening on 127.0.0.1:0, with a
 // Conversation whose policy the test chooses (the container's own wiring picks it from settings).
+import { Writable } from 'node:stream';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createContainer, type Container } from '../../src/container.js';
 import type { Agent } from '../../src/domain/agent.js';
@@ -12,15 +14,20 @@ import { ScriptedPolicy } from '../../src/engine/scripted-policy.js';
 import { twilioRelayRoutes, type TwilioRelayDeps } from '../../src/http/routes/twilio-relay.js';
 import { twilioWebhookRoutes } from '../../src/http/routes/twilio-webhooks.js';
 import { RelaySessions } from '../../src/http/relay/relay-sessions.js';
-import { createLogger } from '../../src/logger.js';
+import { relaySocketKey, relaySocketPath } from '../../src/http/relay/relay-socket-grant.js';
+import { createLogger, loggerOptions } from '../../src/logger.js';
 import type { IdempotencyStore } from '../../src/ports/idempotency-store.js';
 import type { ReplyPolicy } from '../../src/ports/reply-policy.js';
 import type { Telephony } from '../../src/ports/telephony.js';
 import { CallService } from '../../src/services/call-service.js';
 import { RateLimiter } from '../../src/services/rate-limiter.js';
 import { runRelayCall, type RelayCallOptions, type RelayCallResult } from '../../src/simulator/relay-call.js';
-import type { ConnectRelayOptions } from '../../src/simulator/relay-client.js';
-import { TwilioSimulator, type SimulatedCall } from '../../src/simulator/twilio-simulator.js';
+import type { ConnectRelayOptions, RelaySetup } from '../../src/simulator/relay-client.js';
+import {
+  TwilioSimulator,
+  type RelaySession,
+  type SimulatedCall,
+} from '../../src/simulator/twilio-simulator.js';
 
 export const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 export const AUTH_TOKEN = 'relay-test-auth-token';
@@ -34,12 +41,19 @@ export interface RelayHarness {
   conversation: Conversation;
   sessions: RelaySessions;
   serverUrl: string;
-  /** The public ws URL Twilio is told (wss://…/twilio/relay) and its loopback twin. */
-  socketUrls: { signed: string; server: string };
+  /** Plays Twilio against this server, with its account and token. */
+  simulator: TwilioSimulator;
   createAgent(agentId: string, overrides?: Record<string, unknown>): Promise<Agent>;
   call(options: Pick<RelayCallOptions, 'lines'> & Partial<RelayCallOptions>): Promise<RelayCallResult>;
+  /** Places an outbound call through the voice webhook, whatever the agent's transport. */
+  placeCall(agentId: string): Promise<SimulatedCall>;
   /** Places an outbound call through the voice webhook; returns how to open its relay socket. */
   startCall(agentId: string): Promise<{ callSid: string; connect: ConnectRelayOptions; call: SimulatedCall }>;
+  /** A socket URL this server signed for callSid (session `reconnect`), opened as Twilio would. */
+  socketFor(
+    callSid: string,
+    options?: { reconnect?: number; setup?: Partial<RelaySetup> },
+  ): ConnectRelayOptions;
   close(): Promise<void>;
 }
 
@@ -49,7 +63,22 @@ export interface HarnessOptions {
   /** timing defaults to clocks that never fire within a test; a test that wants them sets them. */
   relay?: Partial<Pick<TwilioRelayDeps, 'limits' | 'endCloseDelayMs' | 'timing'>>;
   validateSignatures?: boolean;
+  /** Lowers the voice and gather webhooks' deadline (13 s), past which a turn is redirected. */
+  webhookDeadlineMs?: number;
   logLevel?: string;
+  /** Receives every log record (JSON) at logLevel (default warn) instead of stdout. */
+  onLog?: (record: Record<string, unknown>) => void;
+}
+
+/** How Twilio opens the socket of a relay session the server answered with (or reconnected to). */
+export function connectOptions(relay: RelaySession): ConnectRelayOptions {
+  return {
+    wsUrl: relay.serverUrl,
+    signedUrl: relay.url,
+    authToken: AUTH_TOKEN,
+    setup: relay.setup,
+    replyTimeoutMs: 5_000,
+  };
 }
 
 export async function startRelayHarness(options: HarnessOptions = {}): Promise<RelayHarness> {
@@ -66,7 +95,20 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     },
     '',
   );
-  const logger = createLogger(config);
+  const onLog = options.onLog;
+  const logger = onLog
+    ? pino(
+        loggerOptions(options.logLevel ?? 'warn'),
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            for (const line of chunk.toString('utf8').split('\n')) {
+              if (line) onLog(JSON.parse(line) as Record<string, unknown>);
+            }
+            done();
+          },
+        }),
+      )
+    : createLogger(config);
   const container = await createContainer(config, { logger, role: 'server' });
   const scripted = new ScriptedPolicy();
   const conversation = new Conversation({
@@ -102,6 +144,7 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     validate: config.TWILIO_VALIDATE_SIGNATURES,
   };
   const sessions = new RelaySessions();
+  const socketKey = relaySocketKey(container.secrets.signingSecret);
 
   // The same plugins and limits as src/http/app.ts.
   const app = Fastify({
@@ -110,9 +153,17 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
   }) as unknown as FastifyInstance;
   await app.register(formbody, { bodyLimit: config.MAX_BODY_BYTES });
   await app.register(websocket, { options: { maxPayload: 64 * 1_024 } });
-  await app.register(twilioWebhookRoutes, { auth, conversation, callService, calls: container.callStore });
+  await app.register(twilioWebhookRoutes, {
+    auth,
+    relaySocketKey: socketKey,
+    conversation,
+    callService,
+    calls: container.callStore,
+    ...(options.webhookDeadlineMs !== undefined ? { webhookDeadlineMs: options.webhookDeadlineMs } : {}),
+  });
   await app.register(twilioRelayRoutes, {
     auth,
+    relaySocketKey: socketKey,
     conversation,
     calls: container.callStore,
     agents: container.agents,
@@ -121,6 +172,37 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     timing: { idleMs: 600_000, fillerMs: 600_000, ...options.relay?.timing },
   });
   const serverUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const simulator = new TwilioSimulator({
+    serverUrl,
+    publicUrl: PUBLIC_URL,
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+  });
+  const placeCall = (agentId: string) =>
+    simulator.startCall({
+      direction: 'outbound',
+      from: OUR_NUMBER,
+      to: PERSON,
+      voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=${encodeURIComponent(agentId)}`,
+      statusEvents: [],
+    });
+  const socketFor: RelayHarness['socketFor'] = (callSid, socketOptions = {}) => {
+    const path = relaySocketPath(socketKey, { callSid, reconnect: socketOptions.reconnect ?? 0 });
+    return {
+      wsUrl: `${serverUrl.replace(/^http/, 'ws')}${path}`,
+      signedUrl: `${PUBLIC_URL.replace(/^https/, 'wss')}${path}`,
+      authToken: AUTH_TOKEN,
+      setup: {
+        callSid,
+        accountSid: ACCOUNT_SID,
+        from: OUR_NUMBER,
+        to: PERSON,
+        direction: 'outbound-api',
+        ...socketOptions.setup,
+      },
+      replyTimeoutMs: 5_000,
+    };
+  };
 
   return {
     app,
@@ -128,10 +210,9 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     conversation,
     sessions,
     serverUrl,
-    socketUrls: {
-      signed: `${PUBLIC_URL.replace(/^https/, 'wss')}/twilio/relay`,
-      server: `${serverUrl.replace(/^http/, 'ws')}/twilio/relay`,
-    },
+    simulator,
+    placeCall,
+    socketFor,
     createAgent: (agentId, overrides = {}) =>
       container.agents.create({
         agent_id: agentId,
@@ -155,32 +236,10 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
         ...callOptions,
       }),
     startCall: async (agentId) => {
-      const simulator = new TwilioSimulator({
-        serverUrl,
-        publicUrl: PUBLIC_URL,
-        accountSid: ACCOUNT_SID,
-        authToken: AUTH_TOKEN,
-      });
-      const call = await simulator.startCall({
-        direction: 'outbound',
-        from: OUR_NUMBER,
-        to: PERSON,
-        voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=${encodeURIComponent(agentId)}`,
-        statusEvents: [],
-      });
+      const call = await placeCall(agentId);
       const relay = call.relay;
       if (!relay) throw new Error(`agent ${agentId} did not get a relay session (call is ${call.state})`);
-      return {
-        callSid: call.callSid,
-        call,
-        connect: {
-          wsUrl: relay.serverUrl,
-          signedUrl: relay.url,
-          authToken: AUTH_TOKEN,
-          setup: relay.setup,
-          replyTimeoutMs: 5_000,
-        },
-      };
+      return { callSid: call.callSid, call, connect: connectOptions(relay) };
     },
     close: async () => {
       await app.close();

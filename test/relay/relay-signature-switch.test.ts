@@ -1,8 +1,10 @@
-// TWILIO_VALIDATE_SIGNATURES=false (local tunnels, tests) lets an unsigned handshake through, as for
-// the webhooks; with it on, the same handshake is refused.
+// TWILIO_VALIDATE_SIGNATURES=false (local tunnels, tests) lets a handshake without Twilio's signature
+// through, as for the webhooks; with it on, the same handshake is refused. Either way the socket URL
+// must carry our own token for a call: that part is ours, not Twilio's, and survives any tunnel.
 import websocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { relaySocketKey, relaySocketPath } from '../../src/http/relay/relay-socket-grant.js';
 import { twilioRelayRoutes } from '../../src/http/routes/twilio-relay.js';
 import type { CallStore } from '../../src/ports/call-store.js';
 import { connectRelay, RelayHandshakeError } from '../../src/simulator/relay-client.js';
@@ -12,6 +14,8 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
+const socketKey = relaySocketKey('switch-test-secret');
+
 async function serve(validate: boolean): Promise<string> {
   const app = Fastify();
   apps.push(app);
@@ -19,6 +23,7 @@ async function serve(validate: boolean): Promise<string> {
   const unused = () => Promise.reject(new Error('not used'));
   await app.register(twilioRelayRoutes, {
     auth: { publicUrl: 'https://voice.example.test', authTokens: ['token'], accountSid: 'AC1', validate },
+    relaySocketKey: socketKey,
     conversation: { handleInput: unused, updateCall: unused },
     calls: { get: async () => undefined } as unknown as CallStore,
     agents: { get: unused },
@@ -26,28 +31,31 @@ async function serve(validate: boolean): Promise<string> {
   return (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
 }
 
-const setup = { callSid: `CA${'1'.repeat(32)}`, from: '+14155550100', to: '+14155550142' };
+const setup = { callSid: `CA${'1'.repeat(32)}`, accountSid: 'AC1', from: '+14155550100', to: '+14155550142' };
+const callPath = relaySocketPath(socketKey, { callSid: setup.callSid, reconnect: 0 });
+
+const refusal = (attempt: Promise<unknown>) =>
+  attempt.then(
+    () => 0,
+    (error: unknown) => (error instanceof RelayHandshakeError ? error.statusCode : -1),
+  );
 
 describe('the relay handshake switch', () => {
-  it('accepts an unsigned handshake when validation is off', async () => {
+  it('accepts a handshake without Twilio signature when validation is off', async () => {
     const url = await serve(false);
-    const client = await connectRelay({
-      wsUrl: `${url}/twilio/relay`,
-      authToken: 'x',
-      signature: null,
-      setup,
-    });
+    const client = await connectRelay({ wsUrl: `${url}${callPath}`, authToken: 'x', signature: null, setup });
     expect(await client.waitForEnd()).toEqual({ handoffData: '{"reason":"end"}' }); // unknown call
   });
 
-  it('refuses it when validation is on', async () => {
+  it('still refuses a socket URL without our token for a call when validation is off', async () => {
+    const url = await serve(false);
+    const bare = connectRelay({ wsUrl: `${url}/twilio/relay`, authToken: 'x', signature: null, setup });
+    expect(await refusal(bare)).toBe(403);
+  });
+
+  it('refuses the handshake without Twilio signature when validation is on', async () => {
     const url = await serve(true);
-    const error = await connectRelay({
-      wsUrl: `${url}/twilio/relay`,
-      authToken: 'x',
-      signature: null,
-      setup,
-    }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RelayHandshakeError);
+    const unsigned = connectRelay({ wsUrl: `${url}${callPath}`, authToken: 'x', signature: null, setup });
+    expect(await refusal(unsigned)).toBe(403);
   });
 });

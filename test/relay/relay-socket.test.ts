@@ -4,7 +4,13 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTwilioRequest } from '../../src/adapters/twilio/signature.js';
 import { connectRelay, RelayHandshakeError, type RelayClient } from '../../src/simulator/relay-client.js';
-import { AUTH_TOKEN, startRelayHarness, type RelayHarness } from './relay-harness.js';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  connectOptions,
+  startRelayHarness,
+  type RelayHarness,
+} from './relay-harness.js';
 import { StreamingTestPolicy } from './streaming-policy.js';
 
 const policy = new StreamingTestPolicy(
@@ -92,7 +98,7 @@ describe('the relay session', () => {
     const setup = {
       type: 'setup',
       sessionId: 'VX1',
-      accountSid: 'AC1',
+      accountSid: ACCOUNT_SID,
       direction: 'outbound-api',
       from: '',
       to: '',
@@ -105,29 +111,27 @@ describe('the relay session', () => {
     socket.close();
   });
 
-  it('ends the session for an unknown call, a finished call, or parameters naming another call', async () => {
+  it('ends the session for an unknown call or a finished call', async () => {
     const { connect, callSid } = await h.startCall('stream-socket');
-    const unknown = await connectRelay({
-      ...connect,
-      setup: { ...connect.setup, callSid: `CA${'e'.repeat(32)}`, customParameters: {} },
-    });
+    const unknown = await connectRelay(h.socketFor(`CA${'e'.repeat(32)}`));
     expect(await unknown.waitForEnd()).toEqual({ handoffData: '{"reason":"end"}' });
-    const mismatched = await connectRelay({
-      ...connect,
-      setup: { ...connect.setup, callSid: `CA${'f'.repeat(32)}` },
-    });
-    expect(await mismatched.waitForEnd()).toEqual({ handoffData: '{"reason":"end"}' });
     await h.conversation.updateCall(callSid, () => ({ ended_by: 'user' }));
     const finished = await connectRelay(connect);
     expect(await finished.waitForEnd()).toEqual({ handoffData: '{"reason":"end"}' });
     expect(await h.container.callStore.listTurns(callSid)).toHaveLength(1);
   });
 
-  it('keeps one session per call: a second socket for the same call closes the first', async () => {
-    const { connect } = await h.startCall('stream-socket');
+  it('keeps one session per call: a replayed socket is refused, a reconnect takes over', async () => {
+    const { connect, call } = await h.startCall('stream-socket');
     const first = await connectRelay(connect);
     await first.prompt('first');
-    const second = await connectRelay(connect);
+    // The same signed URL again, while the call's socket is open: a replay, refused.
+    const replayed = await connectRelay(connect);
+    expect((await replayed.closed).code).toBe(1008);
+    expect((await first.prompt('still here')).text).toMatch(/^About still here\./);
+    // Twilio lost the socket and asked the action URL, which signed a URL for the next session.
+    await call.endRelay({ sessionStatus: 'failed', errorCode: 64105 });
+    const second = await connectRelay(connectOptions(call.relay!));
     expect((await first.closed).code).toBe(1000);
     const reply = await second.prompt('second');
     expect(reply.text).toMatch(/^About second\./);
@@ -169,7 +173,7 @@ describe('the relay session', () => {
     // Twilio asks the action URL and reconnects at once, maybe before the lost turn is written.
     await call.endRelay({ sessionStatus: 'failed', errorCode: 64105 });
     expect(call.relay?.attributes.welcomeGreeting).toBeUndefined();
-    const second = await connectRelay({ ...connect, setup: call.relay!.setup });
+    const second = await connectRelay(connectOptions(call.relay!));
     const reply = await second.prompt('the second question');
     expect(reply.text).toMatch(/^About the second question\./);
     await second.close();

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signTwilioRequest, type FormParams } from '../../src/adapters/twilio/signature.js';
+import { relaySocketKey, relaySocketPath } from '../../src/http/relay/relay-socket-grant.js';
 import { createTestApp, type TestApp } from '../../src/http/testing.js';
 import { newSid } from '../../src/simulator/twilio-params.js';
 import { expectValidTwiml } from './support/fuzz-support.js';
@@ -172,8 +173,13 @@ describe('B6: behind a proxy, the signed URL is PUBLIC_URL + path, never the req
 
   it('refuses a relay socket signed for the forged host, accepts one signed for PUBLIC_URL', async () => {
     const url = await server.t.app.listen({ host: '127.0.0.1', port: 0 });
+    // A socket URL as the server writes it into its TwiML: signed for one call.
+    const path = relaySocketPath(relaySocketKey(server.t.container.secrets.signingSecret), {
+      callSid: newSid('CA'),
+      reconnect: 0,
+    });
     const handshake = async (signedUrl: string) => {
-      const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/twilio/relay`, {
+      const socket = new WebSocket(`${url.replace(/^http/, 'ws')}${path}`, {
         headers: {
           ...FORGED_HOST_HEADERS,
           'x-twilio-signature': signTwilioRequest(server.token, signedUrl, {}),
@@ -188,8 +194,8 @@ describe('B6: behind a proxy, the signed URL is PUBLIC_URL + path, never the req
       socket.terminate();
       return outcome;
     };
-    expect(await handshake(`wss://${ATTACKER_HOST}/twilio/relay`)).toBe(403);
-    expect(await handshake('wss://voice.example.test/twilio/relay')).toBe(101);
+    expect(await handshake(`wss://${ATTACKER_HOST}${path}`)).toBe(403);
+    expect(await handshake(`wss://voice.example.test${path}`)).toBe(101);
   });
 });
 

@@ -51,14 +51,13 @@ describe('decodeRelayMessage', () => {
       sessionId: 'VX1',
       accountSid: 'AC1',
       callSid: 'CA1',
-      from: 18005550100,
-      to: '+18005550101',
-      direction: 'inbound',
+      from: '+18005550100',
+      customParameters: { caller: 18005550100 },
     };
     const result = decodeRelayMessage(JSON.stringify(bad));
     expect(result).toMatchObject({ ok: false });
     if (!result.ok) {
-      expect(result.reason).toContain('from');
+      expect(result.reason).toContain('customParameters.caller');
       expect(result.reason).not.toMatch(/555/u);
     }
     const prompt = decodeRelayMessage(

@@ -8,24 +8,48 @@ import { AppError } from '../../domain/errors.js';
 
 const languageTag = z.string().min(1).max(35);
 
-// Twilio documents more fields than we read (parentCallSid, forwardedFrom, callerName, callType…) and
-// adds fields without notice: unknown keys are tolerated and dropped.
+// A field the session does not need: kept when it is a string, dropped when missing, null (Twilio's
+// earlier examples show `"parentCallSid": null`) or of another type, so it can never fail a setup.
+const informational = z
+  .string()
+  .nullish()
+  .catch(undefined)
+  .transform((value) => value ?? undefined);
+
+// The session needs callSid and accountSid (checked against the socket URL and our account), and
+// reads sessionId (logs) and customParameters. Twilio documents more fields and adds fields without
+// notice: the informational ones are kept when well-formed, unknown keys are dropped.
 const setupMessage = z.object({
   type: z.literal('setup'),
-  sessionId: z.string().min(1),
-  accountSid: z.string().min(1),
   callSid: z.string().min(1),
-  parentCallSid: z.string().optional(),
-  from: z.string(),
-  to: z.string(),
-  forwardedFrom: z.string().optional(),
-  callerName: z.string().optional(),
-  direction: z.string().min(1),
-  callType: z.string().optional(),
-  callStatus: z.string().optional(),
+  accountSid: z.string().min(1),
+  sessionId: informational,
+  parentCallSid: informational,
+  from: informational,
+  to: informational,
+  forwardedFrom: informational,
+  callerName: informational,
+  direction: informational,
+  callType: informational,
+  callStatus: informational,
   // zod's record skips "__proto__" keys, so a hostile parameter cannot replace the prototype.
-  customParameters: z.record(z.string(), z.string()).default({}),
+  customParameters: z
+    .record(z.string(), z.string())
+    .nullish()
+    .transform((value) => value ?? {}),
 });
+
+const SETUP_FIELDS = [
+  'sessionId',
+  'parentCallSid',
+  'from',
+  'to',
+  'forwardedFrom',
+  'callerName',
+  'direction',
+  'callType',
+  'callStatus',
+] as const;
 
 const promptMessage = z.object({
   type: z.literal('prompt'),
@@ -35,10 +59,24 @@ const promptMessage = z.object({
   last: z.boolean().default(true),
 });
 
+// Twilio's page has shown the duration both as a number (460) and as a string ("460"). Only what the
+// caller heard matters to the session; a duration in neither form is dropped, never the interrupt.
+const durationMs = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?\s*$/u)
+      .transform(Number),
+  ])
+  .pipe(z.number().finite().nonnegative())
+  .optional()
+  .catch(undefined);
+
 const interruptMessage = z.object({
   type: z.literal('interrupt'),
   utteranceUntilInterrupt: z.string(),
-  durationUntilInterruptMs: z.number().nonnegative(),
+  durationUntilInterruptMs: durationMs,
 });
 
 const dtmfMessage = z.object({ type: z.literal('dtmf'), digit: z.string().regex(/^[0-9A-Da-d*#]$/u) });
@@ -50,7 +88,11 @@ const infoMessage = z.object({
   value: z.union([z.string(), z.number(), z.boolean()]).optional(),
 });
 
-export type SessionSetupEvent = Omit<z.output<typeof setupMessage>, 'type'> & { type: 'session-setup' };
+type SetupField = (typeof SETUP_FIELDS)[number];
+export type SessionSetupEvent = { type: 'session-setup' } & Pick<
+  z.output<typeof setupMessage>,
+  'callSid' | 'accountSid' | 'customParameters'
+> & { [field in SetupField]?: string };
 export interface CallerPromptEvent {
   type: 'caller-prompt';
   /** Twilio's transcript of what the caller said (`voicePrompt`). */
@@ -63,8 +105,8 @@ export interface CallerInterruptEvent {
   type: 'caller-interrupt';
   /** What the caller actually heard of the agent's reply (`utteranceUntilInterrupt`). */
   heardText: string;
-  /** How long the agent had been speaking when the caller cut in (`durationUntilInterruptMs`). */
-  durationMs: number;
+  /** How long the agent had been speaking when the caller cut in (`durationUntilInterruptMs`), when given. */
+  durationMs?: number;
 }
 export interface CallerDtmfEvent {
   type: 'caller-dtmf';
@@ -105,8 +147,13 @@ function toEvent(message: Record<string, unknown>): DecodeResult {
     case 'setup': {
       const parsed = setupMessage.safeParse(message);
       if (!parsed.success) return fail('setup', parsed.error);
-      const { type: _type, ...rest } = parsed.data;
-      return { ok: true, event: { type: 'session-setup', ...rest } };
+      const { callSid, accountSid, customParameters } = parsed.data;
+      const event: SessionSetupEvent = { type: 'session-setup', callSid, accountSid, customParameters };
+      for (const field of SETUP_FIELDS) {
+        const value = parsed.data[field];
+        if (value !== undefined) event[field] = value;
+      }
+      return { ok: true, event };
     }
     case 'prompt': {
       const parsed = promptMessage.safeParse(message);
@@ -126,7 +173,7 @@ function toEvent(message: Record<string, unknown>): DecodeResult {
         event: {
           type: 'caller-interrupt',
           heardText: utteranceUntilInterrupt,
-          durationMs: durationUntilInterruptMs,
+          ...(durationUntilInterruptMs === undefined ? {} : { durationMs: durationUntilInterruptMs }),
         },
       };
     }

@@ -51,6 +51,38 @@ describe('gatherTwiml', () => {
     ).not.toHaveProperty('timeout');
   });
 
+  it('never combines speechTimeout auto with a speechModel (Twilio warnings 13335, 13327)', () => {
+    const gatherOf = (speechModel?: string) =>
+      only(
+        parseXml(
+          gatherTwiml({
+            ...voice,
+            say: 'Hi',
+            actionUrl,
+            ...(speechModel !== undefined ? { speechModel } : {}),
+          }),
+        ),
+        'Gather',
+      ).attributes;
+    for (const model of [
+      'default',
+      'phone_call',
+      'experimental_conversations',
+      'googlev2_telephony',
+      'deepgram_nova-3',
+    ]) {
+      const attributes = gatherOf(model);
+      expect(attributes.speechModel).toBe(model);
+      // A positive integer number of seconds, never auto.
+      expect(attributes.speechTimeout).toMatch(/^[1-9]\d*$/);
+    }
+    for (const none of [undefined, '', '\u0001']) {
+      const attributes = gatherOf(none);
+      expect(attributes).not.toHaveProperty('speechModel');
+      expect(attributes.speechTimeout).toBe('auto');
+    }
+  });
+
   it('escapes XML specials in agent text and injects no verb', () => {
     const xml = gatherTwiml({ ...voice, say: hostile, actionUrl });
     const root = parseXml(xml);

@@ -23,7 +23,10 @@ export interface GatherTwimlOptions extends SpeechVoice {
   hints?: string[];
   /** Seconds to wait for speech to start (Twilio's default is 5). */
   timeoutSeconds?: number;
-  /** Optional STT model; unset lets Twilio choose (see twilio-protocols.md on speechModel). */
+  /**
+   * Optional STT model; unset lets Twilio choose (see twilio-protocols.md on speechModel). With a
+   * model, speechTimeout is SPEECH_TIMEOUT_WITH_MODEL_SECONDS instead of auto.
+   */
   speechModel?: string;
 }
 
@@ -61,6 +64,10 @@ export interface RelayTwimlOptions {
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const SIP_URI = /^sips?:[^\s<>"]+$/i;
+// Twilio warns 13335 when speechTimeout="auto" comes with a speechModel ("use a positive integer for
+// speechTimeout whenever you set speechModel", twilio.com/docs/api/errors/13335), and 13327 for any
+// value but a positive integer or auto. Two seconds of silence end the caller's speech then.
+export const SPEECH_TIMEOUT_WITH_MODEL_SECONDS = 2;
 // Twilio allows at most 500 hint entries of up to 100 characters each.
 const MAX_HINTS = 500;
 const MAX_HINT_CHARS = 100;
@@ -95,21 +102,20 @@ function hintList(hints: string[]): string {
 export function gatherTwiml(options: GatherTwimlOptions): string {
   const response = new twilio.twiml.VoiceResponse();
   const hints = options.hints ? hintList(options.hints) : '';
+  const speechModel = options.speechModel ? stripXmlIllegal(options.speechModel).trim() : '';
   const gather = response.gather({
     input: ['speech'],
     action: stripXmlIllegal(options.actionUrl),
     method: 'POST',
     // Without it a silent caller falls through past the Gather instead of reaching our action URL.
     actionOnEmptyResult: true,
-    speechTimeout: 'auto',
+    speechTimeout: speechModel ? String(SPEECH_TIMEOUT_WITH_MODEL_SECONDS) : 'auto',
     language: stripXmlIllegal(options.language) as GatherAttributes['language'],
     ...(hints ? { hints } : {}),
     ...(options.timeoutSeconds !== undefined
       ? { timeout: Math.max(1, Math.round(options.timeoutSeconds)) }
       : {}),
-    ...(options.speechModel
-      ? { speechModel: stripXmlIllegal(options.speechModel) as GatherAttributes['speechModel'] }
-      : {}),
+    ...(speechModel ? { speechModel: speechModel as GatherAttributes['speechModel'] } : {}),
   });
   addSay(gather, options.say, options);
   return response.toString();

@@ -22,6 +22,8 @@ export interface RelayActionDeps {
   conversation: Pick<Conversation, 'updateCall'>;
   agents: { get(agentId: string): Promise<Agent> };
   publicUrl: string;
+  /** Signs the new socket URL (relaySocketKey). */
+  socketKey: Buffer;
 }
 
 export interface RelayActionInput {
@@ -86,6 +88,14 @@ export async function relayActionTwiml(
     await deps.conversation.updateCall(call.call_sid, () => ({ ended_by: 'error' }));
     return fallbackTwiml(agent.language);
   }
-  log.warn({ ...context, reconnects: updated.relay_reconnects }, 'relay session lost; reconnecting the call');
-  return relayConnectTwiml({ agent, callSid: call.call_sid, publicUrl: deps.publicUrl });
+  const reconnect = updated.relay_reconnects ?? 0;
+  log.warn({ ...context, reconnects: reconnect }, 'relay session lost; reconnecting the call');
+  // A new socket URL with the new session number: sockets from URLs handed out before are now stale.
+  return relayConnectTwiml({
+    agent,
+    callSid: call.call_sid,
+    publicUrl: deps.publicUrl,
+    socketKey: deps.socketKey,
+    reconnect,
+  });
 }

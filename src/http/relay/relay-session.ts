@@ -18,6 +18,7 @@ import { encodeHandoff, type Handoff } from './handoff.js';
 import { InboundGuard, type RelayLimits } from './inbound-guard.js';
 import type { RelaySessionHandle, RelaySessions } from './relay-sessions.js';
 import { readSessionStart, type SessionStartDeps } from './relay-session-start.js';
+import type { RelaySocketGrant } from './relay-socket-grant.js';
 import { DEFAULT_RELAY_TIMING, RelayTimers, type RelayTiming } from './relay-timers.js';
 import { RelayTurn } from './relay-turn.js';
 
@@ -27,6 +28,10 @@ export interface RelaySessionDeps {
   /** Reads the agent's time limit; without it the call's length is checked only when input arrives. */
   agents?: SessionStartDeps['agents'];
   sessions: RelaySessions;
+  /** The call and session number the socket URL was signed for; `setup` must name that call. */
+  grant: RelaySocketGrant;
+  /** Our Twilio account: `setup` must name it. */
+  accountSid: string;
   logger: FastifyBaseLogger;
   limits: RelayLimits;
   chunker?: SpeechChunkerOptions;
@@ -75,17 +80,20 @@ export class RelaySession implements RelaySessionHandle {
     private readonly socket: WebSocket,
     private readonly deps: RelaySessionDeps,
   ) {
-    this.log = deps.logger;
+    // The socket URL named the call before `setup` does.
+    this.log = deps.logger.child({ call_sid: deps.grant.callSid });
     this.guard = new InboundGuard(deps.limits);
     this.timing = { ...DEFAULT_RELAY_TIMING, ...deps.timing };
     this.timers = new RelayTimers(this.timing, {
       onIdle: () => this.onIdle(),
       onDeadline: () => this.onDeadline(),
+      onNoSetup: () => this.onNoSetup(),
     });
     // Attached synchronously: Twilio sends `setup` the moment the socket opens.
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', (code) => this.onClose(code));
     deps.sessions.add(this);
+    this.timers.startSetup();
   }
 
   // ---- inbound ---------------------------------------------------------------------------------
@@ -123,6 +131,7 @@ export class RelaySession implements RelaySessionHandle {
     switch (event.type) {
       case 'session-setup':
         if (this.phase !== 'awaiting-setup') return this.junk('second setup on the socket');
+        this.timers.stopSetup();
         void this.setup(event);
         return;
       case 'relay-error':
@@ -169,12 +178,11 @@ export class RelaySession implements RelaySessionHandle {
   private async setup(event: SessionSetupEvent): Promise<void> {
     this.phase = 'loading';
     this.callSid = event.callSid;
-    this.log = this.deps.logger.child({ call_sid: event.callSid, relay_session: event.sessionId });
-    const expected = event.customParameters.call_sid;
-    if (expected !== undefined && expected !== event.callSid) {
-      this.log.warn('relay setup for another call than its parameters name; ending the session');
-      return this.end({ reason: 'end' });
-    }
+    if (event.sessionId) this.log = this.log.child({ relay_session: event.sessionId });
+    // The URL Twilio signed names the call; a setup claiming another call or account is not Twilio's.
+    if (event.callSid !== this.deps.grant.callSid)
+      return this.refuse('setup names another call than the socket URL');
+    if (event.accountSid !== this.deps.accountSid) return this.refuse('setup names another Twilio account');
     let call;
     try {
       call = await this.deps.calls.get(event.callSid);
@@ -184,18 +192,30 @@ export class RelaySession implements RelaySessionHandle {
       return this.closeSocket(CLOSE_SERVER_ERROR, 'call could not be loaded');
     }
     if ((this.phase as Phase) === 'closed') return;
+    if (call && call.transport !== 'relay')
+      return this.refuse('setup for a call that is not on the relay transport');
     if (!call || isTerminal(call.status) || call.ended_by !== undefined) {
       this.log.warn({ known: call !== undefined }, 'relay setup for an unknown or finished call; ending');
       return this.end({ reason: 'end' });
     }
+    if (this.deps.grant.reconnect < (call.relay_reconnects ?? 0)) {
+      return this.refuse('socket URL of an earlier session of the call');
+    }
     const { agent, spokenChars } = await readSessionStart(this.deps, call, this.log);
     if ((this.phase as Phase) === 'closed') return;
+    const claim = this.deps.sessions.claim(event.callSid, this, this.deps.grant.reconnect);
+    if (claim === 'refused') return this.refuse('a socket of this session of the call is already open');
+    if (claim === 'took-over') {
+      this.log.warn(
+        { reconnect: this.deps.grant.reconnect },
+        'relay socket of a later session took over the call',
+      );
+    }
     this.phase = 'active';
     this.agentLanguage = agent?.language;
     this.nextSeq = call.turn_count;
     // Twilio may still be speaking the last stored turn (on a fresh call, the welcome greeting).
     this.lastSpokenSeq = call.turn_count > 0 ? call.turn_count - 1 : undefined;
-    this.deps.sessions.claim(event.callSid, this);
     this.log.info({ next_seq: this.nextSeq }, 'relay session started');
     if (agent)
       this.timers.startDeadline(
@@ -207,7 +227,24 @@ export class RelaySession implements RelaySessionHandle {
     for (const queued of this.queued.splice(0)) this.dispatch(queued);
   }
 
+  /**
+   * Closes a socket whose setup does not match what its URL was signed for. No `end`: were it Twilio's
+   * own socket, `end` would hang the call up, while a close lets the action URL reconnect the call.
+   */
+  private refuse(reason: string): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'ended';
+    this.log.warn({ reason }, 'relay socket refused');
+    this.closeSocket(CLOSE_POLICY, 'policy violation');
+  }
+
   // ---- timers ----------------------------------------------------------------------------------
+
+  private onNoSetup(): void {
+    if (this.phase !== 'awaiting-setup') return;
+    this.log.warn({ timeout_ms: this.timing.setupMs }, 'relay socket sent no setup in time; closing');
+    this.closeSocket(CLOSE_POLICY, 'no setup');
+  }
 
   /** The caller said nothing for idleMs after the agent finished: the same silent turn as on Gather. */
   private onIdle(): void {
@@ -389,7 +426,7 @@ export class RelaySession implements RelaySessionHandle {
   }
 
   replaced(): void {
-    this.log.info('a newer relay socket took over this call; closing this one');
+    this.log.info('a relay socket of a later session took over this call; closing this one');
     this.running?.abort('replaced');
     this.phase = 'ended';
     this.timers.stopAll();

@@ -1,5 +1,5 @@
-// The open ConversationRelay sockets of one server instance: at most one session per call (the newest
-// wins), and a graceful shutdown that hands every call back to Twilio. One object per app, never module state.
+// The open ConversationRelay sockets of one server instance: at most one session per call, and a
+// graceful shutdown that hands every call back to Twilio. One object per app, never module state.
 
 export interface RelaySessionHandle {
   /** A newer socket took over this session's call: stop and close. */
@@ -13,7 +13,7 @@ const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
 
 export class RelaySessions {
   private readonly open = new Set<RelaySessionHandle>();
-  private readonly byCall = new Map<string, RelaySessionHandle>();
+  private readonly byCall = new Map<string, { session: RelaySessionHandle; reconnect: number }>();
   private isDraining = false;
 
   /** True once closeAll started: new sockets are refused (503) so Twilio reconnects elsewhere. */
@@ -29,17 +29,29 @@ export class RelaySessions {
     this.open.add(session);
   }
 
-  /** Makes `session` the one serving callSid; the previous one, if any, is replaced. */
-  claim(callSid: string, session: RelaySessionHandle): void {
+  /**
+   * Makes `session` the one serving callSid. `reconnect` is the session number its socket URL was
+   * signed for: a socket of a later session (Twilio reconnecting after the action URL) replaces the
+   * open one; a second socket of the same or an earlier session (a replayed handshake) is refused.
+   */
+  claim(
+    callSid: string,
+    session: RelaySessionHandle,
+    reconnect: number,
+  ): 'claimed' | 'took-over' | 'refused' {
     const previous = this.byCall.get(callSid);
-    this.byCall.set(callSid, session);
-    if (previous && previous !== session) previous.replaced();
+    if (previous?.session === session) return 'claimed';
+    if (previous && previous.reconnect >= reconnect) return 'refused';
+    this.byCall.set(callSid, { session, reconnect });
+    if (!previous) return 'claimed';
+    previous.session.replaced();
+    return 'took-over';
   }
 
   /** Forgets a closed session (a newer session of the same call stays). */
   remove(session: RelaySessionHandle, callSid?: string): void {
     this.open.delete(session);
-    if (callSid !== undefined && this.byCall.get(callSid) === session) this.byCall.delete(callSid);
+    if (callSid !== undefined && this.byCall.get(callSid)?.session === session) this.byCall.delete(callSid);
   }
 
   /**

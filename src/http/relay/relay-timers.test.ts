@@ -12,8 +12,12 @@ describe('RelayTimers', () => {
   const make = () => {
     const fired: string[] = [];
     const timers = new RelayTimers(
-      { idleMs: 1_000, fillerMs: 500, speechMsPerChar: 10 },
-      { onIdle: () => fired.push('idle'), onDeadline: () => fired.push('deadline') },
+      { setupMs: 300, idleMs: 1_000, fillerMs: 500, speechMsPerChar: 10 },
+      {
+        onIdle: () => fired.push('idle'),
+        onDeadline: () => fired.push('deadline'),
+        onNoSetup: () => fired.push('no-setup'),
+      },
     );
     return { fired, timers };
   };
@@ -55,5 +59,21 @@ describe('RelayTimers', () => {
     timers.stopAll();
     vi.advanceTimersByTime(10_000);
     expect(fired).toEqual(['deadline', 'deadline']);
+  });
+
+  it('reports a socket without setup once setupMs has passed, unless stopped first', () => {
+    const { fired, timers } = make();
+    timers.startSetup();
+    vi.advanceTimersByTime(299);
+    timers.stopSetup();
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toEqual([]);
+    timers.startSetup();
+    vi.advanceTimersByTime(300);
+    expect(fired).toEqual(['no-setup']);
+    timers.startSetup();
+    timers.stopAll();
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toEqual(['no-setup']);
   });
 });

@@ -3,6 +3,8 @@
 // the call's allowed time, and hands both to the engine like any other input.
 
 export interface RelayTiming {
+  /** How long a new socket may stay open without sending `setup` before it is closed. */
+  setupMs: number;
   /** Caller silence, after the agent has finished speaking, that counts as a silent turn. */
   idleMs: number;
   /** How long a reply may take to start before a short filler line covers the wait. */
@@ -14,17 +16,41 @@ export interface RelayTiming {
   speechMsPerChar: number;
 }
 
+// Twilio sends `setup` the moment the socket opens; a socket still silent after this is not Twilio.
+export const RELAY_SETUP_TIMEOUT_MS = 5_000;
+
 // About 150 spoken words a minute, at about 6 characters a word with its space: ~70 ms a character.
-export const DEFAULT_RELAY_TIMING: RelayTiming = { idleMs: 8_000, fillerMs: 1_500, speechMsPerChar: 70 };
+export const DEFAULT_RELAY_TIMING: RelayTiming = {
+  setupMs: RELAY_SETUP_TIMEOUT_MS,
+  idleMs: 8_000,
+  fillerMs: 1_500,
+  speechMsPerChar: 70,
+};
 
 export class RelayTimers {
   private idle: NodeJS.Timeout | undefined;
   private deadline: NodeJS.Timeout | undefined;
+  private setup: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly timing: RelayTiming,
-    private readonly handlers: { onIdle: () => void; onDeadline: () => void },
+    private readonly handlers: { onIdle: () => void; onDeadline: () => void; onNoSetup: () => void },
   ) {}
+
+  /** The socket just opened: `setup` must arrive within setupMs. */
+  startSetup(): void {
+    clearTimeout(this.setup);
+    this.setup = setTimeout(() => {
+      this.setup = undefined;
+      this.handlers.onNoSetup();
+    }, this.timing.setupMs);
+    this.setup.unref();
+  }
+
+  stopSetup(): void {
+    clearTimeout(this.setup);
+    this.setup = undefined;
+  }
 
   /** The agent just finished sending `spokenChars` characters; silence counts once they are spoken. */
   startIdle(spokenChars: number): void {
@@ -61,6 +87,7 @@ export class RelayTimers {
   }
 
   stopAll(): void {
+    this.stopSetup();
     this.stopIdle();
     clearTimeout(this.deadline);
     this.deadline = undefined;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../domain/agent.js';
 import { parseTwiml, type ConnectVerb } from '../../simulator/twiml-parser.js';
+import { readRelaySocketGrant, relaySocketKey } from './relay-socket-grant.js';
 import { relayConnectTwiml } from './relay-twiml.js';
+
+const CALL_SID = `CA${'1'.repeat(32)}`;
+const socketKey = relaySocketKey('test-signing-secret');
 
 const agent = {
   agent_id: 'support-bot',
@@ -21,12 +25,13 @@ describe('relayConnectTwiml', () => {
     const relay = relayOf(
       relayConnectTwiml({
         agent,
-        callSid: 'CA1',
+        callSid: CALL_SID,
         publicUrl: 'https://voice.example.com/',
+        socketKey,
+        reconnect: 0,
         welcomeGreeting: 'Hi',
       }),
     );
-    expect(relay.url).toBe('wss://voice.example.com/twilio/relay');
     expect(relay.attributes).toMatchObject({
       language: 'en-US',
       ttsProvider: 'Amazon',
@@ -37,7 +42,26 @@ describe('relayConnectTwiml', () => {
     });
     expect(relay.attributes).not.toHaveProperty('transcriptionProvider');
     expect(relay.languages).toEqual([]);
-    expect(relay.parameters).toEqual({ agent_id: 'support-bot', call_sid: 'CA1' });
+    expect(relay.parameters).toEqual({ agent_id: 'support-bot', call_sid: CALL_SID });
+  });
+
+  it('hands out a socket URL signed for this call and session, its query keys sorted', () => {
+    const relay = relayOf(
+      relayConnectTwiml({
+        agent,
+        callSid: CALL_SID,
+        publicUrl: 'https://voice.example.com',
+        socketKey,
+        reconnect: 2,
+      }),
+    );
+    const url = new URL(relay.url);
+    expect(`${url.protocol}//${url.host}${url.pathname}`).toBe('wss://voice.example.com/twilio/relay');
+    expect([...url.searchParams.keys()]).toEqual(['call_sid', 'reconnect', 't']);
+    expect(readRelaySocketGrant(socketKey, Object.fromEntries(url.searchParams))).toEqual({
+      callSid: CALL_SID,
+      reconnect: 2,
+    });
   });
 
   it("applies the agent's relay override and lists its further languages", () => {
@@ -60,8 +84,10 @@ describe('relayConnectTwiml', () => {
             ],
           },
         },
-        callSid: 'CA1',
+        callSid: CALL_SID,
         publicUrl: 'https://voice.example.com',
+        socketKey,
+        reconnect: 0,
       }),
     );
     expect(relay.attributes).toMatchObject({

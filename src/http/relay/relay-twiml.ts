@@ -3,24 +3,30 @@
 import { relayTwiml } from '../../adapters/twilio/twiml.js';
 import { publicSocketUrl } from '../../adapters/twilio/signature.js';
 import type { Agent } from '../../domain/agent.js';
+import { callbackUrl } from '../../services/callback-url.js';
+import { RELAY_ACTION_PATH } from './relay-paths.js';
+import { relaySocketPath } from './relay-socket-grant.js';
 import { agentRelayLanguages, agentRelayVoice } from './relay-voice.js';
-
-export const RELAY_SOCKET_PATH = '/twilio/relay';
-export const RELAY_ACTION_PATH = '/twilio/relay-action';
 
 export function relayConnectTwiml(options: {
   agent: Agent;
   callSid: string;
   publicUrl: string;
+  /** Signs the socket URL for this call (relaySocketKey). */
+  socketKey: Buffer;
+  /** The call's relay_reconnects: the socket URL is good for this session of the call and later ones. */
+  reconnect: number;
   /** Spoken by Twilio when the session opens; omitted on a reconnect (the call resumes silently). */
   welcomeGreeting?: string;
 }): string {
   const { agent, callSid, publicUrl } = options;
-  const base = publicUrl.replace(/\/+$/, '');
   const languages = agentRelayLanguages(agent);
   return relayTwiml({
-    url: publicSocketUrl(base, RELAY_SOCKET_PATH),
-    actionUrl: `${base}${RELAY_ACTION_PATH}`,
+    url: publicSocketUrl(
+      publicUrl,
+      relaySocketPath(options.socketKey, { callSid, reconnect: options.reconnect }),
+    ),
+    actionUrl: callbackUrl(publicUrl, RELAY_ACTION_PATH),
     ...(options.welcomeGreeting ? { welcomeGreeting: options.welcomeGreeting } : {}),
     ...agentRelayVoice(agent),
     language: agent.language,

@@ -1,5 +1,6 @@
-// ConversationRelay: the WebSocket Twilio opens for a <Connect><ConversationRelay> call (GET /twilio/relay)
-// and the <Connect action> URL it requests when the session ends (POST /twilio/relay-action).
+// ConversationRelay: the WebSocket Twilio opens for a <Connect><ConversationRelay> call (GET /twilio/relay,
+// its URL signed for one call: relay-socket-grant.ts) and the <Connect action> URL it requests when the
+// session ends (POST /twilio/relay-action).
 // Protocol: ../shared/reference/twilio-protocols.md §1(c); failure handling: reliability.md §1.5, F14, F15.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicSocketUrl, verifyWebSocketSignature } from '../../adapters/twilio/signature.js';
@@ -11,14 +12,17 @@ import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/inbound-guard.j
 import { HANGUP_TWIML, relayActionTwiml } from '../relay/relay-action.js';
 import { RelaySession } from '../relay/relay-session.js';
 import { RelaySessions } from '../relay/relay-sessions.js';
+import { readRelaySocketGrant } from '../relay/relay-socket-grant.js';
 import type { RelayTiming } from '../relay/relay-timers.js';
-import { RELAY_ACTION_PATH, RELAY_SOCKET_PATH } from '../relay/relay-twiml.js';
+import { RELAY_ACTION_PATH, RELAY_SOCKET_PATH } from '../relay/relay-paths.js';
 import { callSidOf, param } from '../twilio/params.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
 import { fallbackTwiml } from '../../adapters/twilio/twiml.js';
 
 export interface TwilioRelayDeps {
   auth: TwilioWebhookAuth;
+  /** Signs and checks the per-call socket URLs (relaySocketKey). */
+  relaySocketKey: Buffer;
   conversation: Pick<Conversation, 'handleInput' | 'updateCall'>;
   calls: CallStore;
   agents: { get(agentId: string): Promise<Agent> };
@@ -27,7 +31,7 @@ export interface TwilioRelayDeps {
   limits?: Partial<RelayLimits>;
   chunker?: SpeechChunkerOptions;
   endCloseDelayMs?: number;
-  /** Silence, filler and speech-length clocks (defaults in relay-timers.ts). */
+  /** Setup, silence, filler and speech-length clocks (defaults in relay-timers.ts). */
   timing?: Partial<RelayTiming>;
 }
 
@@ -49,25 +53,38 @@ export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayD
         .send({ error: 'unavailable', message: 'shutting down' });
       return;
     }
-    if (!auth.validate) return;
-    const signature = request.headers['x-twilio-signature'];
-    const check = verifyWebSocketSignature({
-      authTokens: auth.authTokens,
-      url: publicSocketUrl(auth.publicUrl, request.url),
-      signature: typeof signature === 'string' ? signature : undefined,
-    });
-    if (!check.valid) {
-      request.log.warn({ reason: check.reason, route: RELAY_SOCKET_PATH }, 'relay handshake refused');
-      await reply.code(403).send({ error: 'forbidden', message: 'invalid Twilio signature' });
+    if (auth.validate) {
+      // Over the full URL, query included: what Twilio signs is the URL our TwiML named for this call.
+      const signature = request.headers['x-twilio-signature'];
+      const check = verifyWebSocketSignature({
+        authTokens: auth.authTokens,
+        url: publicSocketUrl(auth.publicUrl, request.url),
+        signature: typeof signature === 'string' ? signature : undefined,
+      });
+      if (!check.valid) {
+        request.log.warn({ reason: check.reason, route: RELAY_SOCKET_PATH }, 'relay handshake refused');
+        await reply.code(403).send({ error: 'forbidden', message: 'invalid Twilio signature' });
+        return;
+      }
+    }
+    // Checked even with Twilio's signatures off: the token is ours, in the URL Twilio was given.
+    if (!readRelaySocketGrant(deps.relaySocketKey, request.query)) {
+      request.log.warn({ reason: 'no_call_grant', route: RELAY_SOCKET_PATH }, 'relay handshake refused');
+      await reply.code(403).send({ error: 'forbidden', message: 'socket URL not signed for a call' });
     }
   };
 
   app.get(RELAY_SOCKET_PATH, { websocket: true, onRequest: checkHandshake }, (socket, request) => {
+    const grant = readRelaySocketGrant(deps.relaySocketKey, request.query);
+    // checkHandshake refused the upgrade without one; this only narrows the type.
+    if (!grant) return socket.close(1008, 'policy violation');
     new RelaySession(socket, {
       conversation: deps.conversation,
       calls: deps.calls,
       agents: deps.agents,
       sessions,
+      grant,
+      accountSid: auth.accountSid,
       logger: request.log,
       limits,
       ...(deps.chunker ? { chunker: deps.chunker } : {}),
@@ -87,6 +104,7 @@ export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayD
           conversation: deps.conversation,
           agents: deps.agents,
           publicUrl: auth.publicUrl,
+          socketKey: deps.relaySocketKey,
         },
         {
           callSid,

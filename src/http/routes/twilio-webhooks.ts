@@ -11,9 +11,10 @@ import type { Conversation, CallerInput } from '../../engine/conversation.js';
 import { recallPastCalls } from '../../engine/past-call-memory.js';
 import type { CallService } from '../../services/call-service.js';
 import type { CallStore } from '../../ports/call-store.js';
+import { callbackUrl } from '../../services/callback-url.js';
 import { callSidOf, confidenceOf, param } from '../twilio/params.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
-import { twimlForTurn } from '../twilio/turn-twiml.js';
+import { GATHER_PATH, twimlForTurn } from '../twilio/turn-twiml.js';
 import { statusRoutes, type StatusDeps } from './twilio-status.js';
 
 // Everything behind a voice webhook must finish before this, leaving margin under Twilio's 15 s.
@@ -23,15 +24,19 @@ const WEBHOOK_DEADLINE_MS = 13_000;
 const MIN_HANDLER_MS = 500;
 
 /** What is left of the webhook deadline for this request (never less than a short minimum). */
-function remainingMs(reply: FastifyReply): number {
-  return Math.max(MIN_HANDLER_MS, WEBHOOK_DEADLINE_MS - reply.elapsedTime);
+function remainingMs(reply: FastifyReply, deadlineMs: number): number {
+  return Math.max(MIN_HANDLER_MS, deadlineMs - reply.elapsedTime);
 }
 
 export interface TwilioWebhookDeps extends StatusDeps {
   auth: TwilioWebhookAuth;
+  /** Signs the relay socket URL a relay call is answered with (relaySocketKey). */
+  relaySocketKey: Buffer;
   conversation: Conversation;
   callService: CallService;
   calls: CallStore;
+  /** Overrides WEBHOOK_DEADLINE_MS (tests). */
+  webhookDeadlineMs?: number;
 }
 
 class DeadlineExceeded extends Error {}
@@ -76,6 +81,7 @@ function sendTwiml(reply: FastifyReply, twiml: string, status = 200): FastifyRep
 export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebhookDeps): Promise<void> {
   const checkSignature = twilioSignatureCheck(deps.auth);
   const base = deps.auth.publicUrl;
+  const deadlineMs = deps.webhookDeadlineMs ?? WEBHOOK_DEADLINE_MS;
 
   app.post('/twilio/voice', { preHandler: checkSignature }, async (request, reply) => {
     const params = formParams(request);
@@ -83,7 +89,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
     if (!callSid) return sendTwiml(reply, fallbackTwiml(), 400);
     try {
       const answered = withRetries(() => answer(deps, request, params, callSid));
-      return sendTwiml(reply, await withDeadline(answered, remainingMs(reply)));
+      return sendTwiml(reply, await withDeadline(answered, remainingMs(reply, deadlineMs)));
     } catch (error) {
       request.log.error({ err: error, call_sid: callSid }, 'voice webhook failed; caller hears the fallback');
       return sendTwiml(reply, fallbackTwiml());
@@ -91,7 +97,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
   });
 
   app.post<{ Querystring: { seq?: string } }>(
-    '/twilio/gather',
+    GATHER_PATH,
     { preHandler: checkSignature },
     async (request, reply) => {
       const params = formParams(request);
@@ -102,12 +108,12 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
       }
       const work = takeTurn(deps, params, callSid, seq);
       try {
-        return sendTwiml(reply, await withDeadline(work, remainingMs(reply)));
+        return sendTwiml(reply, await withDeadline(work, remainingMs(reply, deadlineMs)));
       } catch (error) {
         if (error instanceof DeadlineExceeded) {
           // The turn is still running; asking again for the same seq joins it or reads what it stored.
           request.log.warn({ call_sid: callSid, seq }, 'turn over the webhook deadline; redirecting');
-          return sendTwiml(reply, redirectTwiml(`${base}/twilio/gather?seq=${seq}&retry=1`));
+          return sendTwiml(reply, redirectTwiml(callbackUrl(base, GATHER_PATH, { seq, retry: 1 })));
         }
         if (error instanceof AppError && error.retryable) {
           // Storage or a dependency is failing for now: the caller is asked again and the same turn
@@ -116,7 +122,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
             { err: error, call_sid: callSid, seq },
             'turn failed for now; asking the caller again',
           );
-          return sendTwiml(reply, askAgainTwiml(`${base}/twilio/gather?seq=${seq}`));
+          return sendTwiml(reply, askAgainTwiml(callbackUrl(base, GATHER_PATH, { seq })));
         }
         request.log.error(
           { err: error, call_sid: callSid, seq },
@@ -161,6 +167,8 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
       agent,
       callSid,
       publicUrl: deps.auth.publicUrl,
+      socketKey: deps.relaySocketKey,
+      reconnect: call.relay_reconnects ?? 0,
       welcomeGreeting: greeting.agent_text,
     });
   }

@@ -8,9 +8,14 @@ export function param(params: FormParams, name: string): string | undefined {
 
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
+/** A Call SID as Twilio writes it: CA and 32 hex digits. */
+export function isCallSid(value: unknown): value is string {
+  return typeof value === 'string' && CALL_SID.test(value);
+}
+
 export function callSidOf(params: FormParams): string | undefined {
   const sid = param(params, 'CallSid');
-  return sid && CALL_SID.test(sid) ? sid : undefined;
+  return isCallSid(sid) ? sid : undefined;
 }
 
 /** Twilio's Confidence (0.0–1.0); missing or unparsable means unknown, never 0. */

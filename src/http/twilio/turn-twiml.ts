@@ -1,6 +1,10 @@
 import type { Agent, TransferTarget } from '../../domain/agent.js';
 import type { Turn } from '../../domain/call.js';
 import { dialTwiml, gatherTwiml, hangupTwiml } from '../../adapters/twilio/twiml.js';
+import { callbackUrl } from '../../services/callback-url.js';
+
+/** Twilio posts what the caller said here; `seq` names the turn it answers. */
+export const GATHER_PATH = '/twilio/gather';
 
 /** The TwiML that speaks a stored turn and then listens, hangs up, or transfers. */
 export function twimlForTurn(input: {
@@ -24,7 +28,7 @@ export function twimlForTurn(input: {
   return gatherTwiml({
     ...voice,
     say: turn.agent_text,
-    actionUrl: `${publicUrl}/twilio/gather?seq=${turn.seq + 1}`,
+    actionUrl: callbackUrl(publicUrl, GATHER_PATH, { seq: turn.seq + 1 }),
     hints: agent.data_to_fill.flatMap((field) => field.options ?? []).slice(0, 50),
   });
 }
