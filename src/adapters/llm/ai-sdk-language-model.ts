@@ -5,7 +5,7 @@ import { toModelError } from './model-error.js';
 import { costMicroUsd } from './pricing.js';
 
 // Anthropic requires max_tokens and warns on unknown model ids without it; spoken replies are short.
-const DEFAULT_MAX_OUTPUT_TOKENS = 512;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 512;
 
 export interface AiSdkLanguageModelOptions {
   provider: string;
