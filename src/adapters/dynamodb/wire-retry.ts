@@ -82,9 +82,9 @@ export function backoffMs(kind: RetryKind, retriesSoFar: number, random: () => n
   return Math.floor(Math.min(MAX_DELAY_MS, random() * 2 ** retriesSoFar * base));
 }
 
-// The SDK's retry quota: each retry spends tokens (more after a timeout or a broken connection), each
-// success without a retry refunds one, and an empty bucket fails at once rather than piling retries on
-// an outage.
+// The SDK's retry quota: each retry spends tokens (more after a timeout or a broken connection), a
+// success refunds its last retry's tokens (one token when it needed none), and an empty bucket fails
+// at once rather than piling retries on an outage.
 const QUOTA_CAPACITY = 500;
 const RETRY_COST = 5;
 const TIMEOUT_RETRY_COST = 10;
@@ -93,7 +93,7 @@ const NO_RETRY_REFUND = 1;
 export class RetryQuota {
   #available = QUOTA_CAPACITY;
 
-  /** Spends the tokens of one retry; false (and nothing spent) when too few are left. */
+  /** Spends the tokens of one retry and returns their number; undefined (nothing spent) when too few are left. */
   take(error: unknown): number | undefined {
     const code = (error as ErrorFacts | null)?.code;
     const cost = typeof code === 'string' && NETWORK_ERROR_CODES.has(code) ? TIMEOUT_RETRY_COST : RETRY_COST;
@@ -102,9 +102,10 @@ export class RetryQuota {
     return cost;
   }
 
-  /** A request succeeded: refunds what its retries spent, or one token when it needed none. */
-  succeeded(spent: number): void {
-    this.#available = Math.min(QUOTA_CAPACITY, this.#available + (spent > 0 ? spent : NO_RETRY_REFUND));
+  /** A request succeeded: refunds what its last retry cost (0 when it needed none). */
+  succeeded(lastRetryCost: number): void {
+    const refund = lastRetryCost > 0 ? lastRetryCost : NO_RETRY_REFUND;
+    this.#available = Math.min(QUOTA_CAPACITY, this.#available + refund);
   }
 
   get available(): number {
