@@ -106,6 +106,29 @@ describe('AiSdkLanguageModel', () => {
     expect(events.map((e) => e.type)).toEqual(['finish']);
   });
 
+  it('drops a call to a tool the request did not offer, and finishes a stream that ends without finish', async () => {
+    const mock = mockStreaming([
+      { type: 'tool-call', toolCallId: 'c1', toolName: 'launch_rockets', input: '{}' },
+      { type: 'tool-call', toolCallId: 'c2', toolName: 'record_field', input: '' },
+    ]);
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
+    expect(await collect(model.stream(request))).toEqual([
+      { type: 'tool-call', call: { name: 'record_field', arguments: {} } },
+      { type: 'finish', usage: { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } },
+    ]);
+  });
+
+  it('cancels the provider request when the consumer stops reading early', async () => {
+    const mock = mockStreaming([
+      { type: 'text-delta', id: 't', delta: 'one ' },
+      { type: 'text-delta', id: 't', delta: 'two ' },
+      { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(1, 1) },
+    ]);
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
+    for await (const event of model.stream(request)) if (event.type === 'text-delta') break;
+    expect(mock.doStreamCalls[0]!.abortSignal!.aborted).toBe(true);
+  });
+
   it('throws a provider error once (no SDK retries) with its status, retry hint and no secret', async () => {
     let calls = 0;
     const mock = new MockLanguageModelV3({

@@ -5,7 +5,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel as AiModel } from 'ai';
 import type { Config } from '../../config.js';
 import type { LanguageModel, LanguageModelFactory } from '../../ports/language-model.js';
-import { AiSdkLanguageModel } from './ai-sdk-language-model.js';
+import { AiSdkLanguageModel, type ProviderModel } from './ai-sdk-language-model.js';
 import { createKeepAliveFetch } from './keep-alive-fetch.js';
 import { OpenAiChatModel } from './openai-chat-model.js';
 
@@ -104,7 +104,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
   ].filter((s): s is string => Boolean(s));
   const globalProvider = config.LLM_PROVIDER === 'none' ? undefined : config.LLM_PROVIDER;
 
-  function build(provider: ProviderName, model: string, own: Connection = {}): AiModel {
+  function build(provider: ProviderName, model: string, own: Connection = {}): ProviderModel {
     const fetch = pool.fetch;
     switch (provider) {
       case 'openai':
