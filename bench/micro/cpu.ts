@@ -1,6 +1,14 @@
 // CPU per operation of this process, around N operations run in `lanes` concurrent loops after a warm-up.
 import { round } from '../stats.js';
 
+/** Timed operations per figure, untimed ones before, how many run at once in the concurrent figure. */
+export interface MicroBenchOptions {
+  count: number;
+  warmUp: number;
+  lanes: number;
+  log: (line: string) => void;
+}
+
 export interface CpuFigure {
   /** Microseconds of user+system CPU per operation. */
   cpuUs: number;

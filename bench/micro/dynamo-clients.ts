@@ -15,7 +15,7 @@ import { createTables } from '../../src/adapters/dynamodb/tables.js';
 import { tableNames } from '../../src/adapters/dynamodb/test-support.js';
 import type { Call, Turn } from '../../src/domain/call.js';
 import { startBenchChild } from '../child.js';
-import { measureCpu, type CpuFigure } from './cpu.js';
+import { measureCpu, type CpuFigure, type MicroBenchOptions } from './cpu.js';
 import { pinToCpu } from './pin.js';
 
 export const DYNAMO_OPERATIONS = ['put turn', 'update call', 'get call', 'last 60 turns'] as const;
@@ -25,13 +25,6 @@ export interface DynamoClientResult {
   client: string;
   /** Per operation: one at a time, and `lanes` in flight. */
   figures: Record<DynamoOperation, { sequential: CpuFigure; concurrent: CpuFigure }>;
-}
-
-export interface DynamoBenchOptions {
-  count: number;
-  warmUp: number;
-  lanes: number;
-  log: (line: string) => void;
 }
 
 const HISTORY = 60;
@@ -172,7 +165,7 @@ async function measureClient(
   name: string,
   items: ItemRequests,
   dynamo: DynamoClients,
-  options: DynamoBenchOptions,
+  options: MicroBenchOptions,
 ): Promise<DynamoClientResult> {
   const tables = tableNames(`Micro${name.replace(/\W/g, '')}_`);
   await createTables(dynamo.client, tables);
@@ -248,7 +241,7 @@ async function measureClient(
 }
 
 export async function runDynamoClientBench(
-  options: DynamoBenchOptions,
+  options: MicroBenchOptions,
 ): Promise<{ results: DynamoClientResult[]; pinned: boolean }> {
   const server = await startBenchChild('micro/dynalite-main.ts', []);
   const pinned = pinToCpu(process.pid, 0) && pinToCpu(server.pid, 1);

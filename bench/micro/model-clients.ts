@@ -11,20 +11,13 @@ import { createKeepAliveFetch } from '../../src/adapters/llm/keep-alive-fetch.js
 import { OpenAiChatModel } from '../../src/adapters/llm/openai-chat-model.js';
 import type { LanguageModel, ModelRequest } from '../../src/ports/language-model.js';
 import { startBenchChild } from '../child.js';
-import { measureCpu, type CpuFigure } from './cpu.js';
+import { measureCpu, type CpuFigure, type MicroBenchOptions } from './cpu.js';
 import { pinToCpu } from './pin.js';
 
 export interface ModelClientResult {
   client: string;
   sequential: CpuFigure;
   concurrent: CpuFigure;
-}
-
-export interface ModelBenchOptions {
-  count: number;
-  warmUp: number;
-  lanes: number;
-  log: (line: string) => void;
 }
 
 const DELTAS = 10;
@@ -98,7 +91,7 @@ async function streamTextReply(model: ProviderModel): Promise<void> {
 }
 
 export async function runModelClientBench(
-  options: ModelBenchOptions,
+  options: MicroBenchOptions,
 ): Promise<{ results: ModelClientResult[]; pinned: boolean }> {
   const server = await startBenchChild('micro/fake-openai-child.ts', []);
   const pinned = pinToCpu(process.pid, 0) && pinToCpu(server.pid, 1);

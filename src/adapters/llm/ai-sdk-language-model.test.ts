@@ -3,8 +3,9 @@ import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../domain/errors.js';
-import type { ModelEvent, ModelRequest } from '../../ports/language-model.js';
+import type { ModelEvent } from '../../ports/language-model.js';
 import { AiSdkLanguageModel } from './ai-sdk-language-model.js';
+import { collectEvents, sampleModelRequest } from './test-support.js';
 
 const usage = (input: number, output: number) => ({
   inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
@@ -18,31 +19,8 @@ function mockStreaming(chunks: LanguageModelV3StreamPart[]) {
   });
 }
 
-const request: ModelRequest = {
-  system: 'You are a test agent.',
-  messages: [
-    { role: 'user', content: 'hello' },
-    { role: 'assistant', content: 'hi, how can I help?' },
-    { role: 'user', content: 'my name is Manas' },
-  ],
-  tools: [
-    {
-      name: 'record_field',
-      description: 'Record a field',
-      parameters: {
-        type: 'object',
-        properties: { field: { type: 'string', enum: ['name'] }, value: { type: 'string' } },
-        required: ['field', 'value'],
-      },
-    },
-  ],
-};
-
-async function collect(stream: AsyncIterable<ModelEvent>): Promise<ModelEvent[]> {
-  const events: ModelEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
+const request = sampleModelRequest;
+const collect = (stream: AsyncIterable<ModelEvent>) => collectEvents(stream);
 
 describe('AiSdkLanguageModel', () => {
   it('maps text deltas, tool calls and usage (with the cost) to our events', async () => {

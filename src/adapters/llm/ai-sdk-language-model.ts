@@ -2,7 +2,7 @@ import type { LanguageModel as AiModel } from 'ai';
 import { AppError } from '../../domain/errors.js';
 import type { LanguageModel, ModelEvent, ModelRequest } from '../../ports/language-model.js';
 import { toModelError } from './model-error.js';
-import { costMicroUsd } from './pricing.js';
+import { finishEvent } from './pricing.js';
 
 // Anthropic requires max_tokens and warns on unknown model ids without it; spoken replies are short.
 export const DEFAULT_MAX_OUTPUT_TOKENS = 512;
@@ -104,20 +104,14 @@ export class AiSdkLanguageModel implements LanguageModel {
           }
           case 'error':
             throw toModelError(part.error, label, this.#secrets);
-          case 'finish': {
-            const inputTokens = part.usage.inputTokens.total ?? 0;
-            const outputTokens = part.usage.outputTokens.total ?? 0;
+          case 'finish':
             finished = true;
-            yield {
-              type: 'finish',
-              usage: {
-                inputTokens,
-                outputTokens,
-                costMicroUsd: costMicroUsd(this.model, inputTokens, outputTokens),
-              },
-            };
+            yield finishEvent(
+              this.model,
+              part.usage.inputTokens.total ?? 0,
+              part.usage.outputTokens.total ?? 0,
+            );
             break;
-          }
           default:
             break;
         }
@@ -126,7 +120,7 @@ export class AiSdkLanguageModel implements LanguageModel {
       if (!finished) {
         // A stream that ended without its finish part: streamText still finishes, without usage.
         finished = true;
-        yield { type: 'finish', usage: { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } };
+        yield finishEvent(this.model, 0, 0);
       }
     } catch (error) {
       if (signal.aborted && !(error instanceof AppError)) throw aborted();

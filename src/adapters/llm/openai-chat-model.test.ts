@@ -6,6 +6,7 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../../test/fake
 import { AppError } from '../../domain/errors.js';
 import type { ModelEvent, ModelRequest } from '../../ports/language-model.js';
 import { OpenAiChatModel, type OpenAiChatModelOptions } from './openai-chat-model.js';
+import { collectEvents, sampleModelRequest } from './test-support.js';
 
 let fake: FakeOpenAiServer;
 let dispatcher: Agent;
@@ -34,31 +35,8 @@ function model(options: Partial<OpenAiChatModelOptions> = {}) {
   });
 }
 
-const request: ModelRequest = {
-  system: 'You are a test agent.',
-  messages: [
-    { role: 'user', content: 'hello' },
-    { role: 'assistant', content: 'hi, how can I help?' },
-    { role: 'user', content: 'my name is Manas' },
-  ],
-  tools: [
-    {
-      name: 'record_field',
-      description: 'Record a field',
-      parameters: {
-        type: 'object',
-        properties: { field: { type: 'string', enum: ['name'] }, value: { type: 'string' } },
-        required: ['field', 'value'],
-      },
-    },
-  ],
-  temperature: 0.2,
-};
-
-async function collect(stream: AsyncIterable<ModelEvent>, seen: ModelEvent[] = []): Promise<ModelEvent[]> {
-  for await (const event of stream) seen.push(event);
-  return seen;
-}
+const request: ModelRequest = { ...sampleModelRequest, temperature: 0.2 };
+const collect = collectEvents;
 
 async function failure(stream: AsyncIterable<ModelEvent>, seen: ModelEvent[] = []): Promise<AppError> {
   const error = await collect(stream, seen).then(

@@ -8,7 +8,7 @@ import type { LanguageModel, ModelEvent, ModelRequest } from '../../ports/langua
 import { DEFAULT_MAX_OUTPUT_TOKENS } from './ai-sdk-language-model.js';
 import { httpModelError, isRetryableStatus, toModelError } from './model-error.js';
 import { chatCompletionsBody, type ChatFlavor } from './openai-chat-body.js';
-import { costMicroUsd } from './pricing.js';
+import { finishEvent } from './pricing.js';
 import { sseData } from './sse-events.js';
 import { ToolCallAssembler, type ToolCallDelta } from './tool-call-assembler.js';
 
@@ -95,17 +95,8 @@ export class OpenAiChatModel implements LanguageModel {
       if (signal.aborted) throw aborted();
       const known = new Set(request.tools.map((tool) => tool.name));
       for (const call of tools.finish(known)) yield { type: 'tool-call', call };
-      const inputTokens = usage?.prompt_tokens ?? 0;
-      const outputTokens = usage?.completion_tokens ?? 0;
       finished = true;
-      yield {
-        type: 'finish',
-        usage: {
-          inputTokens,
-          outputTokens,
-          costMicroUsd: costMicroUsd(this.model, inputTokens, outputTokens),
-        },
-      };
+      yield finishEvent(this.model, usage?.prompt_tokens ?? 0, usage?.completion_tokens ?? 0);
     } catch (error) {
       if (signal.aborted && !(error instanceof AppError)) throw aborted();
       throw toModelError(error, label, secrets);
