@@ -29,6 +29,7 @@ import type { PhoneNumberStore } from './ports/phone-number-store.js';
 import type { Telephony } from './ports/telephony.js';
 import { DynamoIdempotencyStore } from './adapters/dynamodb/idempotency-store.js';
 import { tableAnswers } from './adapters/dynamodb/table-answers.js';
+import { wireItemRequests } from './adapters/dynamodb/lean-commands.js';
 import { ModelSummarizer } from './adapters/llm/model-summarizer.js';
 import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
 import { CircuitBreakers } from './engine/circuit-breaker.js';
@@ -170,13 +171,15 @@ export async function createContainer(config: Config, options: ContainerOptions)
         ? { endpoint: embedded.endpoint }
         : { endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION },
     );
-    onClose(() => dynamo.client.destroy());
+    onClose(() => dynamo.destroy());
     const storeOptions = { doc: dynamo.doc, cursorSecret: secrets.signingSecret };
     const agentStore = new DynamoAgentStore({ ...storeOptions, table: config.tables.agents });
     const callStore = new DynamoCallStore({
       ...storeOptions,
       callsTable: config.tables.calls,
       turnsTable: config.tables.turns,
+      // The turn path's requests skip the SDK's middleware (docs/decisions/0008-dynamodb-wire-client.md).
+      items: wireItemRequests(dynamo.wire),
     });
     const phoneNumberStore = new DynamoPhoneNumberStore({
       doc: dynamo.doc,

@@ -1,7 +1,8 @@
 // F7/F8 (reliability.md §5.3): DynamoDB throttled and unreachable, injected with an SDK middleware on
-// the live server's own client (inside the SDK's retry loop). What must hold: Twilio never gets an
-// invalid answer (no "application error"), every turn the caller was answered for is stored exactly
-// once after recovery (a redelivered webhook adds nothing), and the data is consistent afterwards.
+// the live server's own client and the attempt hook of its wire client (inside each one's retry loop).
+// What must hold: Twilio never gets an invalid answer (no "application error"), every turn the caller
+// was answered for is stored exactly once after recovery (a redelivered webhook adds nothing), and the
+// data is consistent afterwards.
 // What the design gives during a full outage is measured, not assumed: a Gather turn the store cannot
 // take is answered "say that again" with a Gather for the same turn number (the call goes on, the turn
 // is taken when the caller repeats it); a relay turn is answered with an apology and the socket stays
@@ -24,7 +25,7 @@ let faults: SdkFaultInjector;
 
 beforeAll(async () => {
   server = await startLiveServer();
-  faults = injectSdkFaults(server.container.dynamo.client);
+  faults = injectSdkFaults(server.container.dynamo.client, server.container.dynamo.wire);
 });
 afterEach(() => faults.heal());
 afterAll(async () => {

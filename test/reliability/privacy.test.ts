@@ -192,7 +192,7 @@ it(
     expect(receiver.received.length).toBeGreaterThan(0);
 
     // Store failures mid-turn on both transports: error records with their causes, PII all around.
-    const faults = injectSdkFaults(container.dynamo.client);
+    const faults = injectSdkFaults(container.dynamo.client, container.dynamo.wire);
     const failing = await simulator.startCall({ direction: 'inbound', from: CALLERS[1]!, to: OUR_NUMBER });
     faults.outage('throttle');
     await failing.say(`my email is ${EMAILS[1]} and my number is ${SPOKEN_NUMBER}`);

@@ -15,7 +15,7 @@ import { listCallItems } from './call-list.js';
 import { guard, isConditionalFailure } from './errors.js';
 import { ExpressionBuilder, setClauses } from './expressions.js';
 import { monthOf } from './months.js';
-import { getItem, putItem, queryItems, updateItem } from './lean-commands.js';
+import { sdkItemRequests, type ItemRequests } from './lean-commands.js';
 import { INDEXES, STARTED_MONTH_ATTRIBUTE } from './tables.js';
 
 type Item = Record<string, unknown>;
@@ -25,6 +25,11 @@ export interface DynamoCallStoreOptions extends DynamoStoreOptions {
   turnsTable: string;
   /** The current time, for the month walk of an unfiltered list. */
   now?: () => Date;
+  /**
+   * How the turn path's requests (get the call, update it, put, get and list turns) are sent;
+   * default: the document client's own DynamoDB client. createDynamoClients' `wire` is lighter.
+   */
+  items?: ItemRequests;
 }
 
 // Bounds pastCalls when a person has many unfinished calls (each page is filtered to finished ones).
@@ -37,12 +42,12 @@ function toCall(item: Item): Call {
 
 /** Calls (one item each) and their turns (one item per turn, keyed by call_sid and seq). */
 export class DynamoCallStore implements CallStore {
-  private readonly client: DynamoDBClient;
+  private readonly items: ItemRequests;
 
   constructor(private readonly options: DynamoCallStoreOptions) {
     // The document client shares its client's middleware stack and settings, so it sends the
     // client's own commands (lean-commands.ts: marshalled once) as that client would.
-    this.client = options.doc as unknown as DynamoDBClient;
+    this.items = options.items ?? sdkItemRequests(options.doc as unknown as DynamoDBClient);
   }
 
   async create(call: Call): Promise<boolean> {
@@ -63,7 +68,7 @@ export class DynamoCallStore implements CallStore {
   async get(callSid: string): Promise<Call | undefined> {
     const { callsTable } = this.options;
     const item = await guard('calls.get', () =>
-      getItem(this.client, { TableName: callsTable, Key: { call_sid: callSid }, ConsistentRead: true }),
+      this.items.getItem({ TableName: callsTable, Key: { call_sid: callSid }, ConsistentRead: true }),
     );
     return item ? toCall(item) : undefined;
   }
@@ -82,7 +87,7 @@ export class DynamoCallStore implements CallStore {
     ];
     let updated: Item | undefined;
     const applied = await this.conditional('calls.update', async () => {
-      updated = await updateItem(this.client, {
+      updated = await this.items.updateItem({
         TableName: callsTable,
         Key: { call_sid: callSid },
         UpdateExpression: `SET ${clauses.join(', ')}`,
@@ -138,7 +143,7 @@ export class DynamoCallStore implements CallStore {
     const { turnsTable } = this.options;
     const expression = new ExpressionBuilder();
     return this.conditional('turns.put', () =>
-      putItem(this.client, {
+      this.items.putItem({
         TableName: turnsTable,
         Item: turn,
         ConditionExpression: `attribute_not_exists(${expression.name('call_sid')})`,
@@ -150,7 +155,7 @@ export class DynamoCallStore implements CallStore {
   async getTurn(callSid: string, seq: number): Promise<Turn | undefined> {
     const { turnsTable } = this.options;
     const item = await guard('turns.get', () =>
-      getItem(this.client, { TableName: turnsTable, Key: { call_sid: callSid, seq }, ConsistentRead: true }),
+      this.items.getItem({ TableName: turnsTable, Key: { call_sid: callSid, seq }, ConsistentRead: true }),
     );
     return item as Turn | undefined;
   }
@@ -163,7 +168,7 @@ export class DynamoCallStore implements CallStore {
       const expression = new ExpressionBuilder();
       const remaining = options.last === undefined ? undefined : options.last - turns.length;
       const page = await guard('turns.list', () =>
-        queryItems(this.client, {
+        this.items.queryItems({
           TableName: turnsTable,
           KeyConditionExpression: `${expression.name('call_sid')} = ${expression.value(callSid)}`,
           ...expression.attributes(),

@@ -2,10 +2,15 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoWireClient } from './wire-client.js';
 
 export interface DynamoClients {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
+  /** The turn path's requests, without the SDK's per-request cost (wire-client.ts). */
+  wire: DynamoWireClient;
+  /** Closes both clients' connections. */
+  destroy(): Promise<void>;
 }
 
 export interface DynamoClientOptions {
@@ -44,5 +49,19 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
     // Optional fields left undefined are dropped instead of failing the marshalling.
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { client, doc };
+  const wire = new DynamoWireClient(client, {
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    connectTimeoutMs: CONNECTION_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    maxSockets: MAX_SOCKETS,
+  });
+  return {
+    client,
+    doc,
+    wire,
+    async destroy() {
+      client.destroy();
+      await wire.close();
+    },
+  };
 }

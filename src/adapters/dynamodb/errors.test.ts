@@ -11,6 +11,8 @@ describe('toStoreError', () => {
       named('ThrottlingException'),
       named('ProvisionedThroughputExceededException'),
       Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('other side closed'), { name: 'SocketError', code: 'UND_ERR_SOCKET' }),
+      Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }),
       named('TimeoutError'),
       named('Whatever', { $fault: 'server' }),
     ]) {

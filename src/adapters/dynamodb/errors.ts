@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/errors.js';
+import { NETWORK_ERROR_CODES } from './wire-retry.js';
 
 export function isConditionalFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -15,12 +16,10 @@ const RETRYABLE_NAMES = new Set([
   'TimeoutError',
   'AbortError',
 ]);
-// Node network error codes (connection refused or reset, DNS, socket timeouts).
+// Network error codes: every one a client retries (refused, reset, timed out, Node's and undici's),
+// and DNS and routing failures.
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
+  ...NETWORK_ERROR_CODES,
   'ENOTFOUND',
   'EAI_AGAIN',
   'EHOSTUNREACH',

@@ -35,7 +35,7 @@ export async function startTestDynamo(): Promise<TestDynamo> {
       return tables;
     },
     async close() {
-      clients.client.destroy();
+      await clients.destroy();
       await server.close();
     },
   };

@@ -3,8 +3,9 @@ import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../domain/errors.js';
-import type { ModelEvent, ModelRequest } from '../../ports/language-model.js';
+import type { ModelEvent } from '../../ports/language-model.js';
 import { AiSdkLanguageModel } from './ai-sdk-language-model.js';
+import { collectEvents, sampleModelRequest } from './test-support.js';
 
 const usage = (input: number, output: number) => ({
   inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
@@ -18,31 +19,8 @@ function mockStreaming(chunks: LanguageModelV3StreamPart[]) {
   });
 }
 
-const request: ModelRequest = {
-  system: 'You are a test agent.',
-  messages: [
-    { role: 'user', content: 'hello' },
-    { role: 'assistant', content: 'hi, how can I help?' },
-    { role: 'user', content: 'my name is Manas' },
-  ],
-  tools: [
-    {
-      name: 'record_field',
-      description: 'Record a field',
-      parameters: {
-        type: 'object',
-        properties: { field: { type: 'string', enum: ['name'] }, value: { type: 'string' } },
-        required: ['field', 'value'],
-      },
-    },
-  ],
-};
-
-async function collect(stream: AsyncIterable<ModelEvent>): Promise<ModelEvent[]> {
-  const events: ModelEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
+const request = sampleModelRequest;
+const collect = (stream: AsyncIterable<ModelEvent>) => collectEvents(stream);
 
 describe('AiSdkLanguageModel', () => {
   it('maps text deltas, tool calls and usage (with the cost) to our events', async () => {
@@ -104,6 +82,29 @@ describe('AiSdkLanguageModel', () => {
     const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
     const events = await collect(model.stream(request));
     expect(events.map((e) => e.type)).toEqual(['finish']);
+  });
+
+  it('drops a call to a tool the request did not offer, and finishes a stream that ends without finish', async () => {
+    const mock = mockStreaming([
+      { type: 'tool-call', toolCallId: 'c1', toolName: 'launch_rockets', input: '{}' },
+      { type: 'tool-call', toolCallId: 'c2', toolName: 'record_field', input: '' },
+    ]);
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
+    expect(await collect(model.stream(request))).toEqual([
+      { type: 'tool-call', call: { name: 'record_field', arguments: {} } },
+      { type: 'finish', usage: { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } },
+    ]);
+  });
+
+  it('cancels the provider request when the consumer stops reading early', async () => {
+    const mock = mockStreaming([
+      { type: 'text-delta', id: 't', delta: 'one ' },
+      { type: 'text-delta', id: 't', delta: 'two ' },
+      { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(1, 1) },
+    ]);
+    const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
+    for await (const event of model.stream(request)) if (event.type === 'text-delta') break;
+    expect(mock.doStreamCalls[0]!.abortSignal!.aborted).toBe(true);
   });
 
   it('throws a provider error once (no SDK retries) with its status, retry hint and no secret', async () => {

@@ -1,36 +1,75 @@
-import { jsonSchema, streamText, tool, type LanguageModel as AiModel, type ToolSet } from 'ai';
+import type { LanguageModel as AiModel } from 'ai';
 import { AppError } from '../../domain/errors.js';
 import type { LanguageModel, ModelEvent, ModelRequest } from '../../ports/language-model.js';
 import { toModelError } from './model-error.js';
-import { costMicroUsd } from './pricing.js';
+import { finishEvent } from './pricing.js';
 
 // Anthropic requires max_tokens and warns on unknown model ids without it; spoken replies are short.
-const DEFAULT_MAX_OUTPUT_TOKENS = 512;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 512;
+
+/** A provider's model as the AI SDK 6 providers build it (specification v3). */
+export type ProviderModel = Extract<AiModel, { specificationVersion: 'v3' }>;
+type CallOptions = Parameters<ProviderModel['doStream']>[0];
+type StreamPart =
+  Awaited<ReturnType<ProviderModel['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never;
 
 export interface AiSdkLanguageModelOptions {
   provider: string;
   model: string;
-  languageModel: AiModel;
+  languageModel: ProviderModel;
   /** Values that must never appear in an error message (API keys). */
   secrets?: readonly string[];
 }
 
-function toolSet(request: ModelRequest): ToolSet | undefined {
-  if (request.tools.length === 0) return undefined;
-  // No execute: the SDK returns tool calls to us instead of running them, and stops after one step.
-  return Object.fromEntries(
-    request.tools.map((spec) => [
-      spec.name,
-      tool({ description: spec.description, inputSchema: jsonSchema(spec.parameters) }),
-    ]),
-  );
+function callOptions(request: ModelRequest, abortSignal: AbortSignal): CallOptions {
+  return {
+    prompt: [
+      { role: 'system', content: request.system },
+      ...request.messages.map((m) => ({
+        role: m.role,
+        content: [{ type: 'text' as const, text: m.content }],
+      })),
+    ],
+    // No execute, as streamText's tools without one: the calls come back to us, one step.
+    ...(request.tools.length > 0
+      ? {
+          tools: request.tools.map((spec) => ({
+            type: 'function' as const,
+            name: spec.name,
+            description: spec.description,
+            inputSchema: spec.parameters,
+          })),
+          toolChoice: { type: 'auto' as const },
+        }
+      : {}),
+    temperature: request.temperature,
+    maxOutputTokens: request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+    abortSignal,
+  };
 }
 
-/** A LanguageModel backed by the Vercel AI SDK's streamText. */
+/** The input of a tool call the request offered, as an object; undefined where streamText marks it invalid. */
+function toolInput(part: Extract<StreamPart, { type: 'tool-call' }>, request: ModelRequest) {
+  if (!request.tools.some((spec) => spec.name === part.toolName)) return undefined;
+  try {
+    const input: unknown = part.input.trim() === '' ? {} : JSON.parse(part.input);
+    return input !== null && typeof input === 'object' && !Array.isArray(input)
+      ? (input as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A LanguageModel over an AI SDK provider's own stream (doStream). streamText on top of it costs about
+ * 3 ms more CPU per reply and adds nothing we use: no retries (the policy's), no tool execution
+ * (the engine's), no multi-step (docs/decisions/0007-openai-chat-stream-client.md).
+ */
 export class AiSdkLanguageModel implements LanguageModel {
   readonly provider: string;
   readonly model: string;
-  readonly #languageModel: AiModel;
+  readonly #languageModel: ProviderModel;
   readonly #secrets: readonly string[];
 
   constructor(options: AiSdkLanguageModelOptions) {
@@ -45,65 +84,52 @@ export class AiSdkLanguageModel implements LanguageModel {
     // Our own controller also cancels the HTTP request when the consumer stops iterating early.
     const local = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, local.signal]) : local.signal;
+    const aborted = () => new AppError('unavailable', `${label}: request aborted`, { cause: signal.reason });
     let finished = false;
+    let reader: ReadableStreamDefaultReader<StreamPart> | undefined;
     try {
-      const result = streamText({
-        model: this.#languageModel,
-        system: request.system,
-        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-        tools: toolSet(request),
-        temperature: request.temperature,
-        maxOutputTokens: request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
-        abortSignal: signal,
-        maxRetries: 0, // retries are the policy's, bounded by the turn's time budget
-        onError: () => {}, // errors arrive as 'error' parts below; the default handler prints them
-      });
-      for await (const part of result.fullStream) {
+      const { stream } = await this.#languageModel.doStream(callOptions(request, signal));
+      reader = stream.getReader();
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        if (signal.aborted) throw aborted();
+        const part = next.value;
         switch (part.type) {
           case 'text-delta':
-            if (part.text) yield { type: 'text-delta', text: part.text };
+            if (part.delta) yield { type: 'text-delta', text: part.delta };
             break;
-          case 'tool-call':
-            // An invalid call (bad JSON) carries no usable arguments; the policy validates the rest.
-            if (!part.invalid && part.input && typeof part.input === 'object') {
-              yield {
-                type: 'tool-call',
-                call: { name: part.toolName, arguments: part.input as Record<string, unknown> },
-              };
-            }
-            break;
-          case 'error':
-            throw toModelError(part.error, label, this.#secrets);
-          case 'abort':
-            throw new AppError('unavailable', `${label}: request aborted`, { cause: signal.reason });
-          case 'finish': {
-            const inputTokens = part.totalUsage.inputTokens ?? 0;
-            const outputTokens = part.totalUsage.outputTokens ?? 0;
-            finished = true;
-            yield {
-              type: 'finish',
-              usage: {
-                inputTokens,
-                outputTokens,
-                costMicroUsd: costMicroUsd(this.model, inputTokens, outputTokens),
-              },
-            };
+          case 'tool-call': {
+            const input = toolInput(part, request);
+            if (input) yield { type: 'tool-call', call: { name: part.toolName, arguments: input } };
             break;
           }
+          case 'error':
+            throw toModelError(part.error, label, this.#secrets);
+          case 'finish':
+            finished = true;
+            yield finishEvent(
+              this.model,
+              part.usage.inputTokens.total ?? 0,
+              part.usage.outputTokens.total ?? 0,
+            );
+            break;
           default:
             break;
         }
       }
-      if (signal.aborted && !finished) {
-        throw new AppError('unavailable', `${label}: request aborted`, { cause: signal.reason });
+      if (signal.aborted && !finished) throw aborted();
+      if (!finished) {
+        // A stream that ended without its finish part: streamText still finishes, without usage.
+        finished = true;
+        yield finishEvent(this.model, 0, 0);
       }
     } catch (error) {
-      if (signal.aborted && !(error instanceof AppError)) {
-        throw new AppError('unavailable', `${label}: request aborted`, { cause: signal.reason });
-      }
+      if (signal.aborted && !(error instanceof AppError)) throw aborted();
       throw toModelError(error, label, this.#secrets);
     } finally {
-      if (!finished) local.abort();
+      if (!finished) {
+        local.abort();
+        void reader?.cancel().catch(() => {});
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 
 // Node's global fetch added p99 ≈ 100 ms at 200 concurrent model streams here, against ≈ 30 ms for a
 // client with a tuned pool (../shared/STACK.md). One pool per factory: keep-alive connections are
@@ -15,6 +15,8 @@ const POOL = {
 
 export interface KeepAliveFetch {
   fetch: typeof globalThis.fetch;
+  /** The pool itself, for clients that call undici directly (openai-chat-model.ts). */
+  dispatcher: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export function createKeepAliveFetch(): KeepAliveFetch {
     }) as unknown as Promise<Response>;
   return {
     fetch: fetchWithPool as typeof globalThis.fetch,
+    dispatcher,
     close: () => dispatcher.close(),
   };
 }

@@ -1,3 +1,4 @@
+import type { ModelEvent } from '../../ports/language-model.js';
 // List prices in USD per million tokens (provider price pages, 2025). A model id matches the longest
 // key it contains, so dated ids ("gpt-4o-mini-2024-07-18") and Bedrock ids
 // ("us.anthropic.claude-3-5-haiku-20241022-v1:0") find their family. Unknown models cost 0.
@@ -39,4 +40,12 @@ export function costMicroUsd(modelId: string, inputTokens: number, outputTokens:
   const price = priceOf(modelId);
   if (!price) return 0;
   return Math.round(inputTokens * price.inputUsdPerMillion + outputTokens * price.outputUsdPerMillion);
+}
+
+/** The finish event of a reply: its token counts and what they cost. */
+export function finishEvent(modelId: string, inputTokens: number, outputTokens: number): ModelEvent {
+  return {
+    type: 'finish',
+    usage: { inputTokens, outputTokens, costMicroUsd: costMicroUsd(modelId, inputTokens, outputTokens) },
+  };
 }

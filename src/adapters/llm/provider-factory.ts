@@ -5,8 +5,12 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel as AiModel } from 'ai';
 import type { Config } from '../../config.js';
 import type { LanguageModel, LanguageModelFactory } from '../../ports/language-model.js';
-import { AiSdkLanguageModel } from './ai-sdk-language-model.js';
+import { AiSdkLanguageModel, type ProviderModel } from './ai-sdk-language-model.js';
 import { createKeepAliveFetch } from './keep-alive-fetch.js';
+import { OpenAiChatModel } from './openai-chat-model.js';
+
+// @ai-sdk/openai's default, kept for the same requests without it.
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 export type LlmConfig = Pick<
   Config,
@@ -87,7 +91,7 @@ async function awsDefaultCredentials() {
   };
 }
 
-/** Chooses and builds AI SDK models from settings; keys come only from `config`. */
+/** Chooses and builds models from settings; keys come only from `config`. */
 export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageModelFactory {
   const pool = createKeepAliveFetch();
   const models = new Map<string, LanguageModel>();
@@ -100,7 +104,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
   ].filter((s): s is string => Boolean(s));
   const globalProvider = config.LLM_PROVIDER === 'none' ? undefined : config.LLM_PROVIDER;
 
-  function build(provider: ProviderName, model: string, own: Connection = {}): AiModel {
+  function build(provider: ProviderName, model: string, own: Connection = {}): ProviderModel {
     const fetch = pool.fetch;
     switch (provider) {
       case 'openai':
@@ -180,11 +184,52 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
     return { provider: host ? `${provider}@${host}` : provider, kind: provider, model, connection };
   }
 
-  function cached(provider: string, model: string, make: () => AiModel, ownKey = false): LanguageModel {
+  // Chat-completions providers stream through our own client: a turn's reply costs a third of the
+  // CPU it costs through streamText (docs/decisions/0007-openai-chat-stream-client.md). Anthropic and
+  // Bedrock stay on the AI SDK.
+  function languageModel(
+    kind: ProviderName,
+    name: string,
+    model: string,
+    own: Connection = {},
+  ): LanguageModel {
+    const dispatcher = pool.dispatcher;
+    switch (kind) {
+      case 'openai':
+        return new OpenAiChatModel({
+          provider: name,
+          model,
+          flavor: 'openai',
+          baseURL: own.baseURL ?? config.OPENAI_BASE_URL ?? OPENAI_BASE_URL,
+          apiKey: own.apiKey ?? config.OPENAI_API_KEY,
+          dispatcher,
+          secrets,
+        });
+      case 'openai-compatible':
+        return new OpenAiChatModel({
+          provider: name,
+          model,
+          flavor: 'openai-compatible',
+          baseURL: own.baseURL ?? config.OPENAI_COMPATIBLE_BASE_URL ?? '',
+          apiKey: own.apiKey ?? config.OPENAI_COMPATIBLE_API_KEY,
+          dispatcher,
+          secrets,
+        });
+      default:
+        return new AiSdkLanguageModel({
+          provider: name,
+          model,
+          languageModel: build(kind, model, own),
+          secrets,
+        });
+    }
+  }
+
+  function cached(provider: string, model: string, make: () => LanguageModel, ownKey = false): LanguageModel {
     const key = `${provider}:${model}${ownKey ? ' (own key)' : ''}`;
     let chosen = models.get(key);
     if (!chosen) {
-      chosen = new AiSdkLanguageModel({ provider, model, languageModel: make(), secrets });
+      chosen = make();
       models.set(key, chosen);
     }
     return chosen;
@@ -192,8 +237,13 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
 
   return {
     forAgent(settings) {
-      const chosen = aiModelFor(settings);
-      return chosen && cached(chosen.provider, chosen.model, () => chosen.languageModel);
+      const chosen = resolve(settings);
+      return (
+        chosen &&
+        cached(chosen.provider, chosen.model, () =>
+          languageModel(chosen.provider, chosen.provider, chosen.model),
+        )
+      );
     },
     fallbackFor(settings) {
       const chosen = resolveFallback(settings);
@@ -201,7 +251,12 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
       if (!chosen || (chosen.provider === primary?.provider && chosen.model === primary.model))
         return undefined;
       const { kind, model, connection } = chosen;
-      return cached(chosen.provider, model, () => build(kind, model, connection), Boolean(connection.apiKey));
+      return cached(
+        chosen.provider,
+        model,
+        () => languageModel(kind, chosen.provider, model, connection),
+        Boolean(connection.apiKey),
+      );
     },
     aiModelFor,
     describe() {

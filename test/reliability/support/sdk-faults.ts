@@ -1,8 +1,11 @@
 // Fault injection for an AWS SDK client of the live server, DynamoDB or S3 (reliability.md §2.5,
 // F7–F9): a middleware in the deserialize step, inside the SDK's retry loop, so injected failures are
-// retried by the SDK exactly as real ones would be. One injector per client; remove() takes it out.
+// retried by the SDK exactly as real ones would be. The DynamoDB wire client that carries the turn
+// path's requests gets the same faults through its attempt hook, also inside its retry loop. One
+// injector per client; remove() takes it out.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoWireClient } from '../../../src/adapters/dynamodb/wire-client.js';
 
 export type SdkFault = 'throttle' | 'refused';
 
@@ -47,7 +50,10 @@ function faultError(fault: SdkFault): Error {
 
 const NAME = 'reliability-fault-injector';
 
-export function injectSdkFaults(client: DynamoDBClient | S3Client): SdkFaultInjector {
+export function injectSdkFaults(
+  client: DynamoDBClient | S3Client,
+  wire?: DynamoWireClient,
+): SdkFaultInjector {
   // Both clients share smithy's middleware stack; only their type parameters differ.
   const stack = client.middlewareStack as DynamoDBClient['middlewareStack'];
   let pending: { count: number; fault: SdkFault } | undefined;
@@ -56,27 +62,31 @@ export function injectSdkFaults(client: DynamoDBClient | S3Client): SdkFaultInje
     | { rate: number; fault: SdkFault; random: () => number; applies: (operation: string) => boolean }
     | undefined;
   const counts = { requests: 0, failed: 0, byOperation: {} as Record<string, number> };
+  /** Counts one attempt of `operation` and throws the fault it gets, if any. */
+  const attempt = (operation: string) => {
+    counts.requests += 1;
+    let fault: SdkFault | undefined = down;
+    if (!fault && pending && pending.count > 0) {
+      pending.count -= 1;
+      fault = pending.fault;
+    }
+    if (!fault && partial && partial.applies(operation) && partial.random() < partial.rate) {
+      fault = partial.fault;
+    }
+    if (fault) {
+      counts.failed += 1;
+      counts.byOperation[operation] = (counts.byOperation[operation] ?? 0) + 1;
+      throw faultError(fault);
+    }
+  };
   stack.add(
     (next, context) => async (args) => {
-      counts.requests += 1;
-      const operation = String((context as { commandName?: string }).commandName ?? 'unknown');
-      let fault: SdkFault | undefined = down;
-      if (!fault && pending && pending.count > 0) {
-        pending.count -= 1;
-        fault = pending.fault;
-      }
-      if (!fault && partial && partial.applies(operation) && partial.random() < partial.rate) {
-        fault = partial.fault;
-      }
-      if (fault) {
-        counts.failed += 1;
-        counts.byOperation[operation] = (counts.byOperation[operation] ?? 0) + 1;
-        throw faultError(fault);
-      }
+      attempt(String((context as { commandName?: string }).commandName ?? 'unknown'));
       return next(args);
     },
     { step: 'deserialize', name: NAME, priority: 'high' },
   );
+  const removeWireHook = wire?.addAttemptHook(attempt);
   return {
     failNext(count, fault) {
       pending = { count, fault };
@@ -95,6 +105,7 @@ export function injectSdkFaults(client: DynamoDBClient | S3Client): SdkFaultInje
     counts,
     remove() {
       stack.remove(NAME);
+      removeWireHook?.();
     },
   };
 }

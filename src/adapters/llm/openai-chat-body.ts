@@ -1,0 +1,43 @@
+// The body of a streamed chat-completions request, as the AI SDK's providers build it for our requests
+// (@ai-sdk/openai's .chat() and @ai-sdk/openai-compatible), so moving off the SDK changes no request.
+import type { ModelRequest } from '../../ports/language-model.js';
+
+/** 'openai' applies OpenAI's rules for reasoning models; 'openai-compatible' sends what it is given. */
+export type ChatFlavor = 'openai' | 'openai-compatible';
+
+// @ai-sdk/openai's getOpenAILanguageModelCapabilities: o-series models and GPT-5 and later (except
+// the gpt-N-chat ones) are reasoning models, which take the system text as a 'developer' message,
+// refuse temperature and count max_completion_tokens instead of max_tokens.
+export function isOpenAiReasoningModel(model: string): boolean {
+  if (/^o\d+(?:-|$)/.test(model)) return true;
+  const gpt = /^gpt-(\d+)(?:\.(\d+))?(?:-(.+))?$/.exec(model);
+  if (!gpt) return false;
+  const chatVariant = gpt[2] === undefined && (gpt[3] ?? '').startsWith('chat');
+  return Number(gpt[1]) >= 5 && !chatVariant;
+}
+
+export function chatCompletionsBody(
+  flavor: ChatFlavor,
+  model: string,
+  request: ModelRequest,
+  maxOutputTokens: number,
+): Record<string, unknown> {
+  const reasoning = flavor === 'openai' && isOpenAiReasoningModel(model);
+  const messages = [
+    { role: reasoning ? 'developer' : 'system', content: request.system },
+    ...request.messages.map((message) => ({ role: message.role, content: message.content })),
+  ];
+  const tools = request.tools.map((tool) => ({
+    type: 'function',
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+  }));
+  return {
+    model,
+    ...(reasoning ? { max_completion_tokens: maxOutputTokens } : { max_tokens: maxOutputTokens }),
+    ...(request.temperature !== undefined && !reasoning ? { temperature: request.temperature } : {}),
+    messages,
+    ...(tools.length > 0 ? { tools, tool_choice: 'auto' } : {}),
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+}
