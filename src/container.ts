@@ -178,7 +178,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       ...storeOptions,
       callsTable: config.tables.calls,
       turnsTable: config.tables.turns,
-      // The turn path's requests skip the SDK's middleware (docs/decisions/0008-dynamodb-wire-client.md).
+      // The turn path's requests skip the SDK's middleware (docs/decisions/0010-dynamodb-wire-client.md).
       items: wireItemRequests(dynamo.wire),
     });
     const phoneNumberStore = new DynamoPhoneNumberStore({

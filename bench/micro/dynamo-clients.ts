@@ -1,6 +1,6 @@
 // CPU per DynamoDB request of the turn path (put the turn, update the call, get the call, the last 60
 // turns) through each client, against dynalite in another process: the figures behind
-// docs/decisions/0008-dynamodb-wire-client.md. The requests go through DynamoCallStore, as a turn
+// docs/decisions/0010-dynamodb-wire-client.md. The requests go through DynamoCallStore, as a turn
 // sends them; only how they reach DynamoDB changes.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -57,7 +57,7 @@ function benchCall(callSid: string): Call {
       started_at: '2026-02-0' + n + 'T09:00:00.000Z',
       summary: `Caller asked about order ${n}; ${words(40, n)}.`,
       outcome: 'resolved' as const,
-      data_collected: { name: 'Manas Rao', email: 'manas@example.com' },
+      gave: ['name', 'email'],
     })),
     totals: {
       latency_ms: 2_400,

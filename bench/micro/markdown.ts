@@ -68,9 +68,9 @@ export function microMarkdown(run: MicroRun): string {
       'query); "one at a time" waits for each answer before the next request, so it also carries the cost of ' +
       'waking up for every answer, which requests in flight share.',
     '- Which clients serve now: the wire client for the call store’s turn requests (get and update the call, put, ' +
-      'get and list turns; the rest stays on the AWS SDK: docs/decisions/0008-dynamodb-wire-client.md); ' +
+      'get and list turns; the rest stays on the AWS SDK: docs/decisions/0010-dynamodb-wire-client.md); ' +
       'OpenAiChatModel for openai and openai-compatible, the provider’s doStream for anthropic and bedrock ' +
-      '(docs/decisions/0007-openai-chat-stream-client.md).',
+      '(docs/decisions/0009-openai-chat-stream-client.md).',
     '- @aws-lite/dynamodb is measured only when installed (`npm i --no-save @aws-lite/client @aws-lite/dynamodb`); ' +
       'it is not a dependency.',
     '',

@@ -1,6 +1,6 @@
 // CPU per streamed 10-delta reply through each way of reading a chat-completions stream, against the
 // fake OpenAI server in another process: the figures behind
-// docs/decisions/0007-openai-chat-stream-client.md. The provider's doStream row stands for Anthropic and
+// docs/decisions/0009-openai-chat-stream-client.md. The provider's doStream row stands for Anthropic and
 // Bedrock, which have no fake server here: what it saves over streamText is the framework's, not the
 // provider's.
 import { createOpenAI } from '@ai-sdk/openai';

@@ -1,6 +1,6 @@
 // DynamoDB's JSON protocol spoken directly: a SigV4-signed POST on a pooled undici connection, with the
 // SDK's retry policy (wire-retry.ts). The SDK client costs about 1–1.4 ms of CPU per request in its
-// middleware stack; this path costs a fraction (docs/decisions/0008-dynamodb-wire-client.md). What is
+// middleware stack; this path costs a fraction (docs/decisions/0010-dynamodb-wire-client.md). What is
 // off the hot path still comes from that SDK client: credentials (the default chain, refreshed before
 // they expire), the region, the endpoint (partitions, FIPS, dual-stack) and the hash for signing.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';

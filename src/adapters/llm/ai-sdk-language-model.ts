@@ -64,7 +64,7 @@ function toolInput(part: Extract<StreamPart, { type: 'tool-call' }>, request: Mo
 /**
  * A LanguageModel over an AI SDK provider's own stream (doStream). streamText on top of it costs about
  * 3 ms more CPU per reply and adds nothing we use: no retries (the policy's), no tool execution
- * (the engine's), no multi-step (docs/decisions/0007-openai-chat-stream-client.md).
+ * (the engine's), no multi-step (docs/decisions/0009-openai-chat-stream-client.md).
  */
 export class AiSdkLanguageModel implements LanguageModel {
   readonly provider: string;

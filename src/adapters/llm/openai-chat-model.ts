@@ -1,6 +1,6 @@
 // A streamed chat-completions reply read straight off a pooled undici connection: the AI SDK's
 // streamText over its OpenAI providers costs about 3× the CPU per reply for the same events
-// (docs/decisions/0007-openai-chat-stream-client.md). Requests, events and errors are the ones
+// (docs/decisions/0009-openai-chat-stream-client.md). Requests, events and errors are the ones
 // AiSdkLanguageModel gives for these providers.
 import type { Dispatcher } from 'undici';
 import { AppError } from '../../domain/errors.js';

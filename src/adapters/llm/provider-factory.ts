@@ -185,7 +185,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
   }
 
   // Chat-completions providers stream through our own client: a turn's reply costs a third of the
-  // CPU it costs through streamText (docs/decisions/0007-openai-chat-stream-client.md). Anthropic and
+  // CPU it costs through streamText (docs/decisions/0009-openai-chat-stream-client.md). Anthropic and
   // Bedrock stay on the AI SDK.
   function languageModel(
     kind: ProviderName,
