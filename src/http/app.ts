@@ -1,5 +1,4 @@
 // Builds the Fastify app from the container; never listens (server.ts does), so tests use inject().
-import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Container } from '../container.js';
@@ -15,6 +14,7 @@ import { recordingRoutes } from './routes/recordings.js';
 import { twilioRelayRoutes } from './routes/twilio-relay.js';
 import { RelaySessions } from './relay/relay-sessions.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
+import { acceptTwilioFormsOnly } from './twilio/form-body.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
 import { webCallRoutes } from './routes/web-calls.js';
@@ -38,7 +38,6 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   useZodSchemas(app);
   registerErrorHandler(app);
-  await app.register(formbody, { bodyLimit: config.MAX_BODY_BYTES });
   // Open relay sessions are handed off (`end` with reason server-restart) on shutdown. This hook must
   // be added before @fastify/websocket's own preClose, which closes every socket without a word.
   const relaySessions = new RelaySessions();
@@ -64,22 +63,27 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     accountSid: container.secrets.twilioAccountSid,
     validate: config.TWILIO_VALIDATE_SIGNATURES,
   };
-  await app.register(twilioWebhookRoutes, {
-    auth: twilioAuth,
-    conversation: container.conversation,
-    callService: container.calls,
-    calls: container.callStore,
-    onCallEnded: container.onCallEnded,
-    handleRecording: (params) => container.recordings.handleCallback(params),
-  });
   await app.register(recordingRoutes, { calls: container.callStore, recordings: container.s3.store });
-  await app.register(twilioRelayRoutes, {
-    auth: twilioAuth,
-    conversation: container.conversation,
-    calls: container.callStore,
-    agents: container.agents,
-    sessions: relaySessions,
-    timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS },
+  // Twilio's webhooks and socket in a context of their own, whose only body parser is Twilio's flat
+  // form; everywhere else bodies are JSON.
+  await app.register(async (twilio) => {
+    acceptTwilioFormsOnly(twilio, { bodyLimit: config.MAX_BODY_BYTES });
+    await twilio.register(twilioWebhookRoutes, {
+      auth: twilioAuth,
+      conversation: container.conversation,
+      callService: container.calls,
+      calls: container.callStore,
+      onCallEnded: container.onCallEnded,
+      handleRecording: (params) => container.recordings.handleCallback(params),
+    });
+    await twilio.register(twilioRelayRoutes, {
+      auth: twilioAuth,
+      conversation: container.conversation,
+      calls: container.callStore,
+      agents: container.agents,
+      sessions: relaySessions,
+      timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS },
+    });
   });
   await app.register(dashboardRoutes, {
     adminApiKey: container.secrets.adminApiKey,

@@ -1,7 +1,6 @@
 // A real server for relay tests: the in-memory container (embedded dynalite, seeded agents), the Twilio
 // voice/status webhooks and the relay routes on a Fastify app listening on 127.0.0.1:0, with a
 // Conversation whose policy the test chooses (the container's own wiring picks it from settings).
-import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
@@ -12,6 +11,7 @@ import { ScriptedPolicy } from '../../src/engine/scripted-policy.js';
 import { twilioRelayRoutes, type TwilioRelayDeps } from '../../src/http/routes/twilio-relay.js';
 import { twilioWebhookRoutes } from '../../src/http/routes/twilio-webhooks.js';
 import { RelaySessions } from '../../src/http/relay/relay-sessions.js';
+import { acceptTwilioFormsOnly } from '../../src/http/twilio/form-body.js';
 import { createLogger } from '../../src/logger.js';
 import type { IdempotencyStore } from '../../src/ports/idempotency-store.js';
 import type { ReplyPolicy } from '../../src/ports/reply-policy.js';
@@ -108,7 +108,7 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     loggerInstance: logger,
     bodyLimit: config.MAX_BODY_BYTES,
   }) as unknown as FastifyInstance;
-  await app.register(formbody, { bodyLimit: config.MAX_BODY_BYTES });
+  acceptTwilioFormsOnly(app, { bodyLimit: config.MAX_BODY_BYTES });
   await app.register(websocket, { options: { maxPayload: 64 * 1_024 } });
   await app.register(twilioWebhookRoutes, { auth, conversation, callService, calls: container.callStore });
   await app.register(twilioRelayRoutes, {
