@@ -156,7 +156,8 @@ function crossSettingProblems(e: Partial<Env>): string[] {
   }
   problems.push(...fallbackProblems(e));
   if (e.NODE_ENV === 'production') {
-    // WEBHOOK_SECRET also signs pagination cursors: every instance must share it.
+    // Keys for pagination cursors and dashboard sessions derive from WEBHOOK_SECRET: every instance
+    // must share it.
     for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN', 'WEBHOOK_SECRET'] as const) {
       if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
     }

@@ -49,6 +49,7 @@ import { RecordingCopier } from './services/recording-copier.js';
 import { WebhookNotifier } from './services/webhook-notifier.js';
 import { DynamoWebhookJobStore } from './adapters/dynamodb/webhook-job-store.js';
 import { RateLimiter } from './services/rate-limiter.js';
+import { deriveKey } from './services/derived-keys.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
 import { EventLoopMonitor } from './services/event-loop-monitor.js';
@@ -171,7 +172,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
         : { endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION },
     );
     onClose(() => dynamo.client.destroy());
-    const storeOptions = { doc: dynamo.doc, cursorSecret: secrets.signingSecret };
+    // Cursors are signed with a key of their own, never with the webhook secret itself.
+    const storeOptions = { doc: dynamo.doc, cursorSecret: deriveKey(secrets.signingSecret, 'cursor') };
     const agentStore = new DynamoAgentStore({ ...storeOptions, table: config.tables.agents });
     const callStore = new DynamoCallStore({
       ...storeOptions,

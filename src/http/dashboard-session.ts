@@ -1,7 +1,9 @@
-// The dashboard's session: after the admin key is shown once at sign-in, the browser holds an
-// HMAC-signed, expiring token in an HTTP-only cookie instead of the key itself. Tokens are
-// stateless; the signing key mixes the admin key in, so changing ADMIN_API_KEY ends every session.
+// The dashboard's session: after the admin key is typed once at sign-in, the browser holds an
+// HMAC-signed, expiring token in an HTTP-only cookie instead of the key itself. The signing key is
+// derived for sessions alone and mixes the admin key in, so changing ADMIN_API_KEY ends every
+// session; signing out revokes one session in the store (its random id; see session-revocations).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { deriveKey } from '../services/derived-keys.js';
 
 export const SESSION_COOKIE = 'va_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1_000;
@@ -18,8 +20,8 @@ export interface SessionKeys {
 }
 
 function sessionKey(keys: SessionKeys): Buffer {
-  return createHash('sha256')
-    .update(`dashboard-session\0${keys.signingSecret}\0${keys.adminApiKey}`)
+  return createHmac('sha256', deriveKey(keys.signingSecret, 'dashboard-session'))
+    .update(keys.adminApiKey)
     .digest();
 }
 
