@@ -26,8 +26,10 @@ import type { Logger } from './logger.js';
 import type { AgentStore } from './ports/agent-store.js';
 import type { CallStore } from './ports/call-store.js';
 import type { PhoneNumberStore } from './ports/phone-number-store.js';
+import type { SessionRevocations } from './ports/session-revocations.js';
 import type { Telephony } from './ports/telephony.js';
 import { DynamoIdempotencyStore } from './adapters/dynamodb/idempotency-store.js';
+import { DynamoSessionRevocations } from './adapters/dynamodb/session-revocation-store.js';
 import { tableAnswers } from './adapters/dynamodb/table-answers.js';
 import { ModelSummarizer } from './adapters/llm/model-summarizer.js';
 import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
@@ -95,6 +97,8 @@ export interface Container {
   agentStore: AgentStore;
   callStore: CallStore;
   phoneNumberStore: PhoneNumberStore;
+  /** Signed-out dashboard sessions, shared by every instance. */
+  sessionRevocations: SessionRevocations;
   agents: AgentService;
   phoneNumbers: PhoneNumberService;
   calls: CallService;
@@ -183,6 +187,10 @@ export async function createContainer(config: Config, options: ContainerOptions)
     const phoneNumberStore = new DynamoPhoneNumberStore({
       doc: dynamo.doc,
       table: config.tables.phoneNumbers,
+    });
+    const sessionRevocations = new DynamoSessionRevocations({
+      doc: dynamo.doc,
+      table: config.tables.idempotency,
     });
 
     // Services.
@@ -361,6 +369,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       agentStore,
       callStore,
       phoneNumberStore,
+      sessionRevocations,
       agents,
       phoneNumbers,
       calls,

@@ -32,8 +32,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: container.logger,
     bodyLimit: config.MAX_BODY_BYTES,
-    // URLs we hand out come from PUBLIC_URL, never from X-Forwarded-* headers a client can forge.
-    trustProxy: false,
+    // Only for request.ip (whom to count a wrong admin key against): URLs we hand out come from
+    // PUBLIC_URL, never from X-Forwarded-* headers, trusted proxy or not.
+    trustProxy: config.TRUST_PROXY,
   }) as unknown as FastifyInstance;
 
   useZodSchemas(app);
@@ -89,6 +90,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     adminApiKey: container.secrets.adminApiKey,
     signingSecret: container.secrets.signingSecret,
     publicUrl: config.publicUrl,
+    revocations: container.sessionRevocations,
   });
   await app.register(metaRoutes);
   await app.register(webCallRoutes, { webCalls: new WebCallService(container) });
