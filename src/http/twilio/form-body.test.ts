@@ -123,15 +123,4 @@ describe('Twilio routes take flat forms only', () => {
     }
     expect(logs.errors()).toEqual([]);
   });
-
-  it('leaves the admin API on JSON: a form body there is 415', async () => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/agents',
-      headers: { ...t.auth, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'name=x&prompt=y',
-    });
-    expect(response.statusCode).toBe(415);
-    expect(response.json()).toMatchObject({ error: 'validation' });
-  });
 });
