@@ -43,6 +43,31 @@ describe('loadConfig', () => {
     expect(problemsOf({ LLM_BREAKER_FAILURES: '-1' })[0]).toMatch(/^LLM_BREAKER_FAILURES:/);
   });
 
+  it('reads TRUST_PROXY as Fastify takes it: none by default, any, or addresses and CIDRs', () => {
+    const trust = (value?: string) =>
+      loadConfig(value === undefined ? {} : { TRUST_PROXY: value }, '').TRUST_PROXY;
+    expect(trust()).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('10.0.0.0/16, 10.1.2.3,loopback')).toEqual(['10.0.0.0/16', '10.1.2.3', 'loopback']);
+    expect(trust('2001:db8::/32')).toEqual(['2001:db8::/32']);
+    // A hop count is refused: Fastify trusts no hop by count, so it would silently do nothing.
+    for (const bad of [
+      '1',
+      'maybe',
+      '10.0.0.0/33',
+      '10.0.0.300',
+      'fe80::/129',
+      '10.0.0.0/8/1',
+      '10.0.0.1,',
+    ]) {
+      expect(problemsOf({ TRUST_PROXY: bad }), bad).toEqual([
+        expect.stringMatching(/^TRUST_PROXY: false \| true \| the proxies' addresses/),
+      ]);
+    }
+  });
+
   it('needs no setting for a local run: embedded stores, port 3000, scripted mode', () => {
     const config = loadConfig({}, '');
     expect(config.PORT).toBe(3000);

@@ -1,5 +1,6 @@
 // The one reader of process.env. Everything else receives a Config.
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -16,6 +17,38 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const optionalUrl = optionalString.pipe(z.string().url().optional());
 
+/**
+ * Fastify's `trustProxy`: none, any, or these addresses and CIDRs. No hop count: Fastify 5 trusts
+ * no hop by count (a count cannot tell a proxy from a client), and with `true` the client's address
+ * is the leftmost X-Forwarded-For entry, which the client itself may have written.
+ */
+export type TrustProxy = boolean | string[];
+// Names proxy-addr (Fastify's) knows for ranges of addresses.
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/** TRUST_PROXY as Fastify takes it, or undefined when the value is none of its forms. */
+export function parseTrustProxy(value: string | undefined): TrustProxy | undefined {
+  if (value === undefined || /^(false|no|0)$/i.test(value)) return false;
+  if (/^(true|yes)$/i.test(value)) return true;
+  const entries = value.split(',').map((entry) => entry.trim());
+  return entries.every(isProxyAddress) ? entries : undefined;
+}
+
+const trustProxy = optionalString
+  .refine(
+    (value) => parseTrustProxy(value) !== undefined,
+    "false | true | the proxies' addresses or CIDRs, comma-separated (or loopback, linklocal, uniquelocal); not a hop count",
+  )
+  .transform((value) => parseTrustProxy(value)!);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -25,6 +58,7 @@ const envSchema = z.object({
   PUBLIC_URL: optionalUrl,
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
   MAX_BODY_BYTES: int(65_536, 1_024, 10_485_760),
+  TRUST_PROXY: trustProxy,
 
   TABLE_PREFIX: z
     .string()
@@ -156,7 +190,8 @@ function crossSettingProblems(e: Partial<Env>): string[] {
   }
   problems.push(...fallbackProblems(e));
   if (e.NODE_ENV === 'production') {
-    // WEBHOOK_SECRET also signs pagination cursors: every instance must share it.
+    // Keys for pagination cursors and dashboard sessions derive from WEBHOOK_SECRET: every instance
+    // must share it.
     for (const name of ['PUBLIC_URL', 'ADMIN_API_KEY', 'TWILIO_AUTH_TOKEN', 'WEBHOOK_SECRET'] as const) {
       if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
     }

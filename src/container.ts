@@ -26,8 +26,10 @@ import type { Logger } from './logger.js';
 import type { AgentStore } from './ports/agent-store.js';
 import type { CallStore } from './ports/call-store.js';
 import type { PhoneNumberStore } from './ports/phone-number-store.js';
+import type { SessionRevocations } from './ports/session-revocations.js';
 import type { Telephony } from './ports/telephony.js';
 import { DynamoIdempotencyStore } from './adapters/dynamodb/idempotency-store.js';
+import { DynamoSessionRevocations } from './adapters/dynamodb/session-revocation-store.js';
 import { tableAnswers } from './adapters/dynamodb/table-answers.js';
 import { wireItemRequests } from './adapters/dynamodb/lean-commands.js';
 import { ModelSummarizer } from './adapters/llm/model-summarizer.js';
@@ -50,6 +52,7 @@ import { RecordingCopier } from './services/recording-copier.js';
 import { WebhookNotifier } from './services/webhook-notifier.js';
 import { DynamoWebhookJobStore } from './adapters/dynamodb/webhook-job-store.js';
 import { RateLimiter } from './services/rate-limiter.js';
+import { deriveKey } from './services/derived-keys.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
 import { EventLoopMonitor } from './services/event-loop-monitor.js';
@@ -95,6 +98,8 @@ export interface Container {
   agentStore: AgentStore;
   callStore: CallStore;
   phoneNumberStore: PhoneNumberStore;
+  /** Signed-out dashboard sessions, shared by every instance. */
+  sessionRevocations: SessionRevocations;
   agents: AgentService;
   phoneNumbers: PhoneNumberService;
   calls: CallService;
@@ -172,7 +177,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
         : { endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION },
     );
     onClose(() => dynamo.destroy());
-    const storeOptions = { doc: dynamo.doc, cursorSecret: secrets.signingSecret };
+    // Cursors are signed with a key of their own, never with the webhook secret itself.
+    const storeOptions = { doc: dynamo.doc, cursorSecret: deriveKey(secrets.signingSecret, 'cursor') };
     const agentStore = new DynamoAgentStore({ ...storeOptions, table: config.tables.agents });
     const callStore = new DynamoCallStore({
       ...storeOptions,
@@ -184,6 +190,10 @@ export async function createContainer(config: Config, options: ContainerOptions)
     const phoneNumberStore = new DynamoPhoneNumberStore({
       doc: dynamo.doc,
       table: config.tables.phoneNumbers,
+    });
+    const sessionRevocations = new DynamoSessionRevocations({
+      doc: dynamo.doc,
+      table: config.tables.idempotency,
     });
 
     // Services.
@@ -362,6 +372,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       agentStore,
       callStore,
       phoneNumberStore,
+      sessionRevocations,
       agents,
       phoneNumbers,
       calls,

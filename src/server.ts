@@ -46,9 +46,11 @@ function startupLines(config: Config, container: Container, url: string): string
   ];
   if (secrets.adminKeySource === 'env') lines.push('Admin API key: from ADMIN_API_KEY');
   else if (secrets.adminKeyPath) {
-    lines.push(`Admin API key: in ${secrets.adminKeyPath} (send it as "Authorization: Bearer <key>")`);
-    if (secrets.adminKeyCreated && process.stdout.isTTY)
-      lines.push(`  created now, shown once: ${secrets.adminApiKey}`);
+    // The path only, never the key: terminals are recorded, scrolled back and shared.
+    const created = secrets.adminKeyCreated ? 'created now; ' : '';
+    lines.push(
+      `Admin API key: in ${secrets.adminKeyPath} (${created}send it as "Authorization: Bearer <key>")`,
+    );
   }
   lines.push(
     container.mode.store === 'embedded'

@@ -1,5 +1,4 @@
 // Builds the Fastify app from the container; never listens (server.ts does), so tests use inject().
-import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Container } from '../container.js';
@@ -16,6 +15,7 @@ import { twilioRelayRoutes } from './routes/twilio-relay.js';
 import { RelaySessions } from './relay/relay-sessions.js';
 import { relaySocketKey } from './relay/relay-socket-grant.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
+import { acceptTwilioFormsOnly } from './twilio/form-body.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
 import { webCallRoutes } from './routes/web-calls.js';
@@ -33,13 +33,13 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: container.logger,
     bodyLimit: config.MAX_BODY_BYTES,
-    // URLs we hand out come from PUBLIC_URL, never from X-Forwarded-* headers a client can forge.
-    trustProxy: false,
+    // Only for request.ip (whom to count a wrong admin key against): URLs we hand out come from
+    // PUBLIC_URL, never from X-Forwarded-* headers, trusted proxy or not.
+    trustProxy: config.TRUST_PROXY,
   }) as unknown as FastifyInstance;
 
   useZodSchemas(app);
   registerErrorHandler(app);
-  await app.register(formbody, { bodyLimit: config.MAX_BODY_BYTES });
   // Open relay sessions are handed off (`end` with reason server-restart) on shutdown. This hook must
   // be added before @fastify/websocket's own preClose, which closes every socket without a word.
   const relaySessions = new RelaySessions();
@@ -65,30 +65,36 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     accountSid: container.secrets.twilioAccountSid,
     validate: config.TWILIO_VALIDATE_SIGNATURES,
   };
-  const socketKey = relaySocketKey(container.secrets.signingSecret);
-  await app.register(twilioWebhookRoutes, {
-    auth: twilioAuth,
-    relaySocketKey: socketKey,
-    conversation: container.conversation,
-    callService: container.calls,
-    calls: container.callStore,
-    onCallEnded: container.onCallEnded,
-    handleRecording: (params) => container.recordings.handleCallback(params),
-  });
   await app.register(recordingRoutes, { calls: container.callStore, recordings: container.s3.store });
-  await app.register(twilioRelayRoutes, {
-    auth: twilioAuth,
-    relaySocketKey: socketKey,
-    conversation: container.conversation,
-    calls: container.callStore,
-    agents: container.agents,
-    sessions: relaySessions,
-    timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS },
+  // Twilio's webhooks and socket in a context of their own, whose only body parser is Twilio's flat
+  // form; everywhere else bodies are JSON.
+  const socketKey = relaySocketKey(container.secrets.signingSecret);
+  await app.register(async (twilio) => {
+    acceptTwilioFormsOnly(twilio, { bodyLimit: config.MAX_BODY_BYTES });
+    await twilio.register(twilioWebhookRoutes, {
+      auth: twilioAuth,
+      relaySocketKey: socketKey,
+      conversation: container.conversation,
+      callService: container.calls,
+      calls: container.callStore,
+      onCallEnded: container.onCallEnded,
+      handleRecording: (params) => container.recordings.handleCallback(params),
+    });
+    await twilio.register(twilioRelayRoutes, {
+      auth: twilioAuth,
+      relaySocketKey: socketKey,
+      conversation: container.conversation,
+      calls: container.callStore,
+      agents: container.agents,
+      sessions: relaySessions,
+      timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS },
+    });
   });
   await app.register(dashboardRoutes, {
     adminApiKey: container.secrets.adminApiKey,
     signingSecret: container.secrets.signingSecret,
     publicUrl: config.publicUrl,
+    revocations: container.sessionRevocations,
   });
   await app.register(metaRoutes);
   await app.register(webCallRoutes, { webCalls: new WebCallService(container) });

@@ -1,7 +1,9 @@
-// The dashboard's session: after the admin key is shown once at sign-in, the browser holds an
-// HMAC-signed, expiring token in an HTTP-only cookie instead of the key itself. Tokens are
-// stateless; the signing key mixes the admin key in, so changing ADMIN_API_KEY ends every session.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// The dashboard's session: after the admin key is typed once at sign-in, the browser holds an
+// HMAC-signed, expiring token in an HTTP-only cookie instead of the key itself. The signing key is
+// derived for sessions alone and mixes the admin key in, so changing ADMIN_API_KEY ends every
+// session; signing out revokes one session in the store (its random id; see session-revocations).
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { deriveKey } from '../services/derived-keys.js';
 
 export const SESSION_COOKIE = 'va_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1_000;
@@ -18,8 +20,8 @@ export interface SessionKeys {
 }
 
 function sessionKey(keys: SessionKeys): Buffer {
-  return createHash('sha256')
-    .update(`dashboard-session\0${keys.signingSecret}\0${keys.adminApiKey}`)
+  return createHmac('sha256', deriveKey(keys.signingSecret, 'dashboard-session'))
+    .update(keys.adminApiKey)
     .digest();
 }
 
@@ -32,21 +34,31 @@ export function createSessionToken(keys: SessionKeys, nowMs: number, ttlMs = SES
   return `${payload}.${sign(keys, payload)}`;
 }
 
-/** True when the token was signed with these keys and has not expired. */
-export function verifySessionToken(keys: SessionKeys, token: string | undefined, nowMs: number): boolean {
+export interface SessionToken {
+  /** The random nonce: what sign-out revokes. */
+  id: string;
+  expiresAtMs: number;
+}
+
+/** The session a token holds, when it was signed with these keys and has not expired. */
+export function readSessionToken(
+  keys: SessionKeys,
+  token: string | undefined,
+  nowMs: number,
+): SessionToken | undefined {
   const match = TOKEN_PATTERN.exec(token ?? '');
-  if (!match) return false;
+  if (!match) return undefined;
   const [, expiresAt, nonce, mac] = match as unknown as [string, string, string, string];
   const expected = Buffer.from(sign(keys, `v1.${expiresAt}.${nonce}`));
   const given = Buffer.from(mac);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
-  return Number(expiresAt) > nowMs;
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  const expiresAtMs = Number(expiresAt);
+  return expiresAtMs > nowMs ? { id: nonce, expiresAtMs } : undefined;
 }
 
-/** Constant-time comparison of the key typed at sign-in with the admin key. */
-export function adminKeyMatches(given: string, adminApiKey: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(adminApiKey));
+/** True when the token was signed with these keys and has not expired. */
+export function verifySessionToken(keys: SessionKeys, token: string | undefined, nowMs: number): boolean {
+  return readSessionToken(keys, token, nowMs) !== undefined;
 }
 
 export interface CookieRequest {
@@ -55,18 +67,20 @@ export interface CookieRequest {
 }
 
 /**
- * Whether a request carries a valid session cookie (already parsed into `cookies`), and, when it
- * changes state, the CSRF header: a cross-site form cannot set a custom header.
+ * The session of a request's cookie (already parsed into `cookies`) when it is valid and, when the
+ * request changes state, it carries the CSRF header: a cross-site form cannot set a custom header.
+ * Whether the session was signed out is the store's to say (see routes/dashboard.ts).
  */
 export function sessionAllows(
   keys: SessionKeys,
   request: CookieRequest,
   cookies: Record<string, string | undefined>,
   nowMs: number,
-): boolean {
-  if (!verifySessionToken(keys, cookies[SESSION_COOKIE], nowMs)) return false;
-  if (SAFE_METHODS.has(request.method.toUpperCase())) return true;
-  return request.headers[CSRF_HEADER] === CSRF_VALUE;
+): SessionToken | undefined {
+  const session = readSessionToken(keys, cookies[SESSION_COOKIE], nowMs);
+  if (!session) return undefined;
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return session;
+  return request.headers[CSRF_HEADER] === CSRF_VALUE ? session : undefined;
 }
 
 export interface SessionCookieOptions {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.js';
 import { createContainer, type Container } from '../container.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { buildApp } from './app.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -15,12 +15,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `logger`: where the app logs (tests that look at log records); default silent. */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestApp> {
   const config = loadConfig(
     { DATA_DIR: ':memory:', LOG_LEVEL: 'silent', ADMIN_API_KEY: TEST_ADMIN_KEY, ...env },
     '',
   );
-  const container = await createContainer(config, { logger: createLogger(config), role: 'server' });
+  const container = await createContainer(config, {
+    logger: options.logger ?? createLogger(config),
+    role: 'server',
+  });
   const app = await buildApp(container);
   await app.ready();
   return {

@@ -441,10 +441,17 @@ describe('dashboard in a browser', () => {
     'signs out',
     async () => {
       await go('#/agents');
+      const [session] = await context.cookies();
+      expect(session?.name).toBe('va_session');
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByLabel('Admin key').waitFor();
       const status = await page.evaluate(async () => (await fetch('/agents')).status);
       expect(status).toBe(401);
+      // The server revoked the session: a copy of the old cookie is refused too.
+      const copied = await fetch(`${server.url}/agents`, {
+        headers: { cookie: `${session?.name}=${session?.value}` },
+      });
+      expect(copied.status).toBe(401);
       expect(pageErrors).toEqual([]);
     },
     STEP_MS,

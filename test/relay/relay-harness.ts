@@ -2,7 +2,6 @@
 // voice/status webhooks and the relay routes on a Fastify app listening on 127.0.0.1:0, with a
 // Conversation whose policy the test chooses (the container's own wiring picks it from settings).
 import { Writable } from 'node:stream';
-import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -15,6 +14,7 @@ import { twilioRelayRoutes, type TwilioRelayDeps } from '../../src/http/routes/t
 import { twilioWebhookRoutes } from '../../src/http/routes/twilio-webhooks.js';
 import { RelaySessions } from '../../src/http/relay/relay-sessions.js';
 import { relaySocketKey, relaySocketPath } from '../../src/http/relay/relay-socket-grant.js';
+import { acceptTwilioFormsOnly } from '../../src/http/twilio/form-body.js';
 import { createLogger, loggerOptions } from '../../src/logger.js';
 import type { IdempotencyStore } from '../../src/ports/idempotency-store.js';
 import type { ReplyPolicy } from '../../src/ports/reply-policy.js';
@@ -151,7 +151,7 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     loggerInstance: logger,
     bodyLimit: config.MAX_BODY_BYTES,
   }) as unknown as FastifyInstance;
-  await app.register(formbody, { bodyLimit: config.MAX_BODY_BYTES });
+  acceptTwilioFormsOnly(app, { bodyLimit: config.MAX_BODY_BYTES });
   await app.register(websocket, { options: { maxPayload: 64 * 1_024 } });
   await app.register(twilioWebhookRoutes, {
     auth,

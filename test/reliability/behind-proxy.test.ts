@@ -35,8 +35,8 @@ interface Server {
   accountSid: string;
 }
 
-async function startServer(publicUrl: string): Promise<Server> {
-  const t = await createTestApp({ PUBLIC_URL: publicUrl, RECORD_CALLS: 'false' });
+async function startServer(publicUrl: string, env: Record<string, string> = {}): Promise<Server> {
+  const t = await createTestApp({ PUBLIC_URL: publicUrl, RECORD_CALLS: 'false', ...env });
   return {
     t,
     token: t.container.secrets.twilioAuthToken,
@@ -196,6 +196,35 @@ describe('B6: behind a proxy, the signed URL is PUBLIC_URL + path, never the req
     };
     expect(await handshake(`wss://${ATTACKER_HOST}${path}`)).toBe(403);
     expect(await handshake(`wss://voice.example.test${path}`)).toBe(101);
+  });
+});
+
+describe('B6: with TRUST_PROXY the proxy names the client, and still never the URL', () => {
+  it('a forged X-Forwarded-Host from a trusted proxy changes neither the signed URL nor the TwiML', async () => {
+    // app.inject connects from 127.0.0.1: the trusted proxy.
+    const server = await startServer('https://voice.example.test', { TRUST_PROXY: 'loopback' });
+    try {
+      const pathAndQuery = '/twilio/voice?agent_id=default';
+      const forged = await post(server, {
+        pathAndQuery,
+        signedUrl: `https://${ATTACKER_HOST}${pathAndQuery}`,
+        params: voiceParams(server),
+        headers: FORGED_HOST_HEADERS,
+      });
+      expect(forged.statusCode).toBe(403);
+      const valid = await post(server, {
+        pathAndQuery,
+        signedUrl: `https://voice.example.test${pathAndQuery}`,
+        params: voiceParams(server),
+        headers: FORGED_HOST_HEADERS,
+      });
+      expect(valid.statusCode).toBe(200);
+      // (Whom it counts a wrong admin key against is what TRUST_PROXY decides: admin-keys.test.ts.)
+      expect(urlsIn(valid.body).length).toBeGreaterThan(0);
+      for (const url of urlsIn(valid.body)) expect(url).toMatch(/^(https|wss):\/\/voice\.example\.test\//);
+    } finally {
+      await server.t.close();
+    }
   });
 });
 

@@ -2,7 +2,8 @@
 // and queries for the admin API (/agents, /phone-numbers, /calls, /calls/:sid). Properties: never a
 // 5xx; every 4xx is JSON that names the field at fault; server-owned fields are never taken from a
 // body; no prototype is polluted; an agent that is accepted answers a phone call with valid TwiML
-// (its greeting escaped, no injected verbs); a premium-rate or invalid number never reaches Twilio.
+// (its greeting escaped, no injected verbs); a premium-rate or invalid number never reaches Twilio;
+// deeply nested JSON and form bodies never reach a 5xx or an error-level log.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkOutboundUrl } from '../../src/adapters/net/url-guard.js';
@@ -10,11 +11,16 @@ import { signTwilioRequest } from '../../src/adapters/twilio/signature.js';
 import { createTestApp, type TestApp } from '../../src/http/testing.js';
 import { newSid } from '../../src/simulator/twilio-params.js';
 import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest-server.js';
+import { captureLogs } from '../support/log-capture.js';
 import {
   CaseCounter,
+  contentTypes,
+  essence,
   expectJsonError,
   expectValidTwiml,
   hostileText,
+  nestedForm,
+  nestedJson,
   phoneLike,
   runs,
   ssrfUrls,
@@ -23,21 +29,25 @@ import {
 const PUBLIC_URL = 'https://voice.example.test';
 const OUR_NUMBER = '+14155550100';
 const counter = new CaseCounter('fuzz-admin');
+const logs = captureLogs();
 let t: TestApp;
 let twilio: FakeTwilioRest;
 
 beforeAll(async () => {
   twilio = await startFakeTwilioRest();
-  t = await createTestApp({
-    PUBLIC_URL,
-    TWILIO_API_URL: twilio.url,
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_PHONE_NUMBER: OUR_NUMBER,
-    TWILIO_TIMEOUT_MS: '1000',
-    CALLS_PER_MINUTE: '10000',
-    RECORD_CALLS: 'false',
-  });
+  t = await createTestApp(
+    {
+      PUBLIC_URL,
+      TWILIO_API_URL: twilio.url,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_PHONE_NUMBER: OUR_NUMBER,
+      TWILIO_TIMEOUT_MS: '1000',
+      CALLS_PER_MINUTE: '10000',
+      RECORD_CALLS: 'false',
+    },
+    { logger: logs.logger },
+  );
 });
 afterAll(async () => {
   counter.print();
@@ -237,6 +247,46 @@ describe('admin API with generated input', () => {
     expect(oversized.statusCode).toBe(413);
     counter.add('raw-json');
   });
+
+  it(
+    'nested and mixed bodies (deep JSON, forms, wrong content types): never 5xx, never an error log',
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(
+            ['POST', '/agents'],
+            ['PUT', '/agents/customer-support-001'],
+            ['PATCH', '/agents/customer-support-001'],
+            ['PUT', '/phone-numbers/%2B14155550100'],
+            ['POST', '/calls'],
+            ['POST', '/make-call'],
+            ['POST', '/dashboard/session'],
+          ),
+          fc.oneof({ weight: 3, arbitrary: nestedJson }, { weight: 1, arbitrary: nestedForm }),
+          contentTypes,
+          async ([method, url], body, contentType) => {
+            counter.add('nested-body');
+            const errorsBefore = logs.errors().length;
+            const response = await t.app.inject({
+              method: method as 'POST' | 'PUT' | 'PATCH',
+              url,
+              headers: { ...t.auth, ...(contentType === undefined ? {} : { 'content-type': contentType }) },
+              payload: body,
+            });
+            expect(response.statusCode, response.body.slice(0, 200)).toBeLessThan(500);
+            expect(logs.errors().slice(errorsBefore)).toEqual([]);
+            // Unreadable JSON is refused as a whole (no field to name).
+            if (response.statusCode >= 400) expectJsonError(response.statusCode, response.body);
+            // The admin API reads JSON (and text, which then fails validation); anything else is 415.
+            if (!['application/json', 'text/plain'].includes(essence(contentType)) && body.length > 0)
+              expect(response.statusCode).toBe(415);
+          },
+        ),
+        runs(300),
+      );
+    },
+  );
 
   it(
     'PUT /phone-numbers/:number: never 5xx; invalid numbers are 400 naming phone_number',

@@ -2,25 +2,34 @@
 // app.inject, signed with the server's own token over the generated parameters (so the handlers run,
 // not only the signature check), plus forged, replayed and missing signatures. Properties: never a
 // 5xx; every TwiML answer parses with the simulator's strict XML reader and holds only known verbs;
-// a <Dial> never reaches a number the agent does not list; a refused signature has no side effect.
+// a <Dial> never reaches a number the agent does not list; a refused signature has no side effect;
+// a nested or non-form body (deep JSON, `a[b][c]…` keys) is 415/400 with no error-level log.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTwilioRequest, type FormParams } from '../../src/adapters/twilio/signature.js';
 import { createTestApp, type TestApp } from '../../src/http/testing.js';
+import { parseTwilioForm } from '../../src/http/twilio/form-body.js';
 import { newSid } from '../../src/simulator/twilio-params.js';
+import { captureLogs } from '../support/log-capture.js';
 import {
   CaseCounter,
+  contentTypes,
+  essence,
   expectJsonError,
   expectValidTwiml,
   FUZZ_SEED,
   hostileText,
+  nestedForm,
+  nestedJson,
   phoneLike,
   runs,
   ssrfUrls,
+  wellFormedText as wellFormed,
 } from './support/fuzz-support.js';
 
 const PUBLIC_URL = 'https://voice.example.test';
 const counter = new CaseCounter('fuzz-twilio');
+const logs = captureLogs();
 let t: TestApp;
 let accountSid: string;
 let token: string;
@@ -28,7 +37,7 @@ let token: string;
 const liveCalls: string[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp({ PUBLIC_URL, RECORD_CALLS: 'false' });
+  t = await createTestApp({ PUBLIC_URL, RECORD_CALLS: 'false' }, { logger: logs.logger });
   accountSid = t.container.secrets.twilioAccountSid;
   token = t.container.secrets.twilioAuthToken;
   for (const agentId of ['default', 'customer-support-001', 'sales-001']) {
@@ -48,9 +57,6 @@ afterAll(async () => {
   counter.print();
   await t?.close();
 });
-
-/** Lone surrogates become U+FFFD, as any HTTP client would send them (encodeURIComponent throws). */
-const wellFormed = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 
 function encode(params: FormParams): string {
   const form = new URLSearchParams();
@@ -437,6 +443,49 @@ describe('Twilio webhooks with bad signatures', () => {
     expect(huge.statusCode).toBe(413);
     counter.add('malformed-body');
   });
+
+  it(
+    'nested and mixed bodies (deep JSON, nested form keys, wrong content types), signed or not: ' +
+      'never 5xx, never an error log; only a form is read, anything else is 415',
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...ROUTES),
+          fc.oneof(nestedJson, nestedForm),
+          contentTypes,
+          fc.boolean(),
+          async (route, body, contentType, signed) => {
+            counter.add('nested-body');
+            const isForm = essence(contentType) === 'application/x-www-form-urlencoded';
+            // Signed as Twilio would sign the flat form, so a form reaches the handlers.
+            const signature = signTwilioRequest(
+              token,
+              PUBLIC_URL + route,
+              signed && isForm ? parseTwilioForm(body) : {},
+            );
+            const errorsBefore = logs.errors().length;
+            const response = await t.app.inject({
+              method: 'POST',
+              url: route,
+              headers: {
+                ...(contentType === undefined ? {} : { 'content-type': contentType }),
+                'x-twilio-signature': signature,
+              },
+              payload: body,
+            });
+            expect(response.statusCode, response.body.slice(0, 200)).toBeLessThan(500);
+            expect(logs.errors().slice(errorsBefore)).toEqual([]);
+            if (!isForm && body.length > 0) {
+              expect(response.statusCode).toBe(415);
+              expectJsonError(response.statusCode, response.body);
+            }
+          },
+        ),
+        runs(400),
+      );
+    },
+  );
 
   it(`generated its share of the 10,000 cases; the run's last fuzz file checks the sum (seed ${FUZZ_SEED})`, () => {
     counter.expectShare(5_600);

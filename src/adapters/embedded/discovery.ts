@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-folder.js';
 
 // The process that holds DATA_DIR's embedded database (dynalite's LevelDB lock) owns this record: it
 // records its loopback endpoints here, and a second process (the CLI while the server runs)
@@ -56,9 +57,9 @@ export async function readDiscovery(dataDir: string): Promise<Discovery | undefi
 }
 
 async function writeAtomically(dataDir: string, record: Discovery): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
+  makePrivateFolder(dataDir);
   const temporary = `${discoveryPath(dataDir)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   await rename(temporary, discoveryPath(dataDir));
 }
 

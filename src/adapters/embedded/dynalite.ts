@@ -1,6 +1,5 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../domain/errors.js';
 import { createDynamoClients } from '../dynamodb/client.js';
 import { claimDiscovery, clearDiscovery, readDiscovery, type Discovery } from './discovery.js';
+import { makePrivateFolder } from './private-folder.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -67,7 +67,7 @@ export async function startEmbeddedDynamo(options: { dataDir?: string } = {}): P
   let path: string | undefined;
   if (options.dataDir) {
     path = resolve(join(options.dataDir, 'dynamodb'));
-    await mkdir(path, { recursive: true });
+    makePrivateFolder(path, { tighten: true });
     await assertFolderFree(path);
   }
   const server = dynalite({ createTableMs: CREATE_TABLE_MS, ...(path ? { path } : {}) });

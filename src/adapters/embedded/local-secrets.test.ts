@@ -22,9 +22,10 @@ describe('loadLocalSecrets', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates an admin key, a local Twilio pair and a signing secret once (0600), then reuses them', () => {
-    const dir = tempDir();
+  it('creates DATA_DIR 0700, and an admin key, a local Twilio pair and a signing secret once (0600)', () => {
+    const dir = join(tempDir(), 'data');
     const first = loadLocalSecrets({ ...base, DATA_DIR: dir });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(first).toMatchObject({ adminKeySource: 'file', adminKeyCreated: true, twilioSource: 'local' });
     expect(first.adminApiKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(first.twilioAccountSid).toMatch(/^AC[0-9a-f]{32}$/);

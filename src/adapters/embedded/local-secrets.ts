@@ -1,18 +1,20 @@
 // Secrets for a local run that needs no setup: the admin API key, a local Twilio credential pair
 // (so signature checks stay on and the built-in simulator signs with the same token), and the
-// signing secret for pagination cursors and outgoing webhooks. Each is created once under DATA_DIR
-// (mode 0600) and reused; a setting in the environment always wins.
+// signing secret for outgoing webhooks (and, through derived keys, cursors and sessions). Each is
+// created once under DATA_DIR (a 0700 folder; files 0600) and reused; a setting in the environment
+// always wins.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
+import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-folder.js';
 
 export interface LocalSecrets {
   adminApiKey: string;
   adminKeySource: 'env' | 'file' | 'memory';
   /** Where the generated key lives (absent when it comes from ADMIN_API_KEY or memory). */
   adminKeyPath?: string;
-  /** True only on the start that created the key file, so it can be shown once on a terminal. */
+  /** True only on the start that created the key file (the server says so; it never prints the key). */
   adminKeyCreated: boolean;
   twilioAccountSid: string;
   twilioAuthToken: string;
@@ -38,7 +40,7 @@ function readOrCreate(path: string, make: () => string): { value: string; create
   }
   const value = make();
   try {
-    writeFileSync(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, `${value}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
     return { value, created: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -56,7 +58,7 @@ function localTwilio(dataDir: string | undefined): { sid: string; token: string 
 export function loadLocalSecrets(config: SecretsConfig): LocalSecrets {
   const inMemory = config.DATA_DIR === IN_MEMORY_DATA_DIR;
   const dataDir = inMemory ? undefined : resolve(config.DATA_DIR);
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) makePrivateFolder(dataDir);
 
   let admin: Pick<LocalSecrets, 'adminApiKey' | 'adminKeySource' | 'adminKeyPath' | 'adminKeyCreated'>;
   if (config.ADMIN_API_KEY) {

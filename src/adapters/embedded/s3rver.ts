@@ -1,9 +1,10 @@
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { readDiscovery, releaseDiscovery, writeDiscovery } from './discovery.js';
+import { makePrivateFolder } from './private-folder.js';
 
 export interface EmbeddedS3 {
   /** http://127.0.0.1:<port> */
@@ -26,7 +27,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   const temporary = options.dataDir === undefined;
   const root = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'voice-agent-s3-')));
   const directory = join(root, 's3');
-  await mkdir(directory, { recursive: true });
+  makePrivateFolder(directory, { tighten: true });
   const server = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, directory, silent: true });
   const address = await server.run();
   let closed = false;

@@ -6,6 +6,7 @@
 // carrying an older number than the call's is stale (docs/decisions/0008-relay-socket-per-call.md).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { callbackPath } from '../../services/callback-url.js';
+import { deriveKey } from '../../services/derived-keys.js';
 import { isCallSid } from '../twilio/params.js';
 import { RELAY_SOCKET_PATH } from './relay-paths.js';
 
@@ -15,13 +16,11 @@ export interface RelaySocketGrant {
   reconnect: number;
 }
 
-// The purpose label keeps this key apart from every other use of the signing secret.
-const KEY_PURPOSE = 'relay-socket';
 const MAX_RECONNECT = 1_000;
 
 /** The key for socket tokens, derived from the server's signing secret. */
 export function relaySocketKey(signingSecret: string): Buffer {
-  return createHmac('sha256', signingSecret).update(KEY_PURPOSE).digest();
+  return deriveKey(signingSecret, 'relay-socket');
 }
 
 function token(key: Buffer, grant: RelaySocketGrant): Buffer {

@@ -219,17 +219,23 @@ describe('agents API', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({ error: 'validation', message: 'the body is not valid JSON' });
-    const text = await t.app.inject({
-      method: 'POST',
-      url: '/agents',
-      headers: { ...t.auth, 'content-type': 'application/xml' },
-      payload: '<agent/>',
-    });
-    expect(text.statusCode).toBe(415);
-    expect(text.json()).toMatchObject({
-      error: 'validation',
-      message: expect.stringMatching(/content type/),
-    });
+    // A form too: only Twilio's webhooks take forms.
+    for (const [type, payload] of [
+      ['application/xml', '<agent/>'],
+      ['application/x-www-form-urlencoded', 'name=x&prompt=y'],
+    ]) {
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: '/agents',
+        headers: { ...t.auth, 'content-type': type },
+        payload,
+      });
+      expect(refused.statusCode, type).toBe(415);
+      expect(refused.json()).toMatchObject({
+        error: 'validation',
+        message: expect.stringMatching(/content type/),
+      });
+    }
     const plain = await t.app.inject({
       method: 'POST',
       url: '/agents',

@@ -1,7 +1,9 @@
 // The dashboard: one static page at `/` and its assets under `/assets/`, plus sign-in and sign-out.
 // The page talks to the same JSON API as any client; its session cookie is one more way to pass the
-// admin check (see dashboard-session.ts). Assets are read once at start-up and only those files are
-// served, so no request path ever reaches the file system.
+// admin check (see dashboard-session.ts), until it expires or is signed out (revoked in the store,
+// for every instance). Sign-in checks the key as a Bearer header is checked, wrong-key backoff
+// included (auth.ts). Assets are read once at start-up and only those files are served, so no
+// request path ever reaches the file system.
 import cookie from '@fastify/cookie';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
@@ -9,17 +11,17 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
+import type { SessionRevocations } from '../../ports/session-revocations.js';
 import {
-  adminKeyMatches,
   createSessionToken,
+  readSessionToken,
   SESSION_COOKIE,
   sessionAllows,
   sessionCookieOptions,
-  verifySessionToken,
   type SessionKeys,
+  type SessionToken,
 } from '../dashboard-session.js';
 import { errorBodySchema } from '../error-handler.js';
-import { RateLimiter } from '../../services/rate-limiter.js';
 
 export const DASHBOARD_ASSETS_DIR = fileURLToPath(new URL('../dashboard/assets/', import.meta.url));
 
@@ -76,14 +78,13 @@ function sendAsset(reply: FastifyReply, asset: DashboardAsset): FastifyReply {
 }
 
 const signInBody = z.object({ key: z.string().min(1).max(1_000) }).strict();
-// Wrong keys one client may try per minute before sign-in answers 429 for a while (per instance).
-const FAILED_SIGN_INS_PER_MINUTE = 10;
 const sessionState = z.object({ signed_in: z.boolean() });
 
 export interface DashboardRoutesOptions {
   adminApiKey: string;
   signingSecret: string;
   publicUrl: string;
+  revocations: SessionRevocations;
   assetsDir?: string;
   now?: () => number;
 }
@@ -95,14 +96,15 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   const page = assets.get('/assets/index.html');
   if (!page) throw new Error('dashboard assets are missing index.html');
   const cookieOptions = sessionCookieOptions(options.publicUrl);
-  const failedSignIns = new RateLimiter(FAILED_SIGN_INS_PER_MINUTE, now);
+  const notSignedOut = async (session: SessionToken | undefined) =>
+    session !== undefined && !(await options.revocations.isRevoked(session.id));
 
   // The cookie plugin's own parsing hook runs after the admin check (hooks run in registration
   // order), so the authenticator parses the Cookie header itself.
   await app.register(cookie, { hook: false });
   const cookiesOf = (header: string | undefined) => (header ? app.parseCookie(header) : {});
   app.addAdminAuthenticator((request) =>
-    sessionAllows(keys, request, cookiesOf(request.headers.cookie), now()),
+    notSignedOut(sessionAllows(keys, request, cookiesOf(request.headers.cookie), now())),
   );
 
   const tags = ['dashboard'];
@@ -126,7 +128,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const token = cookiesOf(request.headers.cookie)[SESSION_COOKIE];
-      return { signed_in: verifySessionToken(keys, token, now()) };
+      return { signed_in: await notSignedOut(readSessionToken(keys, token, now())) };
     },
   );
 
@@ -143,28 +145,23 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     },
     async (request, reply) => {
       const { key } = request.body as z.infer<typeof signInBody>;
-      // Checked before the key is compared, so a client past its failures learns nothing more.
-      const client = `sign-in ${request.ip}`;
-      failedSignIns.check(client);
-      if (!adminKeyMatches(key, options.adminApiKey)) {
-        failedSignIns.take(client);
-        throw new AppError('unauthorized', 'wrong admin key', {
-          issues: [{ field: 'key', message: 'wrong admin key' }],
-        });
-      }
+      app.checkAdminKey(request, key, 'key');
       reply.setCookie(SESSION_COOKIE, createSessionToken(keys, now()), cookieOptions);
       return reply.code(204).send();
     },
   );
 
-  // Public so that an expired session can still be cleared.
+  // Public so that an expired session can still be cleared. A valid one is revoked in the store, so
+  // a copy of the cookie (another tab, a stolen one) no longer works on any instance.
   app.delete(
     '/dashboard/session',
     {
       config: publicRoute,
       schema: { tags, summary: 'Sign out of the dashboard', response: { 204: z.null() } },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const session = readSessionToken(keys, cookiesOf(request.headers.cookie)[SESSION_COOKIE], now());
+      if (session) await options.revocations.revoke(session.id, session.expiresAtMs);
       const { maxAge: _maxAge, ...attributes } = cookieOptions;
       reply.clearCookie(SESSION_COOKIE, attributes);
       return reply.code(204).send();

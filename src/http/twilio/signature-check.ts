@@ -11,15 +11,21 @@ export interface TwilioWebhookAuth {
   validate: boolean;
 }
 
+/**
+ * The form parameters of a Twilio request: strings, and arrays of strings for repeated keys. The
+ * Twilio routes' parser (form-body.ts) produces nothing else; anything else is dropped here rather
+ * than converted, so no value can make this recurse.
+ */
 export function formParams(request: FastifyRequest): FormParams {
   const body = request.body;
-  if (!body || typeof body !== 'object') return {};
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
   // No prototype: a parameter named __proto__ stays a parameter (and in the signed set) instead of
   // replacing the object's prototype.
   const params: FormParams = Object.create(null) as FormParams;
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     if (typeof value === 'string') params[key] = value;
-    else if (Array.isArray(value)) params[key] = value.map(String);
+    else if (Array.isArray(value))
+      params[key] = value.filter((item): item is string => typeof item === 'string');
   }
   return params;
 }

@@ -195,3 +195,67 @@ export function expectJsonError(
   for (const issue of parsed.issues ?? []) expect(typeof issue.field).toBe('string');
   return parsed;
 }
+
+// Nesting as deep as the default 64 KB body limit allows: `[` and `]` are one byte each.
+const MAX_ARRAY_DEPTH = 30_000;
+const MAX_OBJECT_DEPTH = 12_000;
+
+/** JSON nested deep (arrays, objects, both, and inside a field Twilio or the API knows) or shallow. */
+export const nestedJson: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 1, max: MAX_ARRAY_DEPTH }).map((d) => `${'['.repeat(d)}${']'.repeat(d)}`),
+  fc.integer({ min: 1, max: MAX_OBJECT_DEPTH }).map((d) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`),
+  fc.integer({ min: 1, max: MAX_OBJECT_DEPTH / 2 }).map((d) => `${'[{"a":'.repeat(d)}null${'}]'.repeat(d)}`),
+  fc
+    .tuple(
+      fc.constantFrom('CallSid', 'AccountSid', 'name', 'prompt', 'key', 'agent_id', 'metadata', 'fields'),
+      fc.integer({ min: 1, max: MAX_ARRAY_DEPTH - 100 }),
+    )
+    .map(([field, d]) => `{"${field}":${'['.repeat(d)}"x"${']'.repeat(d)}}`),
+  fc.jsonValue({ maxDepth: 12 }).map((value) => JSON.stringify(value)),
+);
+
+/** Form bodies with nested-looking keys (`a[b][c]…`, `a[]`, `__proto__[x]`), some thousands deep. */
+export const nestedForm: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 1, max: 10_000 }).map((d) => `a${'[b]'.repeat(d)}=1`),
+  fc.integer({ min: 1, max: 15_000 }).map((d) => `CallSid${'[]'.repeat(d)}=CA1`),
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom(
+          'a[b]',
+          'a[]',
+          'a[0][1]',
+          'CallSid[]',
+          'CallSid[a]',
+          '__proto__[x]',
+          'constructor[prototype][x]',
+          'name',
+          'prompt[x]',
+        ),
+        hostileText(10),
+      ),
+      { maxLength: 20 },
+    )
+    .map((pairs) => new URLSearchParams(pairs.map(([k, v]) => [k, wellFormedText(v)])).toString()),
+);
+
+/** Content types a client may send, right, wrong, odd-cased and absent (undefined). */
+export const contentTypes: fc.Arbitrary<string | undefined> = fc.constantFrom(
+  'application/x-www-form-urlencoded',
+  'application/x-www-form-urlencoded; charset=utf-8',
+  'Application/X-WWW-Form-Urlencoded',
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/octet-stream',
+  undefined,
+);
+
+/** Lone surrogates become U+FFFD, as any HTTP client would send them (encodeURIComponent throws). */
+export const wellFormedText = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
+
+/** The media type without parameters, lower-cased (`application/json`), or '' when absent. */
+export const essence = (contentType: string | undefined) =>
+  (contentType ?? '').split(';')[0]!.trim().toLowerCase();

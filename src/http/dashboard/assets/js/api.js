@@ -1,11 +1,13 @@
 // JSON calls to the server's API. The session cookie authenticates them; the custom header marks
 // them as ours (the server refuses cookie-authenticated changes without it: CSRF).
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfterSeconds) {
     super(body?.message || `request failed (${status})`);
     this.status = status;
     this.code = body?.error ?? 'internal';
     this.issues = Array.isArray(body?.issues) ? body.issues : [];
+    /** From Retry-After (429, 503), when the server sent one. */
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -38,7 +40,14 @@ export async function api(method, path, { body, headers, signal, keepalive } = {
   if (response.status === 401 && path !== '/dashboard/session') {
     window.dispatchEvent(new CustomEvent('session-ended'));
   }
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) {
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new ApiError(
+      response.status,
+      data,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    );
+  }
   return { data, headers: response.headers };
 }
 

@@ -58,8 +58,14 @@ function shell(root, onSignOut) {
 
 function startApp(root) {
   const state = { cleanup: undefined, controller: undefined };
+  // The server revokes the session; until it has, the session is open, so say so instead.
   const signOut = async () => {
-    await api('DELETE', '/dashboard/session').catch(() => undefined);
+    try {
+      await api('DELETE', '/dashboard/session');
+    } catch (error) {
+      replace(main, errorBox(new Error(`Not signed out yet: ${error.message}`), signOut));
+      return;
+    }
     leave();
     showSignIn(root, 'You are signed out.');
   };

@@ -3,6 +3,16 @@
 import { api } from '../api.js';
 import { h, replace } from '../h.js';
 
+function signInProblem(error) {
+  if (error.status === 401) return 'That admin key is not right.';
+  // The right key is accepted even now; the wait is for guesses.
+  if (error.status === 429) {
+    const wait = error.retryAfterSeconds ? ` Wait ${error.retryAfterSeconds} s before the next try.` : '';
+    return `That admin key is not right, and too many wrong keys came from here.${wait}`;
+  }
+  return `Could not sign in: ${error.message}`;
+}
+
 export function signInPage(root, { notice, onSignedIn }) {
   const key = h('input', {
     id: 'admin-key',
@@ -28,8 +38,7 @@ export function signInPage(root, { notice, onSignedIn }) {
           key.value = '';
           onSignedIn();
         } catch (error) {
-          message.textContent =
-            error.status === 401 ? 'That admin key is not right.' : `Could not sign in: ${error.message}`;
+          message.textContent = signInProblem(error);
           key.setAttribute('aria-invalid', 'true');
           key.select();
         } finally {
