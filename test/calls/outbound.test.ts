@@ -199,6 +199,55 @@ describe('POST /calls', () => {
     expect(twilio.requests.length).toBe(seen);
   });
 
+  // Toll fraud: only types that reach a person are called (libphonenumber's getType with 'max' metadata).
+  it.each([
+    ['a UK personal number (070, revenue share)', '+447011234567', /personal/],
+    ['a NANP personal number (500)', '+15005550006', /personal/],
+    ['a UK premium-rate number', '+449012345678', /premium-rate/],
+    ['a UK universal access number (UAN)', '+443001234567', /universal access/],
+    ['a UK pager number', '+447640123456', /pager/],
+    ['a toll-free number', '+18005550199', /toll-free/],
+  ])('refuses %s in `to` with 400 naming the field, and sends nothing to Twilio', async (_l, to, why) => {
+    const seen = twilio.requests.length;
+    const response = await placeCall({ to });
+    expect(response.status).toBe(400);
+    expect(response.json.issues?.map((i) => i.field)).toEqual(['to']);
+    expect(response.json.message).toMatch(why);
+    expect(twilio.requests.length).toBe(seen);
+  });
+
+  it('calls fixed-line, mobile and VoIP numbers', async () => {
+    for (const to of ['+442071838750', '+919876543210', '+445612345678']) {
+      const response = await placeCall({ to });
+      expect(response.status, to).toBe(201);
+      expect(fakeCall(response.json.call_sid).params.To).toBe(to);
+    }
+  });
+
+  it('refuses a `from` that is not one of our numbers, and places calls from a number assigned to an agent', async () => {
+    const seen = twilio.requests.length;
+    for (const from of ['+14155550199', 'anonymous', '+1 415 555 0100x']) {
+      const response = await placeCall({ from });
+      expect(response.status, from).toBe(400);
+      expect(response.json.issues?.map((i) => i.field)).toEqual(['from']);
+      expect(response.json.message).toMatch(/^from: /);
+    }
+    expect(twilio.requests.length).toBe(seen);
+
+    const assigned = await server.app.inject({
+      method: 'PUT',
+      url: `/phone-numbers/${encodeURIComponent('+14155550177')}`,
+      headers: server.auth,
+      payload: { agent_id: 'customer-support-001' },
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    const response = await placeCall({ from: '+14155550177' });
+    expect(response.status).toBe(201);
+    expect(fakeCall(response.json.call_sid).params.From).toBe('+14155550177');
+    const ours = await placeCall({ from: OUR_NUMBER });
+    expect(ours.status).toBe(201);
+  });
+
   it('refuses an unknown or inactive agent with 4xx and sends nothing to Twilio', async () => {
     const seen = twilio.requests.length;
     const unknown = await placeCall({ agent_id: 'no-such-agent' });
