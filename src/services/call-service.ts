@@ -335,6 +335,15 @@ export class CallService {
     return { call: raced, agent };
   }
 
+  /**
+   * How the answer of `call` starts its recording, when it must: an inbound call with RECORD_CALLS
+   * on. Calls we place asked for theirs at creation (`Record`), and web calls are not Twilio's.
+   */
+  recordingStartFor(call: Call): { statusCallbackUrl: string } | undefined {
+    if (!this.options.record || call.direction !== 'inbound') return undefined;
+    return { statusCallbackUrl: `${this.options.publicUrl}/twilio/recording` };
+  }
+
   /** After a terminal status: a call nobody ended in the conversation was ended by the caller. */
   async recordEnd(callSid: string, status: Call['status']): Promise<Call | undefined> {
     return updateCallWithRetry(this.deps.calls, callSid, (call) => {

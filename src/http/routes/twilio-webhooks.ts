@@ -155,15 +155,17 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
   }
   await loadPastCalls(deps, call);
   const greeting = await deps.conversation.greet(callSid);
+  const startRecording = deps.callService.recordingStartFor(call);
   if (call.transport === 'relay') {
     return relayConnectTwiml({
       agent,
       callSid,
       publicUrl: deps.auth.publicUrl,
       welcomeGreeting: greeting.agent_text,
+      startRecording,
     });
   }
-  return twimlForTurn({ agent, turn: greeting, publicUrl: deps.auth.publicUrl });
+  return twimlForTurn({ agent, turn: greeting, publicUrl: deps.auth.publicUrl, startRecording });
 }
 
 /** What past calls with this person said, loaded once per call and kept on the call item. */
