@@ -6,10 +6,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 export interface RecordingServerOptions {
-  accountSid: string;
-  authToken: string;
+  /** The account whose recordings are served; until set (here or by useAccount) every request is 401. */
+  accountSid?: string;
+  authToken?: string;
   /** Media requests answered 404 before a recording is served (default 2). */
   notFoundFirst?: number;
+  /** Where to listen (default 127.0.0.1, a free port): e.g. the host and port of TWILIO_API_URL. */
+  host?: string;
+  port?: number;
 }
 
 export interface SimulatedRecording {
@@ -23,6 +27,11 @@ export interface SimulatedRecording {
 export interface RecordingServer {
   /** http://127.0.0.1:<port> */
   baseUrl: string;
+  /**
+   * Serves this account's recordings from now on: for a server that must be told this host's URL
+   * (TWILIO_API_URL) before its own credentials exist.
+   */
+  useAccount(accountSid: string, authToken: string): void;
   addRecording(
     callSid: string,
     options?: { durationSeconds?: number; notFoundFirst?: number },
@@ -100,19 +109,33 @@ interface Entry {
   deleted: boolean;
 }
 
-export async function startRecordingServer(options: RecordingServerOptions): Promise<RecordingServer> {
+export async function startRecordingServer(options: RecordingServerOptions = {}): Promise<RecordingServer> {
   const entries = new Map<string, Entry>();
   const notFoundFirst = options.notFoundFirst ?? 2;
-  const expected = Buffer.from(
-    `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`,
-  );
+  let account: { sid: string; expected: Buffer; path: RegExp } | undefined;
+  const useAccount = (accountSid: string, authToken: string) => {
+    account = {
+      sid: accountSid,
+      expected: Buffer.from(`Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`),
+      path: new RegExp(
+        `^/2010-04-01/Accounts/${accountSid}/Recordings/(RE[0-9a-f]{32})(?:\\.(wav|mp3|json))?$`,
+      ),
+    };
+  };
+  if (options.accountSid !== undefined && options.authToken !== undefined)
+    useAccount(options.accountSid, options.authToken);
   const authorized = (request: IncomingMessage) => {
     const given = Buffer.from(request.headers.authorization ?? '');
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return (
+      account !== undefined &&
+      given.length === account.expected.length &&
+      timingSafeEqual(given, account.expected)
+    );
   };
-  const path = new RegExp(
-    `^/2010-04-01/Accounts/${options.accountSid}/Recordings/(RE[0-9a-f]{32})(?:\\.(wav|mp3|json))?$`,
-  );
+  const accountSid = () => {
+    if (!account) throw new Error('the recording server serves no account yet (useAccount)');
+    return account.sid;
+  };
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const send = (status: number, body: string | Buffer = '', type = 'text/plain') => {
@@ -124,7 +147,7 @@ export async function startRecordingServer(options: RecordingServerOptions): Pro
       send(401, JSON.stringify({ code: 20003, message: 'Authenticate', status: 401 }), 'application/json');
       return;
     }
-    const match = path.exec(request.url ?? '');
+    const match = account!.path.exec(request.url ?? '');
     const entry = match ? entries.get(match[1]!) : undefined;
     if (!match || !entry || entry.deleted) {
       send(404, JSON.stringify({ code: 20404, message: 'not found', status: 404 }), 'application/json');
@@ -147,7 +170,7 @@ export async function startRecordingServer(options: RecordingServerOptions): Pro
         JSON.stringify({
           sid: recording.recordingSid,
           call_sid: recording.callSid,
-          account_sid: options.accountSid,
+          account_sid: account!.sid,
           status: 'completed',
           duration: String(recording.durationSeconds),
           channels: 1,
@@ -168,17 +191,25 @@ export async function startRecordingServer(options: RecordingServerOptions): Pro
   };
 
   const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
 
   return {
     baseUrl,
+    useAccount,
     addRecording(callSid, recordingOptions = {}) {
       const recordingSid = `RE${randomBytes(16).toString('hex')}`;
       const recording: SimulatedRecording = {
         recordingSid,
         callSid,
-        recordingUrl: `${baseUrl}/2010-04-01/Accounts/${options.accountSid}/Recordings/${recordingSid}`,
+        recordingUrl: `${baseUrl}/2010-04-01/Accounts/${accountSid()}/Recordings/${recordingSid}`,
         durationSeconds: recordingOptions.durationSeconds ?? 2,
       };
       entries.set(recordingSid, {

@@ -2,14 +2,9 @@
 // calls, sends status callbacks, signs every request like Twilio, and runs the returned TwiML.
 // Used by `voice-agent simulate` and by the end-to-end tests (docs/decisions/0002-twilio-simulator.md).
 import { SimulatedCall, type ScriptLine, type TranscriptEntry, type EndReason } from './simulated-call.js';
-import {
-  newSid,
-  STATUS_OF_EVENT,
-  WITHHELD_CALLER,
-  type SimulatedDirection,
-  type StatusEvent,
-} from './twilio-params.js';
+import { newSid, STATUS_OF_EVENT, type SimulatedDirection, type StatusEvent } from './twilio-params.js';
 import type { RestRecordingOptions } from './call-types.js';
+import { WITHHELD_CALLER } from './caller-id.js';
 import { WebhookSender, type WebhookResult } from './webhook-sender.js';
 import type { FormParams } from '../adapters/twilio/signature.js';
 
@@ -185,7 +180,7 @@ export class TwilioSimulator {
 }
 
 export { SimulatedCall } from './simulated-call.js';
-export { WITHHELD_CALLER, STIR_VERSTAT_VALUES } from './twilio-params.js';
+export { WITHHELD_CALLER, STIR_VERSTAT_VALUES } from './caller-id.js';
 export type {
   RecordingRequest,
   RestRecordingOptions,
