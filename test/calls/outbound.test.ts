@@ -96,15 +96,20 @@ const fakeCall = (sid: string | undefined): FakeCall => {
 };
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-/** Plays the call Twilio was asked to place, to the URL it was given. */
+/** Plays the call Twilio was asked to place, to the URL it was given, recorded if it asked (Record). */
 function playOutbound(call: FakeCall, options: { answeredBy?: string } = {}) {
+  const { params } = call;
+  const events = [params.RecordingStatusCallbackEvent ?? 'completed'].flat().flatMap((e) => e.split(' '));
   return server.simulator.startCall({
     direction: 'outbound',
     callSid: call.sid,
-    from: first(call.params.From)!,
-    to: first(call.params.To)!,
-    voiceUrl: first(call.params.Url),
-    statusCallbackUrl: first(call.params.StatusCallback),
+    from: first(params.From)!,
+    to: first(params.To)!,
+    voiceUrl: first(params.Url),
+    statusCallbackUrl: first(params.StatusCallback),
+    ...(first(params.Record) === 'true'
+      ? { record: { statusCallbackUrl: first(params.RecordingStatusCallback), events } }
+      : {}),
     ...options,
   });
 }
@@ -166,6 +171,27 @@ describe('POST /calls', () => {
     expect(detail).toMatchObject({ direction: 'outbound', status: 'completed', ended_by: 'user' });
     expect(detail.data_collected.name).toMatchObject({ value: 'Manas' });
     expect(detail.transcript).toHaveLength(4);
+
+    // The create asked for the recording (Record), so the answer started none; Twilio's media host
+    // (the fake, at TWILIO_API_URL) serves it and the copier takes it from there.
+    expect(call.exchanges.find((e) => e.kind === 'voice')?.response.body).not.toContain('<Start>');
+    expect(call.recordingRequests).toMatchObject([
+      { source: 'OutboundAPI', events: ['completed', 'absent'] },
+    ]);
+    const recording = twilio.recordings.addRecording(sid!, { durationSeconds: 2 });
+    const delivered = await call.sendRecording({
+      recordingSid: recording.recordingSid,
+      recordingUrl: recording.recordingUrl,
+      durationSeconds: 2,
+    });
+    expect(delivered.status).toBe(204);
+    let copied = await server.container.callStore.get(sid!);
+    for (let waited = 0; copied?.recording?.status !== 'copied' && waited < 10_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      copied = await server.container.callStore.get(sid!);
+    }
+    expect(copied?.recording).toMatchObject({ status: 'copied', recording_sid: recording.recordingSid });
+    expect(twilio.recordings.mediaRequests(recording.recordingSid)).toBe(1);
   });
 
   it('keeps the seed POST /make-call {agent_id, to_number} working', async () => {
