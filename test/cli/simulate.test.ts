@@ -1,7 +1,11 @@
 // `voice-agent simulate` as a person and a script use it: a real process, its own in-process server.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
+import { PUBLIC_URL, startLiveServer } from '../support/live-server.js';
 import { BIN, cliEnv, runCli, tempDir } from './run-cli.js';
 
 function simulate(
@@ -210,4 +214,47 @@ describe('voice-agent simulate --inbound', () => {
       dir.remove();
     }
   }, 120_000);
+});
+
+describe('voice-agent simulate --url (a server already running)', () => {
+  const ACCOUNT_SID = `AC${'5'.repeat(32)}`;
+  const AUTH_TOKEN = 'simulate-running-server-token';
+
+  async function freePort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  }
+
+  async function run(twilioApiUrl: string | undefined) {
+    const settings = {
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      ...(twilioApiUrl ? { TWILIO_API_URL: twilioApiUrl } : {}),
+    };
+    const server = await startLiveServer(settings);
+    try {
+      const env = cliEnv(':memory:', { ...settings, ADMIN_API_KEY: TEST_ADMIN_KEY });
+      const args = ['--agent', 'customer-support-001', '--say', 'thanks, bye', '--json'];
+      return await simulate([...args, '--url', server.url, '--public-url', PUBLIC_URL], undefined, env);
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("serves the recording at the server's loopback TWILIO_API_URL, where it fetches recordings", async () => {
+    const result = await run(`http://127.0.0.1:${await freePort()}`);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).recording).toMatchObject({ status: 'copied' });
+  }, 90_000);
+
+  it('says why it delivers no recording when the server fetches only from Twilio', async () => {
+    const result = await run(undefined);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/recording not delivered: .*TWILIO_API_URL \(unset\)/);
+    expect(JSON.parse(result.stdout).recording).toBeUndefined();
+  }, 90_000);
 });
