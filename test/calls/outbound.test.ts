@@ -2,6 +2,7 @@
 // server, then the Twilio simulator plays the call the fake recorded, against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTwilioRest, type FakeCall, type FakeTwilioRest } from '../fakes/twilio-rest-server.js';
+import { sendServedRecording, settledRecording } from '../recordings/harness.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
 
 const OUR_NUMBER = '+14155550100';
@@ -178,19 +179,12 @@ describe('POST /calls', () => {
     expect(call.recordingRequests).toMatchObject([
       { source: 'OutboundAPI', events: ['completed', 'absent'] },
     ]);
-    const recording = twilio.recordings.addRecording(sid!, { durationSeconds: 2 });
-    const delivered = await call.sendRecording({
-      recordingSid: recording.recordingSid,
-      recordingUrl: recording.recordingUrl,
-      durationSeconds: 2,
-    });
+    const { recording, response: delivered } = await sendServedRecording(call, twilio.recordings);
     expect(delivered.status).toBe(204);
-    let copied = await server.container.callStore.get(sid!);
-    for (let waited = 0; copied?.recording?.status !== 'copied' && waited < 10_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      copied = await server.container.callStore.get(sid!);
-    }
-    expect(copied?.recording).toMatchObject({ status: 'copied', recording_sid: recording.recordingSid });
+    expect(await settledRecording(server.container.callStore, sid!)).toMatchObject({
+      status: 'copied',
+      recording_sid: recording.recordingSid,
+    });
     expect(twilio.recordings.mediaRequests(recording.recordingSid)).toBe(1);
   });
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/simulator/recording-server.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
+import { sendServedRecording, settledRecording } from './harness.js';
 
 const OUR_NUMBER = '+14155550100';
 const RELAY_NUMBER = '+14155550155';
@@ -68,22 +69,13 @@ describe('the answer of an inbound call', () => {
     await call.say('Hi, my laptop will not start.');
     await call.hangUp();
 
-    const recording = media.addRecording(call.callSid, { durationSeconds: 3 });
-    const response = await call.sendRecording({
-      recordingSid: recording.recordingSid,
-      recordingUrl: recording.recordingUrl,
-      durationSeconds: 3,
-    });
+    const { response } = await sendServedRecording(call, media, 3);
     expect(response.status).toBe(204);
-    let stored = await server.container.callStore.get(call.callSid);
-    for (let waited = 0; stored?.recording?.status !== 'copied' && waited < 15_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      stored = await server.container.callStore.get(call.callSid);
-    }
-    expect(stored).toMatchObject({
-      direction: 'inbound',
-      recording: { status: 'copied', duration_seconds: 3 },
+    expect(await settledRecording(server.container.callStore, call.callSid)).toMatchObject({
+      status: 'copied',
+      duration_seconds: 3,
     });
+    expect((await server.container.callStore.get(call.callSid))?.direction).toBe('inbound');
   });
 
   it('starts a recording before the ConversationRelay session', async () => {

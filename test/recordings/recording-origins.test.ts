@@ -6,6 +6,7 @@ import { newSid } from '../../src/simulator/twilio-params.js';
 import { recordingCallbackParams } from '../../src/simulator/recording-callback.js';
 import { startRecordingServer, type RecordingServer } from '../../src/simulator/recording-server.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
+import { sendServedRecording, settledRecording } from './harness.js';
 
 let twilioMedia: RecordingServer;
 let attacker: RecordingServer;
@@ -38,15 +39,6 @@ async function recordedCall() {
   return call;
 }
 
-async function waitForCopy(callSid: string) {
-  for (let waited = 0; waited < 15_000; waited += 100) {
-    const status = (await local.container.callStore.get(callSid))?.recording?.status;
-    if (status && status !== 'pending') return status;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return (await local.container.callStore.get(callSid))?.recording?.status;
-}
-
 describe('recording callbacks', () => {
   it('refuses a signed RecordingUrl on another host: no request reaches it, nothing is stored', async () => {
     const call = await recordedCall();
@@ -70,13 +62,8 @@ describe('recording callbacks', () => {
 
   it("copies a recording served at Twilio's stand-in (TWILIO_API_URL)", async () => {
     const call = await recordedCall();
-    const recording = twilioMedia.addRecording(call.callSid, { durationSeconds: 2 });
-    const response = await call.sendRecording({
-      recordingSid: recording.recordingSid,
-      recordingUrl: recording.recordingUrl,
-      durationSeconds: 2,
-    });
+    const { response } = await sendServedRecording(call, twilioMedia);
     expect(response.status).toBe(204);
-    expect(await waitForCopy(call.callSid)).toBe('copied');
+    expect((await settledRecording(local.container.callStore, call.callSid))?.status).toBe('copied');
   });
 });
