@@ -1,10 +1,9 @@
 // `voice-agent simulate` as a person and a script use it: a real process, its own in-process server.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
+import { closedPort } from '../fakes/closed-port.js';
 import { PUBLIC_URL, startLiveServer } from '../support/live-server.js';
 import { BIN, cliEnv, runCli, tempDir } from './run-cli.js';
 
@@ -220,14 +219,6 @@ describe('voice-agent simulate --url (a server already running)', () => {
   const ACCOUNT_SID = `AC${'5'.repeat(32)}`;
   const AUTH_TOKEN = 'simulate-running-server-token';
 
-  async function freePort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    return port;
-  }
-
   async function run(twilioApiUrl: string | undefined) {
     const settings = {
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,
@@ -245,7 +236,7 @@ describe('voice-agent simulate --url (a server already running)', () => {
   }
 
   it("serves the recording at the server's loopback TWILIO_API_URL, where it fetches recordings", async () => {
-    const result = await run(`http://127.0.0.1:${await freePort()}`);
+    const result = await run(`http://127.0.0.1:${await closedPort()}`);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).recording).toMatchObject({ status: 'copied' });
