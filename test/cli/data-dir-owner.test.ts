@@ -35,7 +35,7 @@ describe('simulate against a running server', () => {
   it('finds a server on another port than the CLI would use, and signs for its PUBLIC_URL', async () => {
     const { cwd, dataDir, env: base } = setUp();
     // Both read one .env in real life: simulate serves recordings where the server fetches them.
-    const env = { ...base, TWILIO_API_URL: `http://127.0.0.1:${await closedPort()}` };
+    const env: NodeJS.ProcessEnv = { ...base, TWILIO_API_URL: `http://127.0.0.1:${await closedPort()}` };
     const port = await closedPort();
     const server = await startServe({ ...env, PORT: String(port) }, cwd);
     running.push(server);
