@@ -49,6 +49,7 @@ import { checkOutboundUrl, createGuardedFetch } from './adapters/net/url-guard.j
 import { openS3, type OpenedS3 } from './adapters/s3/open.js';
 import { CallFinalizer } from './services/call-finalizer.js';
 import { RecordingCopier } from './services/recording-copier.js';
+import { mediaOriginsFor } from './services/media-origin.js';
 import { WebhookNotifier } from './services/webhook-notifier.js';
 import { DynamoWebhookJobStore } from './adapters/dynamodb/webhook-job-store.js';
 import { RateLimiter } from './services/rate-limiter.js';
@@ -269,7 +270,6 @@ export async function createContainer(config: Config, options: ContainerOptions)
     // webhook's path, through durable jobs that survive restarts.
     const s3 = await openS3(config, { inMemory });
     onClose(() => s3.close());
-    const realTwilio = secrets.twilioSource === 'env';
     const recordings = new RecordingCopier({
       jobs: new DynamoRecordingJobStore({ doc: dynamo.doc, table: config.tables.recordings }),
       calls: callStore,
@@ -277,17 +277,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
       fetch: globalThis.fetch,
       credentials: { accountSid: secrets.twilioAccountSid, authToken: secrets.twilioAuthToken },
       format: config.RECORDING_FORMAT,
-      // The download carries our Twilio credentials: only Twilio's media host may receive them.
-      ...(realTwilio
-        ? {
-            mediaOrigins: [
-              'https://api.twilio.com',
-              // Accounts in another Twilio region get their recordings from its regional host.
-              'https://api.*.twilio.com',
-              ...(config.TWILIO_API_URL ? [new URL(config.TWILIO_API_URL).origin] : []),
-            ],
-          }
-        : {}),
+      // The download carries our Twilio credentials: only Twilio's media hosts (or the stand-in at
+      // TWILIO_API_URL) may receive them, with real or local credentials alike.
+      mediaOrigins: mediaOriginsFor(config.TWILIO_API_URL),
       deleteFromTwilio: config.DELETE_TWILIO_RECORDINGS,
       logger,
     });

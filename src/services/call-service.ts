@@ -32,8 +32,22 @@ export const legacyMakeCallSchema = z
   .object({ agent_id: z.string().min(1).max(64), to_number: z.string().min(1).max(32) })
   .strict();
 
-// Number types that cost the caller's account far more than a normal call (toll fraud).
-const REFUSED_TYPES = new Set(['PREMIUM_RATE', 'SHARED_COST', 'UAN', 'VOICEMAIL', 'PAGER']);
+// Toll fraud: only number types that reach a person at a normal price may be called (an allowlist,
+// so a type libphonenumber adds later, or none at all, is refused). Personal numbers (UK 070,
+// NANP 500) are a known revenue-share route; premium rate, shared cost, UAN, pager, voicemail and
+// toll-free ranges reach services, not the people an agent calls. VoIP ranges (UK 056) are priced
+// like geographic numbers and many people have one. getType() needs libphonenumber's 'max'
+// metadata, which the engine's phone extraction loads anyway. docs/decisions/0012-toll-fraud-guards.md
+const CALLABLE_TYPES = new Set(['FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE', 'VOIP']);
+const REFUSED_TYPE_NAMES: Record<string, string> = {
+  PREMIUM_RATE: 'premium-rate',
+  SHARED_COST: 'shared-cost',
+  PERSONAL_NUMBER: 'personal (revenue-share)',
+  TOLL_FREE: 'toll-free',
+  UAN: 'universal access (UAN)',
+  PAGER: 'pager',
+  VOICEMAIL: 'voicemail-access',
+};
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3_600;
 // Twilio's 429 (20429) is "never processed and always safe to retry".
 const RATE_LIMIT_RETRIES = 2;
@@ -199,8 +213,7 @@ export class CallService {
     onCreated?: (result: OutboundCallResult) => Promise<void>,
   ): Promise<OutboundCallResult> {
     const to = this.checkDestination(request.to);
-    const from = request.from ?? this.options.defaultFrom;
-    if (!from) throw invalid('from', 'no caller number: pass "from" or set TWILIO_PHONE_NUMBER');
+    const from = await this.checkCaller(request.from);
     const agent = await this.deps.agents.getActive(request.agent_id);
     this.deps.rateLimiter.take('calls');
     const { callSid, status } = await this.createWithRetry(agent, to, from);
@@ -251,7 +264,25 @@ export class CallService {
     }
   }
 
-  /** E.164, valid, not premium-rate, in an allowed country; else a 400 naming `to`. */
+  /**
+   * The number a call comes from: TWILIO_PHONE_NUMBER or a number assigned to an agent, so nobody
+   * places calls from a caller ID we do not own (spoofing), else a 400 naming `from`.
+   */
+  async checkCaller(raw: string | undefined): Promise<string> {
+    const ours = this.options.defaultFrom;
+    if (raw === undefined) {
+      if (!ours) throw invalid('from', 'no caller number: pass "from" or set TWILIO_PHONE_NUMBER');
+      return ours;
+    }
+    const text = raw.normalize('NFKC').trim();
+    const parsed = /^\+[1-9]\d{6,14}$/.test(text) ? parsePhoneNumberFromString(text) : undefined;
+    if (!parsed?.isValid()) throw invalid('from', 'an E.164 number such as +14155550100');
+    const number = parsed.number;
+    if (number === ours || (await this.deps.phoneNumbers.isAssigned(number))) return number;
+    throw invalid('from', 'not one of our numbers (TWILIO_PHONE_NUMBER or a number assigned to an agent)');
+  }
+
+  /** E.164, valid, a type that reaches a person, in an allowed country; else a 400 naming `to`. */
   checkDestination(raw: string): string {
     const text = raw.normalize('NFKC').trim();
     if (!/^\+[1-9]\d{6,14}$/.test(text)) throw invalid('to', 'an E.164 number such as +14155550100');
@@ -265,8 +296,10 @@ export class CallService {
       );
     }
     const type = parsed.getType();
-    if (type && REFUSED_TYPES.has(type))
-      throw invalid('to', 'premium-rate and shared-cost numbers are refused');
+    if (!type || !CALLABLE_TYPES.has(type)) {
+      const name = type ? (REFUSED_TYPE_NAMES[type] ?? type.toLowerCase()) : 'unknown-type';
+      throw invalid('to', `${name} numbers are refused: only fixed-line, mobile and VoIP numbers are called`);
+    }
     return parsed.number;
   }
 
@@ -303,6 +336,15 @@ export class CallService {
     if (!raced)
       throw new AppError('unavailable', 'call item vanished after a conflicting create', { retryable: true });
     return { call: raced, agent };
+  }
+
+  /**
+   * How the answer of `call` starts its recording, when it must: an inbound call with RECORD_CALLS
+   * on. Calls we place asked for theirs at creation (`Record`), and web calls are not Twilio's.
+   */
+  recordingStartFor(call: Call): { statusCallbackUrl: string } | undefined {
+    if (!this.options.record || call.direction !== 'inbound') return undefined;
+    return { statusCallbackUrl: `${this.options.publicUrl}/twilio/recording` };
   }
 
   /** After a terminal status: a call nobody ended in the conversation was ended by the caller. */

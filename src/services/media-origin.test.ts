@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { originAllowed } from './media-origin.js';
+import { mediaOriginsFor, originAllowed, TWILIO_MEDIA_ORIGINS } from './media-origin.js';
 
-const TWILIO = ['https://api.twilio.com', 'https://api.*.twilio.com'];
+const TWILIO = [...TWILIO_MEDIA_ORIGINS];
 
 describe('originAllowed', () => {
   it.each([
@@ -22,5 +22,15 @@ describe('originAllowed', () => {
   it('matches an exact entry by origin', () => {
     expect(originAllowed(['http://127.0.0.1:4010/any/path'], 'http://127.0.0.1:4010')).toBe(true);
     expect(originAllowed(['http://127.0.0.1:4010'], 'http://127.0.0.1:4011')).toBe(false);
+  });
+});
+
+describe('mediaOriginsFor', () => {
+  it("is Twilio's hosts, plus TWILIO_API_URL's origin when set", () => {
+    expect(mediaOriginsFor(undefined)).toEqual(['https://api.twilio.com', 'https://api.*.twilio.com']);
+    const local = mediaOriginsFor('http://127.0.0.1:4010/base');
+    expect(originAllowed(local, 'http://127.0.0.1:4010')).toBe(true);
+    expect(originAllowed(local, 'http://127.0.0.1:4011')).toBe(false);
+    expect(originAllowed(mediaOriginsFor(undefined), 'http://127.0.0.1:4010')).toBe(false);
   });
 });

@@ -66,6 +66,11 @@ export class PhoneNumberService {
     return agentId ? this.store.listByAgent(agentId) : this.store.listAll();
   }
 
+  /** Whether `e164` (already normalized) is assigned to an agent: one of our numbers. */
+  async isAssigned(e164: string): Promise<boolean> {
+    return (await this.store.get(e164)) !== undefined;
+  }
+
   async lookup(phoneNumber: string): Promise<NumberLookup> {
     const number = normalizeE164(phoneNumber);
     const assignment = await this.store.get(number);

@@ -10,6 +10,7 @@ import {
   startRecordingServer,
   type RecordingServer,
 } from '../simulator/recording-server.js';
+import { mediaOriginsFor } from './media-origin.js';
 import { RecordingCopier, type RecordingCopierOptions } from './recording-copier.js';
 
 const ACCOUNT = `AC${'a'.repeat(32)}`;
@@ -54,6 +55,7 @@ function copier(overrides: Partial<RecordingCopierOptions> = {}): RecordingCopie
     deleteFromTwilio: false,
     logger: silentLogger,
     now: () => new Date(clock),
+    mediaOrigins: mediaOriginsFor(media.baseUrl),
     ...overrides,
   });
 }
@@ -178,6 +180,41 @@ describe('RecordingCopier', () => {
     const allowed = copier({ mediaOrigins: [media.baseUrl] });
     expect(await allowed.handleCallback(params)).toBe('enqueued');
     await allowed.drain();
+  });
+
+  it('refuses a RecordingUrl on any host but Twilio and TWILIO_API_URL, before any download', async () => {
+    const callSid = await newCall();
+    const recording = media.addRecording(callSid, { notFoundFirst: 0 });
+    const params = recordingCallbackParams(recording, ACCOUNT);
+    const path = new URL(recording.recordingUrl).pathname;
+    for (const host of [
+      'http://127.0.0.1:9',
+      'http://169.254.169.254',
+      'https://api.twilio.com.evil.example',
+      'https://evil.example',
+      'http://api.twilio.com',
+    ]) {
+      await expect(
+        copier().handleCallback({ ...params, RecordingUrl: `${host}${path}` }),
+      ).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    expect(media.mediaRequests(recording.recordingSid)).toBe(0);
+    expect(await dynamo.jobs.get(recording.recordingSid)).toBeUndefined();
+  });
+
+  it('copies a recording started by <Start><Recording> (inbound calls) like one the REST create asked for', async () => {
+    const callSid = await newCall();
+    const recording = media.addRecording(callSid, { notFoundFirst: 0 });
+    const c = copier();
+    const params = {
+      ...recordingCallbackParams(recording, ACCOUNT),
+      RecordingSource: 'StartCallRecordingAPI',
+      RecordingChannels: '1',
+    };
+    expect(await c.handleCallback(params)).toBe('enqueued');
+    const job = await settle(c, recording.recordingSid);
+    expect(job?.status).toBe('copied');
+    expect((await dynamo.calls.get(callSid))!.recording).toMatchObject({ status: 'copied' });
   });
 
   it('retries while S3 is down and makes one object once it is back', async () => {

@@ -41,11 +41,11 @@ export interface RecordingCopierOptions {
   credentials: { accountSid: string; authToken: string };
   format: RecordingFormat;
   /**
-   * Origins a RecordingUrl may point at (e.g. https://api.twilio.com; `*` for host labels, see
-   * originAllowed), since the download carries our credentials; any origin when absent (the
-   * callback's Twilio signature is then the guard).
+   * Origins a RecordingUrl may point at (https://api.twilio.com; `*` for host labels, see
+   * originAllowed). The download carries our credentials and its body is served back to API users,
+   * so a signed callback naming any other host is refused, whatever the mode.
    */
-  mediaOrigins?: readonly string[];
+  mediaOrigins: readonly string[];
   /** Delete Twilio's copy once the S3 copy is verified (DELETE_TWILIO_RECORDINGS). */
   deleteFromTwilio: boolean;
   logger: Logger;
@@ -335,8 +335,7 @@ export class RecordingCopier {
     } catch {
       throw new AppError('validation', 'recording callback without a valid RecordingUrl');
     }
-    const allowed = this.options.mediaOrigins;
-    if (allowed && !originAllowed(allowed, origin))
+    if (!originAllowed(this.options.mediaOrigins, origin))
       throw new AppError('forbidden', 'RecordingUrl is not on an allowed Twilio host');
   }
 

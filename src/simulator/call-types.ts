@@ -31,12 +31,39 @@ export interface ApplicationError {
   detail: string;
 }
 
+/** A recording the call asked Twilio for: `Record` on the REST create, or `<Start><Recording>`. */
+export interface RecordingRequest {
+  /** RecordingSource Twilio reports (its enum has no TwiML-specific value; see docs/decisions/0008). */
+  source: 'OutboundAPI' | 'StartCallRecordingAPI';
+  /** Where Twilio posts recording status callbacks; absent: it records and tells no one. */
+  statusCallbackUrl?: string;
+  statusCallbackMethod: string;
+  /** The events the callback subscribed to (Twilio's default: completed). */
+  events: string[];
+  /** RecordingChannels as Twilio reports it: 1 (mono) or 2 (dual). */
+  channels: 1 | 2;
+  track: string;
+}
+
+/** `Record=true` and its recording options on a REST call create. */
+export interface RestRecordingOptions {
+  statusCallbackUrl?: string;
+  statusCallbackMethod?: string;
+  /** RecordingStatusCallbackEvent; default completed. */
+  events?: string[];
+  /** RecordingChannels; Twilio's default for Record is mono. */
+  channels?: 'mono' | 'dual';
+  track?: 'inbound' | 'outbound' | 'both';
+}
+
 export interface CallContext {
   sender: WebhookSender;
   statusCallbackUrl?: string;
   statusEvents: readonly StatusEvent[];
   fallbackUrl?: string;
   answeredBy?: string;
+  /** The REST create asked for a recording (Record=true). */
+  record?: RestRecordingOptions;
   now: () => number;
 }
 

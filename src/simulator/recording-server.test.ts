@@ -48,6 +48,21 @@ describe('recording server', () => {
     expect((await fetch(`${recording.recordingUrl}.mp3`, { headers: auth })).status).toBe(404);
   });
 
+  it('serves nothing until it is told the account, and listens where it is told', async () => {
+    const first = await startRecordingServer({ notFoundFirst: 0 });
+    try {
+      expect(() => first.addRecording(`CA${'4'.repeat(32)}`)).toThrow(/no account yet/);
+      first.useAccount(ACCOUNT, 'token');
+      const recording = first.addRecording(`CA${'4'.repeat(32)}`);
+      expect((await fetch(`${recording.recordingUrl}.mp3`, { headers: auth })).status).toBe(200);
+      // A second host cannot take a port in use (the simulate command then says so, and sends nothing).
+      const port = Number(new URL(first.baseUrl).port);
+      await expect(startRecordingServer({ port })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await first.close();
+    }
+  });
+
   it('generates a valid PCM WAV whose bytes depend on the SID only', () => {
     const wav = generateWav('RE1', 0.5);
     expect(wav.toString('latin1', 0, 4)).toBe('RIFF');

@@ -7,6 +7,7 @@ import { connectRelay, type AgentReply, type RelayClient, type RelayRecord } fro
 import type { EndReason, SimulatedCall } from './simulated-call.js';
 import type { DialVerb } from './twiml-parser.js';
 import { TwilioSimulator } from './twilio-simulator.js';
+import type { RestRecordingOptions } from './call-types.js';
 import { SimulatorError } from './webhook-sender.js';
 
 export interface RelayCallOptions {
@@ -34,6 +35,10 @@ export interface RelayCallOptions {
   /** How long to wait for the agent's `end` after the last line before the caller hangs up. */
   endWaitMs?: number;
   fetchImpl?: typeof fetch;
+  /** Outbound: the REST create asked for a recording (Record=true). */
+  record?: RestRecordingOptions;
+  /** Inbound: the StirVerstat Twilio sends (see TwilioSimulator.startCall). */
+  stirVerstat?: string | null;
   /** Each transcript entry as it happens (the CLI prints them). */
   onEntry?: (entry: RelayTranscriptEntry) => void;
 }
@@ -93,8 +98,11 @@ export async function runRelayCall(options: RelayCallOptions): Promise<RelayCall
             agent_id: options.agentId ?? '',
             transport: 'relay',
           }),
+          ...(options.record ? { record: options.record } : {}),
         }
-      : {}),
+      : options.stirVerstat !== undefined
+        ? { stirVerstat: options.stirVerstat }
+        : {}),
   });
   if (!outbound) await call.statusEvent('answered', 'in-progress');
 

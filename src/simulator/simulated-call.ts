@@ -2,7 +2,13 @@
 // the caller hears, and lets a test (or the CLI) speak, stay silent, hang up or resend.
 import type { FormParams } from '../adapters/twilio/signature.js';
 import { parseTwiml, type GatherVerb, type PromptVerb, type TwimlVerb } from './twiml-parser.js';
-import { statusCallbackParams, voiceParams, type CallIdentity, type StatusEvent } from './twilio-params.js';
+import {
+  inboundAnswerParams,
+  statusCallbackParams,
+  voiceParams,
+  type CallIdentity,
+  type StatusEvent,
+} from './twilio-params.js';
 import { SimulatorError, type SentWebhook, type WebhookResult } from './webhook-sender.js';
 import { relaySessionFor, type RelaySession } from './relay-session.js';
 import {
@@ -12,6 +18,7 @@ import {
   type CallState,
   type EndReason,
   type Exchange,
+  type RecordingRequest,
   type ScriptLine,
   type TranscriptEntry,
 } from './call-types.js';
@@ -31,6 +38,8 @@ export class SimulatedCall {
   readonly applicationErrors: ApplicationError[] = [];
   /** Verbs the simulator does not act on (they are skipped). */
   readonly unsupported: string[] = [];
+  /** Recordings the call asked for (REST Record, <Start><Recording>): only these get callbacks. */
+  readonly recordingRequests: RecordingRequest[] = [];
   pendingGather?: GatherVerb;
   relay?: RelaySession;
   transfer?: Extract<TwimlVerb, { verb: 'dial' }>;
@@ -44,7 +53,19 @@ export class SimulatedCall {
   constructor(
     readonly identity: CallIdentity,
     private readonly context: CallContext,
-  ) {}
+  ) {
+    const record = context.record;
+    if (record) {
+      this.recordingRequests.push({
+        source: 'OutboundAPI',
+        statusCallbackUrl: record.statusCallbackUrl,
+        statusCallbackMethod: (record.statusCallbackMethod ?? 'POST').toUpperCase(),
+        events: record.events ?? ['completed'],
+        channels: record.channels === 'dual' ? 2 : 1,
+        track: record.track ?? 'both',
+      });
+    }
+  }
 
   get callSid(): string {
     return this.identity.callSid;
@@ -70,10 +91,19 @@ export class SimulatedCall {
 
   // ---- caller actions -------------------------------------------------------------------------
 
+  /** The caller says `text`, sent exactly as given (see recognizerText for Twilio's writing). */
   async say(text: string, options: { confidence?: number } = {}): Promise<void> {
     const confidence = options.confidence ?? 0.92;
     this.transcript.push({ speaker: 'caller', text, confidence });
-    await this.answerGather({ SpeechResult: text, Confidence: confidence.toFixed(8) }, 'speech');
+    await this.answerGather(
+      {
+        SpeechResult: text,
+        Confidence: confidence.toFixed(8),
+        // The recognizer's language: the Gather's, else Twilio's default.
+        Language: this.pendingGather?.language ?? 'en-US',
+      },
+      'speech',
+    );
   }
 
   /** The caller says nothing until the Gather times out. */
@@ -125,14 +155,31 @@ export class SimulatedCall {
     else await this.runVerbs();
   }
 
-  /** Sends a recording status callback, as Twilio does once a recording is processed. */
-  async sendRecording(options: RecordingCallbackOptions): Promise<WebhookResult> {
+  /**
+   * Sends the recording status callback of the recording the call asked for, as Twilio does once it
+   * is processed, to its callback URL (or `options.url`) for an event it subscribed to. A call that
+   * asked for no recording gets none, as with Twilio.
+   */
+  async sendRecording(options: RecordingCallbackOptions = {}): Promise<WebhookResult> {
+    const request = this.recordingRequests[0];
+    if (!request) {
+      throw new SimulatorError(
+        'the call asked for no recording (no Record on create, no <Start><Recording>): Twilio sends no recording callback',
+      );
+    }
+    const status = options.status ?? 'completed';
+    // Failure of an encrypted recording is reported whatever the subscription (support article 360014251313).
+    if (status !== 'failed' && !request.events.includes(status))
+      throw new SimulatorError(`the recording subscribed to "${request.events.join(' ')}", not ${status}`);
+    const url = options.url ?? request.statusCallbackUrl;
+    if (!url) throw new SimulatorError('the recording has no status callback URL');
     const params = recordingCallbackParams(
       this.identity,
       options,
       new Date(this.answeredAt ?? this.context.now()),
+      request,
     );
-    return this.post('recording', 'POST', options.url, params);
+    return this.post('recording', request.statusCallbackMethod, url, params);
   }
 
   /** Plays a whole conversation: each line answers the pending Gather. Hangs up at the end unless told not to. */
@@ -160,7 +207,10 @@ export class SimulatedCall {
   /** The call is answered: request the voice URL and run its TwiML. */
   async answer(voiceUrl: string): Promise<void> {
     this.answeredAt = this.context.now();
-    const extra: FormParams = this.context.answeredBy ? { AnsweredBy: this.context.answeredBy } : {};
+    const extra: FormParams = {
+      ...(this.identity.direction === 'inbound' ? inboundAnswerParams(this.identity) : {}),
+      ...(this.context.answeredBy ? { AnsweredBy: this.context.answeredBy } : {}),
+    };
     await this.fetchAndRun(
       'voice',
       'POST',
@@ -210,9 +260,7 @@ export class SimulatedCall {
     extra: FormParams,
     callStatus = 'in-progress',
   ): Promise<void> {
-    // Absolute URLs are used exactly as written (they are what the server signs); relative ones
-    // resolve against the current document, as Twilio does.
-    const absolute = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : new URL(url, this.documentUrl).href;
+    const absolute = this.resolve(url);
     const response = await this.post(kind, method, absolute, {
       ...voiceParams(this.identity, callStatus),
       ...extra,
@@ -232,6 +280,14 @@ export class SimulatedCall {
     this.remaining = verbs;
     if (this.state === 'ringing') this.state = 'in-progress';
     await this.runVerbs();
+  }
+
+  /**
+   * Absolute URLs are used exactly as written (they are what the server signs); relative ones
+   * resolve against the current document, as Twilio does.
+   */
+  private resolve(url: string): string {
+    return /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : new URL(url, this.documentUrl).href;
   }
 
   private async fail(error: ApplicationError, callStatus: string): Promise<void> {
@@ -281,6 +337,16 @@ export class SimulatedCall {
             );
           }
           return this.fetchAndRun('redirect', verb.method, verb.url, {});
+        case 'start-recording':
+          this.recordingRequests.push({
+            source: 'StartCallRecordingAPI',
+            ...(verb.statusCallback ? { statusCallbackUrl: this.resolve(verb.statusCallback) } : {}),
+            statusCallbackMethod: verb.statusCallbackMethod,
+            events: verb.events,
+            channels: verb.channels === 'mono' ? 1 : 2,
+            track: verb.track,
+          });
+          break;
         case 'hangup':
           return this.end('hangup-verb', 'completed');
         case 'reject':

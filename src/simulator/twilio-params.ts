@@ -16,8 +16,10 @@ export function rfc2822(date: Date): string {
   return date.toUTCString().replace(/GMT$/, '+0000');
 }
 
-function countryOf(number: string): string | undefined {
-  return number.startsWith('+') ? parsePhoneNumberFromString(number)?.country : undefined;
+/** The country Twilio reports for a number: its ISO code, or '' when the number cannot be placed. */
+function countryOf(number: string): string {
+  const parsed = number.startsWith('+') ? parsePhoneNumberFromString(number) : undefined;
+  return parsed?.isValid() ? (parsed.country ?? '') : '';
 }
 
 export interface CallIdentity {
@@ -27,27 +29,53 @@ export interface CallIdentity {
   /** The caller's number (inbound) or our Twilio number (outbound). */
   from: string;
   to: string;
+  /** Inbound: Twilio's SHAKEN/STIR verdict on `from`, sent as StirVerstat; absent when unset. */
+  stirVerstat?: string;
 }
 
-/** Parameters on every voice request for this call. */
+/** Geo lookups: Twilio sends all four for each side, empty when it cannot place the number. */
+function geo(prefix: string, number: string): FormParams {
+  return {
+    [`${prefix}City`]: '',
+    [`${prefix}Country`]: countryOf(number),
+    [`${prefix}State`]: '',
+    [`${prefix}Zip`]: '',
+  };
+}
+
+/**
+ * Parameters on every voice request for this call, named as in a captured inbound request
+ * (fixtures/twilio-voice-webhooks.json). Only the country of each geo lookup is simulated.
+ */
 export function voiceParams(call: CallIdentity, callStatus: string): FormParams {
-  const params: FormParams = {
+  return {
     AccountSid: call.accountSid,
     ApiVersion: '2010-04-01',
     CallSid: call.callSid,
     CallStatus: callStatus,
     Called: call.to,
+    ...geo('Called', call.to),
     Caller: call.from,
+    ...geo('Caller', call.from),
     Direction: call.direction === 'inbound' ? 'inbound' : 'outbound-api',
     From: call.from,
+    ...geo('From', call.from),
     To: call.to,
+    ...geo('To', call.to),
   };
-  // Geo fields appear when Twilio can place the number; only the country is simulated.
-  const fromCountry = countryOf(call.from);
-  const toCountry = countryOf(call.to);
-  if (fromCountry) Object.assign(params, { FromCountry: fromCountry, CallerCountry: fromCountry });
-  if (toCountry) Object.assign(params, { ToCountry: toCountry, CalledCountry: toCountry });
-  return params;
+}
+
+/**
+ * What only the first request of an inbound call carries: CallToken (which lets a forwarded leg keep
+ * the caller's attestation) and, when the carrier sent SHAKEN/STIR, StirVerstat.
+ */
+export function inboundAnswerParams(call: CallIdentity): FormParams {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const token = `${part({ alg: 'ES256', typ: 'JWT' })}.${part({ callSid: call.callSid })}.${randomBytes(48).toString('base64url')}`;
+  return {
+    CallToken: JSON.stringify({ parentCallInfoToken: token, identityHeaderTokens: [] }),
+    ...(call.stirVerstat ? { StirVerstat: call.stirVerstat } : {}),
+  };
 }
 
 export type StatusEvent = 'initiated' | 'ringing' | 'answered' | 'completed';

@@ -1,5 +1,6 @@
 // The simulator against a small in-process server built from our own TwiML builders and
 // signature check, standing in for the real routes (which the http layer owns).
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import {
 } from '../adapters/twilio/signature.js';
 import { gatherTwiml, hangupTwiml, redirectTwiml, relayTwiml } from '../adapters/twilio/twiml.js';
 import { APPLICATION_ERROR_TEXT } from './simulated-call.js';
-import { TwilioSimulator } from './twilio-simulator.js';
+import { TwilioSimulator, WITHHELD_CALLER } from './twilio-simulator.js';
 
 const publicUrl = 'https://agent.example.com';
 const accountSid = `AC${'a'.repeat(32)}`;
@@ -375,6 +376,15 @@ describe('TwilioSimulator', () => {
   });
 
   it('runs a script and sends a recording callback', async () => {
+    const startRecording = { statusCallbackUrl: `${publicUrl}/twilio/recording` };
+    handlers['/twilio/voice'] = () => ({
+      body: gatherTwiml({
+        ...voice,
+        say: 'Hello! What is your name?',
+        actionUrl: `${publicUrl}/twilio/gather?seq=1`,
+        startRecording,
+      }),
+    });
     const { call, transcript, endReason, unused } = await simulator().runScript(
       { direction: 'inbound', from: '+14155550111', to: '+14155550100' },
       ['Rahul', { silence: true }, { say: 'rahul@example.com', confidence: 0.5 }, 'never said'],
@@ -384,7 +394,7 @@ describe('TwilioSimulator', () => {
     expect(
       transcript.filter((entry) => entry.speaker === 'caller').map((entry) => entry.event ?? entry.text),
     ).toEqual(['Rahul', 'silence', 'rahul@example.com']);
-    const result = await call.sendRecording({ url: `${publicUrl}/twilio/recording`, durationSeconds: 30 });
+    const result = await call.sendRecording({ durationSeconds: 30 });
     expect(result.status).toBe(204);
     const recording = received.find((r) => r.path === '/twilio/recording');
     expect(recording?.signatureValid).toBe(true);
@@ -394,7 +404,116 @@ describe('TwilioSimulator', () => {
       RecordingStatus: 'completed',
       RecordingDuration: '30',
       RecordingUrl: expect.stringContaining('/Recordings/RE'),
+      RecordingSource: 'StartCallRecordingAPI',
+      RecordingChannels: '1',
+      RecordingTrack: 'both',
     });
+    await call.sendRecording({ status: 'absent' });
+    expect(received.filter((r) => r.path === '/twilio/recording')).toHaveLength(2);
+  });
+
+  it('sends a recording callback only for a recording the call asked for', async () => {
+    const unrecorded = await simulator().runScript(
+      { direction: 'inbound', from: '+14155550111', to: '+14155550100' },
+      ['Rahul', 'rahul@example.com'],
+    );
+    expect(unrecorded.call.recordingRequests).toEqual([]);
+    await expect(unrecorded.call.sendRecording()).rejects.toThrow(/asked for no recording/);
+
+    // The REST create asked for one (Record=true): Twilio's defaults are mono and `completed` only.
+    const outbound = await simulator().startCall({
+      direction: 'outbound',
+      from: '+14155550100',
+      to: '+14155550111',
+      record: { statusCallbackUrl: `${publicUrl}/twilio/recording` },
+    });
+    expect(outbound.recordingRequests).toEqual([
+      {
+        source: 'OutboundAPI',
+        statusCallbackUrl: `${publicUrl}/twilio/recording`,
+        statusCallbackMethod: 'POST',
+        events: ['completed'],
+        channels: 1,
+        track: 'both',
+      },
+    ]);
+    await expect(outbound.sendRecording({ status: 'absent' })).rejects.toThrow(/subscribed to "completed"/);
+    await outbound.sendRecording();
+    expect(received.find((r) => r.path === '/twilio/recording')?.params).toMatchObject({
+      RecordingSource: 'OutboundAPI',
+      RecordingChannels: '1',
+    });
+
+    // <Start><Recording> with Twilio's defaults (dual, completed) and a relative callback URL.
+    handlers['/twilio/voice'] = () => ({
+      body:
+        '<?xml version="1.0" encoding="UTF-8"?><Response><Start><Recording recordingStatusCallback="/twilio/recording"/>' +
+        '</Start><Say>Recording.</Say><Hangup/></Response>',
+    });
+    const started = await simulator().startCall({
+      direction: 'inbound',
+      from: '+14155550111',
+      to: '+14155550100',
+    });
+    expect(started.heard().map((entry) => entry.text)).toEqual(['Recording.']);
+    expect(started.recordingRequests).toMatchObject([
+      {
+        source: 'StartCallRecordingAPI',
+        statusCallbackUrl: `${publicUrl}/twilio/recording`,
+        events: ['completed'],
+        channels: 2,
+      },
+    ]);
+  });
+
+  it('sends the parameter names of a captured real inbound request, and of its speech Gather action', async () => {
+    const captured = JSON.parse(
+      readFileSync(new URL('./fixtures/twilio-voice-webhooks.json', import.meta.url), 'utf8'),
+    ) as { inboundVoice: Record<string, string>; speechGatherAction: Record<string, string> };
+    const call = await simulator().startCall({
+      direction: 'inbound',
+      from: '+14155550123',
+      to: '+14155550100',
+    });
+    await call.say('Hello.');
+    const [voiceHook, gatherHook] = received;
+    const names = (params: FormParams | undefined) => Object.keys(params ?? {}).sort();
+    expect(names(voiceHook?.params)).toEqual(names(captured.inboundVoice));
+    expect(names(gatherHook?.params)).toEqual(names(captured.speechGatherAction));
+    // Unplaced geo values are sent, empty; a normal number arrives fully attested with a CallToken.
+    expect(voiceHook?.params).toMatchObject({
+      FromCity: '',
+      FromState: '',
+      FromZip: '',
+      FromCountry: 'US',
+      StirVerstat: 'TN-Validation-Passed-A',
+    });
+    expect(JSON.parse(String(voiceHook?.params.CallToken))).toMatchObject({
+      parentCallInfoToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+    });
+    expect(gatherHook?.params).toMatchObject({ SpeechResult: 'Hello.', Language: 'en-US' });
+  });
+
+  it('simulates a withheld caller and the attestation it asks for', async () => {
+    await simulator().startCall({ direction: 'inbound', from: WITHHELD_CALLER, to: '+14155550100' });
+    await simulator().startCall({
+      direction: 'inbound',
+      from: '+14155550123',
+      to: '+14155550100',
+      stirVerstat: 'TN-Validation-Failed-C',
+    });
+    await simulator().startCall({
+      direction: 'inbound',
+      from: '+14155550124',
+      to: '+14155550100',
+      stirVerstat: null,
+    });
+    const [withheld, failed, none] = received.filter((r) => r.path === '/twilio/voice');
+    expect(withheld?.params).toMatchObject({ From: '+266696687', Caller: '+266696687', FromCountry: '' });
+    expect(withheld?.params.StirVerstat).toBeUndefined();
+    expect(failed?.params.StirVerstat).toBe('TN-Validation-Failed-C');
+    expect(none?.params.StirVerstat).toBeUndefined();
+    expect(none?.params.CallToken).toBeDefined();
   });
 
   it('refuses to act out of turn and to leave the public URL', async () => {

@@ -3,6 +3,8 @@
 // Used by `voice-agent simulate` and by the end-to-end tests (docs/decisions/0002-twilio-simulator.md).
 import { SimulatedCall, type ScriptLine, type TranscriptEntry, type EndReason } from './simulated-call.js';
 import { newSid, STATUS_OF_EVENT, type SimulatedDirection, type StatusEvent } from './twilio-params.js';
+import type { RestRecordingOptions } from './call-types.js';
+import { WITHHELD_CALLER } from './caller-id.js';
 import { WebhookSender, type WebhookResult } from './webhook-sender.js';
 import type { FormParams } from '../adapters/twilio/signature.js';
 
@@ -47,6 +49,21 @@ export interface StartCallOptions {
   answeredBy?: string;
   /** Requested with ErrorCode and ErrorUrl when a webhook fails, like a number's Voice fallback URL. */
   fallbackUrl?: string;
+  /** Outbound: the REST create asked for a recording (`Record=true` and its callback). */
+  record?: RestRecordingOptions;
+  /**
+   * Inbound: the StirVerstat Twilio sends. Default TN-Validation-Passed-A (a fully attested caller)
+   * for an E.164 caller, none for a withheld one; null sends none.
+   */
+  stirVerstat?: string | null;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+function stirVerstatOf(start: StartCallOptions): string | undefined {
+  if (start.direction !== 'inbound' || start.stirVerstat === null) return undefined;
+  if (start.stirVerstat !== undefined) return start.stirVerstat;
+  return E164.test(start.from) && start.from !== WITHHELD_CALLER ? 'TN-Validation-Passed-A' : undefined;
 }
 
 export interface ScriptResult {
@@ -78,6 +95,7 @@ export class TwilioSimulator {
 
   /** Places a call and runs it until the caller must act (a Gather), a relay starts, or it ends. */
   async startCall(start: StartCallOptions): Promise<SimulatedCall> {
+    const stirVerstat = stirVerstatOf(start);
     const call = new SimulatedCall(
       {
         callSid: start.callSid ?? newSid('CA'),
@@ -85,6 +103,7 @@ export class TwilioSimulator {
         direction: start.direction,
         from: start.from,
         to: start.to,
+        ...(stirVerstat ? { stirVerstat } : {}),
       },
       {
         sender: this.sender,
@@ -93,6 +112,7 @@ export class TwilioSimulator {
         statusEvents: start.statusEvents ?? (start.direction === 'outbound' ? ALL_EVENTS : ['completed']),
         fallbackUrl: start.fallbackUrl,
         answeredBy: start.answeredBy,
+        ...(start.direction === 'outbound' && start.record ? { record: start.record } : {}),
         now: this.now,
       },
     );
@@ -122,6 +142,8 @@ export class TwilioSimulator {
     /** Our Twilio number. */
     ourNumber: string;
     transport?: 'gather' | 'relay';
+    /** What our server asks for when it places a call with RECORD_CALLS on. */
+    record?: RestRecordingOptions;
   }): Promise<SimulatedCall> {
     const query = new URLSearchParams({ agent_id: options.agentId });
     if (options.transport) query.set('transport', options.transport);
@@ -129,6 +151,7 @@ export class TwilioSimulator {
       direction: 'outbound',
       from: options.ourNumber,
       to: options.caller,
+      ...(options.record ? { record: options.record } : {}),
       voiceUrl: `${this.publicUrl}${this.options.paths?.voice ?? '/twilio/voice'}?${query.toString()}`,
     });
   }
@@ -157,7 +180,10 @@ export class TwilioSimulator {
 }
 
 export { SimulatedCall } from './simulated-call.js';
+export { WITHHELD_CALLER, STIR_VERSTAT_VALUES } from './caller-id.js';
 export type {
+  RecordingRequest,
+  RestRecordingOptions,
   ScriptLine,
   TranscriptEntry,
   EndReason,

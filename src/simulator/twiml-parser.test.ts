@@ -117,6 +117,39 @@ describe('parseTwiml round-trips our builders', () => {
     ]);
   });
 
+  it('reads <Start><Recording> with its attributes and Twilio defaults, and keeps other <Start> nouns visible', () => {
+    const xml =
+      '<Response><Start><Recording recordingStatusCallback="https://a.example/twilio/recording" ' +
+      'recordingStatusCallbackEvent="completed absent" channels="mono"/></Start>' +
+      '<Start><Stream url="wss://a.example/s"/></Start><Start><Recording/></Start><Say>Hi</Say></Response>';
+    expect(parseTwiml(xml)).toEqual([
+      {
+        verb: 'start-recording',
+        statusCallback: 'https://a.example/twilio/recording',
+        statusCallbackMethod: 'POST',
+        events: ['completed', 'absent'],
+        channels: 'mono',
+        track: 'both',
+        attributes: {
+          recordingStatusCallback: 'https://a.example/twilio/recording',
+          recordingStatusCallbackEvent: 'completed absent',
+          channels: 'mono',
+        },
+      },
+      { verb: 'unsupported', name: 'Start/Stream' },
+      {
+        verb: 'start-recording',
+        statusCallback: undefined,
+        statusCallbackMethod: 'POST',
+        events: ['completed'],
+        channels: 'dual',
+        track: 'both',
+        attributes: {},
+      },
+      { verb: 'say', text: 'Hi', voice: undefined, language: undefined },
+    ]);
+  });
+
   it('rejects what is not TwiML', () => {
     expect(() => parseTwiml('<Other/>')).toThrow(TwimlError);
     expect(() => parseTwiml('<Response>hello</Response>')).toThrow(TwimlError);

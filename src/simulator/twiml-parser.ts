@@ -66,12 +66,32 @@ export interface ConnectVerb {
   method: string;
   relay?: RelaySpec;
 }
+/** `<Start><Recording>`: Twilio records the call from here on and goes straight to the next verb. */
+export interface StartRecordingVerb {
+  verb: 'start-recording';
+  statusCallback?: string;
+  statusCallbackMethod: string;
+  /** recordingStatusCallbackEvent, space-separated in TwiML; Twilio's default is completed. */
+  events: string[];
+  /** mono or dual; Twilio's default for <Recording> is dual. */
+  channels: string;
+  track: string;
+  attributes: Record<string, string>;
+}
 export interface UnsupportedVerb {
   verb: 'unsupported';
   name: string;
 }
 export type TwimlVerb =
-  PromptVerb | GatherVerb | RedirectVerb | HangupVerb | RejectVerb | DialVerb | ConnectVerb | UnsupportedVerb;
+  | PromptVerb
+  | GatherVerb
+  | RedirectVerb
+  | HangupVerb
+  | RejectVerb
+  | DialVerb
+  | ConnectVerb
+  | StartRecordingVerb
+  | UnsupportedVerb;
 
 export class TwimlError extends Error {
   constructor(message: string) {
@@ -165,6 +185,23 @@ function connect(element: XmlElement): ConnectVerb {
   return verb;
 }
 
+/** `<Start>` holds one noun per thing to start; the simulator acts on `<Recording>` only. */
+function start(element: XmlElement): TwimlVerb[] {
+  return childElements(element).map((noun): TwimlVerb => {
+    if (noun.name !== 'Recording') return { verb: 'unsupported', name: `Start/${noun.name}` };
+    const { attributes } = noun;
+    return {
+      verb: 'start-recording',
+      statusCallback: optional(attributes.recordingStatusCallback),
+      statusCallbackMethod: (attributes.recordingStatusCallbackMethod ?? 'POST').toUpperCase(),
+      events: (attributes.recordingStatusCallbackEvent ?? 'completed').split(/\s+/).filter(Boolean),
+      channels: attributes.channels ?? 'dual',
+      track: attributes.track ?? 'both',
+      attributes: { ...attributes },
+    };
+  });
+}
+
 function verbOf(element: XmlElement): TwimlVerb {
   const simple = prompt(element);
   if (simple) return simple;
@@ -191,5 +228,7 @@ export function parseTwiml(xml: string): TwimlVerb[] {
   const root = parseXml(xml);
   if (root.name !== 'Response') throw new TwimlError(`root element is <${root.name}>, expected <Response>`);
   if (textOf(root).trim()) throw new TwimlError('text directly inside <Response>');
-  return childElements(root).map(verbOf);
+  return childElements(root).flatMap((element) =>
+    element.name === 'Start' ? start(element) : [verbOf(element)],
+  );
 }

@@ -144,6 +144,22 @@ describe('voice-agent calls', () => {
     const premium = await run(['calls', 'place', '--agent', 'customer-support-001', '--to', '+19005550123']);
     expect(premium.code).toBe(2);
     expect(premium.stderr).toMatch(/premium-rate/);
+    const personal = await run([
+      'calls',
+      'place',
+      '--agent',
+      'customer-support-001',
+      '--to',
+      '+447011234567',
+    ]);
+    expect(personal.code).toBe(2);
+    expect(personal.stderr).toMatch(/to: personal/);
+    const spoofed = await run([
+      ...['calls', 'place', '--agent', 'customer-support-001', '--to', CALLEE],
+      ...['--from', '+14155550199'],
+    ]);
+    expect(spoofed.code).toBe(2);
+    expect(spoofed.stderr).toMatch(/from: not one of our numbers/);
     const bare = await run(['calls', 'place', '--agent', 'customer-support-001', '--to', CALLEE], {
       ...noTwilio,
       TWILIO_PHONE_NUMBER: undefined,

@@ -2,6 +2,7 @@
 // server, then the Twilio simulator plays the call the fake recorded, against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTwilioRest, type FakeCall, type FakeTwilioRest } from '../fakes/twilio-rest-server.js';
+import { sendServedRecording, settledRecording } from '../recordings/harness.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
 
 const OUR_NUMBER = '+14155550100';
@@ -96,15 +97,20 @@ const fakeCall = (sid: string | undefined): FakeCall => {
 };
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-/** Plays the call Twilio was asked to place, to the URL it was given. */
+/** Plays the call Twilio was asked to place, to the URL it was given, recorded if it asked (Record). */
 function playOutbound(call: FakeCall, options: { answeredBy?: string } = {}) {
+  const { params } = call;
+  const events = [params.RecordingStatusCallbackEvent ?? 'completed'].flat().flatMap((e) => e.split(' '));
   return server.simulator.startCall({
     direction: 'outbound',
     callSid: call.sid,
-    from: first(call.params.From)!,
-    to: first(call.params.To)!,
-    voiceUrl: first(call.params.Url),
-    statusCallbackUrl: first(call.params.StatusCallback),
+    from: first(params.From)!,
+    to: first(params.To)!,
+    voiceUrl: first(params.Url),
+    statusCallbackUrl: first(params.StatusCallback),
+    ...(first(params.Record) === 'true'
+      ? { record: { statusCallbackUrl: first(params.RecordingStatusCallback), events } }
+      : {}),
     ...options,
   });
 }
@@ -166,6 +172,20 @@ describe('POST /calls', () => {
     expect(detail).toMatchObject({ direction: 'outbound', status: 'completed', ended_by: 'user' });
     expect(detail.data_collected.name).toMatchObject({ value: 'Manas' });
     expect(detail.transcript).toHaveLength(4);
+
+    // The create asked for the recording (Record), so the answer started none; Twilio's media host
+    // (the fake, at TWILIO_API_URL) serves it and the copier takes it from there.
+    expect(call.exchanges.find((e) => e.kind === 'voice')?.response.body).not.toContain('<Start>');
+    expect(call.recordingRequests).toMatchObject([
+      { source: 'OutboundAPI', events: ['completed', 'absent'] },
+    ]);
+    const { recording, response: delivered } = await sendServedRecording(call, twilio.recordings);
+    expect(delivered.status).toBe(204);
+    expect(await settledRecording(server.container.callStore, sid!)).toMatchObject({
+      status: 'copied',
+      recording_sid: recording.recordingSid,
+    });
+    expect(twilio.recordings.mediaRequests(recording.recordingSid)).toBe(1);
   });
 
   it('keeps the seed POST /make-call {agent_id, to_number} working', async () => {
@@ -197,6 +217,55 @@ describe('POST /calls', () => {
     expect(response.json.error).toBe('validation');
     expect(response.json.issues?.map((i) => i.field)).toEqual(['to']);
     expect(twilio.requests.length).toBe(seen);
+  });
+
+  // Toll fraud: only types that reach a person are called (libphonenumber's getType with 'max' metadata).
+  it.each([
+    ['a UK personal number (070, revenue share)', '+447011234567', /personal/],
+    ['a NANP personal number (500)', '+15005550006', /personal/],
+    ['a UK premium-rate number', '+449012345678', /premium-rate/],
+    ['a UK universal access number (UAN)', '+443001234567', /universal access/],
+    ['a UK pager number', '+447640123456', /pager/],
+    ['a toll-free number', '+18005550199', /toll-free/],
+  ])('refuses %s in `to` with 400 naming the field, and sends nothing to Twilio', async (_l, to, why) => {
+    const seen = twilio.requests.length;
+    const response = await placeCall({ to });
+    expect(response.status).toBe(400);
+    expect(response.json.issues?.map((i) => i.field)).toEqual(['to']);
+    expect(response.json.message).toMatch(why);
+    expect(twilio.requests.length).toBe(seen);
+  });
+
+  it('calls fixed-line, mobile and VoIP numbers', async () => {
+    for (const to of ['+442071838750', '+919876543210', '+445612345678']) {
+      const response = await placeCall({ to });
+      expect(response.status, to).toBe(201);
+      expect(fakeCall(response.json.call_sid).params.To).toBe(to);
+    }
+  });
+
+  it('refuses a `from` that is not one of our numbers, and places calls from a number assigned to an agent', async () => {
+    const seen = twilio.requests.length;
+    for (const from of ['+14155550199', 'anonymous', '+1 415 555 0100x']) {
+      const response = await placeCall({ from });
+      expect(response.status, from).toBe(400);
+      expect(response.json.issues?.map((i) => i.field)).toEqual(['from']);
+      expect(response.json.message).toMatch(/^from: /);
+    }
+    expect(twilio.requests.length).toBe(seen);
+
+    const assigned = await server.app.inject({
+      method: 'PUT',
+      url: `/phone-numbers/${encodeURIComponent('+14155550177')}`,
+      headers: server.auth,
+      payload: { agent_id: 'customer-support-001' },
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    const response = await placeCall({ from: '+14155550177' });
+    expect(response.status).toBe(201);
+    expect(fakeCall(response.json.call_sid).params.From).toBe('+14155550177');
+    const ours = await placeCall({ from: OUR_NUMBER });
+    expect(ours.status).toBe(201);
   });
 
   it('refuses an unknown or inactive agent with 4xx and sends nothing to Twilio', async () => {

@@ -33,7 +33,9 @@ const SAY = ['--say', 'Hi, my laptop will not start', '--say', 'thanks, bye', '-
 
 describe('simulate against a running server', () => {
   it('finds a server on another port than the CLI would use, and signs for its PUBLIC_URL', async () => {
-    const { cwd, dataDir, env } = setUp();
+    const { cwd, dataDir, env: base } = setUp();
+    // Both read one .env in real life: simulate serves recordings where the server fetches them.
+    const env: NodeJS.ProcessEnv = { ...base, TWILIO_API_URL: `http://127.0.0.1:${await closedPort()}` };
     const port = await closedPort();
     const server = await startServe({ ...env, PORT: String(port) }, cwd);
     running.push(server);
@@ -53,7 +55,11 @@ describe('simulate against a running server', () => {
       const { call_sid: sid } = JSON.parse(result.stdout) as { call_sid: string };
       const stored = await fetch(`${server.url}/calls/${sid}`, { headers });
       expect(stored.status).toBe(200);
-      expect(await stored.json()).toMatchObject({ call_sid: sid, status: 'completed' });
+      expect(await stored.json()).toMatchObject({
+        call_sid: sid,
+        status: 'completed',
+        recording: { status: 'copied' },
+      });
     }
   }, 180_000);
 

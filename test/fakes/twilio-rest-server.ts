@@ -1,9 +1,11 @@
 // A stand-in for api.twilio.com on 127.0.0.1:0: the Calls and IncomingPhoneNumbers operations we
 // use, Basic auth, request validation against Twilio's OpenAPI spec, Twilio-shaped error bodies,
-// a record of every request, and fault modes (reliability.md §5.1 "Twilio REST stub").
+// a record of every request, and fault modes (reliability.md §5.1 "Twilio REST stub"). Like
+// api.twilio.com it also serves recording media, so TWILIO_API_URL is the one place both come from.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRecordingMedia, type RecordingMedia } from '../../src/simulator/recording-media.js';
 import { TwilioSpecValidator, type FormBody, type OperationId } from './twilio-rest-spec.js';
 
 export interface RecordedRequest {
@@ -46,6 +48,8 @@ export interface FakeTwilioRest {
   calls: FakeCall[];
   requests: RecordedRequest[];
   phoneNumbers: FakePhoneNumber[];
+  /** Recording media under this host (not in `requests`; see recordings.mediaRequests). */
+  recordings: RecordingMedia;
   /** The next n requests (after authentication) fail with this status and Twilio error code. */
   failNext(n: number, fault: Fault): void;
   /** The next n call creations are accepted and recorded, but no response is ever sent. */
@@ -151,9 +155,13 @@ export async function startFakeTwilioRest(options: FakeTwilioRestOptions = {}): 
   const hung = new Set<ServerResponse>();
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
   const base = `/2010-04-01/Accounts/${accountSid}`;
+  let origin = '';
+  const recordings = createRecordingMedia({ accountSid, authToken, notFoundFirst: 0, baseUrl: () => origin });
 
   const handle = (request: IncomingMessage, response: ServerResponse, raw: string): void => {
     const url = new URL(request.url ?? '/', 'http://fake');
+    if (/^\/2010-04-01\/Accounts\/[^/]+\/Recordings\//.test(url.pathname))
+      return recordings.handle(request, response);
     const method = request.method ?? 'GET';
     const params = method === 'POST' ? parseForm(raw) : {};
     const record: RecordedRequest = {
@@ -268,14 +276,16 @@ export async function startFakeTwilioRest(options: FakeTwilioRestOptions = {}): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     accountSid,
     authToken,
     calls,
     requests,
     phoneNumbers,
+    recordings,
     failNext(n, fault) {
       for (let i = 0; i < n; i += 1) faults.push(fault);
     },

@@ -10,6 +10,7 @@ import { useZodSchemas } from '../../src/http/zod-schemas.js';
 import { CallFinalizer } from '../../src/services/call-finalizer.js';
 import { RecordingCopier } from '../../src/services/recording-copier.js';
 import { verifyWebhookSignature, WebhookNotifier } from '../../src/services/webhook-notifier.js';
+import { mediaOriginsFor } from '../../src/services/media-origin.js';
 import { recordingCallbackParams, startRecordingServer } from '../../src/simulator/recording-server.js';
 import { sampleAgent } from '../contracts/agent-store.contract.js';
 import { sampleCall, sampleTurn } from '../contracts/call-store.contract.js';
@@ -86,6 +87,7 @@ it('leaves a copied recording, a summary, an outcome and one signed report behin
     deleteFromTwilio: false,
     logger: silentLogger,
     retry: { delayMs: () => 0, maxAttempts: 5, maxAgeMs: 60_000 },
+    mediaOrigins: mediaOriginsFor(media.baseUrl),
   });
   const recording = media.addRecording(CALL, { durationSeconds: 3 });
   expect(await copier.handleCallback(recordingCallbackParams(recording, ACCOUNT))).toBe('enqueued');

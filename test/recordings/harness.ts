@@ -14,6 +14,10 @@ import { createS3Client } from '../../src/adapters/s3/client.js';
 import { createBucket } from '../../src/adapters/s3/create-bucket.js';
 import { S3RecordingStore } from '../../src/adapters/s3/recording-store.js';
 import { pino } from 'pino';
+import type { RecordingInfo } from '../../src/domain/call.js';
+import type { CallStore } from '../../src/ports/call-store.js';
+import type { RecordingMedia } from '../../src/simulator/recording-media.js';
+import type { SimulatedCall } from '../../src/simulator/twilio-simulator.js';
 
 export const TABLES = {
   agents: 'T_Agents',
@@ -60,4 +64,33 @@ export async function startS3(options: { dataDir?: string; port?: number } = {})
       await server.close();
     },
   };
+}
+
+/** Twilio's side of the recording a call asked for: `media` serves it, then the status callback. */
+export async function sendServedRecording(
+  call: SimulatedCall,
+  media: Pick<RecordingMedia, 'addRecording'>,
+  durationSeconds = 2,
+) {
+  const recording = media.addRecording(call.callSid, { durationSeconds });
+  const response = await call.sendRecording({
+    recordingSid: recording.recordingSid,
+    recordingUrl: recording.recordingUrl,
+    durationSeconds,
+  });
+  return { recording, response };
+}
+
+/** The call's recording once its copy is no longer pending (or as it is after `timeoutMs`). */
+export async function settledRecording(
+  calls: CallStore,
+  callSid: string,
+  timeoutMs = 15_000,
+): Promise<RecordingInfo | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const recording = (await calls.get(callSid))?.recording;
+    if ((recording && recording.status !== 'pending') || Date.now() > deadline) return recording;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -22,13 +22,15 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  server = await startLiveServer({ WEBHOOK_URL: receiver.url, WEBHOOK_ALLOW_PRIVATE: 'true' });
-  const { twilioAccountSid, twilioAuthToken } = server.container.secrets;
-  media = await startRecordingServer({
-    accountSid: twilioAccountSid,
-    authToken: twilioAuthToken,
-    notFoundFirst: 0,
+  // Twilio's media host at TWILIO_API_URL: the only place besides Twilio recordings are fetched from.
+  media = await startRecordingServer({ notFoundFirst: 0 });
+  server = await startLiveServer({
+    WEBHOOK_URL: receiver.url,
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    TWILIO_API_URL: media.baseUrl,
   });
+  const { twilioAccountSid, twilioAuthToken } = server.container.secrets;
+  media.useAccount(twilioAccountSid, twilioAuthToken);
 });
 afterAll(async () => {
   await server?.close();

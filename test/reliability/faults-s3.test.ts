@@ -14,13 +14,11 @@ let media: RecordingServer;
 let faults: SdkFaultInjector;
 
 beforeAll(async () => {
-  server = await startLiveServer();
+  // Twilio's media host at TWILIO_API_URL: the only place besides Twilio recordings are fetched from.
+  media = await startRecordingServer({ notFoundFirst: 0 });
+  server = await startLiveServer({ TWILIO_API_URL: media.baseUrl });
   const { twilioAccountSid, twilioAuthToken } = server.container.secrets;
-  media = await startRecordingServer({
-    accountSid: twilioAccountSid,
-    authToken: twilioAuthToken,
-    notFoundFirst: 0,
-  });
+  media.useAccount(twilioAccountSid, twilioAuthToken);
   faults = injectSdkFaults(server.container.s3.client);
 });
 afterAll(async () => {

@@ -124,6 +124,8 @@ it(
       from: OUR_NUMBER,
       to: CALLERS[0]!,
       voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=customer-support-001`,
+      // As our server creates it with RECORD_CALLS on.
+      record: { statusCallbackUrl: `${PUBLIC_URL}/twilio/recording`, events: ['completed', 'absent'] },
     });
     for (const line of [
       `Hi, my laptop will not start, call me back on ${SPOKEN_NUMBER}`,

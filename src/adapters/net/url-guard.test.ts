@@ -28,6 +28,28 @@ describe('checkOutboundUrl', () => {
     'http://0x7f000001/',
     'http://017700000001/',
     'http://0177.0.0.1/',
+    // IPv6 forms that carry an IPv4 address (the URL parser rewrites [::127.0.0.1] as [::7f00:1]).
+    'http://[::127.0.0.1]/',
+    'http://[::7f00:1]/',
+    'http://[::a9fe:a9fe]/',
+    'http://[::8.8.8.8]/',
+    'http://[::ffff:7f00:1]/',
+    'http://[::ffff:8.8.8.8]/',
+    'http://[0:0:0:0:0:ffff:127.0.0.1]/',
+    'http://[64:ff9b::7f00:1]/',
+    'http://[64:ff9b::a00:1]/',
+    'http://[64:ff9b:1::a9fe:a9fe]/',
+    'http://[2002:7f00:1::]/',
+    'http://[2002:a00:1::1]/',
+    'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+    // Outside public unicast: documentation, discard, site-local, reserved.
+    'http://[2001:db8::1]/',
+    'http://[100::1]/',
+    'http://[fec0::1]/',
+    'http://192.0.2.1/',
+    'http://198.18.0.1/',
+    'http://240.0.0.1/',
+    'http://255.255.255.255/',
   ])('refuses %s', async (url) => {
     await expect(checkOutboundUrl(url, { allowPrivate: false, lookup: publicDns })).rejects.toMatchObject({
       code: 'validation',
@@ -93,10 +115,31 @@ describe('checkOutboundUrl', () => {
     });
   });
 
+  it.each([
+    ['::ffff:10.0.0.1', 'ipv4Mapped'],
+    ['::7f00:1', 'ipv4Compatible'],
+    ['64:ff9b::a00:1', 'rfc6052'],
+    ['2002:a00:1::1', '6to4'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'teredo'],
+  ])('refuses every IPv6 form that carries an IPv4 address: %s is %s', (address, range) => {
+    expect(forbiddenRange(address)).toBe(range);
+  });
+
+  it('refuses a name whose answers include an address that embeds a private IPv4 one', async () => {
+    for (const answer of ['::7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::a00:1', '2002:a00:1::1']) {
+      await expect(
+        checkOutboundUrl('https://hooks.example.com/x', {
+          allowPrivate: false,
+          lookup: resolveTo('93.184.216.34', answer),
+        }),
+      ).rejects.toMatchObject({ code: 'validation' });
+    }
+  });
+
   it('names the range of a forbidden address', () => {
     expect(forbiddenRange('169.254.169.254')).toBe('linkLocal');
-    expect(forbiddenRange('::ffff:10.0.0.1')).toBe('private');
     expect(forbiddenRange('8.8.8.8')).toBeUndefined();
+    expect(forbiddenRange('2606:4700::1111')).toBeUndefined();
   });
 });
 

@@ -42,12 +42,21 @@ const refusal = (field: string, reason: string, cause?: unknown) =>
     cause,
   });
 
-/** The range name of an address that must not be reached, or undefined for a public unicast one. */
+/**
+ * The range name of an address that must not be reached, or undefined for a public unicast one.
+ * Every IPv6 form that carries an IPv4 address is refused whatever it carries: mapped
+ * (::ffff:a.b.c.d), NAT64 (64:ff9b::/96, 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32)
+ * by their ipaddr.js range, and IPv4-compatible (::a.b.c.d, which the URL parser writes ::7f00:1)
+ * by hand, since ipaddr.js calls ::/96 unicast. A public host has an A record for its IPv4 side.
+ */
 export function forbiddenRange(address: string): string | undefined {
   if (!ipaddr.isValid(address)) return 'not an IP address';
-  // process() turns IPv4-mapped IPv6 (::ffff:127.0.0.1) into the IPv4 address it carries.
-  const range = ipaddr.process(address).range();
-  return range === 'unicast' ? undefined : range;
+  const parsed = ipaddr.parse(address);
+  const range = parsed.range();
+  if (range !== 'unicast') return range;
+  const ipv4Compatible =
+    parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0);
+  return ipv4Compatible ? 'ipv4Compatible' : undefined;
 }
 
 /**

@@ -260,6 +260,50 @@ describe('relayTwiml', () => {
   });
 });
 
+describe('a recording start in an answer', () => {
+  const startRecording = { statusCallbackUrl: 'https://agent.example.com/twilio/recording' };
+  // Twilio's <Recording> noun (twilio.com/docs/voice/twiml/recording) and the SDK's RecordingAttributes.
+  const recordingAttributes = {
+    recordingStatusCallback: 'https://agent.example.com/twilio/recording',
+    recordingStatusCallbackMethod: 'POST',
+    recordingStatusCallbackEvent: 'completed absent',
+    channels: 'mono',
+    track: 'both',
+  };
+
+  it.each([
+    ['gatherTwiml', () => gatherTwiml({ ...voice, say: 'Hello', actionUrl, startRecording }), 'Gather'],
+    ['hangupTwiml', () => hangupTwiml({ ...voice, say: 'Bye', startRecording }), 'Say'],
+    ['dialTwiml', () => dialTwiml({ ...voice, target: '+14155550100', startRecording }), 'Dial'],
+    [
+      'relayTwiml',
+      () =>
+        relayTwiml({
+          url: 'wss://agent.example.com/twilio/relay',
+          actionUrl: 'https://agent.example.com/twilio/relay-action',
+          language: 'en-US',
+          voice: 'Joanna',
+          interruptible: 'any',
+          dtmfDetection: true,
+          parameters: {},
+          startRecording,
+        }),
+      'Connect',
+    ],
+  ])('%s starts the recording before anything else happens', (_name, build, next) => {
+    const root = parseXml(build());
+    const [first, second] = childElements(root);
+    expect(first?.name).toBe('Start');
+    expect(second?.name).toBe(next);
+    expect(only(first!, 'Recording').attributes).toEqual(recordingAttributes);
+  });
+
+  it('starts nothing unless asked', () => {
+    expect(gatherTwiml({ ...voice, say: 'Hello', actionUrl })).not.toContain('<Start>');
+    expect(hangupTwiml({ ...voice, say: 'Bye' })).not.toContain('<Start>');
+  });
+});
+
 describe('fallbackTwiml', () => {
   it.each([
     ['en-US', 'en-US'],

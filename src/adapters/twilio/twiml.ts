@@ -16,7 +16,21 @@ export interface SpeechVoice {
   language: string;
 }
 
-export interface GatherTwimlOptions extends SpeechVoice {
+/**
+ * Record the whole call from the answer on (`<Start><Recording>`): what an inbound call needs, since
+ * only calls we place ask Twilio for a recording at creation (`Record` on the Calls API).
+ */
+export interface RecordingStart {
+  /** Our recording status callback; Twilio posts `completed` (or `absent`) to it. */
+  statusCallbackUrl: string;
+}
+
+/** Answers may start a recording before anything else happens on the call. */
+interface Answer {
+  startRecording?: RecordingStart;
+}
+
+export interface GatherTwimlOptions extends SpeechVoice, Answer {
   say: string;
   actionUrl: string;
   /** Words the recogniser should expect, e.g. the agent's field names or enum options. */
@@ -30,7 +44,7 @@ export interface GatherTwimlOptions extends SpeechVoice {
   speechModel?: string;
 }
 
-export interface DialTwimlOptions extends SpeechVoice {
+export interface DialTwimlOptions extends SpeechVoice, Answer {
   say?: string;
   /** E.164 number (+14155550100) or SIP URI (sip:agent@example.com). */
   target: string;
@@ -45,7 +59,7 @@ export interface RelayLanguage {
   transcriptionProvider?: string;
 }
 
-export interface RelayTwimlOptions {
+export interface RelayTwimlOptions extends Answer {
   /** Our wss:// socket URL, exactly as it will be signed. */
   url: string;
   actionUrl: string;
@@ -85,6 +99,19 @@ function addSay(parent: SayParent, text: string, voice: SpeechVoice): void {
   );
 }
 
+// Mono, both tracks and the same events as the recordings of calls we place (rest-telephony.ts), so
+// both directions reach the copier alike; Twilio's default for <Recording> would be dual-channel.
+function addRecordingStart(response: VoiceResponse, start: RecordingStart | undefined): void {
+  if (!start) return;
+  response.start().recording({
+    recordingStatusCallback: stripXmlIllegal(start.statusCallbackUrl),
+    recordingStatusCallbackMethod: 'POST',
+    recordingStatusCallbackEvent: ['completed', 'absent'],
+    channels: 'mono',
+    track: 'both',
+  });
+}
+
 function hintList(hints: string[]): string {
   return hints
     .map((hint) =>
@@ -101,6 +128,7 @@ function hintList(hints: string[]): string {
 /** Says the agent line inside a speech <Gather> so the caller can talk over it (barge-in). */
 export function gatherTwiml(options: GatherTwimlOptions): string {
   const response = new twilio.twiml.VoiceResponse();
+  addRecordingStart(response, options.startRecording);
   const hints = options.hints ? hintList(options.hints) : '';
   const speechModel = options.speechModel ? stripXmlIllegal(options.speechModel).trim() : '';
   const gather = response.gather({
@@ -122,8 +150,9 @@ export function gatherTwiml(options: GatherTwimlOptions): string {
 }
 
 /** Says a last line and hangs up. */
-export function hangupTwiml(options: SpeechVoice & { say: string }): string {
+export function hangupTwiml(options: SpeechVoice & Answer & { say: string }): string {
   const response = new twilio.twiml.VoiceResponse();
+  addRecordingStart(response, options.startRecording);
   addSay(response, options.say, options);
   response.hangup();
   return response.toString();
@@ -146,6 +175,7 @@ export function dialTwiml(options: DialTwimlOptions): string {
     });
   }
   const response = new twilio.twiml.VoiceResponse();
+  addRecordingStart(response, options.startRecording);
   if (options.say) addSay(response, options.say, options);
   const dial = response.dial({
     ...(options.callerId ? { callerId: stripXmlIllegal(options.callerId) } : {}),
@@ -165,6 +195,7 @@ function interruptibleValue(value: RelayTwimlOptions['interruptible']): string {
 /** Hands the call to our ConversationRelay socket; Twilio requests actionUrl when the session ends. */
 export function relayTwiml(options: RelayTwimlOptions): string {
   const response = new twilio.twiml.VoiceResponse();
+  addRecordingStart(response, options.startRecording);
   const connect = response.connect({ action: stripXmlIllegal(options.actionUrl), method: 'POST' });
   const greeting = options.welcomeGreeting ? cleanForSpeech(options.welcomeGreeting) : '';
   const relay = connect.conversationRelay({

@@ -130,7 +130,7 @@ export function registerCallsCommand(program: Command, deps: CommandDeps = defau
     .description('place an outbound call with an agent through Twilio')
     .requiredOption('--agent <agent_id>', 'the agent that talks')
     .requiredOption('--to <number>', 'the person to call, in E.164')
-    .option('--from <number>', 'our Twilio number (default TWILIO_PHONE_NUMBER)')
+    .option('--from <number>', 'our number: TWILIO_PHONE_NUMBER (the default) or one assigned to an agent')
     .option('--idempotency-key <key>', 'running the command again with the same key places one call')
     .option('--json', 'print JSON (for scripts)')
     .action(async (options: PlaceOptions) => {

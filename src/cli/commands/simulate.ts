@@ -7,9 +7,13 @@ import { relayScript } from '../../agent-tests/relay-script.js';
 import type { CallerLine } from '../../agent-tests/schema.js';
 import { badInput, printJson, printLine } from '../output.js';
 import type { SimulationTarget } from '../simulate/target.js';
+import { STIR_VERSTAT_VALUES, WITHHELD_CALLER } from '../../simulator/caller-id.js';
 
 interface SimulateOptions {
-  agent: string;
+  agent?: string;
+  inbound?: boolean;
+  to?: string;
+  stirVerstat?: string;
   say: string[];
   script?: string;
   from: string;
@@ -53,7 +57,17 @@ export function registerSimulateCommand(program: Command): Command {
   return program
     .command('simulate')
     .description('talk to an agent through the built-in Twilio simulator (no Twilio account needed)')
-    .requiredOption('--agent <agent_id>', 'the agent to call')
+    .option('--agent <agent_id>', 'the agent that calls the person (an outbound call, as POST /calls places)')
+    .option(
+      '--inbound',
+      'the person calls our number instead (--to): the phone-number table picks the agent, as with Twilio',
+    )
+    .option('--to <e164>', 'inbound: our number that is called (default TWILIO_PHONE_NUMBER)')
+    .option(
+      '--stir-verstat <value>',
+      `inbound: the caller's SHAKEN/STIR verdict Twilio sends (${STIR_VERSTAT_VALUES.join(', ')}, or none); ` +
+        'default TN-Validation-Passed-A, none for a withheld caller',
+    )
     .option(
       '--say <text>',
       'a caller line (repeatable); without --say/--script the call is interactive',
@@ -71,7 +85,11 @@ export function registerSimulateCommand(program: Command): Command {
       "relay: the socket drops after the agent's reply to line n (Twilio reconnects; no greeting)",
     )
     .option('--script <file>', 'caller lines: a text file (one per line) or a YAML/JSON list')
-    .option('--from <e164>', "the caller's phone number", '+14155550123')
+    .option(
+      '--from <e164>',
+      "the person's phone number; with --inbound, `anonymous` is a caller who withholds it",
+      '+14155550123',
+    )
     .option('--transport <kind>', 'gather (webhooks) or relay (ConversationRelay WebSocket)', 'gather')
     .option('--interrupt-after <tokens>', 'relay: interrupt each agent reply after this many text tokens')
     .option('--confidence <0..1>', 'speech recognition confidence sent with each line', '0.95')
@@ -95,8 +113,21 @@ export function registerSimulateCommand(program: Command): Command {
       if (interruptAfter !== undefined && !(Number.isInteger(interruptAfter) && interruptAfter > 0)) {
         throw badInput('--interrupt-after: a whole number of tokens');
       }
-      if (!/^\+[1-9]\d{6,14}$/.test(options.from))
-        throw badInput('--from: an E.164 number such as +14155550123');
+      const withheld = options.from === 'anonymous';
+      if (withheld && !options.inbound) throw badInput('--from anonymous: only with --inbound');
+      if (!withheld && !E164.test(options.from))
+        throw badInput('--from: an E.164 number such as +14155550123 (or anonymous with --inbound)');
+      if (options.inbound) {
+        if (options.agent) throw badInput('--agent: not with --inbound (the number called picks the agent)');
+        if (options.to !== undefined && !E164.test(options.to))
+          throw badInput('--to: our number in E.164, such as +14155550100');
+      } else {
+        if (!options.agent) throw badInput('--agent: the agent to call (or --inbound --to <our number>)');
+        if (options.to !== undefined)
+          throw badInput('--to: only with --inbound (outbound calls go to --from)');
+        if (options.stirVerstat !== undefined) throw badInput('--stir-verstat: only with --inbound');
+      }
+      const stirVerstat = stirVerstatOption(options.stirVerstat);
       const relayOnly =
         options.transport === 'relay' ? undefined : 'the relay transport only (--transport relay)';
       if (options.press.some((digits) => !/^[0-9*#]{1,32}$/.test(digits)))
@@ -128,9 +159,12 @@ export function registerSimulateCommand(program: Command): Command {
         const interactive = lines.length === 0 && options.press.length === 0;
         const ask = interactive ? await interactivePrompt() : undefined;
         const result = await runSimulation(target, {
-          agentId: options.agent,
-          caller: options.from,
-          ourNumber: config.TWILIO_PHONE_NUMBER ?? '+14155550100',
+          ...(options.inbound ? { inbound: true } : { agentId: options.agent }),
+          caller: withheld ? WITHHELD_CALLER : options.from,
+          ourNumber: options.to ?? config.TWILIO_PHONE_NUMBER ?? '+14155550100',
+          ...(stirVerstat !== undefined ? { stirVerstat } : {}),
+          record: config.RECORD_CALLS,
+          warn: (message) => process.stderr.write(`${message}\n`),
           transport: options.transport,
           lines,
           confidence,
@@ -150,6 +184,17 @@ export function registerSimulateCommand(program: Command): Command {
         await target.close();
       }
     });
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** --stir-verstat: one of Twilio's values, `none` (sent as no StirVerstat), or unset (the default). */
+function stirVerstatOption(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  if (!(STIR_VERSTAT_VALUES as readonly string[]).includes(value))
+    throw badInput(`--stir-verstat: one of ${STIR_VERSTAT_VALUES.join(', ')}, or none`);
+  return value;
 }
 
 async function interactivePrompt() {

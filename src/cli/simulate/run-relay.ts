@@ -1,6 +1,13 @@
 // `voice-agent simulate --transport relay`: the call over ConversationRelay, as Twilio plays it.
 import { runRelayCall, type RelayTranscriptEntry } from '../../simulator/relay-call.js';
-import { deliverRecording, fetchResult, type SimulationRequest, type SimulationResult } from './run.js';
+import { recognizerText } from '../../simulator/recognizer-text.js';
+import {
+  deliverRecording,
+  fetchResult,
+  outboundRecording,
+  type SimulationRequest,
+  type SimulationResult,
+} from './run.js';
 import type { SimulationTarget } from './target.js';
 
 /** What the person at the terminal sees of one transcript entry, or undefined for nothing. */
@@ -28,15 +35,21 @@ export async function runRelaySimulation(
     request.interruptAfter === undefined
       ? undefined
       : Object.fromEntries(request.lines.map((_, index) => [index, request.interruptAfter!]));
+  const record = outboundRecording(target, request);
   const result = await runRelayCall({
     serverUrl: target.serverUrl,
     publicUrl: target.publicUrl,
     accountSid: target.accountSid,
     authToken: target.authToken,
-    agentId: request.agentId,
-    from: request.ourNumber,
-    to: request.caller,
-    lines: request.lines,
+    ...(request.inbound
+      ? {
+          from: request.caller,
+          to: request.ourNumber,
+          ...(request.stirVerstat !== undefined ? { stirVerstat: request.stirVerstat } : {}),
+        }
+      : { agentId: request.agentId, from: request.ourNumber, to: request.caller }),
+    ...(record ? { record } : {}),
+    lines: request.lines.map(recognizerText),
     ...(interruptAfterTokens ? { interruptAfterTokens } : {}),
     ...(request.dtmf ? { dtmf: request.dtmf } : {}),
     ...(request.dropAfterLine !== undefined ? { dropAfterLine: request.dropAfterLine } : {}),
@@ -45,6 +58,6 @@ export async function runRelaySimulation(
       if (line) request.onLine?.(entry.speaker, line);
     },
   });
-  await deliverRecording(target, result.call);
+  await deliverRecording(target, result.call, request.warn);
   return { ...(await fetchResult(target, result.callSid)), relay_sessions: result.sessions };
 }

@@ -2,7 +2,10 @@
 // through the discovery file), else a server started in this process on the embedded stores.
 // Webhooks are signed for the URL the target server checks signatures against (its PUBLIC_URL):
 // --public-url when given; else the one the server on DATA_DIR recorded; with --url, that URL.
+// The target fetches recordings only from Twilio and its TWILIO_API_URL; the simulator plays Twilio's
+// media host there (docs/decisions/0013-recordings-from-twilio-only.md).
 import type { Config } from '../../config.js';
+import type { RecordingServer } from '../../simulator/recording-server.js';
 
 export interface SimulationTarget {
   serverUrl: string;
@@ -10,6 +13,10 @@ export interface SimulationTarget {
   accountSid: string;
   authToken: string;
   adminApiKey: string;
+  /** Where the target fetches recordings besides Twilio's hosts: its TWILIO_API_URL, when known. */
+  twilioApiUrl?: string;
+  /** Twilio's media host played for an in-process server, at its TWILIO_API_URL. */
+  media?: RecordingServer;
   /** Where the target came from, for the first line people see. */
   source: 'url' | 'running-server' | 'in-process';
   close(): Promise<void>;
@@ -43,6 +50,8 @@ export async function resolveTarget(
       ? await (await import('../../adapters/embedded/discovery.js')).readDiscovery(config.DATA_DIR)
       : undefined;
 
+  // A server started elsewhere reads the same settings (.env, environment): its TWILIO_API_URL is ours.
+  const twilioApiUrl = config.TWILIO_API_URL ? { twilioApiUrl: config.TWILIO_API_URL } : {};
   if (options.url) {
     const serverUrl = trim(options.url);
     // The server on DATA_DIR, reached by the URL it printed: its recorded PUBLIC_URL applies.
@@ -52,6 +61,7 @@ export async function resolveTarget(
       serverUrl,
       publicUrl: trim(options.publicUrl ?? recorded ?? serverUrl),
       ...credentials,
+      ...twilioApiUrl,
       source: 'url',
       close: noop,
     };
@@ -61,21 +71,39 @@ export async function resolveTarget(
       serverUrl: record.server_url,
       publicUrl: trim(options.publicUrl ?? record.public_url ?? record.server_url),
       ...credentials,
+      ...twilioApiUrl,
       source: 'running-server',
       close: noop,
     };
   }
   const { startServer } = await import('../../server.js');
   const { createLogger } = await import('../../logger.js');
+  const { startRecordingServer } = await import('../../simulator/recording-server.js');
+  // Without a TWILIO_API_URL of its own, the server this command starts fetches recordings from the
+  // media host the simulator plays; that host learns the server's credentials once it has started.
+  const media = config.TWILIO_API_URL ? undefined : await startRecordingServer({ notFoundFirst: 1 });
   // The in-process server speaks only when something is wrong; the conversation is the output.
-  const local = { ...config, HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'error' as const };
-  const server = await startServer(local, {
-    logger: createLogger(local, 'cli'),
-    print: () => {},
-    handleSignals: false,
-    recordDiscovery: false,
-  });
+  const local = {
+    ...config,
+    HOST: '127.0.0.1',
+    PORT: 0,
+    LOG_LEVEL: 'error' as const,
+    ...(media ? { TWILIO_API_URL: media.baseUrl } : {}),
+  };
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(local, {
+      logger: createLogger(local, 'cli'),
+      print: () => {},
+      handleSignals: false,
+      recordDiscovery: false,
+    });
+  } catch (error) {
+    await media?.close();
+    throw error;
+  }
   const own = server.container.secrets;
+  media?.useAccount(own.twilioAccountSid, own.twilioAuthToken);
   return {
     serverUrl: server.url,
     // The in-process server checks signatures against its own PUBLIC_URL.
@@ -84,7 +112,12 @@ export async function resolveTarget(
     accountSid: own.twilioAccountSid,
     authToken: own.twilioAuthToken,
     adminApiKey: own.adminApiKey,
+    ...(local.TWILIO_API_URL ? { twilioApiUrl: local.TWILIO_API_URL } : {}),
+    ...(media ? { media } : {}),
     source: 'in-process',
-    close: () => server.stop(),
+    close: async () => {
+      await server.stop();
+      await media?.close();
+    },
   };
 }

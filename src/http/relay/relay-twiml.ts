@@ -1,6 +1,6 @@
 // The <Connect><ConversationRelay> document for one call: the same one the voice webhook answers with,
 // and, without the greeting, the one that reconnects a call whose socket was lost.
-import { relayTwiml } from '../../adapters/twilio/twiml.js';
+import { relayTwiml, type RecordingStart } from '../../adapters/twilio/twiml.js';
 import { publicSocketUrl } from '../../adapters/twilio/signature.js';
 import type { Agent } from '../../domain/agent.js';
 import { callbackUrl } from '../../services/callback-url.js';
@@ -18,6 +18,8 @@ export function relayConnectTwiml(options: {
   reconnect: number;
   /** Spoken by Twilio when the session opens; omitted on a reconnect (the call resumes silently). */
   welcomeGreeting?: string;
+  /** The answer of an inbound call starts its recording (never a reconnect: it is recording already). */
+  startRecording?: RecordingStart;
 }): string {
   const { agent, callSid, publicUrl } = options;
   const languages = agentRelayLanguages(agent);
@@ -28,6 +30,7 @@ export function relayConnectTwiml(options: {
     ),
     actionUrl: callbackUrl(publicUrl, RELAY_ACTION_PATH),
     ...(options.welcomeGreeting ? { welcomeGreeting: options.welcomeGreeting } : {}),
+    ...(options.startRecording ? { startRecording: options.startRecording } : {}),
     ...agentRelayVoice(agent),
     language: agent.language,
     ...(languages.length > 0 ? { languages } : {}),

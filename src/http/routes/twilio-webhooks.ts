@@ -162,6 +162,7 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
   }
   await loadPastCalls(deps, call, agent, param(params, 'StirVerstat'));
   const greeting = await deps.conversation.greet(callSid);
+  const startRecording = deps.callService.recordingStartFor(call);
   if (call.transport === 'relay') {
     return relayConnectTwiml({
       agent,
@@ -170,9 +171,10 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
       socketKey: deps.relaySocketKey,
       reconnect: call.relay_reconnects ?? 0,
       welcomeGreeting: greeting.agent_text,
+      startRecording,
     });
   }
-  return twimlForTurn({ agent, turn: greeting, publicUrl: deps.auth.publicUrl });
+  return twimlForTurn({ agent, turn: greeting, publicUrl: deps.auth.publicUrl, startRecording });
 }
 
 /** Whether this call recalls past calls with its person, and their gists: decided once per call. */

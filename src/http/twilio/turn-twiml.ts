@@ -1,6 +1,6 @@
 import type { Agent, TransferTarget } from '../../domain/agent.js';
 import type { Turn } from '../../domain/call.js';
-import { dialTwiml, gatherTwiml, hangupTwiml } from '../../adapters/twilio/twiml.js';
+import { dialTwiml, gatherTwiml, hangupTwiml, type RecordingStart } from '../../adapters/twilio/twiml.js';
 import { callbackUrl } from '../../services/callback-url.js';
 
 /** Twilio posts what the caller said here; `seq` names the turn it answers. */
@@ -13,9 +13,15 @@ export function twimlForTurn(input: {
   publicUrl: string;
   transfer?: TransferTarget;
   callerId?: string;
+  /** The answer of an inbound call starts its recording. */
+  startRecording?: RecordingStart;
 }): string {
   const { agent, turn, publicUrl } = input;
-  const voice = { voice: agent.voice, language: agent.language };
+  const voice = {
+    voice: agent.voice,
+    language: agent.language,
+    ...(input.startRecording ? { startRecording: input.startRecording } : {}),
+  };
   if (input.transfer) {
     return dialTwiml({
       ...voice,
