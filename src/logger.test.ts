@@ -15,7 +15,7 @@ describe('logger redaction', () => {
     const log = pino(loggerOptions('info'), sink);
     log.info(
       {
-        caller_phone: '+14155550100',
+        agent_phone: '+14155550100',
         params: { From: '+14155550111', SpeechResult: 'my email is a@b.co', CallSid: 'CA123' },
         turn: { caller_text: 'hello', agent_text: 'hi' },
         req: { headers: { authorization: 'Bearer secret-key', 'x-twilio-signature': 'sig' } },

@@ -5,7 +5,7 @@ export type { Logger };
 
 // Keys that may carry personal data or secrets. Personal data is logged only under structured keys
 // (never inside message strings), so redacting these keys at the top level and one level down
-// covers it: `{ caller_phone }`, `{ call: { caller_phone } }`, Twilio params `{ params: { From } }`.
+// covers it: `{ agent_phone }`, `{ call: { agent_phone } }`, Twilio params `{ params: { From } }`.
 const SENSITIVE_KEYS = [
   'From',
   'To',
@@ -19,6 +19,8 @@ const SENSITIVE_KEYS = [
   'phone_number',
   'email',
   'recipient_phone',
+  'agent_phone',
+  // The name agent_phone had in call items stored before the rename.
   'caller_phone',
   'transcript',
   'caller_text',

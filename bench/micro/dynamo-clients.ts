@@ -43,7 +43,7 @@ function benchCall(callSid: string): Call {
     direction: 'inbound',
     transport: 'relay',
     recipient_phone: '+14155551234',
-    caller_phone: '+14155550100',
+    agent_phone: '+14155550100',
     agent_recipient_key: `+14155551234#${at}`,
     status: 'in-progress',
     status_sequence: 2,

@@ -78,7 +78,7 @@ export interface Call {
   /** The person the agent talks to: the callee of an outbound call, the caller of an inbound one. */
   recipient_phone: string;
   /** Our side of the call: the Twilio number. */
-  caller_phone: string;
+  agent_phone: string;
   /** `${recipient_phone}#${started_at}`: AgentRecipientIndex sort key, so past calls with one person sort by time. */
   agent_recipient_key: string;
   status: CallStatus;

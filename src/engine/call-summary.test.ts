@@ -18,7 +18,7 @@ function call(overrides: Partial<Call> = {}): Call {
     direction: 'outbound',
     transport: 'gather',
     recipient_phone: '+14155550100',
-    caller_phone: '+14155550199',
+    agent_phone: '+14155550199',
     agent_recipient_key: 'k',
     status: 'completed',
     status_sequence: 3,

@@ -39,7 +39,7 @@ class FakeCall {
       direction: 'inbound',
       transport: 'gather',
       recipient_phone: '+14155550100',
-      caller_phone: '+14155550199',
+      agent_phone: '+14155550199',
       agent_recipient_key: `+14155550100#${NOW.toISOString()}`,
       status: 'in-progress',
       status_sequence: 0,

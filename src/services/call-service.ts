@@ -377,7 +377,7 @@ export class CallService {
           ? 'web'
           : (input.transport ?? input.agent.transport ?? this.options.defaultTransport),
       recipient_phone: input.recipient,
-      caller_phone: input.ourNumber,
+      agent_phone: input.ourNumber,
       agent_recipient_key: `${input.recipient}#${startedAt}`,
       status: input.status,
       status_sequence: -1,

@@ -150,7 +150,7 @@ describe('POST /calls', () => {
       status: 'queued',
       agent_id: 'customer-support-001',
       recipient_phone: CALLEE,
-      caller_phone: OUR_NUMBER,
+      agent_phone: OUR_NUMBER,
       metadata: { crm_id: '42' },
     });
     expect(stored!.agent_recipient_key).toBe(`${CALLEE}#${stored!.started_at}`);

@@ -12,7 +12,7 @@ export function sampleCall(callSid: string, overrides: Partial<Call> = {}): Call
     direction: 'outbound',
     transport: 'gather',
     recipient_phone,
-    caller_phone: '+14155550199',
+    agent_phone: '+14155550199',
     agent_recipient_key: `${recipient_phone}#${started_at}`,
     status: 'queued',
     status_sequence: -1,

@@ -24,7 +24,7 @@ export function emptyCall(agentId: string, collected: Record<string, CollectedSc
     direction: 'inbound',
     transport: 'relay',
     recipient_phone: '+14155550100',
-    caller_phone: '+14155550199',
+    agent_phone: '+14155550199',
     agent_recipient_key: '+14155550100#2025-06-01T10:00:00.000Z',
     status: 'in-progress',
     status_sequence: 1,

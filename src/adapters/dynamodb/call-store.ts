@@ -32,11 +32,16 @@ export interface DynamoCallStoreOptions extends DynamoStoreOptions {
   items?: ItemRequests;
 }
 
+// The attribute that held agent_phone before it was renamed; read, never written.
+const LEGACY_AGENT_PHONE = 'caller_phone';
+
 // Bounds pastCalls when a person has many unfinished calls (each page is filtered to finished ones).
 const PAST_CALLS_MAX_QUERIES = 5;
 
 function toCall(item: Item): Call {
-  const { [STARTED_MONTH_ATTRIBUTE]: _month, ...call } = item;
+  const { [STARTED_MONTH_ATTRIBUTE]: _month, [LEGACY_AGENT_PHONE]: legacy, ...call } = item;
+  // Items stored before the rename hold our number as caller_phone (which read as the caller's).
+  if (call.agent_phone === undefined && legacy !== undefined) call.agent_phone = legacy;
   return call as unknown as Call;
 }
 

@@ -71,7 +71,7 @@ export async function relayActionTwiml(
       target: target.target,
       voice: agent.voice,
       language: agent.language,
-      ...(call.caller_phone ? { callerId: call.caller_phone } : {}),
+      ...(call.agent_phone ? { callerId: call.agent_phone } : {}),
     });
   }
   if (handoff?.reason === 'end' || hasEnded(call)) {

@@ -198,6 +198,6 @@ async function takeTurn(deps: TwilioWebhookDeps, params: FormParams, callSid: st
     turn: outcome.turn,
     publicUrl: deps.auth.publicUrl,
     transfer: outcome.transfer,
-    callerId: outcome.call.caller_phone,
+    callerId: outcome.call.agent_phone,
   });
 }

@@ -195,7 +195,7 @@ function render(call, agentName) {
         ['Agent', link(`#/agents/${encodeURIComponent(call.agent_id)}`, agentName)],
         ['Kind', call.direction],
         call.direction === 'web' ? null : ['Person', call.recipient_phone],
-        call.direction === 'web' ? null : ['Our number', call.caller_phone],
+        call.direction === 'web' ? null : ['Our number', call.agent_phone ?? call.caller_phone],
         ['Started', dateTime(call.started_at)],
         ['Ended', dateTime(call.ended_at)],
         ['Duration', seconds(call.duration_seconds)],
