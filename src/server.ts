@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { releaseDiscovery, writeDiscovery } from './adapters/embedded/discovery.js';
 import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type AppOptions } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface RunningServer {
@@ -28,6 +28,8 @@ export interface StartOptions {
    * opens DATA_DIR as a command does, sharing a running server's database.
    */
   recordDiscovery?: boolean;
+  /** Parts of the app given by whoever starts the server (the agent-test sandbox: serve.ts). */
+  app?: AppOptions;
 }
 
 // Behind a load balancer (ALB idle timeout 60 s) the server must keep idle connections open longer
@@ -87,7 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp(container);
+    app = await buildApp(container, options.app);
     await app.listen({ host: config.HOST, port: config.PORT });
   } catch (error) {
     await container.close();

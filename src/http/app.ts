@@ -6,7 +6,7 @@ import { registerAdminAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { agentRoutes } from './routes/agents.js';
-import { agentTestRoutes } from './routes/agent-tests.js';
+import { agentTestRoutes, type StartSandbox } from './routes/agent-tests.js';
 import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { callRoutes } from './routes/calls.js';
@@ -28,7 +28,12 @@ const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1_024;
 // with the 20 s drain that keeps shutdown under the usual 30 s grace period.
 const RELAY_HANDOFF_GRACE_MS = 15_000;
 
-export async function buildApp(container: Container): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** For POST /agents/:id/test: the sandbox server its scenarios call (src/agent-tests/sandbox.ts). */
+  startSandbox?: StartSandbox;
+}
+
+export async function buildApp(container: Container, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = container;
   const app = Fastify({
     loggerInstance: container.logger,
@@ -56,7 +61,11 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     eventLoop: () => container.eventLoop.current(),
   });
   await app.register(agentRoutes, { agents: container.agents });
-  await app.register(agentTestRoutes, { agents: container.agents, config });
+  await app.register(agentTestRoutes, {
+    agents: container.agents,
+    config,
+    ...(options.startSandbox ? { startSandbox: options.startSandbox } : {}),
+  });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });
   const twilioAuth = {
