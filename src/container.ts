@@ -57,8 +57,8 @@ import { deriveKey } from './services/derived-keys.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
 import { EventLoopMonitor } from './services/event-loop-monitor.js';
-import { WebCallService } from './services/web-call-service.js';
-import { WebCallSweeper } from './services/web-call-sweeper.js';
+import { WebCallService } from './transports/web/web-calls.js';
+import { WebCallSweeper } from './transports/web/web-call-sweeper.js';
 
 export type Role = 'server' | 'cli';
 

@@ -11,15 +11,15 @@ import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
-import { twilioRelayRoutes } from './routes/twilio-relay.js';
-import { RelaySessions } from './relay/relay-sessions.js';
-import { relaySocketKey } from './relay/relay-socket-grant.js';
-import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
-import { acceptTwilioFormsOnly } from './twilio/form-body.js';
+import { twilioRelayRoutes } from '../transports/relay/relay-routes.js';
+import { RelaySessions } from '../transports/relay/relay-sessions.js';
+import { relaySocketKey } from '../transports/relay/relay-socket-grant.js';
+import { twilioWebhookRoutes } from '../transports/gather/gather-routes.js';
+import { acceptTwilioFormsOnly } from '../transports/twilio/form-body.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
-import { webCallRoutes } from './routes/web-calls.js';
-import { WebCallService } from '../services/web-call-service.js';
+import { webCallRoutes } from '../transports/web/web-call-routes.js';
+import { WebCallService } from '../transports/web/web-calls.js';
 import { useZodSchemas } from './zod-schemas.js';
 
 // Twilio's ConversationRelay messages are small JSON frames; 64 KB bounds a hostile sender.

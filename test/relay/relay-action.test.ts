@@ -1,7 +1,7 @@
 // POST /twilio/relay-action: what Twilio does with a call once its relay session is over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTwiml } from '../../src/simulator/twiml-parser.js';
-import { MAX_RELAY_RECONNECTS } from '../../src/http/relay/relay-action.js';
+import { MAX_RELAY_RECONNECTS } from '../../src/transports/relay/relay-action.js';
 import { ACCOUNT_SID, PUBLIC_URL, startRelayHarness, type RelayHarness } from './relay-harness.js';
 
 let h: RelayHarness;

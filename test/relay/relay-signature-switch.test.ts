@@ -4,8 +4,8 @@
 import websocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { relaySocketKey, relaySocketPath } from '../../src/http/relay/relay-socket-grant.js';
-import { twilioRelayRoutes } from '../../src/http/routes/twilio-relay.js';
+import { relaySocketKey, relaySocketPath } from '../../src/transports/relay/relay-socket-grant.js';
+import { twilioRelayRoutes } from '../../src/transports/relay/relay-routes.js';
 import type { CallStore } from '../../src/ports/call-store.js';
 import { connectRelay, RelayHandshakeError } from '../../src/simulator/relay-client.js';
 

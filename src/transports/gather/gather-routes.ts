@@ -14,8 +14,8 @@ import type { CallStore } from '../../ports/call-store.js';
 import { callbackUrl } from '../../services/callback-url.js';
 import { callSidOf, confidenceOf, param } from '../twilio/params.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
-import { GATHER_PATH, twimlForTurn } from '../twilio/turn-twiml.js';
-import { statusRoutes, type StatusDeps } from './twilio-status.js';
+import { GATHER_PATH, twimlForTurn } from './gather-twiml.js';
+import { statusRoutes, type StatusDeps } from '../../http/routes/twilio-status.js';
 
 // Everything behind a voice webhook must finish before this, leaving margin under Twilio's 15 s.
 // Counted from the moment Fastify received the request: under load a request can wait in the

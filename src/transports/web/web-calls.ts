@@ -4,14 +4,20 @@
 // and the end-of-call webhook.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Agent } from '../domain/agent.js';
-import { isTerminal, type Call, type CallStatus, type CollectedValue, type EndedBy } from '../domain/call.js';
-import { AppError, notFound } from '../domain/errors.js';
-import type { Conversation } from '../engine/conversation.js';
-import type { CallStore } from '../ports/call-store.js';
-import type { AgentService } from './agent-service.js';
-import type { CallService } from './call-service.js';
-import { parseOrThrow } from './validation.js';
+import type { Agent } from '../../domain/agent.js';
+import {
+  isTerminal,
+  type Call,
+  type CallStatus,
+  type CollectedValue,
+  type EndedBy,
+} from '../../domain/call.js';
+import { AppError, notFound } from '../../domain/errors.js';
+import type { Conversation } from '../../engine/conversation.js';
+import type { CallStore } from '../../ports/call-store.js';
+import type { AgentService } from '../../services/agent-service.js';
+import type { CallService } from '../../services/call-service.js';
+import { parseOrThrow } from '../../services/validation.js';
 
 // Status sequences on the scale the Twilio status callback uses (rank × 1,000): a web call gets no
 // callbacks, but its stored sequence then means the same thing as a phone call's.
