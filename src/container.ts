@@ -37,7 +37,7 @@ import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
 import { CircuitBreakers } from './engine/circuit-breaker.js';
 import { TwilioRestTelephony } from './adapters/twilio/rest-telephony.js';
 import { deterministicSummarizer } from './engine/call-summary.js';
-import { Conversation } from './engine/conversation.js';
+import { createCallEngine, type CallEngine } from './engine/call-engine.js';
 import { createPolicySelector } from './engine/policy-selector.js';
 import { ScriptedPolicy } from './engine/scripted-policy.js';
 import type { ReplyPolicy } from './ports/reply-policy.js';
@@ -106,7 +106,8 @@ export interface Container {
   calls: CallService;
   /** Twilio's REST API (calls, number webhooks); its client is created on first use. */
   telephony: Telephony;
-  conversation: Conversation;
+  /** The engine: call sessions, the conversation, and the named operations on a call. */
+  engine: CallEngine;
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
   /** After a call's terminal status: how it ended, then summary, outcome and webhook. Never throws. */
@@ -230,7 +231,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       region: config.DEFAULT_PHONE_REGION,
       breakers,
     });
-    const conversation = new Conversation({
+    const engine = createCallEngine({
       calls: callStore,
       getAgent: (agentId) => agents.get(agentId),
       policyFor,
@@ -312,7 +313,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
     onClose(() => finalizer.drain());
     const onCallEnded = async (callSid: string, status: CallStatus) => {
       try {
-        await calls.recordEnd(callSid, status);
+        await engine.operations.callEnded(callSid, status);
       } catch (error) {
         logger.error({ err: error, call_sid: callSid }, 'recording the end of a call failed');
       }
@@ -341,7 +342,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       onClose(() => notifier.stop());
       // Web calls whose browser went away without hanging up are ended (a phone call gets Twilio's
       // final status instead).
-      const webCalls = new WebCallService({ calls, callStore, agents, conversation, onCallEnded });
+      const webCalls = new WebCallService({ calls, callStore, agents, engine, onCallEnded, logger });
       const sweeper = new WebCallSweeper({ callStore, agents, webCalls, logger });
       sweeper.start();
       onClose(() => sweeper.stop());
@@ -369,7 +370,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       phoneNumbers,
       calls,
       telephony,
-      conversation,
+      engine,
       policyFor,
       onCallEnded,
       s3,

@@ -1,21 +1,20 @@
 import type { Agent, TransferTarget } from '../domain/agent.js';
 import type { Call, EndedBy, Turn, TurnKind } from '../domain/call.js';
-import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { ReplyPolicy, TurnReply } from '../ports/reply-policy.js';
+import type { CallSession } from './call-session.js';
+import type { CallSessions } from './call-sessions.js';
 import { countTurns, findTarget } from './count-turns.js';
 import { isGoodbye } from './end-of-call.js';
+import { recallPastCalls } from './past-call-memory.js';
 import { phrasesFor } from './phrases.js';
 import { isBudgetExceeded, runWithBudget, type BudgetExceeded } from './turn-budget.js';
-import { updateCallWithRetry } from './update-call.js';
+import { mark, type TurnMarks } from './turn-marks.js';
 
 // A caller utterance longer than this is cut before it reaches a model (reliability.md B3).
 export const MAX_CALLER_TEXT_CHARS = 2_000;
 // Low-confidence speech is re-asked at most this many times in a row, then taken as heard.
 const MAX_LOW_CONFIDENCE_REPROMPTS = 2;
-// Turns handed to the policy; the prompt builder bounds them further by size. Keeps a long call's
-// turn cost flat instead of growing with every turn.
-const HISTORY_TURNS = 60;
 
 export type CallerInput =
   | { kind: 'speech'; text: string; confidence?: number }
@@ -39,11 +38,22 @@ export interface TurnOptions {
   signal?: AbortSignal;
   /** Moment the transport received the caller input. */
   receivedAt?: Date;
+  /**
+   * What the caller heard when the reply was cut short (a barge-in, or newer input), asked just
+   * before the turn is stored: the turn is then stored as heard, marked interrupted.
+   */
+  heard?: () => string | undefined;
+  /**
+   * The transport numbers its turns one after another (Gather, the web call): when the turn before
+   * this one is unknown here, another instance took it, and the session is reloaded first.
+   */
+  contiguous?: boolean;
+  marks?: TurnMarks;
 }
 
 export interface ConversationDeps {
-  calls: CallStore;
-  getAgent: (agentId: string) => Promise<Agent>;
+  calls: Pick<CallStore, 'putTurn' | 'getTurn' | 'pastCalls'>;
+  sessions: CallSessions;
   policyFor: (agent: Agent) => ReplyPolicy;
   turnTimeoutMs: number;
   defaultTimezone: string;
@@ -53,8 +63,9 @@ export interface ConversationDeps {
 
 /**
  * One conversation engine for every transport: it turns a caller input into the agent's next line,
- * stores the turn before the caller hears it, and applies the end-of-call rules. It keeps no call
- * state in memory, so any instance can take any turn of any call.
+ * stores the turn before the caller hears it, and applies the end-of-call rules. It works on the
+ * call's session (call-session.ts), which the instance serving the call keeps and the store rebuilds,
+ * so a turn reads nothing in the steady state and any instance can still take any turn.
  */
 export class Conversation {
   private readonly inFlight = new Map<string, Promise<TurnOutcome>>();
@@ -64,83 +75,105 @@ export class Conversation {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Stores and returns turn 0, the agent's greeting (no model call before it). */
-  async greet(callSid: string): Promise<Turn> {
-    const existing = await this.deps.calls.getTurn(callSid, 0);
-    if (existing) return existing;
-    const call = await this.requireCall(callSid);
-    const agent = await this.deps.getAgent(call.agent_id);
+  /**
+   * Starts the conversation of a call just answered: stores the greeting as turn 0 (no model call
+   * before it) and, with `recall`, decides whether the call recalls its person's past calls (once per
+   * call). Both land on the call item in one versioned write. Idempotent: a redelivered answer
+   * webhook gets the stored greeting.
+   */
+  async startCall(session: CallSession, options: { recall: boolean; stirVerstat?: string }): Promise<Turn> {
+    const { calls } = this.deps;
+    const callSid = session.callSid;
+    const needsMemory = options.recall && session.call.memory === undefined;
+    const [greeting, recalled] = await Promise.all([
+      session.turn(0) ?? this.storeGreeting(session),
+      needsMemory ? recallPastCalls(calls, session.call, session.agent, options.stirVerstat) : undefined,
+    ]);
+    const counting = this.deps.sessions.update(session, (current) => {
+      const memory = recalled && current.memory === undefined ? recalled : undefined;
+      if (!memory && current.turn_count >= 1) return undefined;
+      return { ...memory, turn_count: Math.max(current.turn_count, 1) };
+    });
+    // The caller is greeted even if counting the greeting fails now (the next turn counts it); the
+    // memory decision, once made, must be kept, so its failure fails the answer (Twilio retries it).
+    if (recalled) await counting;
+    else await counting.catch((error: unknown) => this.deps.onError?.(error, { callSid, seq: 0 }));
+    return greeting;
+  }
+
+  private async storeGreeting(session: CallSession): Promise<Turn> {
     const at = this.now().toISOString();
     const turn: Turn = {
-      call_sid: callSid,
+      call_sid: session.callSid,
       seq: 0,
       kind: 'greeting',
-      agent_text: agent.greeting,
+      agent_text: session.agent.greeting,
       received_at: at,
       replied_at: at,
       latency_ms: 0,
     };
-    if (await this.deps.calls.putTurn(turn)) {
-      // Stored: the caller is greeted even if counting it fails now (the next turn counts it).
-      await this.updateCall(callSid, (current) => ({ turn_count: Math.max(current.turn_count, 1) })).catch(
-        (error: unknown) => this.deps.onError?.(error, { callSid, seq: 0 }),
-      );
-      return turn;
-    }
-    return (await this.deps.calls.getTurn(callSid, 0)) ?? turn;
+    const stored = (await this.deps.calls.putTurn(turn))
+      ? turn
+      : ((await this.deps.calls.getTurn(session.callSid, 0)) ?? turn);
+    session.add(stored);
+    return stored;
   }
 
   /** Handles caller input `seq`; a second delivery of the same seq returns the stored turn. */
-  handleInput(
-    callSid: string,
+  takeTurn(
+    session: CallSession,
     seq: number,
     input: CallerInput,
     options: TurnOptions = {},
   ): Promise<TurnOutcome> {
-    const key = `${callSid}:${seq}`;
+    const key = `${session.callSid}:${seq}`;
     const running = this.inFlight.get(key);
     if (running) return running.then((outcome) => ({ ...outcome, duplicate: true }));
-    const promise = this.runTurn(callSid, seq, input, options).finally(() => this.inFlight.delete(key));
+    const promise = this.runTurn(session, seq, input, options).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, promise);
     return promise;
   }
 
   private async runTurn(
-    callSid: string,
+    session: CallSession,
     seq: number,
     input: CallerInput,
     options: TurnOptions,
   ): Promise<TurnOutcome> {
     const receivedAt = options.receivedAt ?? this.now();
-    // A redelivered turn is among the recent ones (Twilio retries within seconds); an older one is
-    // still caught by the conditional put below. One store request fewer per turn.
-    const [call, recent] = await Promise.all([
-      this.requireCall(callSid),
-      this.deps.calls.listTurns(callSid, { last: HISTORY_TURNS }),
-    ]);
-    const agent = await this.deps.getAgent(call.agent_id);
-    const stored = recent.find((t) => t.seq === seq);
-    const history = recent.filter((t) => t.seq < seq);
+    if (options.contiguous && seq > 0 && !session.turn(seq - 1)) await this.deps.sessions.reload(session);
+    const { agent } = session;
+    const stored = session.turn(seq);
     if (stored) {
       // A redelivery after the turn was stored but not yet counted on the call (a crash or a store
       // fault between the two writes): count it now, once.
-      if (call.turn_count <= stored.seq) {
-        await this.recordTurnOnCall(call, agent, stored, history, { onlyIfUncounted: true }).catch(
-          (error: unknown) => this.deps.onError?.(error, { callSid, seq }),
+      if (session.call.turn_count <= stored.seq) {
+        await this.count(session, stored, { onlyIfUncounted: true }).catch((error: unknown) =>
+          this.deps.onError?.(error, { callSid: session.callSid, seq }),
         );
       }
-      return { turn: stored, call, agent, duplicate: true, transfer: findTarget(agent, stored) };
+      return {
+        turn: stored,
+        call: session.call,
+        agent,
+        duplicate: true,
+        transfer: findTarget(agent, stored),
+      };
     }
+    const call = session.call;
+    const history = session.before(seq);
     const decision = await this.decide(call, agent, history, seq, input, options, receivedAt);
     const repliedAt = this.now();
+    const heard = options.heard?.();
     const turn: Turn = {
-      call_sid: callSid,
+      call_sid: call.call_sid,
       seq,
       kind: decision.kind,
       ...(input.kind === 'speech' ? { caller_text: clip(input.text) } : {}),
       ...(input.kind === 'dtmf' ? { caller_text: input.digits } : {}),
       ...(input.kind === 'speech' && input.confidence !== undefined ? { confidence: input.confidence } : {}),
-      agent_text: decision.reply.text,
+      agent_text: heard ?? decision.reply.text,
+      ...(heard !== undefined ? { interrupted: true } : {}),
       ...(decision.reply.end ? { ends_call: decision.reply.end } : {}),
       ...(Object.keys(decision.reply.extracted).length > 0 ? { extracted: decision.reply.extracted } : {}),
       ...(decision.transfer ? { transfer_to: decision.transfer.id } : {}),
@@ -150,13 +183,17 @@ export class Conversation {
       ...usageOf(decision.reply),
     };
     if (!(await this.deps.calls.putTurn(turn))) {
-      const winner = await this.deps.calls.getTurn(callSid, seq);
+      // Another writer stored this turn number first: what the store holds now is the truth.
+      await this.deps.sessions.reload(session);
+      const winner = session.turn(seq) ?? (await this.deps.calls.getTurn(call.call_sid, seq));
       if (winner) return { turn: winner, call, agent, duplicate: true, transfer: findTarget(agent, winner) };
     }
+    mark(options.marks, 'stored');
+    session.add(turn);
     // The turn is stored: the caller hears it even if counting it on the call fails now. The next
     // turn (or a redelivery of this one) counts it, because turns the call lags behind are folded in.
-    await this.recordTurnOnCall(call, agent, turn, history).catch((error: unknown) =>
-      this.deps.onError?.(error, { callSid, seq }),
+    await this.count(session, turn).catch((error: unknown) =>
+      this.deps.onError?.(error, { callSid: call.call_sid, seq }),
     );
     return { turn, call, agent, duplicate: false, transfer: decision.transfer };
   }
@@ -195,6 +232,8 @@ export class Conversation {
 
     const callerText = input.kind === 'speech' ? clip(input.text) : input.digits;
     const policy = this.deps.policyFor(agent);
+    const { marks, onText } = options;
+    mark(marks, 'policyStart');
     const reply = await runWithBudget(
       (signal) =>
         policy.respond({
@@ -208,11 +247,21 @@ export class Conversation {
           timezone: agent.timezone ?? this.deps.defaultTimezone,
           signal,
         }),
-      { budgetMs: this.deps.turnTimeoutMs, signal: options.signal, onText: options.onText },
+      {
+        budgetMs: this.deps.turnTimeoutMs,
+        signal: options.signal,
+        onText: marks
+          ? (delta) => {
+              mark(marks, 'firstText');
+              onText?.(delta);
+            }
+          : onText,
+      },
     ).catch((error: unknown): TurnReply => {
       this.deps.onError?.(error, { callSid: call.call_sid, seq });
       return { text: lines.turnFailed(), extracted: {}, modelError: describeError(error) };
     });
+    mark(marks, 'policyDone');
     if (isBudgetExceeded(reply))
       return {
         kind: 'timeout',
@@ -231,39 +280,19 @@ export class Conversation {
 
   /**
    * Counts a stored turn on the call item (collected data, turn count, totals), together with any
-   * earlier stored turn the call has not counted yet (turn_count lags behind it).
+   * earlier stored turn the call has not counted yet (turn_count lags behind it). One versioned write
+   * from the session's copy of the call; a conflict reloads the session (its turns too) and recounts.
    */
-  private async recordTurnOnCall(
-    call: Call,
-    agent: Agent,
+  private async count(
+    session: CallSession,
     turn: Turn,
-    /** The stored turns before `turn`. */
-    history: Turn[],
     /** Skip `turn` when the call already counts it (a concurrent delivery of the same turn did). */
     options: { onlyIfUncounted?: boolean } = {},
   ): Promise<void> {
-    await updateCallWithRetry(
-      this.deps.calls,
-      call.call_sid,
-      (current) => {
-        if (options.onlyIfUncounted && current.turn_count > turn.seq) return undefined;
-        return countTurns(current, [...history, turn], agent);
-      },
-      call,
-    );
-  }
-
-  /** Read-modify-write with the call's version; retried when another writer got there first. */
-  async updateCall(callSid: string, change: (current: Call) => Partial<Call>, known?: Call): Promise<Call> {
-    const updated = await updateCallWithRetry(this.deps.calls, callSid, change, known);
-    if (!updated) throw notFound('call');
-    return updated;
-  }
-
-  private async requireCall(callSid: string): Promise<Call> {
-    const call = await this.deps.calls.get(callSid);
-    if (!call) throw notFound('call');
-    return call;
+    await this.deps.sessions.update(session, (current) => {
+      if (options.onlyIfUncounted && current.turn_count > turn.seq) return undefined;
+      return countTurns(current, session.turns, session.agent);
+    });
   }
 }
 

@@ -11,11 +11,9 @@ import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
-import { twilioRelayRoutes } from '../transports/relay/relay-routes.js';
 import { RelaySessions } from '../transports/relay/relay-sessions.js';
 import { relaySocketKey } from '../transports/relay/relay-socket-grant.js';
-import { twilioWebhookRoutes } from '../transports/gather/gather-routes.js';
-import { acceptTwilioFormsOnly } from '../transports/twilio/form-body.js';
+import { twilioRoutes } from '../transports/twilio/twilio-routes.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
 import { webCallRoutes } from '../transports/web/web-call-routes.js';
@@ -77,27 +75,17 @@ export async function buildApp(container: Container, options: AppOptions = {}): 
   await app.register(recordingRoutes, { calls: container.callStore, recordings: container.s3.store });
   // Twilio's webhooks and socket in a context of their own, whose only body parser is Twilio's flat
   // form; everywhere else bodies are JSON.
-  const socketKey = relaySocketKey(container.secrets.signingSecret);
-  await app.register(async (twilio) => {
-    acceptTwilioFormsOnly(twilio, { bodyLimit: config.MAX_BODY_BYTES });
-    await twilio.register(twilioWebhookRoutes, {
-      auth: twilioAuth,
-      relaySocketKey: socketKey,
-      conversation: container.conversation,
-      callService: container.calls,
-      calls: container.callStore,
-      onCallEnded: container.onCallEnded,
-      handleRecording: (params) => container.recordings.handleCallback(params),
-    });
-    await twilio.register(twilioRelayRoutes, {
-      auth: twilioAuth,
-      relaySocketKey: socketKey,
-      conversation: container.conversation,
-      calls: container.callStore,
-      agents: container.agents,
-      sessions: relaySessions,
-      timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS },
-    });
+  await app.register(twilioRoutes, {
+    auth: twilioAuth,
+    relaySocketKey: relaySocketKey(container.secrets.signingSecret),
+    engine: container.engine,
+    callService: container.calls,
+    calls: container.callStore,
+    bodyLimit: config.MAX_BODY_BYTES,
+    relaySessions,
+    relay: { timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS } },
+    onCallEnded: container.onCallEnded,
+    handleRecording: (params) => container.recordings.handleCallback(params),
   });
   await app.register(dashboardRoutes, {
     adminApiKey: container.secrets.adminApiKey,

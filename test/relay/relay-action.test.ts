@@ -69,7 +69,7 @@ describe('the relay action URL', () => {
     const { callSid } = await h.startCall('action-agent');
     const ended = await action(callSid, { HandoffData: '{"reason":"end","ended_by":"user"}' });
     expect(parseTwiml(ended.body)).toEqual([{ verb: 'hangup' }]);
-    await h.conversation.updateCall(callSid, () => ({ ended_by: 'system_complete' }));
+    await h.engine.operations.endCall(callSid, 'system_complete');
     const lost = await action(callSid, { SessionStatus: 'failed', ErrorCode: '64105' });
     expect(parseTwiml(lost.body)).toEqual([{ verb: 'hangup' }]);
   });

@@ -131,9 +131,6 @@ export const agentTestRoutes: FastifyPluginAsync<AgentTestRouteOptions> = async 
     },
     async (request) => {
       const { id } = request.params as z.infer<typeof idParams>;
-      const { startSandbox } = options;
-      if (!startSandbox)
-        throw new AppError('unavailable', 'this server does not run agent tests (voice-agent test does)');
       const body = (request.body ?? {}) as z.infer<typeof bodySchema>;
       const agent = await agents.get(id);
 
@@ -161,6 +158,9 @@ export const agentTestRoutes: FastifyPluginAsync<AgentTestRouteOptions> = async 
           { field: 'scenarios', message: `${total} scenarios; at most ${MAX_SCENARIOS_PER_RUN} per run` },
         ]);
       }
+      const { startSandbox } = options;
+      if (!startSandbox)
+        throw new AppError('unavailable', 'this server does not run agent tests (voice-agent test does)');
       if (running >= MAX_RUNS_AT_ONCE)
         throw new AppError('conflict', 'a test run is already in progress on this server', {
           retryable: true,

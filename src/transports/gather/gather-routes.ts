@@ -1,45 +1,33 @@
-// Twilio's voice webhooks for the <Gather> loop. Each answers valid TwiML within Twilio's 15 s,
-// whatever fails behind it: errors become a spoken apology, never an HTTP 500.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fallbackTwiml, gatherTwiml, hangupTwiml, redirectTwiml } from '../../adapters/twilio/twiml.js';
-import { AppError } from '../../domain/errors.js';
+// The <Gather> transport's binding: POST /twilio/gather?seq=N is one turn of the call, taken by the
+// call's turn runner on the session this instance keeps (checked against the call's version) and
+// answered with TwiML within Twilio's 15 s, whatever fails behind it: errors become a spoken line,
+// never an HTTP 500. Twilio keeps the clocks here: silence arrives as an empty result, and the call's
+// time limit is Twilio's.
+import type { FastifyInstance } from 'fastify';
 import type { FormParams } from '../../adapters/twilio/signature.js';
-import { relayConnectTwiml } from '../relay/relay-twiml.js';
-import type { Agent } from '../../domain/agent.js';
-import type { Call } from '../../domain/call.js';
-import type { Conversation, CallerInput } from '../../engine/conversation.js';
-import { recallPastCalls } from '../../engine/past-call-memory.js';
-import type { CallService } from '../../services/call-service.js';
-import type { CallStore } from '../../ports/call-store.js';
+import { fallbackTwiml, gatherTwiml, redirectTwiml } from '../../adapters/twilio/twiml.js';
+import { AppError } from '../../domain/errors.js';
+import type { CallEngine } from '../../engine/call-engine.js';
+import { TurnRunner, type TurnRunnerDeps } from '../../engine/turn-runner.js';
 import { callbackUrl } from '../../services/callback-url.js';
-import { callSidOf, confidenceOf, param } from '../twilio/params.js';
+import { callSidOf } from '../twilio/params.js';
+import type { AnswerTwiml } from '../twilio/voice-routes.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
-import { GATHER_PATH, twimlForTurn } from './gather-twiml.js';
-import { statusRoutes, type StatusDeps } from '../../http/routes/twilio-status.js';
+import {
+  DeadlineExceeded,
+  remainingMs,
+  sendTwiml,
+  WEBHOOK_DEADLINE_MS,
+  withDeadline,
+} from '../twilio/webhook-reply.js';
+import { GATHER_PATH, gatherInput, twimlForTurn } from './gather-codec.js';
 
-// Everything behind a voice webhook must finish before this, leaving margin under Twilio's 15 s.
-// Counted from the moment Fastify received the request: under load a request can wait in the
-// event loop's queue before its handler runs, and Twilio's clock started when it sent it.
-const WEBHOOK_DEADLINE_MS = 13_000;
-const MIN_HANDLER_MS = 500;
-
-/** What is left of the webhook deadline for this request (never less than a short minimum). */
-function remainingMs(reply: FastifyReply, deadlineMs: number): number {
-  return Math.max(MIN_HANDLER_MS, deadlineMs - reply.elapsedTime);
-}
-
-export interface TwilioWebhookDeps extends StatusDeps {
+export interface GatherRouteDeps {
   auth: TwilioWebhookAuth;
-  /** Signs the relay socket URL a relay call is answered with (relaySocketKey). */
-  relaySocketKey: Buffer;
-  conversation: Conversation;
-  callService: CallService;
-  calls: CallStore;
+  engine: Pick<CallEngine, 'sessions' | 'conversation' | 'operations'>;
   /** Overrides WEBHOOK_DEADLINE_MS (tests). */
   webhookDeadlineMs?: number;
 }
-
-class DeadlineExceeded extends Error {}
 
 // Said when a turn could not be taken for a passing reason; the agent (and its voice) may be
 // unreadable at that moment, so this line is fixed.
@@ -49,56 +37,23 @@ function askAgainTwiml(actionUrl: string): string {
   return gatherTwiml({ say: ASK_AGAIN, voice: 'Polly.Joanna', language: 'en-US', actionUrl });
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+/** How a Gather call is answered when it starts: the greeting, then the first <Gather>. */
+export function gatherAnswer(publicUrl: string): AnswerTwiml {
+  return ({ session, greeting, startRecording }) =>
+    twimlForTurn({
+      agent: session.agent,
+      turn: greeting,
+      publicUrl,
+      ...(startRecording ? { startRecording } : {}),
+    });
 }
 
-// Answering is idempotent (conditional writes), so a passing store fault (throttling) is retried a
-// few times before the caller hears the fallback; the SDK's own retries come first.
-const ANSWER_ATTEMPTS = 3;
-const ANSWER_RETRY_DELAY_MS = 300;
-
-async function withRetries<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!(error instanceof AppError && error.retryable) || attempt >= ANSWER_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, ANSWER_RETRY_DELAY_MS * attempt));
-    }
-  }
-}
-
-function sendTwiml(reply: FastifyReply, twiml: string, status = 200): FastifyReply {
-  return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(twiml);
-}
-
-export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebhookDeps): Promise<void> {
-  const checkSignature = twilioSignatureCheck(deps.auth);
+export async function gatherRoutes(app: FastifyInstance, deps: GatherRouteDeps): Promise<void> {
   const base = deps.auth.publicUrl;
   const deadlineMs = deps.webhookDeadlineMs ?? WEBHOOK_DEADLINE_MS;
-
-  app.post('/twilio/voice', { preHandler: checkSignature }, async (request, reply) => {
-    const params = formParams(request);
-    const callSid = callSidOf(params);
-    if (!callSid) return sendTwiml(reply, fallbackTwiml(), 400);
-    try {
-      const answered = withRetries(() => answer(deps, request, params, callSid));
-      return sendTwiml(reply, await withDeadline(answered, remainingMs(reply, deadlineMs)));
-    } catch (error) {
-      request.log.error({ err: error, call_sid: callSid }, 'voice webhook failed; caller hears the fallback');
-      return sendTwiml(reply, fallbackTwiml());
-    }
-  });
-
   app.post<{ Querystring: { seq?: string } }>(
     GATHER_PATH,
-    { preHandler: checkSignature },
+    { preHandler: twilioSignatureCheck(deps.auth) },
     async (request, reply) => {
       const params = formParams(request);
       const callSid = callSidOf(params);
@@ -106,7 +61,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
       if (!callSid || !Number.isInteger(seq) || seq < 1 || seq > 100_000) {
         return sendTwiml(reply, fallbackTwiml(), 400);
       }
-      const work = takeTurn(deps, params, callSid, seq);
+      const work = takeTurn(deps, { ...deps.engine, log: request.log }, params, callSid, seq);
       try {
         return sendTwiml(reply, await withDeadline(work, remainingMs(reply, deadlineMs)));
       } catch (error) {
@@ -132,72 +87,23 @@ export async function twilioWebhookRoutes(app: FastifyInstance, deps: TwilioWebh
       }
     },
   );
-
-  await app.register(statusRoutes, { ...deps, checkSignature });
 }
 
-async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: FormParams, callSid: string) {
-  const query = request.query as { agent_id?: string; transport?: string };
-  const { call, agent } = await deps.callService.ensureCall({
-    callSid,
-    from: param(params, 'From') ?? '',
-    to: param(params, 'To') ?? '',
-    direction: param(params, 'Direction') ?? 'inbound',
-    agentIdHint: query.agent_id,
-    // Our own answer URLs may ask for a transport (the URL is signed, so it is ours).
-    transportHint: query.transport === 'relay' || query.transport === 'gather' ? query.transport : undefined,
-  });
-  const voice = { voice: agent.voice, language: agent.language };
-  const answeredBy = param(params, 'AnsweredBy');
-  if (answeredBy && /^(machine|fax)/.test(answeredBy)) {
-    await deps.conversation.updateCall(callSid, () => ({
-      answered_by: answeredBy,
-      outcome: 'voicemail',
-      ended_by: 'system_complete',
-    }));
-    const message = agent.voicemail_message;
-    return message
-      ? hangupTwiml({ ...voice, say: message })
-      : '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
-  }
-  await loadPastCalls(deps, call, agent, param(params, 'StirVerstat'));
-  const greeting = await deps.conversation.greet(callSid);
-  const startRecording = deps.callService.recordingStartFor(call);
-  if (call.transport === 'relay') {
-    return relayConnectTwiml({
-      agent,
-      callSid,
-      publicUrl: deps.auth.publicUrl,
-      socketKey: deps.relaySocketKey,
-      reconnect: call.relay_reconnects ?? 0,
-      welcomeGreeting: greeting.agent_text,
-      startRecording,
-    });
-  }
-  return twimlForTurn({ agent, turn: greeting, publicUrl: deps.auth.publicUrl, startRecording });
-}
-
-/** Whether this call recalls past calls with its person, and their gists: decided once per call. */
-async function loadPastCalls(deps: TwilioWebhookDeps, call: Call, agent: Agent, stirVerstat?: string) {
-  if (call.memory !== undefined) return;
-  const recalled = await recallPastCalls(deps.calls, call, agent, stirVerstat);
-  await deps.conversation.updateCall(call.call_sid, () => recalled);
-}
-
-async function takeTurn(deps: TwilioWebhookDeps, params: FormParams, callSid: string, seq: number) {
-  const speech = (param(params, 'SpeechResult') ?? '').trim();
-  const digits = (param(params, 'Digits') ?? '').trim();
-  const input: CallerInput = speech
-    ? { kind: 'speech', text: speech, confidence: confidenceOf(params) }
-    : digits
-      ? { kind: 'dtmf', digits }
-      : { kind: 'silence' };
-  const outcome = await deps.conversation.handleInput(callSid, seq, input);
+async function takeTurn(
+  deps: GatherRouteDeps,
+  runnerDeps: TurnRunnerDeps,
+  params: FormParams,
+  callSid: string,
+  seq: number,
+): Promise<string> {
+  const session = await deps.engine.sessions.open(callSid);
+  const result = await new TurnRunner(runnerDeps, session).take(gatherInput(params), seq);
+  const turn = result.outcome.turn;
   return twimlForTurn({
-    agent: outcome.agent,
-    turn: outcome.turn,
+    agent: session.agent,
+    turn,
     publicUrl: deps.auth.publicUrl,
-    transfer: outcome.transfer,
-    callerId: outcome.call.agent_phone,
+    ...(result.end?.kind === 'transfer' ? { transfer: result.end.target } : {}),
+    callerId: session.call.agent_phone,
   });
 }
