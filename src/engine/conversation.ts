@@ -250,12 +250,7 @@ export class Conversation {
       {
         budgetMs: this.deps.turnTimeoutMs,
         signal: options.signal,
-        onText: marks
-          ? (delta) => {
-              mark(marks, 'firstText');
-              onText?.(delta);
-            }
-          : onText,
+        onText: marks ? firstTextMarked(marks, onText) : onText,
       },
     ).catch((error: unknown): TurnReply => {
       this.deps.onError?.(error, { callSid: call.call_sid, seq });
@@ -294,6 +289,18 @@ export class Conversation {
       return countTurns(current, session.turns, session.agent);
     });
   }
+}
+
+/** `onText` that marks the policy's first text: one check per delta, no call. */
+function firstTextMarked(marks: TurnMarks, onText?: (delta: string) => void): (delta: string) => void {
+  let first = true;
+  return (delta) => {
+    if (first) {
+      first = false;
+      mark(marks, 'firstText');
+    }
+    onText?.(delta);
+  };
 }
 
 function trailingCount(history: Turn[], kind: TurnKind): number {

@@ -293,8 +293,8 @@ export class TurnRunner {
 
   #speak(turn: RunningTurn, text: string): void {
     if (text.length === 0 || !this.output.speak?.(text)) return;
+    if (turn.sent.length === 0) mark(turn.marks, 'firstOut');
     turn.sent += text;
-    mark(turn.marks, 'firstOut');
   }
 
   /**
