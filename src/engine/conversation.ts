@@ -1,25 +1,15 @@
 import type { Agent, TransferTarget } from '../domain/agent.js';
-import type { Call, EndedBy, Turn, TurnKind } from '../domain/call.js';
+import type { Call, Turn } from '../domain/call.js';
 import type { CallStore } from '../ports/call-store.js';
-import type { ReplyPolicy, TurnReply } from '../ports/reply-policy.js';
+import type { ReplyPolicy } from '../ports/reply-policy.js';
 import type { CallSession } from './call-session.js';
 import type { CallSessions } from './call-sessions.js';
 import { countTurns, findTarget } from './count-turns.js';
-import { isGoodbye } from './end-of-call.js';
 import { recallPastCalls } from './past-call-memory.js';
-import { phrasesFor } from './phrases.js';
-import { isBudgetExceeded, runWithBudget, type BudgetExceeded } from './turn-budget.js';
+import { callerTextOf, decideTurn, usageOf, type CallerInput } from './turn-decision.js';
 import { mark, type TurnMarks } from './turn-marks.js';
 
-// A caller utterance longer than this is cut before it reaches a model (reliability.md B3).
-export const MAX_CALLER_TEXT_CHARS = 2_000;
-// Low-confidence speech is re-asked at most this many times in a row, then taken as heard.
-const MAX_LOW_CONFIDENCE_REPROMPTS = 2;
-
-export type CallerInput =
-  | { kind: 'speech'; text: string; confidence?: number }
-  | { kind: 'silence' }
-  | { kind: 'dtmf'; digits: string };
+export type { CallerInput } from './turn-decision.js';
 
 export interface TurnOutcome {
   turn: Turn;
@@ -162,15 +152,24 @@ export class Conversation {
     }
     const call = session.call;
     const history = session.before(seq);
-    const decision = await this.decide(call, agent, history, seq, input, options, receivedAt);
+    const decision = await decideTurn(this.deps, {
+      call,
+      agent,
+      history,
+      seq,
+      input,
+      receivedAt,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onText ? { onText: options.onText } : {}),
+      ...(options.marks ? { marks: options.marks } : {}),
+    });
     const repliedAt = this.now();
     const heard = options.heard?.();
     const turn: Turn = {
       call_sid: call.call_sid,
       seq,
       kind: decision.kind,
-      ...(input.kind === 'speech' ? { caller_text: clip(input.text) } : {}),
-      ...(input.kind === 'dtmf' ? { caller_text: input.digits } : {}),
+      ...(input.kind !== 'silence' ? { caller_text: callerTextOf(input) } : {}),
       ...(input.kind === 'speech' && input.confidence !== undefined ? { confidence: input.confidence } : {}),
       agent_text: heard ?? decision.reply.text,
       ...(heard !== undefined ? { interrupted: true } : {}),
@@ -198,81 +197,6 @@ export class Conversation {
     return { turn, call, agent, duplicate: false, transfer: decision.transfer };
   }
 
-  private async decide(
-    call: Call,
-    agent: Agent,
-    history: Turn[],
-    seq: number,
-    input: CallerInput,
-    options: TurnOptions,
-    receivedAt: Date,
-  ): Promise<{ kind: TurnKind; reply: TurnReply; transfer?: TransferTarget }> {
-    const lines = phrasesFor(agent.language);
-    const say = (kind: TurnKind, text: string, end?: EndedBy) => ({
-      kind,
-      reply: { text, extracted: {}, end },
-    });
-
-    const elapsedMs = receivedAt.getTime() - Date.parse(call.started_at);
-    if (elapsedMs > agent.max_call_seconds * 1_000)
-      return say('speech', agent.closing_line ?? lines.closing(), 'system_timeout');
-
-    if (input.kind === 'silence') {
-      const silentInARow = trailingCount(history, 'silence') + 1;
-      if (silentInARow > agent.silence_reprompts)
-        return say('silence', lines.silenceGoodbye(), 'system_silence');
-      return say('silence', agent.silence_prompt ?? lines.stillThere());
-    }
-    if (input.kind === 'speech') {
-      const lowConfidence = input.confidence !== undefined && input.confidence < agent.confidence_threshold;
-      if (lowConfidence && trailingCount(history, 'low_confidence') < MAX_LOW_CONFIDENCE_REPROMPTS) {
-        return say('low_confidence', lines.sorryRepeat());
-      }
-    }
-
-    const callerText = input.kind === 'speech' ? clip(input.text) : input.digits;
-    const policy = this.deps.policyFor(agent);
-    const { marks, onText } = options;
-    mark(marks, 'policyStart');
-    const reply = await runWithBudget(
-      (signal) =>
-        policy.respond({
-          agent,
-          call,
-          history,
-          pastCalls: call.past_calls ?? [],
-          callerText,
-          seq,
-          now: receivedAt,
-          timezone: agent.timezone ?? this.deps.defaultTimezone,
-          signal,
-        }),
-      {
-        budgetMs: this.deps.turnTimeoutMs,
-        signal: options.signal,
-        onText: marks ? firstTextMarked(marks, onText) : onText,
-      },
-    ).catch((error: unknown): TurnReply => {
-      this.deps.onError?.(error, { callSid: call.call_sid, seq });
-      return { text: lines.turnFailed(), extracted: {}, modelError: describeError(error) };
-    });
-    mark(marks, 'policyDone');
-    if (isBudgetExceeded(reply))
-      return {
-        kind: 'timeout',
-        reply: { text: lines.turnFailed(), extracted: {}, ...spentBeforeTimeout(reply) },
-      };
-
-    const kind: TurnKind = input.kind === 'dtmf' ? 'dtmf' : 'speech';
-    const goodbye = input.kind === 'speech' && isGoodbye(callerText, agent.language, agent.end_call_phrases);
-    const end = reply.end ?? (goodbye ? 'user' : undefined);
-    const transfer = reply.transferTo
-      ? agent.transfer_targets.find((t) => t.id === reply.transferTo)
-      : undefined;
-    const text = reply.text.trim() || (end ? (agent.closing_line ?? lines.closing()) : lines.turnFailed());
-    return { kind, reply: { ...reply, text, end: transfer ? 'transfer' : end }, transfer };
-  }
-
   /**
    * Counts a stored turn on the call item (collected data, turn count, totals), together with any
    * earlier stored turn the call has not counted yet (turn_count lags behind it). One versioned write
@@ -289,54 +213,4 @@ export class Conversation {
       return countTurns(current, session.turns, session.agent);
     });
   }
-}
-
-/** `onText` that marks the policy's first text: one check per delta, no call. */
-function firstTextMarked(marks: TurnMarks, onText?: (delta: string) => void): (delta: string) => void {
-  let first = true;
-  return (delta) => {
-    if (first) {
-      first = false;
-      mark(marks, 'firstText');
-    }
-    onText?.(delta);
-  };
-}
-
-function trailingCount(history: Turn[], kind: TurnKind): number {
-  let count = 0;
-  for (let i = history.length - 1; i >= 0 && history[i]?.kind === kind; i -= 1) count += 1;
-  return count;
-}
-
-function clip(text: string): string {
-  return text.length > MAX_CALLER_TEXT_CHARS ? text.slice(0, MAX_CALLER_TEXT_CHARS) : text;
-}
-
-function usageOf(reply: TurnReply): Partial<Turn> {
-  return {
-    ...(reply.modelLatencyMs !== undefined ? { model_latency_ms: Math.round(reply.modelLatencyMs) } : {}),
-    ...(reply.inputTokens !== undefined ? { input_tokens: reply.inputTokens } : {}),
-    ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
-    ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
-    ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
-    ...(reply.model ? { model: reply.model } : {}),
-  };
-}
-
-/** What a turn that ran out its budget still spent: the policy's latency and tokens, if it said. */
-function spentBeforeTimeout(exceeded: BudgetExceeded): Partial<TurnReply> {
-  const { late } = exceeded;
-  const tokens = (late?.inputTokens ?? 0) + (late?.outputTokens ?? 0) > 0;
-  return {
-    modelError: `turn budget of ${exceeded.budgetMs} ms exceeded`,
-    modelLatencyMs: late?.modelLatencyMs ?? exceeded.elapsedMs,
-    ...(tokens
-      ? { inputTokens: late?.inputTokens, outputTokens: late?.outputTokens, costMicroUsd: late?.costMicroUsd }
-      : {}),
-  };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'unknown error';
 }

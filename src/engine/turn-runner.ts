@@ -6,11 +6,11 @@
 import { AppError } from '../domain/errors.js';
 import type { CallOperations } from './call-operations.js';
 import type { CallSession } from './call-session.js';
-import type { CallerInput, Conversation, TurnOutcome } from './conversation.js';
-import { phrasesFor } from './phrases.js';
+import type { Conversation, TurnOutcome } from './conversation.js';
 import { RunningTurn } from './running-turn.js';
 import { TurnClocks, type IdleClock } from './turn-clocks.js';
-import { mark, startMarks, type TurnMarks } from './turn-marks.js';
+import type { CallerInput } from './turn-decision.js';
+import { startMarks, type TurnMarks } from './turn-marks.js';
 import type { CallEnd, TransportOutput, TurnLog } from './transport.js';
 
 // A turn number can already be taken when an earlier session of the same call stored it late (its
@@ -94,12 +94,7 @@ export class TurnRunner {
    * gets it back as it was. Rejects when the turn could not be taken, for the transport to answer.
    */
   async take(input: CallerInput, seq: number, options: { receivedAt?: Date } = {}): Promise<TurnResult> {
-    const turn = new RunningTurn(
-      input,
-      options.receivedAt ?? new Date(),
-      startMarks(),
-      this.session.agent.language,
-    );
+    const turn = this.#newTurn(input, options.receivedAt ?? new Date(), this.session.agent.language);
     const outcome = await this.#turn(turn, seq);
     const end = endOf(outcome);
     if (end) await this.#end(end);
@@ -112,12 +107,7 @@ export class TurnRunner {
    */
   input(input: CallerInput, options: { lang?: string } = {}): void {
     if (this.#state !== 'active') return;
-    const turn = new RunningTurn(
-      input,
-      new Date(),
-      startMarks(),
-      options.lang ?? this.session.agent.language,
-    );
+    const turn = this.#newTurn(input, new Date(), options.lang ?? this.session.agent.language);
     this.#clocks.stopIdle();
     // Without an interrupt from the transport (which says what was heard), the caller heard at most
     // what was sent of the answer this input replaces.
@@ -188,8 +178,15 @@ export class TurnRunner {
 
   // ---- turns ------------------------------------------------------------------------------------
 
+  #newTurn(input: CallerInput, receivedAt: Date, lang: string): RunningTurn {
+    return new RunningTurn(input, receivedAt, startMarks(), lang, this.output);
+  }
+
   async #runQueued(turn: RunningTurn): Promise<void> {
-    if (this.#state !== 'active') return;
+    if (this.#state !== 'active') {
+      if (this.#running === turn) this.#running = undefined;
+      return;
+    }
     const outcome = await this.#turn(turn, undefined).catch((error: unknown) => {
       this.#apologise(turn, error);
       return undefined;
@@ -207,21 +204,14 @@ export class TurnRunner {
   /** Runs one turn: claims its number, streams its reply, keeps what was heard. */
   async #turn(turn: RunningTurn, explicitSeq: number | undefined): Promise<TurnOutcome> {
     const { conversation } = this.deps;
-    const speak = this.output.speak
-      ? (delta: string) => {
-          if (turn.aborted) return;
-          turn.streamed += delta;
-          this.#speak(turn, delta);
-        }
-      : undefined;
-    const filler = this.#startFiller(turn);
+    const filler = turn.startFiller(this.options.fillerMs, this.deps.log);
     let outcome: TurnOutcome;
     try {
       let seq = explicitSeq ?? this.#claimSeq();
       for (let attempt = 1; ; attempt += 1) {
         turn.seq = seq;
         outcome = await conversation.takeTurn(this.session, seq, turn.input, {
-          ...(speak ? { onText: speak } : {}),
+          ...(turn.onText ? { onText: turn.onText } : {}),
           signal: turn.signal,
           receivedAt: turn.receivedAt,
           heard: turn.heardNow,
@@ -240,7 +230,7 @@ export class TurnRunner {
     } finally {
       clearTimeout(filler);
     }
-    if (!turn.aborted && !outcome.duplicate) this.#finishText(turn, outcome.turn.agent_text);
+    if (!turn.aborted && !outcome.duplicate) turn.finish(outcome.turn.agent_text);
     turn.finished = true;
     if (turn.sent) this.#lastSpoken = { seq: outcome.turn.seq, turn };
     if (turn.heard !== undefined) await this.#commitHeard(outcome, turn.heard);
@@ -277,8 +267,7 @@ export class TurnRunner {
   #apologise(turn: RunningTurn, error: unknown): void {
     this.deps.log.error({ err: error, seq: turn.seq }, 'turn could not be handled');
     if (turn.aborted || this.#state !== 'active') return;
-    this.#speak(turn, phrasesFor(turn.lang).turnFailed());
-    this.output.replied?.();
+    turn.apologise();
     // The apology belongs to no stored turn: a barge-in over it cuts nothing that was stored.
     if (turn.sent) this.#lastSpoken = undefined;
   }
@@ -287,51 +276,6 @@ export class TurnRunner {
     this.#state = 'ended';
     this.#clocks.stopAll();
     await this.output.end?.(end);
-  }
-
-  // ---- what goes out ----------------------------------------------------------------------------
-
-  #speak(turn: RunningTurn, text: string): void {
-    if (text.length === 0 || !this.output.speak?.(text)) return;
-    if (turn.sent.length === 0) mark(turn.marks, 'firstOut');
-    turn.sent += text;
-  }
-
-  /**
-   * Sends what the caller has not heard yet, then marks the reply complete. Usually the stored reply
-   * is what was streamed; the engine may also answer without the policy (silence, low confidence, a
-   * timeout apology), and then the stored text is all there is to say.
-   */
-  #finishText(turn: RunningTurn, stored: string): void {
-    if (!this.output.speak) return;
-    const said = turn.streamed.trim();
-    if (stored.trim() !== said) {
-      if (!said) this.#speak(turn, stored);
-      else if (stored.startsWith(said)) {
-        const rest = stored.slice(said.length);
-        if (rest.trim()) this.#speak(turn, rest);
-      } else this.#speak(turn, ` ${stored}`);
-    }
-    this.output.replied?.();
-  }
-
-  #startFiller(turn: RunningTurn): NodeJS.Timeout | undefined {
-    const { fillerMs } = this.options;
-    // A silent turn needs no model, so it answers at once; speech and keys may wait on one.
-    if (fillerMs === undefined || !this.output.filler || turn.input.kind === 'silence') return undefined;
-    const timer = setTimeout(() => this.#sayFiller(turn), fillerMs);
-    timer.unref();
-    return timer;
-  }
-
-  /** Once per turn, only before any of the reply went out; never stored with the turn. */
-  #sayFiller(turn: RunningTurn): void {
-    if (turn.aborted || turn.finished || turn.filler !== undefined || turn.streamed || turn.sent) return;
-    const line = `${phrasesFor(turn.lang).filler()} `;
-    if (this.output.filler?.(line)) {
-      turn.filler = line;
-      this.deps.log.info({ seq: turn.seq }, 'slow reply: the caller hears a filler line');
-    }
   }
 
   // ---- clocks -----------------------------------------------------------------------------------
