@@ -4,9 +4,10 @@
 // rebuilt from the store, so any instance can still take any turn. docs/decisions/0014-turn-runner-and-call-sessions.md
 import type { Agent } from '../domain/agent.js';
 import type { Call } from '../domain/call.js';
-import { AppError, notFound } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import { CallSession, HISTORY_TURNS } from './call-session.js';
+import { updateCallWithRetry } from './update-call.js';
 
 export interface CallSessionsOptions {
   /** Sessions kept at most; the least recently used go first. */
@@ -20,8 +21,6 @@ export interface CallSessionsOptions {
 // and a call whose session went is rebuilt with two reads.
 const DEFAULT_MAX_SESSIONS = 2_000;
 const DEFAULT_IDLE_MS = 5 * 60_000;
-// Conversation writes bump the call's version often during a call; a handful of reloads is plenty.
-const MAX_TRIES = 8;
 
 export interface CallSessionsDeps {
   calls: Pick<CallStore, 'get' | 'update' | 'listTurns'>;
@@ -118,27 +117,21 @@ export class CallSessions {
       typeof target === 'string' ? target : target instanceof CallSession ? target.callSid : target.call_sid;
     const session = target instanceof CallSession ? target : this.#peek(callSid);
     const known = typeof target === 'object' && !(target instanceof CallSession) ? target : undefined;
-    let call = session?.call ?? known ?? (await this.deps.calls.get(callSid));
-    for (let attempt = 1; ; attempt += 1) {
-      if (!call) return undefined;
-      const changes = change(call);
-      if (!changes) return undefined;
-      const updated = await this.deps.calls.update(callSid, changes, call.version);
-      if (updated) {
-        if (session) session.call = updated;
-        return updated;
-      }
-      if (attempt >= MAX_TRIES) break;
-      if (session) {
-        await this.reload(session);
-        call = session.call;
-      } else {
-        call = await this.deps.calls.get(callSid);
-      }
-    }
-    throw new AppError('conflict', `call ${callSid}: gave up after ${MAX_TRIES} version conflicts`, {
-      retryable: true,
-    });
+    const updated = await updateCallWithRetry(
+      this.deps.calls,
+      callSid,
+      change,
+      session?.call ?? known,
+      // Another writer got there first: a session reloads its turns too, which `change` may count.
+      session
+        ? async () => {
+            await this.reload(session);
+            return session.call;
+          }
+        : undefined,
+    );
+    if (updated && session) session.call = updated;
+    return updated;
   }
 
   /** The kept session, without touching its place in the cache. */
