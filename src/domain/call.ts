@@ -114,6 +114,10 @@ export interface Call {
     input_tokens: number;
     output_tokens: number;
     cost_micro_usd: number;
+    /** Calls of the agent's own tools (HTTP and MCP); absent on calls counted before tools existed. */
+    tool_calls?: number;
+    /** Time the caller waited on those tools, summed over turns. */
+    tool_latency_ms?: number;
   };
   /** Optimistic-lock counter for conversation state updates. */
   version: number;
@@ -146,6 +150,31 @@ export interface Turn {
   model_error?: string;
   /** 'provider:model' that answered: the agent's model or its fallback. */
   model?: string;
+  /** The agent's own tools (HTTP, MCP) the model called this turn, in order. */
+  tool_calls?: ToolCallRecord[];
+}
+
+/**
+ * How a tool call went: `ok` (an answer the model used), `rejected` (the endpoint refused it with a
+ * 4xx, which the model heard), `invalid_arguments` (refused before any request; the model heard
+ * why), `failed` (no usable answer: timeout, 5xx, too large, not JSON, refused address…).
+ */
+export const TOOL_CALL_STATUSES = ['ok', 'rejected', 'invalid_arguments', 'failed'] as const;
+export type ToolCallStatus = (typeof TOOL_CALL_STATUSES)[number];
+
+/** One call of an agent's tool, as kept on its turn: never secrets, personal data masked. */
+export interface ToolCallRecord {
+  name: string;
+  source: 'http' | 'mcp';
+  /** The model's arguments; personal data (emails, phone and card numbers, mask_arguments) masked. */
+  arguments: Record<string, unknown>;
+  status: ToolCallStatus;
+  /** Why it did not succeed, in words fit for logs and the dashboard. */
+  error?: string;
+  http_status?: number;
+  latency_ms: number;
+  /** Bytes of the answer read (at most the tool's max_response_bytes). */
+  response_bytes?: number;
 }
 
 /** A finished call with the same agent and person, as the store returns it. */

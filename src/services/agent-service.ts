@@ -5,7 +5,7 @@ import {
   agentCreateSchema,
   agentPatchSchema,
   agentWritableShape,
-  checkAgentVoice,
+  checkAgent,
   type Agent,
 } from '../domain/agent.js';
 import { AppError, conflict, notFound } from '../domain/errors.js';
@@ -15,7 +15,7 @@ import { TtlCache } from './ttl-cache.js';
 import { parseOrThrow } from './validation.js';
 
 /** PUT body: every writable field (defaults applied); the id comes from the URL. */
-export const agentReplaceSchema = z.object(agentWritableShape).strict().superRefine(checkAgentVoice);
+export const agentReplaceSchema = z.object(agentWritableShape).strict().superRefine(checkAgent);
 
 export const agentListQuerySchema = z
   .object({

@@ -42,7 +42,10 @@ describe('AiSdkLanguageModel', () => {
     expect(events).toEqual([
       { type: 'text-delta', text: 'Thanks, ' },
       { type: 'text-delta', text: 'Manas.' },
-      { type: 'tool-call', call: { name: 'record_field', arguments: { field: 'name', value: 'Manas' } } },
+      {
+        type: 'tool-call',
+        call: { id: 'c1', name: 'record_field', arguments: { field: 'name', value: 'Manas' } },
+      },
       // gpt-4o-mini: 1,000 × 0.15 + 20 × 0.6 = 162 micro-USD
       { type: 'finish', usage: { inputTokens: 1_000, outputTokens: 20, costMicroUsd: 162 } },
     ]);
@@ -91,7 +94,7 @@ describe('AiSdkLanguageModel', () => {
     ]);
     const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
     expect(await collect(model.stream(request))).toEqual([
-      { type: 'tool-call', call: { name: 'record_field', arguments: {} } },
+      { type: 'tool-call', call: { id: 'c2', name: 'record_field', arguments: {} } },
       { type: 'finish', usage: { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } },
     ]);
   });
