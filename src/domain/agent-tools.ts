@@ -168,6 +168,13 @@ export function toolConfigIssues(agent: ToolsPart): Issue[] {
       issues.push({ path: ['tools', index, 'request', ...issue.path], message: issue.message });
     if (!/^https?:\/\//i.test(request.url))
       issues.push({ path: ['tools', index, 'request', 'url'], message: 'must start with https:// or http://' });
+    // The model fills arguments in: it must never choose where the request goes.
+    const authority = /^[a-z]+:\/\/([^/?#]*)/i.exec(request.url)?.[1] ?? '';
+    if (parseTemplate(authority).some((part) => part.kind === 'argument' || part.kind === 'context'))
+      issues.push({
+        path: ['tools', index, 'request', 'url'],
+        message: 'the host cannot come from an argument or the call: put placeholders in the path or query',
+      });
     if (request.body !== undefined && request.method === 'GET')
       issues.push({ path: ['tools', index, 'request', 'body'], message: 'a GET request has no body' });
     (tool.mask_arguments ?? []).forEach((name, maskIndex) => {
