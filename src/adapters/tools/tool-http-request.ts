@@ -48,7 +48,7 @@ export async function toolHttpRequest(pool: GuardedPool, request: ToolHttpReques
       });
       const location = response.headers.location;
       if (REDIRECTS.has(response.statusCode) && typeof location === 'string') {
-        response.body.destroy();
+        discard(response.body);
         const next = new URL(location, url);
         if (next.origin !== url.origin) throw new ToolRequestError('redirected to another host (not followed)');
         if (hop + 1 >= MAX_REDIRECTS) throw new ToolRequestError(`more than ${MAX_REDIRECTS} redirects`);
@@ -61,7 +61,7 @@ export async function toolHttpRequest(pool: GuardedPool, request: ToolHttpReques
       }
       const declared = Number(response.headers['content-length']);
       if (Number.isFinite(declared) && declared > request.maxBytes) {
-        response.body.destroy();
+        discard(response.body);
         throw new ToolRequestError(`answer larger than ${request.maxBytes} bytes`);
       }
       const chunks: Buffer[] = [];
@@ -69,7 +69,7 @@ export async function toolHttpRequest(pool: GuardedPool, request: ToolHttpReques
       for await (const chunk of response.body) {
         size += (chunk as Buffer).length;
         if (size > request.maxBytes) {
-          response.body.destroy();
+          discard(response.body);
           throw new ToolRequestError(`answer larger than ${request.maxBytes} bytes`);
         }
         chunks.push(chunk as Buffer);
@@ -91,6 +91,12 @@ export async function toolHttpRequest(pool: GuardedPool, request: ToolHttpReques
     const code = (error as { code?: string }).code;
     throw new ToolRequestError(`the request failed (${code ?? (error instanceof Error ? error.name : 'error')})`);
   }
+}
+
+/** Drops an answer's body; the abort it causes is expected, not an error to report. */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 async function checked(pool: GuardedPool, raw: string, allowPrivate: boolean): Promise<URL> {
