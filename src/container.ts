@@ -126,7 +126,14 @@ export interface Container {
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
   /** Agents' own tools: the real runner (guarded, signed), the catalog calls use, the schema validator. */
-  tools: { runner: HttpToolRunner; catalog: ToolCatalog; validator: SchemaValidator };
+  tools: {
+    runner: HttpToolRunner;
+    /** The tools calls use (stubs under `voice-agent test`). */
+    catalog: ToolCatalog;
+    /** The same tools on the real runner, always: what "Try it" runs. */
+    trialCatalog: ToolCatalog;
+    validator: SchemaValidator;
+  };
   /** After a call's terminal status: how it ended, then summary, outcome and webhook. Never throws. */
   onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
   s3: OpenedS3;
@@ -433,7 +440,12 @@ export async function createContainer(config: Config, options: ContainerOptions)
       telephony,
       conversation,
       policyFor,
-      tools: { runner: realToolRunner, catalog: toolCatalog, validator },
+      tools: {
+        runner: realToolRunner,
+        catalog: toolCatalog,
+        trialCatalog: options.toolRunner ? new ToolCatalog({ runner: realToolRunner, validator }) : toolCatalog,
+        validator,
+      },
       onCallEnded,
       s3,
       recordings,

@@ -82,10 +82,21 @@ export function userTool(options: UserToolOptions): RegisteredTool {
       turn.onToolEvent?.({ type: 'tool-end', callId: turn.callId, name: spec.name, status: answer.status, latencyMs });
       if (answer.status === 'ok') return answer.content ?? '{}';
       if (answer.status === 'rejected')
-        return JSON.stringify({ error: `The request was refused (HTTP ${answer.httpStatus ?? '4xx'})`, answer: answer.content ?? '' });
+        return JSON.stringify({
+          error: `The request was refused (HTTP ${answer.httpStatus ?? '4xx'})`,
+          answer: parsedOrText(answer.content ?? ''),
+        });
       return TOOL_FAILED_RESULT;
     },
   };
+}
+
+function parsedOrText(content: string): unknown {
+  try {
+    return JSON.parse(content);
+  } catch {
+    return content;
+  }
 }
 
 function callContext(turn: ToolTurn) {
