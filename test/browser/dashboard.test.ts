@@ -17,6 +17,7 @@ import { sampleCall } from '../contracts/call-store.contract.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
 import { formModelScript } from '../fakes/form-model-script.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { sendJson, startToolEndpoint, type ToolEndpoint } from '../fakes/tool-endpoint.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -42,6 +43,7 @@ scenarios:
 describe('dashboard in a browser', () => {
   let server: LiveServer;
   let model: FakeOpenAiServer;
+  let orders: ToolEndpoint;
   let suites: string;
   let context: BrowserContext;
   let page: Page;
@@ -63,6 +65,11 @@ describe('dashboard in a browser', () => {
     suites = mkdtempSync(join(tmpdir(), 'voice-agent-suites-'));
     writeFileSync(join(suites, 'browser-agent.yaml'), SUITE);
     model = await startFakeOpenAiServer({ script: formModelScript });
+    orders = await startToolEndpoint((req, res) =>
+      req.url === '/orders/4412'
+        ? sendJson(res, 200, { order_id: '4412', status: 'shipped', email: 'asha.rao@example.com' })
+        : sendJson(res, 404, { error: 'no such order' }),
+    );
     server = await startLiveServer({
       LLM_PROVIDER: 'openai-compatible',
       OPENAI_COMPATIBLE_BASE_URL: `${model.url}/v1`,
@@ -94,6 +101,7 @@ describe('dashboard in a browser', () => {
     await context?.close();
     await server?.close();
     await model?.close();
+    await orders?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     if (suites) rmSync(suites, { recursive: true, force: true });
   });
@@ -191,6 +199,47 @@ describe('dashboard in a browser', () => {
       // Before a web call there is nothing collected, and no empty heading saying so.
       expect(await page.getByRole('heading', { name: 'Data collected' }).count()).toBe(0);
       await shot('04-agent-page');
+    },
+    STEP_MS,
+  );
+
+  it(
+    'edits the agent’s tools as JSON, naming a bad field inside one, and tries one for real',
+    async () => {
+      const tool = (url: string) =>
+        JSON.stringify({
+          type: 'http',
+          name: 'lookup_order',
+          description: 'Find an order by its number',
+          parameters: {
+            type: 'object',
+            properties: { order_id: { type: 'string' } },
+            required: ['order_id'],
+          },
+          request: { method: 'GET', url },
+          allow_private_network: true,
+        });
+      await page.getByRole('button', { name: 'Add a tool' }).click();
+      const editor = page.locator('[data-field="tools.0"] textarea');
+      await editor.fill(tool(`${orders.url}/orders/{order_number}`));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      const error = page.locator('[data-field="tools.0"] > .field-error');
+      await expect.poll(() => error.textContent()).toContain('request.url: {order_number} is not one of');
+      await shot('04b-agent-tool-error');
+
+      await editor.fill(tool(`${orders.url}/orders/{order_id}`));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('Saved.').waitFor();
+      expect((await server.container.agents.get('browser-agent')).tools?.[0]?.name).toBe('lookup_order');
+
+      await page.getByLabel('Sample arguments (JSON)').fill('{"order_id": "4412"}');
+      await page.getByRole('button', { name: 'Try it' }).click();
+      const output = page.locator('.tool-try-output');
+      await expect.poll(() => output.textContent()).toContain('"status": "shipped"');
+      expect(await output.textContent()).toContain('[email]');
+      expect(await output.textContent()).not.toContain('asha.rao');
+      expect(orders.requests.at(-1)?.url).toBe('/orders/4412');
+      await shot('04c-agent-tool-tried');
     },
     STEP_MS,
   );

@@ -129,7 +129,10 @@ function toolCallsList(calls) {
         { class: 'tool-call' },
         h('code', {}, call.name),
         ' ',
-        badge(words(call.status), call.status === 'ok' ? 'good' : call.status === 'rejected' ? 'warn' : 'bad'),
+        badge(
+          words(call.status),
+          call.status === 'ok' ? 'good' : call.status === 'rejected' ? 'warn' : 'bad',
+        ),
         ' ',
         h(
           'span',
