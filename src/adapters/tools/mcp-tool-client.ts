@@ -58,20 +58,6 @@ function reasonOf(error: unknown, timeoutMs: number): string {
   return `the MCP request failed (${name})`;
 }
 
-function capped(body: ReadableStream<Uint8Array> | null, maxBytes: number): ReadableStream<Uint8Array> | null {
-  if (!body) return body;
-  let size = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        size += chunk.byteLength;
-        if (size > maxBytes) controller.error(new TooLarge(`answer larger than ${maxBytes} bytes`));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-}
-
 export class McpToolClient {
   readonly #options: McpToolClientOptions;
   readonly #connections = new Map<string, Connection>();
@@ -80,7 +66,12 @@ export class McpToolClient {
     this.#options = options;
   }
 
-  async listTools(server: McpServerConfig, agentKey: string, signal: AbortSignal, guard: McpGuard): Promise<ToolSpec[]> {
+  async listTools(
+    server: McpServerConfig,
+    agentKey: string,
+    signal: AbortSignal,
+    guard: McpGuard,
+  ): Promise<ToolSpec[]> {
     const connection = this.#connection(server, agentKey, guard);
     connection.tools ??= (async () => {
       const client = await connection.client;
@@ -88,7 +79,10 @@ export class McpToolClient {
       const specs: ToolSpec[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
-        const listed = await client.listTools(cursor ? { cursor } : undefined, { timeout: server.timeout_ms, signal });
+        const listed = await client.listTools(cursor ? { cursor } : undefined, {
+          timeout: server.timeout_ms,
+          signal,
+        });
         for (const tool of listed.tools) {
           if (!allowed.has(tool.name)) continue;
           specs.push({
@@ -108,7 +102,12 @@ export class McpToolClient {
     });
   }
 
-  async call(server: McpServerConfig, toolName: string, request: ToolRequest, guard: McpGuard): Promise<ToolAnswer> {
+  async call(
+    server: McpServerConfig,
+    toolName: string,
+    request: ToolRequest,
+    guard: McpGuard,
+  ): Promise<ToolAnswer> {
     const connection = this.#connection(server, request.agentKey, guard);
     try {
       const client = await connection.client;
@@ -119,7 +118,9 @@ export class McpToolClient {
           _meta: {
             'voice-agent/call_sid': request.context.callSid,
             'voice-agent/agent_id': request.context.agentId,
-            ...(request.context.callerPhone ? { 'voice-agent/caller_phone': request.context.callerPhone } : {}),
+            ...(request.context.callerPhone
+              ? { 'voice-agent/caller_phone': request.context.callerPhone }
+              : {}),
           },
         },
         undefined,
@@ -135,12 +136,15 @@ export class McpToolClient {
         connection.secretValues,
       ).slice(0, MAX_RESULT_CHARS);
       const responseBytes = Buffer.byteLength(text);
-      if (result.isError) return { status: 'rejected', error: 'the MCP tool reported an error', content, responseBytes };
+      if (result.isError)
+        return { status: 'rejected', error: 'the MCP tool reported an error', content, responseBytes };
       return { status: 'ok', content, responseBytes };
     } catch (error) {
       // A broken session or connection is opened afresh by the next call.
       if (!request.signal.aborted) this.#drop(server, request.agentKey, connection);
-      const reason = request.signal.aborted ? 'the turn ended before the answer' : reasonOf(error, request.timeoutMs);
+      const reason = request.signal.aborted
+        ? 'the turn ended before the answer'
+        : reasonOf(error, request.timeoutMs);
       return { status: 'failed', error: reason };
     }
   }
@@ -160,7 +164,12 @@ export class McpToolClient {
       connection.usedAt = now;
       return connection;
     }
-    const created: Connection = { client: Promise.resolve(undefined as never), secretValues: [], openedAt: now, usedAt: now };
+    const created: Connection = {
+      client: Promise.resolve(undefined as never),
+      secretValues: [],
+      openedAt: now,
+      usedAt: now,
+    };
     created.client = this.#open(server, guard, created);
     created.client.catch(() => this.#drop(server, agentKey, created));
     this.#connections.set(key, created);
@@ -177,7 +186,13 @@ export class McpToolClient {
     const headers = renderHeaders(server.headers ?? {}, values);
     const url = new URL(
       parseTemplate(server.url)
-        .map((part) => (part.kind === 'text' ? part.text : part.kind === 'secret' ? encodeURIComponent(secrets.get(part.name) ?? '') : ''))
+        .map((part) =>
+          part.kind === 'text'
+            ? part.text
+            : part.kind === 'secret'
+              ? encodeURIComponent(secrets.get(part.name) ?? '')
+              : '',
+        )
         .join(''),
     );
     if (guard.requireHttps && url.protocol !== 'https:')
@@ -212,12 +227,16 @@ export class McpToolClient {
       body,
       (this.#options.now ?? Date.now)(),
     );
+    // Each answer is read whole, up to the size cap, within the server's time limit: a POST's
+    // stream ends with its answer (we ask for no progress), so nothing is lost, and a cap or a stall
+    // fails that request at once instead of leaving the SDK waiting for its own timeout.
+    const limit = AbortSignal.timeout(server.timeout_ms);
     try {
       const response = await undiciFetch(url, {
         method,
         headers,
         ...(body !== undefined ? { body } : {}),
-        ...(init.signal ? { signal: init.signal } : {}),
+        signal: init.signal ? AbortSignal.any([init.signal, limit]) : limit,
         redirect: 'manual',
         dispatcher: this.#options.pool.dispatcher(guard.allowPrivate),
       });
@@ -226,13 +245,22 @@ export class McpToolClient {
         await response.body?.cancel();
         throw new TooLarge(`answer larger than ${server.max_response_bytes} bytes`);
       }
-      return new Response(capped(response.body as ReadableStream<Uint8Array> | null, server.max_response_bytes), {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of response.body ?? []) {
+        size += chunk.byteLength;
+        if (size > server.max_response_bytes)
+          throw new TooLarge(`answer larger than ${server.max_response_bytes} bytes`);
+        chunks.push(chunk);
+      }
+      return new Response(response.status === 202 || response.status === 204 ? null : Buffer.concat(chunks), {
         status: response.status,
         statusText: response.statusText,
         headers: response.headers as unknown as Headers,
       });
     } catch (error) {
       if (error instanceof TooLarge) throw error;
+      if (limit.aborted) throw new ToolRequestError(`no answer within ${server.timeout_ms} ms`);
       const refusal = refusalIn(error);
       if (refusal) throw new ToolRequestError(refusal.message);
       throw error;
