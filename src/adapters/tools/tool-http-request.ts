@@ -32,8 +32,32 @@ const MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export async function toolHttpRequest(pool: GuardedPool, request: ToolHttpRequest): Promise<ToolHttpResponse> {
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  const signal = AbortSignal.any([request.signal, timeout]);
+  // One controller for the turn's abort and the tool's time limit (AbortSignal.any on a long-lived
+  // turn signal keeps every composed signal alive until that signal goes).
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, request.timeoutMs);
+  const onAbort = () => controller.abort();
+  request.signal.addEventListener('abort', onAbort, { once: true });
+  if (request.signal.aborted) controller.abort();
+  const { signal } = controller;
+  try {
+    return await send(pool, request, signal, () => timedOut);
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function send(
+  pool: GuardedPool,
+  request: ToolHttpRequest,
+  signal: AbortSignal,
+  timedOut: () => boolean,
+): Promise<ToolHttpResponse> {
   let url = await checked(pool, request.url, request.allowPrivate);
   let { method, body } = request;
   try {
@@ -83,7 +107,7 @@ export async function toolHttpRequest(pool: GuardedPool, request: ToolHttpReques
     }
   } catch (error) {
     if (error instanceof ToolRequestError) throw error;
-    if (timeout.aborted) throw new ToolRequestError(`no answer within ${request.timeoutMs} ms`);
+    if (timedOut()) throw new ToolRequestError(`no answer within ${request.timeoutMs} ms`);
     if (request.signal.aborted) throw new ToolRequestError('the turn ended before the answer');
     const refusal = refusalIn(error);
     if (refusal) throw new ToolRequestError(refusal.message);
