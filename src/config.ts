@@ -250,7 +250,12 @@ function toolSecretsOf(merged: Record<string, unknown>): Record<string, string> 
   const secrets: Record<string, string> = {};
   for (const [key, value] of Object.entries(merged)) {
     const name = key.slice(TOOL_SECRET_PREFIX.length);
-    if (key.startsWith(TOOL_SECRET_PREFIX) && /^[A-Z][A-Z0-9_]{0,63}$/.test(name) && typeof value === 'string' && value !== '')
+    if (
+      key.startsWith(TOOL_SECRET_PREFIX) &&
+      /^[A-Z][A-Z0-9_]{0,63}$/.test(name) &&
+      typeof value === 'string' &&
+      value !== ''
+    )
       secrets[name] = value;
   }
   return secrets;

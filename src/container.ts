@@ -443,7 +443,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
       tools: {
         runner: realToolRunner,
         catalog: toolCatalog,
-        trialCatalog: options.toolRunner ? new ToolCatalog({ runner: realToolRunner, validator }) : toolCatalog,
+        trialCatalog: options.toolRunner
+          ? new ToolCatalog({ runner: realToolRunner, validator })
+          : toolCatalog,
         validator,
       },
       onCallEnded,

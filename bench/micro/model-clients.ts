@@ -74,7 +74,10 @@ async function streamTextReply(model: ProviderModel): Promise<void> {
     model,
     system: BENCH_REQUEST.system,
     // The benchmark's conversation is text only.
-    messages: BENCH_REQUEST.messages.map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
+    messages: BENCH_REQUEST.messages.map((m) => ({
+      role: m.role as 'user' | 'assistant',
+      content: m.content,
+    })),
     tools: Object.fromEntries(
       BENCH_REQUEST.tools.map((t) => [
         t.name,

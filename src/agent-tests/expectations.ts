@@ -129,7 +129,9 @@ const MASKS = new Set(['[masked]', '[email]', '[number]']);
 
 function checkTools(expect: Expectations, call: ObservedCall): string[] {
   const failures: string[] = [];
-  const calls = call.transcript.flatMap((turn) => (turn.toolCalls ?? []).map((c) => ({ ...c, turn: turn.seq })));
+  const calls = call.transcript.flatMap((turn) =>
+    (turn.toolCalls ?? []).map((c) => ({ ...c, turn: turn.seq })),
+  );
   for (const name of expect.tool_called ?? []) {
     const made = calls.filter((c) => c.name === name);
     if (made.length === 0) {

@@ -92,7 +92,11 @@ export async function fetchStoredCall(
       agent: turn.agent ?? '',
       ...(turn.tool_calls?.length
         ? {
-            toolCalls: turn.tool_calls.map((c) => ({ name: c.name, arguments: c.arguments, status: c.status })),
+            toolCalls: turn.tool_calls.map((c) => ({
+              name: c.name,
+              arguments: c.arguments,
+              status: c.status,
+            })),
           }
         : {}),
     })),

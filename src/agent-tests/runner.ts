@@ -67,7 +67,6 @@ function callerNumber(inUse: ReadonlySet<string>): string {
   }
 }
 
-
 async function play(
   job: Job,
   transport: TransportName,

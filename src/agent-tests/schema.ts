@@ -100,7 +100,11 @@ export const expectationsSchema = z
       ctx.addIssue({ code: 'custom', path: ['with'], message: 'with needs tool_called naming one tool' });
     for (const name of e.tool_not_called ?? []) {
       if (e.tool_called?.includes(name))
-        ctx.addIssue({ code: 'custom', path: ['tool_not_called'], message: `${name} is also in tool_called` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tool_not_called'],
+          message: `${name} is also in tool_called`,
+        });
     }
     if (e.ends === false && e.ends_by_turn !== undefined)
       ctx.addIssue({ code: 'custom', path: ['ends'], message: 'ends: false contradicts ends_by_turn' });

@@ -46,13 +46,18 @@ export class ToolStubRegistry {
     const name = request.target.kind === 'http' ? request.target.tool.name : request.target.toolName;
     const call = await this.#findCall(request.context.callSid).catch(() => undefined);
     const stub = call ? this.#byCaller.get(call.recipient_phone)?.[name] : undefined;
-    if (!stub) return { status: 'failed', error: `${name} is not stubbed in this scenario (tests never call real tools)` };
+    if (!stub)
+      return {
+        status: 'failed',
+        error: `${name} is not stubbed in this scenario (tests never call real tools)`,
+      };
     if (stub.fail !== undefined) return { status: 'failed', error: stub.fail };
     const content = JSON.stringify(stub.response);
     const status = stub.status ?? 200;
     const base = { httpStatus: status, responseBytes: Buffer.byteLength(content) };
     if (status >= 500) return { status: 'failed', error: `the endpoint answered HTTP ${status}`, ...base };
-    if (status >= 400) return { status: 'rejected', error: `the endpoint answered HTTP ${status}`, content, ...base };
+    if (status >= 400)
+      return { status: 'rejected', error: `the endpoint answered HTTP ${status}`, content, ...base };
     return { status: 'ok', content, ...base };
   }
 }

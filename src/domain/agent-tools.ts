@@ -167,7 +167,10 @@ export function toolConfigIssues(agent: ToolsPart): Issue[] {
     for (const issue of templateIssues(strings, known, shares, { argumentsAllowed: true }))
       issues.push({ path: ['tools', index, 'request', ...issue.path], message: issue.message });
     if (!/^https?:\/\//i.test(request.url))
-      issues.push({ path: ['tools', index, 'request', 'url'], message: 'must start with https:// or http://' });
+      issues.push({
+        path: ['tools', index, 'request', 'url'],
+        message: 'must start with https:// or http://',
+      });
     // The model fills arguments in: it must never choose where the request goes.
     const authority = /^[a-z]+:\/\/([^/?#]*)/i.exec(request.url)?.[1] ?? '';
     if (parseTemplate(authority).some((part) => part.kind === 'argument' || part.kind === 'context'))
@@ -204,7 +207,10 @@ export function toolConfigIssues(agent: ToolsPart): Issue[] {
   const servers = new Set<string>();
   (agent.mcp_servers ?? []).forEach((server, index) => {
     if (servers.has(server.name))
-      issues.push({ path: ['mcp_servers', index, 'name'], message: `another MCP server is named ${server.name}` });
+      issues.push({
+        path: ['mcp_servers', index, 'name'],
+        message: `another MCP server is named ${server.name}`,
+      });
     servers.add(server.name);
   });
   return issues;

@@ -11,8 +11,7 @@ export interface ToolCallContext {
 }
 
 export type ToolTarget =
-  | { kind: 'http'; tool: HttpToolConfig }
-  | { kind: 'mcp'; server: McpServerConfig; toolName: string };
+  { kind: 'http'; tool: HttpToolConfig } | { kind: 'mcp'; server: McpServerConfig; toolName: string };
 
 export interface ToolRequest {
   target: ToolTarget;

@@ -25,7 +25,10 @@ export function toolConfigProblems(
   };
   const privateNetwork = (allowed: boolean, field: string) => {
     if (allowed && options.production && !options.privateNetworkAllowed)
-      issues.push({ field, message: 'private networks are refused in production unless TOOLS_ALLOW_PRIVATE_NETWORK=true' });
+      issues.push({
+        field,
+        message: 'private networks are refused in production unless TOOLS_ALLOW_PRIVATE_NETWORK=true',
+      });
   };
   (fields.tools ?? []).forEach((tool, index) => {
     for (const problem of options.validator.problems(tool.parameters))

@@ -75,8 +75,10 @@ export async function tryTool(
     throw validationError([{ field: `arguments.${field}`, message: rest.join(': ') || 'invalid' }]);
   }
   const maskNames = [
-    ...(agent.tools ?? []).find((t) => t.name === name)?.mask_arguments ?? [],
-    ...(agent.mcp_servers ?? []).filter((s) => s.allowed_tools.includes(name)).flatMap((s) => s.mask_arguments ?? []),
+    ...((agent.tools ?? []).find((t) => t.name === name)?.mask_arguments ?? []),
+    ...(agent.mcp_servers ?? [])
+      .filter((s) => s.allowed_tools.includes(name))
+      .flatMap((s) => s.mask_arguments ?? []),
   ];
   return {
     tool: name,

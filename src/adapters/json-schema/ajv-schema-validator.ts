@@ -5,7 +5,6 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { SchemaValidator, ValueCheck } from '../../ports/schema-validator.js';
 
-
 function describe(error: ErrorObject): string {
   const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '';
   if (error.keyword === 'required') {

@@ -127,7 +127,10 @@ export class AiSdkLanguageModel implements LanguageModel {
           case 'tool-call': {
             const input = toolInput(part, request);
             if (input)
-              yield { type: 'tool-call', call: { id: part.toolCallId, name: part.toolName, arguments: input } };
+              yield {
+                type: 'tool-call',
+                call: { id: part.toolCallId, name: part.toolName, arguments: input },
+              };
             break;
           }
           case 'error':

@@ -39,7 +39,11 @@ function guardedLookup(resolve: HostResolver, allowPrivate: boolean): LookupFunc
           ? undefined
           : addresses.map((a) => forbiddenRange(a.address)).find((range) => range !== undefined);
         if (refused) {
-          callback(refusedAddress(`the host resolves to a ${refused} address`) as NodeJS.ErrnoException, '', 4);
+          callback(
+            refusedAddress(`the host resolves to a ${refused} address`) as NodeJS.ErrnoException,
+            '',
+            4,
+          );
           return;
         }
         if (addresses.length === 0) {

@@ -13,7 +13,8 @@ export function maskSecrets(text: string, secretValues: readonly string[]): stri
   return masked;
 }
 
-const clip = (text: string) => (text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)} …(cut)` : text);
+const clip = (text: string) =>
+  text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)} …(cut)` : text;
 
 function readable(response: ToolHttpResponse): { text: string } | { error: string } {
   const text = response.body.toString('utf8');
@@ -34,7 +35,8 @@ export function classifyAnswer(response: ToolHttpResponse, secretValues: readonl
   const { status } = response;
   const base = { httpStatus: status, responseBytes: response.body.length };
   if (status >= 500) return { status: 'failed', error: `the endpoint answered HTTP ${status}`, ...base };
-  if (status >= 300 && status < 400) return { status: 'failed', error: `HTTP ${status} without a usable redirect`, ...base };
+  if (status >= 300 && status < 400)
+    return { status: 'failed', error: `HTTP ${status} without a usable redirect`, ...base };
   if (status < 200) return { status: 'failed', error: `HTTP ${status}`, ...base };
   const body = readable(response);
   if (status >= 400) {

@@ -105,9 +105,9 @@ describe('HttpToolRunner', () => {
     const header = seen.headers['x-voice-agent-signature'] as string;
     expect(verifyToolRequest(SIGNING, header, { method: 'GET', url })).toBe(true);
     // Bound to the order asked for: the same signature does not fit another path.
-    expect(verifyToolRequest(SIGNING, header, { method: 'GET', url: new URL('/orders/1', endpoint.url) })).toBe(
-      false,
-    );
+    expect(
+      verifyToolRequest(SIGNING, header, { method: 'GET', url: new URL('/orders/1', endpoint.url) }),
+    ).toBe(false);
   });
 
   it('encodes arguments in the path, so one cannot reach another route', async () => {
@@ -173,9 +173,14 @@ describe('HttpToolRunner', () => {
     });
     const port = new URL(endpoint.url).port;
     const answer = await named.run(
-      request(tool(`http://orders.example.test:${port}`, { allow_private_network: false }), { order_id: '4412' }),
+      request(tool(`http://orders.example.test:${port}`, { allow_private_network: false }), {
+        order_id: '4412',
+      }),
     );
-    expect(answer).toMatchObject({ status: 'failed', error: 'refused: the host resolves to a loopback address' });
+    expect(answer).toMatchObject({
+      status: 'failed',
+      error: 'refused: the host resolves to a loopback address',
+    });
     await rebinding.close();
   });
 

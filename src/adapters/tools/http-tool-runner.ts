@@ -27,7 +27,13 @@ export interface ToolRunnerOptions {
 }
 
 // Headers a tool may not set: ours, or what the HTTP client must own.
-const RESERVED_HEADERS = new Set([TOOL_SIGNATURE_HEADER, 'host', 'content-length', 'transfer-encoding', 'connection']);
+const RESERVED_HEADERS = new Set([
+  TOOL_SIGNATURE_HEADER,
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+]);
 
 export class HttpToolRunner implements ToolRunner {
   readonly #options: ToolRunnerOptions;
@@ -54,7 +60,10 @@ export class HttpToolRunner implements ToolRunner {
       return await this.#runHttp(target.tool, request);
     } catch (error) {
       if (error instanceof ToolRequestError) return { status: 'failed', error: error.reason };
-      return { status: 'failed', error: `internal error (${error instanceof Error ? error.name : 'unknown'})` };
+      return {
+        status: 'failed',
+        error: `internal error (${error instanceof Error ? error.name : 'unknown'})`,
+      };
     }
   }
 
@@ -67,12 +76,15 @@ export class HttpToolRunner implements ToolRunner {
   }
 
   async #runHttp(tool: HttpToolConfig, request: ToolRequest): Promise<ToolAnswer> {
-    const rendered = await renderRequest(tool, request.arguments, request.context, this.#options.secrets).catch(
-      (error: unknown) => {
-        if (error instanceof ToolRequestError) throw error;
-        throw new ToolRequestError('the URL is not valid once its placeholders are filled in');
-      },
-    );
+    const rendered = await renderRequest(
+      tool,
+      request.arguments,
+      request.context,
+      this.#options.secrets,
+    ).catch((error: unknown) => {
+      if (error instanceof ToolRequestError) throw error;
+      throw new ToolRequestError('the URL is not valid once its placeholders are filled in');
+    });
     const url = new URL(rendered.url);
     if (this.#options.requireHttps && url.protocol !== 'https:')
       throw new ToolRequestError('refused: only https:// tools run in production');

@@ -23,7 +23,11 @@ interface Values {
 }
 
 const asText = (value: unknown): string =>
-  value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  value === undefined || value === null
+    ? ''
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
 
 function valueOf(part: TemplatePart, values: Values): unknown {
   switch (part.kind) {
@@ -81,7 +85,10 @@ function secretNames(tool: HttpToolConfig, headers: Record<string, string> = {})
 }
 
 /** The named secrets; a missing one fails the call, naming the variable to set. */
-export async function fetchSecrets(names: Iterable<string>, source: SecretSource): Promise<Map<string, string>> {
+export async function fetchSecrets(
+  names: Iterable<string>,
+  source: SecretSource,
+): Promise<Map<string, string>> {
   const secrets = new Map<string, string>();
   await Promise.all(
     [...names].map(async (name) => {
@@ -119,7 +126,8 @@ export async function renderRequest(
     // An optional argument the model left out leaves its parameter out.
     if (value !== undefined && value !== null) url.searchParams.set(key, asText(value));
   }
-  const body = tool.request.body === undefined ? undefined : JSON.stringify(renderBody(tool.request.body, values));
+  const body =
+    tool.request.body === undefined ? undefined : JSON.stringify(renderBody(tool.request.body, values));
   return {
     url: url.href,
     method: tool.request.method,

@@ -31,7 +31,10 @@ export interface ToolHttpResponse {
 const MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-export async function toolHttpRequest(pool: GuardedPool, request: ToolHttpRequest): Promise<ToolHttpResponse> {
+export async function toolHttpRequest(
+  pool: GuardedPool,
+  request: ToolHttpRequest,
+): Promise<ToolHttpResponse> {
   // One controller for the turn's abort and the tool's time limit (AbortSignal.any on a long-lived
   // turn signal keeps every composed signal alive until that signal goes).
   const controller = new AbortController();
@@ -74,7 +77,8 @@ async function send(
       if (REDIRECTS.has(response.statusCode) && typeof location === 'string') {
         discard(response.body);
         const next = new URL(location, url);
-        if (next.origin !== url.origin) throw new ToolRequestError('redirected to another host (not followed)');
+        if (next.origin !== url.origin)
+          throw new ToolRequestError('redirected to another host (not followed)');
         if (hop + 1 >= MAX_REDIRECTS) throw new ToolRequestError(`more than ${MAX_REDIRECTS} redirects`);
         url = await checked(pool, next.href, request.allowPrivate);
         if (response.statusCode === 303 || (response.statusCode <= 302 && method === 'POST')) {
@@ -111,9 +115,12 @@ async function send(
     if (request.signal.aborted) throw new ToolRequestError('the turn ended before the answer');
     const refusal = refusalIn(error);
     if (refusal) throw new ToolRequestError(refusal.message);
-    if (error instanceof undiciErrors.ConnectTimeoutError) throw new ToolRequestError('could not connect in time');
+    if (error instanceof undiciErrors.ConnectTimeoutError)
+      throw new ToolRequestError('could not connect in time');
     const code = (error as { code?: string }).code;
-    throw new ToolRequestError(`the request failed (${code ?? (error instanceof Error ? error.name : 'error')})`);
+    throw new ToolRequestError(
+      `the request failed (${code ?? (error instanceof Error ? error.name : 'error')})`,
+    );
   }
 }
 

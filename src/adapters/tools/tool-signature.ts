@@ -1,7 +1,11 @@
 // Every request to a tool carries the end-of-call webhook's signature scheme (t=<unix seconds>,
 // v1=HMAC-SHA256 of `${t}.${signed}`), where `signed` is the method, path and query, a line feed
 // and the body, so a GET is bound to the order it asks for. docs/TOOLS.md shows how to verify it.
-import { signWebhook, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../../services/webhook-signature.js';
+import {
+  signWebhook,
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+} from '../../services/webhook-signature.js';
 
 export const TOOL_SIGNATURE_HEADER = WEBHOOK_SIGNATURE_HEADER.toLowerCase();
 
@@ -10,7 +14,13 @@ export function signedText(method: string, url: URL, body = ''): string {
   return `${method.toUpperCase()} ${url.pathname}${url.search}\n${body}`;
 }
 
-export function signToolRequest(secret: string, method: string, url: URL, body: string | undefined, nowMs: number) {
+export function signToolRequest(
+  secret: string,
+  method: string,
+  url: URL,
+  body: string | undefined,
+  nowMs: number,
+) {
   return signWebhook(secret, signedText(method, url, body), Math.floor(nowMs / 1_000));
 }
 
@@ -21,5 +31,11 @@ export function verifyToolRequest(
   request: { method: string; url: URL; body?: string },
   nowSeconds?: number,
 ): boolean {
-  return verifyWebhookSignature(secret, header, signedText(request.method, request.url, request.body), 300, nowSeconds);
+  return verifyWebhookSignature(
+    secret,
+    header,
+    signedText(request.method, request.url, request.body),
+    300,
+    nowSeconds,
+  );
 }

@@ -15,7 +15,8 @@ export function maskText(text: string): string {
 /** A JSON value with every string masked and the values under `names` (at any depth) replaced. */
 export function maskValue(value: unknown, names: ReadonlySet<string> = new Set()): unknown {
   if (typeof value === 'string') return maskText(value);
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) >= 1e6 ? '[number]' : value;
+  if (typeof value === 'number')
+    return Number.isInteger(value) && Math.abs(value) >= 1e6 ? '[number]' : value;
   if (Array.isArray(value)) return value.map((item) => maskValue(item, names));
   if (value !== null && typeof value === 'object')
     return Object.fromEntries(

@@ -28,7 +28,10 @@ export const recordFieldTool: BuiltinTool = {
                   enum: agent.data_to_fill.map((f) => f.name),
                   description: 'Which detail',
                 },
-                value: { type: 'string', description: 'The value, e.g. "John Smith" or "john.smith@gmail.com"' },
+                value: {
+                  type: 'string',
+                  description: 'The value, e.g. "John Smith" or "john.smith@gmail.com"',
+                },
               },
               required: ['field', 'value'],
               additionalProperties: false,
@@ -37,7 +40,8 @@ export const recordFieldTool: BuiltinTool = {
           run: async (args, turn) => {
             const field = agent.data_to_fill.find((f) => f.name === args.field);
             const text = asText(args.value);
-            if (!field || text === undefined) return 'Not recorded: name one of the listed fields and its value.';
+            if (!field || text === undefined)
+              return 'Not recorded: name one of the listed fields and its value.';
             turn.effects.proposed = true;
             const value = normalizeValue(field, text, turn.extraction);
             if (value === null) {

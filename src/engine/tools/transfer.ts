@@ -30,7 +30,10 @@ export const transferTool: BuiltinTool = {
             },
           },
           run: async (args, turn) => {
-            const target = findTransferTarget(agent, typeof args.target_id === 'string' ? args.target_id : undefined);
+            const target = findTransferTarget(
+              agent,
+              typeof args.target_id === 'string' ? args.target_id : undefined,
+            );
             if (!target) return 'There is no such transfer target.';
             turn.effects.transferTo = target.id;
             return 'The caller will be transferred after your reply.';

@@ -79,7 +79,13 @@ export function userTool(options: UserToolOptions): RegisteredTool {
         latency_ms: latencyMs,
         ...(answer.responseBytes !== undefined ? { response_bytes: answer.responseBytes } : {}),
       });
-      turn.onToolEvent?.({ type: 'tool-end', callId: turn.callId, name: spec.name, status: answer.status, latencyMs });
+      turn.onToolEvent?.({
+        type: 'tool-end',
+        callId: turn.callId,
+        name: spec.name,
+        status: answer.status,
+        latencyMs,
+      });
       if (answer.status === 'ok') return answer.content ?? '{}';
       if (answer.status === 'rejected')
         return JSON.stringify({
