@@ -72,7 +72,7 @@ async function play(
   transport: TransportName,
   options: RunOptions,
 ): Promise<{ call?: ObservedCall; skip?: string }> {
-  const { scenario, suite } = job;
+  const { scenario } = job;
   const caller = callerNumber(job.callers);
   job.callers.add(caller);
   const stubs = options.target.toolStubs;

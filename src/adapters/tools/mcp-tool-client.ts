@@ -159,7 +159,7 @@ export class McpToolClient {
     const now = (this.#options.now ?? Date.now)();
     this.#sweep(now);
     const key = `${agentKey}|${server.name}`;
-    let connection = this.#connections.get(key);
+    const connection = this.#connections.get(key);
     if (connection) {
       connection.usedAt = now;
       return connection;
