@@ -64,6 +64,7 @@ import { GuardedPool } from './adapters/net/guarded-pool.js';
 import { EnvSecrets, firstOf } from './adapters/secrets/env-secrets.js';
 import { SecretsManagerSecrets } from './adapters/secrets/secrets-manager-secrets.js';
 import { HttpToolRunner } from './adapters/tools/http-tool-runner.js';
+import { loggedToolRunner } from './adapters/tools/logged-tool-runner.js';
 import { McpToolClient } from './adapters/tools/mcp-tool-client.js';
 import { ToolCatalog } from './engine/tools/tool-catalog.js';
 import type { SchemaValidator } from './ports/schema-validator.js';
@@ -250,7 +251,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       mcp,
     });
     const toolCatalog = new ToolCatalog({
-      runner: options.toolRunner ?? realToolRunner,
+      runner: loggedToolRunner(options.toolRunner ?? realToolRunner, logger),
       validator,
       onListFailed: (error, where) =>
         logger.warn(

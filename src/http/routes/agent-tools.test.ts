@@ -2,6 +2,7 @@
 // and "Try it" against a real local endpoint with the masked answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJson, startToolEndpoint, type ToolEndpoint } from '../../../test/fakes/tool-endpoint.js';
+import { captureLogs } from '../../../test/support/log-capture.js';
 import { createTestApp, type TestApp } from '../testing.js';
 
 const agentBody = (overrides: Record<string, unknown> = {}) => ({
@@ -39,6 +40,7 @@ const fields = (response: { json(): { issues?: { field: string }[] } }) =>
 describe('agents with tools', () => {
   let t: TestApp;
   let endpoint: ToolEndpoint;
+  const logs = captureLogs();
   beforeAll(async () => {
     endpoint = await startToolEndpoint((req, res) => {
       if (req.url === '/orders/4412')
@@ -51,7 +53,7 @@ describe('agents with tools', () => {
         });
       return sendJson(res, 404, { error: 'no such order' });
     });
-    t = await createTestApp({ TOOL_SECRET_ORDERS_API_TOKEN: 'orders-token-123' });
+    t = await createTestApp({ TOOL_SECRET_ORDERS_API_TOKEN: 'orders-token-123' }, { logger: logs.logger });
   });
   afterAll(async () => {
     await t.close();
@@ -171,6 +173,17 @@ describe('agents with tools', () => {
       expect(endpoint.requests.at(-1)!.headers.authorization).toBe('Bearer orders-token-123');
       expect(response.body).not.toContain('orders-token-123');
       expect(response.body).not.toContain('asha.rao');
+      // One line per call, without arguments, URL, secret or answer.
+      const line = logs.records.find((r) => r.msg === 'tool call');
+      expect(line).toMatchObject({
+        tool: 'lookup_order',
+        agent_id: 'orders-1',
+        status: 'ok',
+        http_status: 200,
+      });
+      const logged = JSON.stringify(logs.records);
+      for (const secret of ['orders-token-123', 'asha.rao', '/orders/4412'])
+        expect(logged).not.toContain(secret);
     });
 
     it('shows a refusal with its answer, and names a bad argument as a field', async () => {

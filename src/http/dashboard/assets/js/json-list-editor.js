@@ -2,6 +2,7 @@
 // whose `data-field` path (`tools.2`) takes the server's issues for that item and everything in it
 // (`tools.2.request.url: …`). An item whose JSON does not parse is named the same way on save.
 import { append, h } from './h.js';
+import { removeRowButton } from './rows.js';
 import { field } from './ui.js';
 
 /**
@@ -36,19 +37,15 @@ export function jsonListEditor({ path, legend, addLabel, items, blank, hint, ext
       h('legend', {}, `${legend} ${index + 1}`),
       wrapper,
       extra ? extra(editor) : null,
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'remove link-button',
-          onclick: () => {
-            row.remove();
-            renumber();
-            status.textContent = `${legend} removed.`;
-            addButton.focus();
-          },
+      removeRowButton(
+        () => row,
+        legend,
+        index,
+        () => {
+          renumber();
+          status.textContent = `${legend} removed.`;
+          addButton.focus();
         },
-        `Remove ${legend.toLowerCase()} ${index + 1}`,
       ),
     );
     append(list, row);

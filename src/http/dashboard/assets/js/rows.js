@@ -3,6 +3,22 @@
 import { append, h } from './h.js';
 import { field } from './ui.js';
 
+/** "Remove <legend> N": takes its row out of the list, then `onRemoved` renumbers and moves focus. */
+export function removeRowButton(row, legend, index, onRemoved) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'remove link-button',
+      onclick: () => {
+        row().remove();
+        onRemoved();
+      },
+    },
+    `Remove ${legend.toLowerCase()} ${index + 1}`,
+  );
+}
+
 /**
  * columns: [{ key, label, make(value) → control, read(control) → value or undefined, hint? }].
  * Returns { element, read() → array of row objects }.
@@ -40,19 +56,15 @@ export function rowsEditor({ path, legend, addLabel, items, columns, blank }) {
           field(column.label, control, { path: `${path}.${index}.${column.key}`, hint: column.hint }),
         ),
       ),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'remove link-button',
-          onclick: () => {
-            row.remove();
-            renumber();
-            status.textContent = `${legend} removed.`;
-            addButton.focus();
-          },
+      removeRowButton(
+        () => row,
+        legend,
+        index,
+        () => {
+          renumber();
+          status.textContent = `${legend} removed.`;
+          addButton.focus();
         },
-        `Remove ${legend.toLowerCase()} ${index + 1}`,
       ),
     );
     append(rows, row);
