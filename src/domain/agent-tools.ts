@@ -129,14 +129,14 @@ function templateIssues(
   strings: { path: (string | number)[]; text: string }[],
   argumentsKnown: readonly string[],
   sharesCallerPhone: boolean,
-  options: { argumentsAllowed: boolean },
+  options: { perCall: boolean },
 ): Issue[] {
   const issues: Issue[] = [];
   for (const { path, text } of strings) {
     for (const part of parseTemplate(text)) {
       const problem =
-        part.kind === 'argument' && !options.argumentsAllowed
-          ? `{${part.name}}: arguments cannot be used here`
+        !options.perCall && (part.kind === 'argument' || part.kind === 'context')
+          ? `${part.kind === 'argument' ? `{${part.name}}` : `{{${part.name}}}`}: an MCP server's connection serves many calls (the call's context travels in each request's _meta)`
           : placeholderProblem(part, argumentsKnown, sharesCallerPhone);
       if (problem) issues.push({ path, message: problem });
     }
@@ -164,7 +164,7 @@ export function toolConfigIssues(agent: ToolsPart): Issue[] {
       ...Object.entries(request.headers ?? {}).map(([key, text]) => ({ path: ['headers', key], text })),
       ...templateStrings(request.body, ['body']),
     ];
-    for (const issue of templateIssues(strings, known, shares, { argumentsAllowed: true }))
+    for (const issue of templateIssues(strings, known, shares, { perCall: true }))
       issues.push({ path: ['tools', index, 'request', ...issue.path], message: issue.message });
     if (!/^https?:\/\//i.test(request.url))
       issues.push({
@@ -199,7 +199,7 @@ export function toolConfigIssues(agent: ToolsPart): Issue[] {
       { path: ['url'], text: server.url },
       ...Object.entries(server.headers ?? {}).map(([key, text]) => ({ path: ['headers', key], text })),
     ];
-    for (const issue of templateIssues(strings, [], shares, { argumentsAllowed: false }))
+    for (const issue of templateIssues(strings, [], shares, { perCall: false }))
       issues.push({ path: ['mcp_servers', index, ...issue.path], message: issue.message });
     if (!/^https?:\/\//i.test(server.url))
       issues.push({ path: ['mcp_servers', index, 'url'], message: 'must start with https:// or http://' });

@@ -301,6 +301,7 @@ function spentBeforeTimeout(exceeded: BudgetExceeded): Partial<TurnReply> {
     ...(tokens
       ? { inputTokens: late?.inputTokens, outputTokens: late?.outputTokens, costMicroUsd: late?.costMicroUsd }
       : {}),
+    ...(late?.toolCalls ? { toolCalls: late.toolCalls } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOICES_BY_LANGUAGE } from '../../src/domain/voices.js';
 import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
-import { sampleCall } from '../contracts/call-store.contract.js';
+import { sampleCall, sampleTurn } from '../contracts/call-store.contract.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
 import { formModelScript } from '../fakes/form-model-script.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
@@ -339,6 +339,29 @@ describe('dashboard in a browser', () => {
           status: 'completed',
           duration_seconds: 42,
           memory: { policy: 'verified', identity: 'unattested', used: false },
+          totals: {
+            latency_ms: 4_900,
+            model_latency_ms: 700,
+            input_tokens: 900,
+            output_tokens: 40,
+            cost_micro_usd: 0,
+            tool_calls: 1,
+            tool_latency_ms: 4_001,
+          },
+        }),
+      );
+      await server.container.callStore.putTurn(
+        sampleTurn('CA-three-years-ago', 1, {
+          tool_calls: [
+            {
+              name: 'lookup_order',
+              source: 'http',
+              arguments: { order_id: '4412', email: '[email]' },
+              status: 'failed',
+              error: 'no answer within 4000 ms',
+              latency_ms: 4_001,
+            },
+          ],
         }),
       );
       await go('#/calls?from=2023-03-01&to=2023-03-31');
@@ -351,6 +374,13 @@ describe('dashboard in a browser', () => {
       // Its page says whether earlier calls were recalled, and why.
       await rows.first().getByRole('link').first().click();
       await page.getByText('none recalled (number not verified; memory verified)').waitFor();
+      // A turn that called one of the agent's tools shows it: how it went, why, its masked arguments.
+      const toolCall = page.locator('.tool-call', { hasText: 'lookup_order' });
+      await toolCall.waitFor();
+      expect(await toolCall.textContent()).toContain('{"order_id":"4412","email":"[email]"}');
+      expect(await toolCall.textContent()).toContain('no answer within 4000 ms');
+      await page.getByText('1 (4001 ms waiting on tools)').waitFor();
+      await shot('09b-call-with-tool');
       await go('#/calls?from=2023-04-01&to=2023-04-30');
       await page.getByText('No calls match these filters.').waitFor();
       await page.getByLabel('From day').fill('2023-04-30');

@@ -135,6 +135,22 @@ describe('agents with tools', () => {
     expect(fields(clash)).toEqual(['mcp_servers.0.allowed_tools.0']);
   });
 
+  it('refuses per-call placeholders in an MCP server’s URL or headers (its connection serves many calls)', async () => {
+    const response = await post(
+      agentBody({
+        mcp_servers: [
+          {
+            name: 'crm',
+            url: 'https://mcp.example.com/mcp',
+            headers: { 'X-Call': '{{call.sid}}' },
+            allowed_tools: ['find_customer'],
+          },
+        ],
+      }),
+    );
+    expect(fields(response)).toEqual(['mcp_servers.0.headers.X-Call']);
+  });
+
   it('checks a PATCH of tools like a create', async () => {
     const response = await t.app.inject({
       method: 'PATCH',
