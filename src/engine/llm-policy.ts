@@ -126,7 +126,8 @@ export class LlmPolicy implements ReplyPolicy {
   async #run(context: TurnContext, queue: TextQueue): Promise<TurnReply> {
     const started = Date.now();
     const { agent } = context;
-    const tools = await this.#tools.forAgent(agent, context.signal);
+    const found = this.#tools.forAgent(agent, context.signal);
+    const tools = found instanceof Promise ? await found : found;
     const prompt = buildPrompt(context, {
       ...this.#options.prompt,
       canTransfer: agent.transfer_targets.length > 0,
@@ -311,7 +312,10 @@ export class LlmPolicy implements ReplyPolicy {
     const room = another && remainingMs - FALLBACK_RESERVE_MS >= MIN_PRIMARY_BUDGET_MS;
     const cap = room ? remainingMs - FALLBACK_RESERVE_MS : remainingMs;
     const timeoutMs = Math.max(0, Math.min(this.#options.firstTokenTimeoutMs, cap));
-    const timer = setTimeout(() => firstToken.abort(), timeoutMs);
+    // A limit that is only the turn's remaining budget is the turn's own abort: a second timer for
+    // the same moment, measured from a slightly later clock, could fire first and mislabel the turn.
+    const bySignal = !room && this.#options.firstTokenTimeoutMs >= remainingMs;
+    const timer = bySignal ? undefined : setTimeout(() => firstToken.abort(), timeoutMs);
     try {
       const signal = AbortSignal.any([turnSignal, firstToken.signal]);
       for await (const event of model.stream({ ...request, signal })) {

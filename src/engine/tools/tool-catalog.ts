@@ -50,12 +50,27 @@ export class ToolCatalog {
     this.#deps = deps;
   }
 
-  /** The agent's tools for this turn. An MCP server that cannot be listed leaves its tools out. */
-  async forAgent(agent: Agent, signal: AbortSignal): Promise<ToolSet> {
+  /**
+   * The agent's tools for this turn. An MCP server that cannot be listed leaves its tools out.
+   * Without MCP servers the answer is at hand: no promise, so the turn's first model request starts
+   * in the same tick (its first-token clock is measured from the turn's start).
+   */
+  forAgent(agent: Agent, signal: AbortSignal): ToolSet | Promise<ToolSet> {
     const fixed = this.#fixedTools(agent);
     const servers = agent.mcp_servers ?? [];
     const { runner, validator } = this.#deps;
     if (servers.length === 0 || !runner || !validator) return new ToolSet(fixed);
+    return this.#withMcp(agent, fixed, servers, runner, validator, signal);
+  }
+
+  async #withMcp(
+    agent: Agent,
+    fixed: RegisteredTool[],
+    servers: NonNullable<Agent['mcp_servers']>,
+    runner: ToolRunner,
+    validator: SchemaValidator,
+    signal: AbortSignal,
+  ): Promise<ToolSet> {
     const agentKey = agentKeyOf(agent);
     const lists = await Promise.all(
       servers.map((server) =>
