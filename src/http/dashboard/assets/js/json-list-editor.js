@@ -37,16 +37,7 @@ export function jsonListEditor({ path, legend, addLabel, items, blank, hint, ext
       h('legend', {}, `${legend} ${index + 1}`),
       wrapper,
       extra ? extra(editor) : null,
-      removeRowButton(
-        () => row,
-        legend,
-        index,
-        () => {
-          renumber();
-          status.textContent = `${legend} removed.`;
-          addButton.focus();
-        },
-      ),
+      removeRowButton({ row: () => row, legend, index, renumber, status, focusAfter: () => addButton }),
     );
     append(list, row);
     if (focus) editor.focus();

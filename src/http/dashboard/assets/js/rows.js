@@ -3,8 +3,11 @@
 import { append, h } from './h.js';
 import { field } from './ui.js';
 
-/** "Remove <legend> N": takes its row out of the list, then `onRemoved` renumbers and moves focus. */
-export function removeRowButton(row, legend, index, onRemoved) {
+/**
+ * "Remove <legend> N": takes its row out, renumbers the rest, says so to screen readers and moves
+ * focus to `focusAfter()` (the list's add button).
+ */
+export function removeRowButton({ row, legend, index, renumber, status, focusAfter }) {
   return h(
     'button',
     {
@@ -12,7 +15,9 @@ export function removeRowButton(row, legend, index, onRemoved) {
       class: 'remove link-button',
       onclick: () => {
         row().remove();
-        onRemoved();
+        renumber();
+        status.textContent = `${legend} removed.`;
+        focusAfter().focus();
       },
     },
     `Remove ${legend.toLowerCase()} ${index + 1}`,
@@ -56,16 +61,7 @@ export function rowsEditor({ path, legend, addLabel, items, columns, blank }) {
           field(column.label, control, { path: `${path}.${index}.${column.key}`, hint: column.hint }),
         ),
       ),
-      removeRowButton(
-        () => row,
-        legend,
-        index,
-        () => {
-          renumber();
-          status.textContent = `${legend} removed.`;
-          addButton.focus();
-        },
-      ),
+      removeRowButton({ row: () => row, legend, index, renumber, status, focusAfter: () => addButton }),
     );
     append(rows, row);
     if (focus) row.querySelector('input, select, textarea')?.focus();
