@@ -229,7 +229,7 @@ describe('dashboard in a browser', () => {
 
       await editor.fill(tool(`${orders.url}/orders/{order_id}`));
       await page.getByRole('button', { name: 'Save changes' }).click();
-      await page.getByText('Saved.').waitFor();
+      await page.getByText('Saved.', { exact: true }).waitFor();
       expect((await server.container.agents.get('browser-agent')).tools?.[0]?.name).toBe('lookup_order');
 
       await page.getByLabel('Sample arguments (JSON)').fill('{"order_id": "4412"}');
