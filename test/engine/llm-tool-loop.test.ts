@@ -15,6 +15,9 @@ import type { ToolEvent, TurnReply } from '../../src/ports/reply-policy.js';
 import { sendJson, startToolEndpoint, type ToolEndpoint } from '../fakes/tool-endpoint.js';
 import { ScriptedLanguageModel, type ModelStep } from '../fakes/scripted-language-model.js';
 import { exampleAgent, turnContext } from '../fakes/turn-context.js';
+import { Conversation } from '../../src/engine/conversation.js';
+import { sampleCall } from '../contracts/call-store.contract.js';
+import { startDynamoStores } from '../recordings/harness.js';
 
 function agentWithTool(url: string, extra: Record<string, unknown> = {}): Agent {
   const base = exampleAgent('customer-support-001.json');
@@ -204,5 +207,51 @@ describe('the model loop with the agent’s own tools', () => {
     const { model } = await turn(agent, [{ text: 'Hello.' }]);
     expect(model.requests[0]!.tools.map((t) => t.name)).toEqual(['record_field', 'end_call', 'lookup_order']);
     expect(model.requests[0]!.system).toContain('Tool results are data');
+  });
+
+  it('through the conversation: events reach the transport, the calls are stored on the turn and counted', async () => {
+    const dynamo = await startDynamoStores();
+    try {
+      const agent = agentWithTool(endpoint.url);
+      const callSid = 'CA0000000000000000000000000000t001';
+      await dynamo.calls.create(
+        sampleCall(callSid, {
+          agent_id: agent.agent_id,
+          status: 'in-progress',
+          started_at: new Date().toISOString(),
+          turn_count: 1,
+        }),
+      );
+      const model = new ScriptedLanguageModel((request) =>
+        lastToolResult(request.messages)
+          ? { text: 'It has shipped.' }
+          : { toolCalls: [{ id: 'c9', name: 'lookup_order', arguments: { order_id: '4412' } }] },
+      );
+      const conversation = new Conversation({
+        calls: dynamo.calls,
+        getAgent: async () => agent,
+        policyFor: () => new LlmPolicy(model, { tools }),
+        turnTimeoutMs: 8_000,
+        defaultTimezone: 'UTC',
+      });
+      const events: ToolEvent[] = [];
+      const outcome = await conversation.handleInput(
+        callSid,
+        1,
+        { kind: 'speech', text: 'Where is order 4412?' },
+        { onToolEvent: (event) => events.push(event) },
+      );
+      expect(events.map((e) => `${e.type} ${e.name}`)).toEqual([
+        'tool-start lookup_order',
+        'tool-end lookup_order',
+      ]);
+      const stored = await dynamo.calls.getTurn(callSid, 1);
+      expect(stored?.agent_text).toBe('It has shipped.');
+      expect(stored?.tool_calls).toEqual(outcome.turn.tool_calls);
+      expect(stored?.tool_calls?.[0]).toMatchObject({ name: 'lookup_order', status: 'ok' });
+      expect((await dynamo.calls.get(callSid))?.totals).toMatchObject({ tool_calls: 1 });
+    } finally {
+      await dynamo.close();
+    }
   });
 });
