@@ -1,3 +1,4 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
 import { APICallError, simulateReadableStream } from 'ai';
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV3 } from 'ai/test';
@@ -75,6 +76,48 @@ describe('AiSdkLanguageModel', () => {
     expect(call.abortSignal).toBeDefined();
     controller.abort();
     expect(call.abortSignal!.aborted).toBe(true);
+  });
+
+  it('sends tool calls and their results as the provider’s own messages (the real Anthropic provider)', async () => {
+    let sent: { messages: unknown[] } | undefined;
+    const anthropic = createAnthropic({
+      apiKey: 'test-key',
+      fetch: async (_url, init) => {
+        sent = JSON.parse(String(init?.body)) as { messages: unknown[] };
+        return new Response(
+          JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'stop' } }),
+          {
+            status: 400,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
+      },
+    });
+    const model = new AiSdkLanguageModel({
+      provider: 'anthropic',
+      model: 'claude-3-5-haiku-latest',
+      languageModel: anthropic('claude-3-5-haiku-latest'),
+    });
+    const messages = [
+      ...request.messages,
+      {
+        role: 'assistant' as const,
+        content: 'Let me check.',
+        toolCalls: [{ id: 'toolu_1', name: 'record_field', arguments: { field: 'name', value: 'Ana' } }],
+      },
+      { role: 'tool' as const, toolCallId: 'toolu_1', toolName: 'record_field', content: 'Recorded.' },
+    ];
+    await expect(collect(model.stream({ ...request, messages }))).rejects.toThrow(AppError);
+    expect(sent?.messages.slice(-2)).toMatchObject([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me check.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'record_field', input: { field: 'name', value: 'Ana' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1' }] },
+    ]);
   });
 
   it('drops a tool call whose arguments are not JSON', async () => {
