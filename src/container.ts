@@ -122,14 +122,17 @@ async function openEmbedded(
   options: ContainerOptions,
   inMemory: boolean,
 ): Promise<EmbeddedDynamo> {
-  if (inMemory) return startEmbeddedDynamo();
+  // The database runs in a child process; if it dies, every store call fails until a restart.
+  const onUnexpectedExit = (detail: string) => options.logger.error(`${detail}; restart this process`);
+  if (inMemory) return startEmbeddedDynamo({ onUnexpectedExit });
   if ((options.dataDirRole ?? options.role) === 'server') {
     return openEmbeddedDynamoForServer(config.DATA_DIR, {
       waitMs: WAIT_FOR_COMMAND_MS,
       onWait: (message) => options.logger.warn(message),
+      onUnexpectedExit,
     });
   }
-  return connectOrStartEmbeddedDynamo(config.DATA_DIR);
+  return connectOrStartEmbeddedDynamo(config.DATA_DIR, 'cli', { onUnexpectedExit });
 }
 
 async function isEmpty(store: AgentStore): Promise<boolean> {
