@@ -1,20 +1,23 @@
 // The embedded DynamoDB (dynalite) in three places: in this process, on its event loop (the design
 // before docs/decisions/0007), in a worker thread, and in a child process (startEmbeddedDynamo, what
-// the server and the CLI use). For each: start-up to the first answer, then `concurrency` loops of
-// PutItem + GetItem through the AWS SDK's document client, measuring this process's event-loop delay,
-// its main thread's CPU (Linux: /proc/self/task) and the store's own CPU and memory.
+// the server and the CLI use). For each: start-up in memory (as tests use it) to the first answer,
+// then `concurrency` loops of PutItem + GetItem through the AWS SDK's document client against a store
+// on disk (the server's default), measuring this process's event-loop delay, its main thread's CPU
+// (Linux: /proc/self/task) and the store's own CPU.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClients, type DynamoClients } from '../src/adapters/dynamodb/client.js';
-import { createTables } from '../src/adapters/dynamodb/tables.js';
-import { tableNames } from '../src/adapters/dynamodb/test-support.js';
 import { startEmbeddedDynamo } from '../src/adapters/embedded/dynalite.js';
 import { percentile, round, sortedCopy } from './stats.js';
 
@@ -96,26 +99,29 @@ function rssMiB(pid: number): number | undefined {
 
 const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
 
-async function inProcess(): Promise<RunningStore> {
+/** In `path` on disk (LevelDB), or in memory. */
+type Starter = (path?: string) => Promise<RunningStore>;
+
+const inProcess: Starter = async (path) => {
   const { default: dynalite } = await import('dynalite');
-  const server: Server = dynalite({ createTableMs: CREATE_TABLE_MS });
+  const server: Server = dynalite({ createTableMs: CREATE_TABLE_MS, ...(path ? { path } : {}) });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     storeCpuMs: () => undefined,
     close: () => new Promise<void>((done, fail) => server.close((e) => (e ? fail(e) : done()))),
   };
-}
+};
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const server = require(${JSON.stringify(dynalitePath)})({ createTableMs: ${CREATE_TABLE_MS} });
+const { parentPort, workerData } = require('node:worker_threads');
+const server = require(${JSON.stringify(dynalitePath)})({ createTableMs: ${CREATE_TABLE_MS}, ...workerData });
 server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
 parentPort.once('message', () => server.close(() => process.exit(0)));
 `;
 
-async function inWorker(): Promise<RunningStore> {
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
+const inWorker: Starter = async (path) => {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: path ? { path } : {} });
   const [port] = (await once(worker, 'message')) as [number];
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -129,14 +135,15 @@ async function inWorker(): Promise<RunningStore> {
       await exited;
     },
   };
-}
+};
 
-async function inChild(): Promise<RunningStore> {
-  const store = await startEmbeddedDynamo();
+// startEmbeddedDynamo keeps its data in <dataDir>/dynamodb.
+const inChild: Starter = async (path) => {
+  const store = await startEmbeddedDynamo(path ? { dataDir: path } : {});
   return { ...store, storeCpuMs: () => procCpuMs(`/proc/${store.pid}/stat`) };
-}
+};
 
-const starters: Record<Placement, () => Promise<RunningStore>> = {
+const starters: Record<Placement, Starter> = {
   'in-process': inProcess,
   'worker thread': inWorker,
   'child process': inChild,
@@ -170,6 +177,21 @@ async function measureStartUp(placement: Placement, starts: number): Promise<Sta
   };
 }
 
+const TABLE = 'Bench';
+
+async function createTable({ client }: DynamoClients): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  while ((await client.send(new DescribeTableCommand({ TableName: TABLE }))).Table?.TableStatus !== 'ACTIVE')
+    await sleep(10);
+}
+
 interface Drive {
   latenciesMs: number[];
   errors: number;
@@ -191,7 +213,7 @@ async function drive(clients: DynamoClients, table: string, concurrency: number,
   await Promise.all(
     Array.from({ length: concurrency }, async (_, loop) => {
       for (let n = 0; performance.now() < untilMs; n++) {
-        const key = { agent_id: `loop${loop}-${n % 50}` };
+        const key = { id: `loop${loop}-${n % 50}` };
         await timed(() =>
           clients.doc.send(new PutCommand({ TableName: table, Item: { ...key, n, payload } })),
         );
@@ -207,12 +229,12 @@ async function measureLoad(
   concurrency: number,
   options: EmbeddedStoreBenchOptions,
 ): Promise<LoadResult> {
-  const store = await starters[placement]();
+  const folder = await mkdtemp(join(tmpdir(), 'embedded-store-bench-'));
+  const store = await starters[placement](folder);
   const clients = createDynamoClients({ endpoint: store.endpoint });
   try {
-    const tables = tableNames('Bench_');
-    await createTables(clients.client, tables);
-    await drive(clients, tables.agents, concurrency, performance.now() + options.warmUpSeconds * 1000);
+    await createTable(clients);
+    await drive(clients, TABLE, concurrency, performance.now() + options.warmUpSeconds * 1000);
 
     const delay = monitorEventLoopDelay({ resolution: 1 });
     const mainBefore = mainThreadCpuMs();
@@ -220,7 +242,7 @@ async function measureLoad(
     const eluBefore = performance.eventLoopUtilization();
     const started = performance.now();
     delay.enable();
-    const load = await drive(clients, tables.agents, concurrency, started + options.measureSeconds * 1000);
+    const load = await drive(clients, TABLE, concurrency, started + options.measureSeconds * 1000);
     delay.disable();
     const seconds = (performance.now() - started) / 1000;
     const elu = performance.eventLoopUtilization(eluBefore);
@@ -248,6 +270,7 @@ async function measureLoad(
   } finally {
     clients.client.destroy();
     await store.close();
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

@@ -23,8 +23,8 @@ export function embeddedStoreMarkdown(
     '',
     `${context.date}; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; load average ` +
       `${context.loadStart.join(' / ')} before, ${context.loadEnd.join(' / ')} after. ` +
-      `bench/embedded-store-bench.ts: in-memory dynalite in three places; ${options.starts} start-ups each, ` +
-      `then for each concurrency ${options.warmUpSeconds} s of warm-up and ${options.measureSeconds} s measured ` +
+      `bench/embedded-store-bench.ts: dynalite in three places; ${options.starts} start-ups each in memory (as tests use it), ` +
+      `then on disk (as the server uses it) for each concurrency ${options.warmUpSeconds} s of warm-up and ${options.measureSeconds} s measured ` +
       'of loops doing PutItem then GetItem (200-byte item) through the AWS SDK document client. "child process" ' +
       'is what the server and the CLI use (docs/decisions/0007-embedded-store-in-a-child-process.md).',
     '',
@@ -60,7 +60,7 @@ export function embeddedStoreBenchmark(log: (line: string) => void): BenchEntry 
       const options: EmbeddedStoreBenchOptions = {
         placements: PLACEMENTS,
         concurrencies: positiveNumbers(process.env.BENCH_EMBEDDED_LEVELS, [1, 32]),
-        warmUpSeconds: 1,
+        warmUpSeconds: 0.5,
         measureSeconds: positiveNumbers(process.env.BENCH_SECONDS, [3])[0]!,
         starts: 8,
         log,
