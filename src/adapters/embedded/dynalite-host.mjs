@@ -13,8 +13,13 @@ import { createRequire } from 'node:module';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 
-/** @param {Record<string, unknown>} message */
-const report = (message) => process.connected && process.send?.(message);
+/**
+ * Sends a message to the parent; resolves once it is written (or when there is no parent left).
+ * @param {Record<string, unknown>} message
+ * @returns {Promise<void>}
+ */
+const report = (message) =>
+  new Promise((done) => (process.connected && process.send ? process.send(message, () => done()) : done()));
 
 /**
  * Whether the LevelDB folder is free, tested with the `level` package dynalite itself depends on:
@@ -61,16 +66,16 @@ if (!process.connected) closeAndExit();
 
 const problem = options.path ? await folderProblem(options.path) : undefined;
 if (problem) {
-  report({ type: 'failed', ...problem });
-  process.disconnect?.();
+  await report({ type: 'failed', ...problem });
+  closeAndExit();
 } else if (!closing) {
   server = dynalite({
     createTableMs: options.createTableMs,
     ...(options.path ? { path: options.path } : {}),
   });
-  server.once('error', (error) => {
-    report({ type: 'failed', reason: 'unopenable', message: error.message });
+  server.once('error', async (error) => {
+    await report({ type: 'failed', reason: 'unopenable', message: error.message });
     process.exit(1);
   });
-  server.listen(0, '127.0.0.1', () => report({ type: 'ready', port: server?.address()?.port }));
+  server.listen(0, '127.0.0.1', () => void report({ type: 'ready', port: server?.address()?.port }));
 }

@@ -57,7 +57,8 @@ export function startDynaliteProcess(options: DynaliteProcessOptions): Promise<D
           `the embedded DynamoDB ${describeExit(code, signal)} before it was ready`,
         ),
       );
-    child.once('error', (error) =>
+    // Settles nothing once started: a late error (a failed signal) must not go unhandled.
+    child.on('error', (error) =>
       fail(new AppError('unavailable', 'cannot start the embedded DynamoDB', { cause: error })),
     );
     child.once('exit', beforeReady);
