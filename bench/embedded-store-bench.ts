@@ -1,7 +1,7 @@
 // The embedded DynamoDB (dynalite) in three places: in this process, on its event loop (the design
 // before docs/decisions/0007), in a worker thread, and in a child process (startEmbeddedDynamo, what
 // the server and the CLI use). For each: start-up in memory (as tests use it) to the first answer,
-// then `concurrency` loops of PutItem + GetItem through the AWS SDK's document client against a store
+// then PutItem + GetItem pairs at a steady rate through the AWS SDK's document client against a store
 // on disk (the server's default), measuring this process's event-loop delay, its main thread's CPU
 // (Linux: /proc/self/task) and the store's own CPU.
 import { createRequire } from 'node:module';
@@ -26,7 +26,8 @@ export type Placement = (typeof PLACEMENTS)[number];
 
 export interface EmbeddedStoreBenchOptions {
   placements: readonly Placement[];
-  concurrencies: number[];
+  /** Offered loads, in operations per second. */
+  rates: number[];
   warmUpSeconds: number;
   measureSeconds: number;
   /** Start-ups timed per placement. */
@@ -49,7 +50,9 @@ export interface StartUpResult {
 
 export interface LoadResult {
   placement: Placement;
-  concurrency: number;
+  /** Operations started per second. */
+  offeredOpsPerSecond: number;
+  /** Operations ended per second, over the window and the wait for the last ones. */
   opsPerSecond: number;
   latencyMs: { p50: number; p99: number };
   eventLoopDelayMs: { p50: number; p99: number; max: number };
@@ -197,8 +200,11 @@ interface Drive {
   errors: number;
 }
 
-/** `concurrency` loops, each a PutItem then a GetItem of its own keys, until `untilMs`. */
-async function drive(clients: DynamoClients, table: string, concurrency: number, untilMs: number) {
+/**
+ * PutItem-then-GetItem pairs started at a steady `opsPerSecond` (an open loop, like callers that do not
+ * wait for each other) until `untilMs`; resolves once every pair has ended.
+ */
+async function drive(clients: DynamoClients, table: string, opsPerSecond: number, untilMs: number) {
   const result: Drive = { latenciesMs: [], errors: 0 };
   const payload = 'x'.repeat(200);
   const timed = async (send: () => Promise<unknown>) => {
@@ -210,23 +216,25 @@ async function drive(clients: DynamoClients, table: string, concurrency: number,
       result.errors++;
     }
   };
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, loop) => {
-      for (let n = 0; performance.now() < untilMs; n++) {
-        const key = { id: `loop${loop}-${n % 50}` };
-        await timed(() =>
-          clients.doc.send(new PutCommand({ TableName: table, Item: { ...key, n, payload } })),
-        );
-        await timed(() => clients.doc.send(new GetCommand({ TableName: table, Key: key })));
-      }
-    }),
-  );
+  const pair = async (n: number) => {
+    const key = { id: `item${n % 500}` };
+    await timed(() => clients.doc.send(new PutCommand({ TableName: table, Item: { ...key, n, payload } })));
+    await timed(() => clients.doc.send(new GetCommand({ TableName: table, Key: key })));
+  };
+  const pairs: Promise<void>[] = [];
+  const started = performance.now();
+  while (performance.now() < untilMs) {
+    const due = Math.floor(((performance.now() - started) / 1000) * (opsPerSecond / 2));
+    while (pairs.length < due) pairs.push(pair(pairs.length));
+    await sleep(2);
+  }
+  await Promise.all(pairs);
   return result;
 }
 
 async function measureLoad(
   placement: Placement,
-  concurrency: number,
+  rate: number,
   options: EmbeddedStoreBenchOptions,
 ): Promise<LoadResult> {
   const folder = await mkdtemp(join(tmpdir(), 'embedded-store-bench-'));
@@ -234,7 +242,7 @@ async function measureLoad(
   const clients = createDynamoClients({ endpoint: store.endpoint });
   try {
     await createTable(clients);
-    await drive(clients, TABLE, concurrency, performance.now() + options.warmUpSeconds * 1000);
+    await drive(clients, TABLE, rate, performance.now() + options.warmUpSeconds * 1000);
 
     const delay = monitorEventLoopDelay({ resolution: 1 });
     const mainBefore = mainThreadCpuMs();
@@ -242,7 +250,7 @@ async function measureLoad(
     const eluBefore = performance.eventLoopUtilization();
     const started = performance.now();
     delay.enable();
-    const load = await drive(clients, TABLE, concurrency, started + options.measureSeconds * 1000);
+    const load = await drive(clients, TABLE, rate, started + options.measureSeconds * 1000);
     delay.disable();
     const seconds = (performance.now() - started) / 1000;
     const elu = performance.eventLoopUtilization(eluBefore);
@@ -256,7 +264,7 @@ async function measureLoad(
     const ms = (ns: number) => round(ns / 1e6, 2);
     return {
       placement,
-      concurrency,
+      offeredOpsPerSecond: rate,
       opsPerSecond: round(ops / seconds, 0),
       latencyMs: { p50: round(percentile(sorted, 50), 2), p99: round(percentile(sorted, 99), 2) },
       eventLoopDelayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
@@ -283,11 +291,11 @@ export async function runEmbeddedStoreBench(
     options.log(`embedded store: ${placement}, start-up`);
     startUps.push(await measureStartUp(placement, options.starts));
   }
-  // Placements alternate within each concurrency, so a change in the machine's load hits them alike.
-  for (const concurrency of options.concurrencies) {
+  // Placements alternate within each rate, so a change in the machine's load hits them alike.
+  for (const rate of options.rates) {
     for (const placement of options.placements) {
-      options.log(`embedded store: ${placement}, ${concurrency} concurrent`);
-      loads.push(await measureLoad(placement, concurrency, options));
+      options.log(`embedded store: ${placement}, ${rate} ops/s`);
+      loads.push(await measureLoad(placement, rate, options));
     }
   }
   return { startUps, loads };
