@@ -27,7 +27,8 @@ export function embeddedStoreMarkdown(
       `bench/embedded-store-bench.ts: dynalite in three places; ${options.starts} start-ups each in memory (as tests use it), ` +
       `then on disk (as the server uses it) for each offered load ${options.warmUpSeconds} s of warm-up and ${options.measureSeconds} s measured ` +
       'of PutItem-then-GetItem pairs (200-byte items) started at a steady rate through the AWS SDK document client. "child process" ' +
-      'is what the server and the CLI use (docs/decisions/0007-embedded-store-in-a-child-process.md).',
+      'is what the server and the CLI use (docs/decisions/0007-embedded-store-in-a-child-process.md, which has ' +
+      'medians of several runs: on a busy machine one run varies much).',
     '',
     '| store runs | first start ms | later starts p50 ms | this process CPU per start ms | memory the store adds MiB |',
     '| --- | --- | --- | --- | --- |',
