@@ -83,8 +83,11 @@ export interface Container {
   secrets: LocalSecrets;
   mode: RuntimeMode;
   dynamo: DynamoClients;
-  /** The embedded DynamoDB endpoint, when embedded (shared: another process on DATA_DIR runs it). */
-  embedded?: { endpoint: string; shared: boolean };
+  /**
+   * The embedded DynamoDB, when embedded: its endpoint, and the pid of the child process that runs it
+   * (none when shared: another process on DATA_DIR runs it).
+   */
+  embedded?: { endpoint: string; shared: boolean; pid?: number };
   /** Agent ids seeded while this container started. */
   seeded: string[];
   /** Whether the store answers a read now (GET /health). */
@@ -352,7 +355,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
       secrets,
       mode: { store: embedded ? 'embedded' : 'aws', llm: llm.describe() },
       dynamo,
-      ...(embedded ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared } } : {}),
+      ...(embedded
+        ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared, pid: embedded.pid } }
+        : {}),
       seeded,
       storeAnswers: () =>
         tableAnswers(dynamo.doc, config.tables.agents, { agent_id: '__health__' }, (error) =>
