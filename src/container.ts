@@ -88,8 +88,11 @@ export interface Container {
   secrets: LocalSecrets;
   mode: RuntimeMode;
   dynamo: DynamoClients;
-  /** The embedded DynamoDB endpoint, when embedded (shared: another process on DATA_DIR runs it). */
-  embedded?: { endpoint: string; shared: boolean };
+  /**
+   * The embedded DynamoDB, when embedded: its endpoint, and the pid of the child process that runs it
+   * (none when shared: another process on DATA_DIR runs it).
+   */
+  embedded?: { endpoint: string; shared: boolean; pid?: number };
   /** Agent ids seeded while this container started. */
   seeded: string[];
   /** Whether the store answers a read now (GET /health). */
@@ -129,14 +132,17 @@ async function openEmbedded(
   options: ContainerOptions,
   inMemory: boolean,
 ): Promise<EmbeddedDynamo> {
-  if (inMemory) return startEmbeddedDynamo();
+  // The database runs in a child process; if it dies, every store call fails until a restart.
+  const onUnexpectedExit = (detail: string) => options.logger.error(`${detail}; restart this process`);
+  if (inMemory) return startEmbeddedDynamo({ onUnexpectedExit });
   if ((options.dataDirRole ?? options.role) === 'server') {
     return openEmbeddedDynamoForServer(config.DATA_DIR, {
       waitMs: WAIT_FOR_COMMAND_MS,
       onWait: (message) => options.logger.warn(message),
+      onUnexpectedExit,
     });
   }
-  return connectOrStartEmbeddedDynamo(config.DATA_DIR);
+  return connectOrStartEmbeddedDynamo(config.DATA_DIR, 'cli', { onUnexpectedExit });
 }
 
 async function isEmpty(store: AgentStore): Promise<boolean> {
@@ -354,7 +360,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
       secrets,
       mode: { store: embedded ? 'embedded' : 'aws', llm: llm.describe() },
       dynamo,
-      ...(embedded ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared } } : {}),
+      ...(embedded
+        ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared, pid: embedded.pid } }
+        : {}),
       seeded,
       storeAnswers: () =>
         tableAnswers(dynamo.doc, config.tables.agents, { agent_id: '__health__' }, (error) =>
