@@ -1,19 +1,4 @@
-import { plainWords } from './text-utils.js';
-
-export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    let diagonal = previous[0] as number;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const above = previous[j] as number;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      previous[j] = Math.min(above + 1, (previous[j - 1] as number) + 1, diagonal + cost);
-      diagonal = above;
-    }
-  }
-  return previous[b.length] as number;
-}
+import { editDistance, plainWords } from './text-utils.js';
 
 /** Edits tolerated: 1 for options of up to 3 letters, 2 up to 10, then a fifth of the length. */
 function tolerance(option: string): number {
