@@ -40,7 +40,8 @@ export function spokenDigits(tokens: readonly string[], options: SpokenDigitOpti
     const next = tokens[i + 1];
     if (repeat !== undefined && next !== undefined) {
       const digit = digitOf(next) ?? (options.zeroLetters && ZERO_LETTERS.has(next) ? 0 : undefined);
-      const unit = digit !== undefined ? String(digit) : !options.zeroLetters && /^[a-z]$/.test(next) ? next : null;
+      const unit =
+        digit !== undefined ? String(digit) : !options.zeroLetters && /^[a-z]$/.test(next) ? next : null;
       if (unit !== null) {
         out.push(unit.repeat(repeat));
         i += 1;
