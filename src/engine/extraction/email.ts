@@ -73,9 +73,8 @@ function localPart(tokens: string[], at: number): string | null {
   for (let i = at - 1; i >= 0; i -= 1) {
     const token = tokens[i] as string;
     if (token === ',') {
-      // "s, m, i, t, h" and "lisa, at": commas between spelled letters or before "at" are pauses;
-      // elsewhere they end the address.
-      if (parts.length === 0 || (isSpelled(parts[0]) && isSpelled(tokens[i - 1]))) continue;
+      // "s, m, i, t, h": commas between spelled letters are pauses, elsewhere they end the address.
+      if (isSpelled(parts[0]) && isSpelled(tokens[i - 1])) continue;
       break;
     }
     if (CONNECTORS.has(token)) {
@@ -133,6 +132,15 @@ function domainPart(tokens: string[], at: number): string | null {
   return parts.join('');
 }
 
+const SYMBOLS = new Set(['@', ...CONNECTORS]);
+
+/** "lisa, at gmail", "P E T E R, dot Parker": a comma next to "at", "dot" and the like is a pause. */
+function withoutPausesAtSymbols(tokens: string[]): string[] {
+  return tokens.filter(
+    (t, i) => t !== ',' || !(SYMBOLS.has(tokens[i - 1] ?? '') || SYMBOLS.has(tokens[i + 1] ?? '')),
+  );
+}
+
 /** The email address in `text` (lower-case), or null when there is no syntactically valid one. */
 export function normalizeEmail(text: string): string | null {
   const lower = fromRecognizer(text).toLowerCase();
@@ -152,7 +160,9 @@ export function normalizeEmail(text: string): string | null {
     .split(/\s+/)
     .map((t) => (t === '.' || t === ',' ? t : trimPunctuation(t)))
     .filter(Boolean);
-  const tokens = spokenDigits(words, { digits: ENGLISH_DIGIT_WORDS, zeroLetters: false });
+  const tokens = withoutPausesAtSymbols(
+    spokenDigits(words, { digits: ENGLISH_DIGIT_WORDS, zeroLetters: false }),
+  );
   // The last "@" whose domain has a dot wins ("reach me at john at gmail dot com").
   for (let at = tokens.length - 1; at >= 0; at -= 1) {
     if (tokens[at] !== '@') continue;
