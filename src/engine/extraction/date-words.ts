@@ -39,6 +39,10 @@ const DEVANAGARI_WORD = new RegExp(
 );
 const ROMAN_WORD = new RegExp(`\\b(${alternation(Object.keys(ROMAN_HINDI_DATE_WORDS))})\\b`, 'gi');
 
+// chrono reads "next week Tuesday" ("अगले हफ्ते मंगलवार") as next Monday.
+const NEXT_WEEK_DAY =
+  /\bnext week,?\s+(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/gi;
+
 /** "अगले शुक्रवार को" -> "next friday को", "kal subah" -> "tomorrow subah", "2 din baad" -> "in 2 days". */
 export function englishDateWords(text: string): string {
   return (
@@ -48,6 +52,7 @@ export function englishDateWords(text: string): string {
       // chrono reads neither "2 days later" ("दो दिन बाद") nor "day after tomorrow" (as tomorrow).
       .replace(/\b(\d{1,2}) (days|weeks) later\b/gi, 'in $1 $2')
       .replace(/\b(the )?day after tomorrow\b/gi, 'in 2 days')
+      .replace(NEXT_WEEK_DAY, 'next $1')
   );
 }
 

@@ -13,7 +13,10 @@ const WRITTEN_EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/;
 
 // Spoken symbols; multi-word forms are joined first so each becomes a single token.
 const SPOKEN_SYMBOLS: ReadonlyArray<[RegExp, string]> = [
-  [/\bat the rate of\b|\bat the rate\b|\bat sign\b|\bat symbol\b|एट द रेट|एट दी रेट|ऐट द रेट/g, ' @ '],
+  [
+    /\bat the rate of\b|\bat the rate\b|\bat rate\b|\bat sign\b|\bat symbol\b|एट द रेट|एट दी रेट|ऐट द रेट/g,
+    ' @ ',
+  ],
   [/\bat\b|(^|\s)(?:एट|ऐट)(?=\s|$)/g, ' @ '],
   [/\bdot\b|\bpoint\b|(^|\s)(?:डॉट|डोट)(?=\s|$)/g, ' . '],
   [/\bunderscore\b|\bunder score\b|(^|\s)अंडरस्कोर(?=\s|$)/g, ' _ '],

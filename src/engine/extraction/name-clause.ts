@@ -50,13 +50,14 @@ function stripTrailing(words: string[], phrases: string[][]): string[] {
   return rest;
 }
 
-/** "john" -> "John", "o'brien" -> "O'Brien", "MARY-JANE" -> "Mary-Jane"; "McDonald" is kept. */
+/**
+ * "john" -> "John", "o'brien" -> "O'Brien", "MARY-JANE" and "Mary-jane" -> "Mary-Jane"; a part with a
+ * capital after a small letter was written that way on purpose and is kept ("McDonald").
+ */
 export function titleCase(word: string): string {
-  const mixed = word !== word.toLowerCase() && word !== word.toUpperCase();
-  if (mixed) return word;
-  return word
-    .toLowerCase()
-    .replace(/(^|['-])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+  return word.replace(/[^'-]+/g, (part) =>
+    /\p{Ll}\p{Lu}/u.test(part) ? part : part.charAt(0).toUpperCase() + part.slice(1).toLowerCase(),
+  );
 }
 
 /**

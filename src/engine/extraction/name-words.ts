@@ -68,7 +68,8 @@ export const TITLE_PERIOD = /(^|\s)(dr|mr|mrs|ms|mx|prof|smt|डॉ)\.(?=\s)/giu
 // "Rahul bol raha hoon". "main"/"mai" open a name only when "hoon" closes it ("Mai" is also a name).
 // prettier-ignore
 export const ROMAN_HINDI_LEAD_INS = [
-  'mera naam', 'mera pura naam', 'mera poora naam', 'meraa naam', 'mera name', 'naam', 'ji', 'haan', 'han',
+  'mera naam hai', 'mera naam', 'mera pura naam', 'mera poora naam', 'meraa naam', 'mera name', 'naam hai',
+  'naam', 'ji', 'haan', 'han',
   'namaste', 'namaskar',
 ];
 export const ROMAN_HINDI_ENDINGS = ['hai', 'he', 'hai ji'];
@@ -91,6 +92,6 @@ export const HINDI_NOT_NAME_WORDS = new Set([
 ]);
 // prettier-ignore
 export const HINDI_LEAD_INS = [
-  'मेरा नाम', 'मेरा पूरा नाम', 'नाम', 'मैं', 'जी', 'हाँ', 'हां', 'हेलो', 'हैलो', 'नमस्ते', 'नमस्कार',
+  'मेरा नाम है', 'मेरा नाम', 'मेरा पूरा नाम', 'नाम है', 'नाम', 'मैं', 'जी', 'हाँ', 'हां', 'हेलो', 'हैलो', 'नमस्ते', 'नमस्कार',
 ];
 export const HINDI_ENDINGS = ['बोल रहा हूँ', 'बोल रहा हूं', 'बोल रही हूँ', 'बोल रही हूं', 'है', 'हूँ', 'हूं', 'जी'];

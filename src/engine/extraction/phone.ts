@@ -52,12 +52,20 @@ export function spokenDigitsToText(text: string, language = 'en-US'): string {
   return spokenDigits(tokens, { digits, zeroLetters: true }).join(' ');
 }
 
+/** A number said twice in a row, to be sure, is said once: "4155550100 4155550100" -> "4155550100". */
+function saidTwice(digits: string): string {
+  const half = digits.length / 2;
+  return Number.isInteger(half) && digits.slice(0, half) === digits.slice(half)
+    ? digits.slice(0, half)
+    : digits;
+}
+
 /** The E.164 form of a valid phone number in `text`, else null. */
 export function normalizePhone(text: string, context: PhoneContext): string | null {
   const region = defaultRegion(context);
   const spoken = spokenDigitsToText(text, context.language);
   // First: every digit in the utterance is the number (the usual answer to "what's your number?").
-  const digits = spoken.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
+  const digits = saidTwice(spoken.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, ''));
   if (digits.replace('+', '').length >= 6) {
     const whole = parsePhoneNumberFromString(digits, region);
     if (whole?.isValid()) return whole.number;

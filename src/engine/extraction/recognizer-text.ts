@@ -14,17 +14,22 @@ import { asciiDigits } from './text-utils.js';
 const HYPHEN_SPELLED = /(?<![\p{L}\p{N}-])(?:[\p{L}\p{N}]-)+[\p{L}\p{N}](?![\p{L}\p{N}-])/gu;
 /** ", " or "," then a space between two digits is a pause between groups; "25,000" is a number. */
 const DIGIT_GROUP_COMMA = /(\d),\s+(?=\d)/g;
+/** "twenty-five" is two number words, as "twenty five". */
+const HYPHENATED_NUMBER =
+  /\b(twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety)-(one|two|three|four|five|six|seven|eight|nine)\b/gi;
 
 /**
  * The first pass over a transcript, shared by the extractors: Unicode NFC (a Devanagari nukta typed
  * either way reads the same), straight apostrophes, ASCII digits for Devanagari ones, a pause
- * between digit groups as a space, and hyphen-spelled words as spaced letters ("J-O-H-N" -> "J O H N").
+ * between digit groups as a space, "twenty-five" as two words, and hyphen-spelled words as spaced
+ * letters ("J-O-H-N" -> "J O H N").
  * Sentence punctuation is left for each extractor: a name reads clauses, a number reads "3.5".
  */
 export function fromRecognizer(text: string): string {
   return asciiDigits(text.normalize('NFC'))
     .replace(/[\u2018\u2019`]/g, "'")
     .replace(DIGIT_GROUP_COMMA, '$1 ')
+    .replace(HYPHENATED_NUMBER, '$1 $2')
     .replace(HYPHEN_SPELLED, (run) => run.replace(/-/g, ' '));
 }
 
