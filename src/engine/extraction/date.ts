@@ -3,12 +3,14 @@ import { bareDayOfMonth, nextDayOfMonth } from './day-of-month.js';
 import { dateTimeFormat } from '../date-time-format.js';
 import { englishDateWords, ordinalDigits } from './date-words.js';
 import { fromRecognizer } from './recognizer-text.js';
+import { defaultRegion } from './region.js';
 
 export interface DateContext {
   now: Date;
   timezone: string;
-  /** BCP-47; its region decides whether "3/4" is March or April (default en-US). */
+  /** BCP-47 language and ISO country: the country decides whether "3/4" is March or April (default US). */
   language?: string;
+  region?: string;
 }
 
 /** The text as chrono reads it: Hindi words and numbers in English, spoken ordinals as digits. */
@@ -16,12 +18,12 @@ function toChronoText(text: string): string {
   return ordinalDigits(englishDateWords(fromRecognizer(text)));
 }
 
-// Day before month ("3/4" is 3 April) outside the United States.
+// Day before month ("3/4" is 3 April) outside the United States and Canada.
 const MONTH_FIRST_REGIONS = new Set(['US', 'CA']);
 
-/** chrono's parser for the agent's language: month first in the United States, day first elsewhere. */
-function parserFor(language: string): chrono.Chrono {
-  const region = language.split('-')[1]?.toUpperCase() ?? 'US';
+/** chrono's parser for the call's country: month first in the United States, day first elsewhere. */
+function parserFor(context: DateContext): chrono.Chrono {
+  const region = defaultRegion({ language: context.language ?? 'en-US', region: context.region });
   return MONTH_FIRST_REGIONS.has(region) ? chrono.casual : chrono.en.GB;
 }
 
@@ -59,7 +61,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 export function normalizeDate(text: string, context: DateContext): string | null {
   const offset = utcOffsetMinutes(context.now, context.timezone);
   const chronoText = toChronoText(text);
-  const [result] = parserFor(context.language ?? 'en-US').parse(
+  const [result] = parserFor(context).parse(
     chronoText,
     { instant: context.now, timezone: offset },
     { forwardDate: true },

@@ -1,36 +1,9 @@
-import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DIGIT_WORDS, LOAN_DIGIT_WORDS, ROMAN_HINDI_DIGIT_WORDS } from './digit-words.js';
 import { fromRecognizer, trimPunctuation } from './recognizer-text.js';
+import { defaultRegion, type PhoneContext } from './region.js';
 import { spokenDigits } from './spoken-digits.js';
 import { languageFamily } from './text-utils.js';
-
-export interface PhoneContext {
-  language: string;
-  region?: string;
-}
-
-// Country for numbers said without a country code, by the agent's language.
-const REGION_BY_LANGUAGE: Readonly<Record<string, string>> = {
-  'en-US': 'US',
-  'en-GB': 'GB',
-  'en-IN': 'IN',
-  'hi-IN': 'IN',
-  'es-US': 'US',
-  'es-ES': 'ES',
-  'fr-FR': 'FR',
-  'de-DE': 'DE',
-  'en-AU': 'AU',
-  'en-CA': 'CA',
-};
-
-export function defaultRegion(context: PhoneContext): CountryCode {
-  const explicit = context.region?.toUpperCase();
-  if (explicit && /^[A-Z]{2}$/.test(explicit)) return explicit as CountryCode;
-  const byLanguage = REGION_BY_LANGUAGE[context.language];
-  if (byLanguage) return byLanguage as CountryCode;
-  const suffix = context.language.split('-')[1]?.toUpperCase();
-  return (suffix && /^[A-Z]{2}$/.test(suffix) ? suffix : 'US') as CountryCode;
-}
 
 const PHONE_DIGITS = { ...DIGIT_WORDS, ...LOAN_DIGIT_WORDS };
 const HINDI_PHONE_DIGITS = { ...PHONE_DIGITS, ...ROMAN_HINDI_DIGIT_WORDS };

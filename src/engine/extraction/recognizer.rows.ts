@@ -120,6 +120,8 @@ const phones: Row[] = [
   phone('जीरो नाइन एट सेवन सिक्स फाइव फोर थ्री टू वन ज़ीरो', IN, hiIN),
   phone('nau aath saat chhe paanch chaar teen do ek shunya', IN, hiIN),
   phone('मेरे पास फ़ोन नहीं है।', null, hiIN),
+  // A language without a country is read with the country most of its speakers call from.
+  phone('नौ आठ सात छह पांच, चार तीन दो एक शून्य।', IN, { language: 'hi' }),
   phone('Oh two oh, seven nine four six, oh nine five eight.', '+442079460958', enGB),
   phone('Oh seven nine one one, one two three, four five six.', '+447911123456', enGB),
   phone('+44 7911 123456.', '+447911123456', enGB),
@@ -289,6 +291,7 @@ const dates: Row[] = [
   date('Agle hafte.', '2026-03-16', enIN),
   date('2 din baad.', '2026-03-11', enIN),
   date('4/3/2026.', '2026-03-04', enIN),
+  date('4/3/2026.', '2026-03-04', { language: 'hi', timezone: 'Asia/Kolkata' }),
   date('कल।', '2026-03-10', hiIN),
   date('कल सुबह दस बजे।', '2026-03-10', hiIN),
   date('परसों शाम को।', '2026-03-11', hiIN),
