@@ -51,8 +51,11 @@ const MAX_LABEL_WORDS = 3;
 // More words than this before "at" is a sentence, not an address: no value rather than a wrong one.
 const MAX_LOCAL_WORDS = 4;
 
+/** At most 254 characters, 64 of them before the "@" (RFC 5321). */
 export function isEmailSyntax(value: string): boolean {
-  return value.length <= 254 && EMAIL_PATTERN.test(value) && !value.includes('..');
+  return (
+    value.length <= 254 && value.indexOf('@') <= 64 && EMAIL_PATTERN.test(value) && !value.includes('..')
+  );
 }
 
 function isAtom(token: string | undefined): token is string {

@@ -17,7 +17,6 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
 };
 /** Lower-case words, number words as digits: "Two Bedroom" and "2 bedroom" are one key. */
 const words = (s: string) => plainWords(s).map((w) => String(NUMBER_WORDS[w] ?? w));
-const key = (s: string) => words(s).join(' ');
 
 // A negation before an option in the same clause rules it out: "not blue, red". Hindi puts it after.
 const NEGATION_BEFORE = new Set(['not', 'no', "don't", 'dont', 'never', 'except', 'without']);
@@ -29,19 +28,32 @@ const GENERIC = new Set([
   'type', 'account', 'number', 'please',
 ]);
 
+/** An option with its words and key, computed once per call. */
+interface Target {
+  option: string;
+  words: string[];
+  key: string;
+}
+
+/** The index of each place `target` is said in `said`. */
+function* placesOf(said: string[], target: string[], same: (s: string, t: string) => boolean) {
+  for (let i = 0; i + target.length <= said.length; i += 1) {
+    if (target.every((w, k) => same(said[i + k] as string, w))) yield i;
+  }
+}
+const equal = (s: string, t: string) => s === t;
+
 /** Options said right after a negation ("not blue"), clause by clause. */
-function negatedOptions(text: string, options: readonly string[]): Set<string> {
+function negatedOptions(text: string, targets: Target[]): Set<string> {
   const negated = new Set<string>();
   for (const clause of text.split(/[.,;!?।]+/)) {
     const said = words(clause);
-    for (const option of options) {
-      const target = words(option);
-      for (let i = 0; i + target.length <= said.length; i += 1) {
-        if (!target.every((w, k) => said[i + k] === w)) continue;
+    for (const target of targets) {
+      for (const i of placesOf(said, target.words, equal)) {
         const before = said[i - 1];
-        const after = said[i + target.length];
+        const after = said[i + target.words.length];
         if ((before && NEGATION_BEFORE.has(before)) || (after && NEGATION_AFTER.has(after)))
-          negated.add(option);
+          negated.add(target.option);
       }
     }
   }
@@ -49,43 +61,38 @@ function negatedOptions(text: string, options: readonly string[]): Set<string> {
 }
 
 /** The single option `pick` finds, or null when none or several do. */
-function only(options: readonly string[], pick: (option: string) => boolean): string | null {
-  const found = options.filter(pick);
-  return found.length === 1 ? (found[0] as string) : null;
+function only(targets: Target[], pick: (target: Target) => boolean): string | null {
+  const found = targets.filter(pick);
+  return found.length === 1 ? (found[0] as Target).option : null;
 }
 
+/** A shortened word of an option: "tech" for "technical", "suport" for "support". */
+const shortFor = (s: string, w: string) =>
+  s === w || (s.length >= 3 && w.startsWith(s)) || (s.length >= 5 && editDistance(s, w) <= 1);
+
 /** A word of a multi-word option said alone, or shortened: "tech support", "debit" for "debit card". */
-function partOfOption(said: string[], options: readonly string[]): string | null {
-  const multi = options.filter((o) => words(o).length > 1);
-  const shortened = only(multi, (option) => {
-    const target = words(option);
-    for (let i = 0; i + target.length <= said.length; i += 1) {
-      const match = target.every((w, k) => {
-        const s = said[i + k] as string;
-        return s === w || (s.length >= 3 && w.startsWith(s)) || (s.length >= 5 && editDistance(s, w) <= 1);
-      });
-      if (match) return true;
-    }
-    return false;
-  });
+function partOfOption(said: string[], targets: Target[]): string | null {
+  const multi = targets.filter((t) => t.words.length > 1);
+  const shortened = only(multi, (t) => !placesOf(said, t.words, shortFor).next().done);
   if (shortened) return shortened;
-  const distinctive = said.filter(
-    (w) => !GENERIC.has(w) && w.length >= 3 && options.filter((o) => words(o).includes(w)).length === 1,
-  );
-  const named = new Set(distinctive.flatMap((w) => multi.filter((o) => words(o).includes(w))));
+  const named = new Set<string>();
+  for (const w of new Set(said)) {
+    if (GENERIC.has(w) || w.length < 3) continue;
+    const having = targets.filter((t) => t.words.includes(w));
+    if (having.length === 1 && (having[0] as Target).words.length > 1)
+      named.add((having[0] as Target).option);
+  }
   return named.size === 1 ? (named.values().next().value as string) : null;
 }
 
 /** The option within a few edits of some words said ("grean" for "green"), if only one is. */
-function closeOption(said: string[], options: readonly string[]): string | null {
+function closeOption(said: string[], targets: Target[]): string | null {
   let best: { option: string; distance: number } | null = null;
   let tie = false;
-  for (const option of options) {
-    const target = key(option);
-    const width = target.split(' ').length;
-    for (let i = 0; i + width <= said.length; i += 1) {
-      const distance = editDistance(said.slice(i, i + width).join(' '), target);
-      if (distance > tolerance(target)) continue;
+  for (const { option, key, words: width } of targets) {
+    for (let i = 0; i + width.length <= said.length; i += 1) {
+      const distance = editDistance(said.slice(i, i + width.length).join(' '), key);
+      if (distance > tolerance(key)) continue;
       if (!best || distance < best.distance) {
         best = { option, distance };
         tie = false;
@@ -98,15 +105,11 @@ function closeOption(said: string[], options: readonly string[]): string | null 
 }
 
 /** An English option a Hindi recognizer wrote in Devanagari: "बिलिंग" for "billing". */
-function soundsLikeOption(said: string[], options: readonly string[]): string | null {
+function soundsLikeOption(said: string[], targets: Target[]): string | null {
   const spoken = said.map(phoneticKey);
-  return only(options, (option) => {
-    const target = words(option).map(phoneticKey);
-    if (target.join('').length < 2) return false;
-    for (let i = 0; i + target.length <= spoken.length; i += 1) {
-      if (target.every((k, j) => spoken[i + j] === k)) return true;
-    }
-    return false;
+  return only(targets, (t) => {
+    const sounds = t.words.map(phoneticKey);
+    return sounds.join('').length >= 2 && !placesOf(spoken, sounds, equal).next().done;
   });
 }
 
@@ -116,20 +119,24 @@ function soundsLikeOption(said: string[], options: readonly string[]): string | 
  */
 export function normalizeEnum(text: string, options: readonly string[]): string | null {
   const plain = fromRecognizer(text);
-  const said = key(plain);
+  const saidWords = words(plain);
+  const said = saidWords.join(' ');
   if (!said) return null;
-  const exact = options.find((o) => key(o) === said);
-  if (exact !== undefined) return exact;
-  const negated = negatedOptions(plain, options);
-  const open = options.filter((o) => !negated.has(o));
+  const targets = options.map((option): Target => {
+    const optionWords = words(option);
+    return { option, words: optionWords, key: optionWords.join(' ') };
+  });
+  const exact = targets.find((t) => t.key === said);
+  if (exact !== undefined) return exact.option;
+  const negated = negatedOptions(plain, targets);
+  const open = targets.filter((t) => !negated.has(t.option));
   const padded = ` ${said} `;
-  const contained = open.filter((o) => key(o) && padded.includes(` ${key(o)} `));
+  const contained = open.filter((t) => t.key && padded.includes(` ${t.key} `));
   if (contained.length > 0) {
     // "premium plus" contains "premium": the longest wins only when it covers all the others.
-    const longest = contained.reduce((a, b) => (key(b).length > key(a).length ? b : a));
-    return contained.every((o) => ` ${key(longest)} `.includes(` ${key(o)} `)) ? longest : null;
+    const longest = contained.reduce((a, b) => (b.key.length > a.key.length ? b : a));
+    return contained.every((t) => ` ${longest.key} `.includes(` ${t.key} `)) ? longest.option : null;
   }
-  const saidWords = said.split(' ');
   return (
     partOfOption(saidWords, open) ??
     closeOption(saidWords, open) ??

@@ -381,3 +381,16 @@ export function valueOf(row: Row, input = row.input): CollectedScalar | null {
   };
   return normalizeValue(field, input, { ...base, ...row.context });
 }
+
+// Inputs built to make a regular expression backtrack: 2,000 characters of one token, of
+// punctuation, of hyphens, of the words the rules look for (long-input.test.ts, the benchmark).
+const LENGTH = 2_000;
+export const longInput = (unit: string) => unit.repeat(Math.ceil(LENGTH / unit.length)).slice(0, LENGTH);
+// prettier-ignore
+const UNITS = [
+  'a ', 'x', '0', '1 ', '1,', '1, ', '.', ',', '!', '(', '-1', 'x-', 'J-', 'ab-', 'a@', 'J O H N ', 'four ',
+  'oh ', 'double ', 'twenty ', 'hundred ', 'a hundred and ', 'at ', 'dot ', 'john at gmail dot ',
+  'first name ', 'last name John ', "it's ", 'the twenty ', 'march the ', 'not blue ', 'yes no ', 'ji ',
+  'mera naam ', 'कल ', 'नौ ', 'अगले ',
+];
+export const LONG_INPUTS = UNITS.map(longInput);

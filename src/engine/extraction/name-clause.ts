@@ -15,6 +15,8 @@ import {
 import { hasDevanagari, matchesAt, phraseList, plainWords } from './text-utils.js';
 
 const MAX_NAME_WORDS = 4;
+// Longer than any name in use; a spelled run past it is not a name ("A A A …").
+const MAX_NAME_WORD_LENGTH = 40;
 const NAME_WORD = /^\p{L}[\p{L}\p{M}'-]*$/u;
 const LEAD_INS = phraseList(NAME_LEAD_INS);
 const HINDI_LEADS = phraseList(HINDI_LEAD_INS);
@@ -81,7 +83,9 @@ function withoutTitles(words: string[]): string[] {
 function validWords(words: string[], stopWords: ReadonlySet<string>): boolean {
   if (words.length === 0 || words.length > MAX_NAME_WORDS) return false;
   if (words.join('').length < 2) return false;
-  return words.every((w) => NAME_WORD.test(w) && !stopWords.has(w.toLowerCase()));
+  return words.every(
+    (w) => w.length <= MAX_NAME_WORD_LENGTH && NAME_WORD.test(w) && !stopWords.has(w.toLowerCase()),
+  );
 }
 
 const isLetter = (word: string | undefined) => word !== undefined && /^[A-Za-z]$/.test(word);
