@@ -16,6 +16,7 @@ const HINDI_PHONE_DIGITS = { ...PHONE_DIGITS, ...ROMAN_HINDI_DIGIT_WORDS };
 export function spokenDigitsToText(text: string, language = 'en-US'): string {
   const tokens = fromRecognizer(text)
     .toLowerCase()
+    .replace(/[,;:!?()।]/g, ' ')
     .replace(/(\d)[.\-/](?=\d)/g, '$1 ')
     .split(/\s+/)
     .map(trimPunctuation)
