@@ -44,7 +44,8 @@ function respelled(name: string, spelling: string): string {
   const words = name.split(' ');
   const distances = words.map((w) => editDistance(w.toLowerCase(), spelling.toLowerCase()));
   const closest = distances.indexOf(Math.min(...distances));
-  if ((distances[closest] as number) <= Math.max(1, Math.floor(spelling.length / 2))) {
+  const shorter = Math.min(spelling.length, (words[closest] as string).length);
+  if ((distances[closest] as number) <= Math.max(1, Math.floor(shorter / 2))) {
     words[closest] = spelling;
     return words.join(' ');
   }

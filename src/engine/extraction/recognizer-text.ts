@@ -18,6 +18,17 @@ const DIGIT_GROUP_COMMA = /(\d),\s+(?=\d)/g;
 const HYPHENATED_NUMBER =
   /\b(twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety)-(one|two|three|four|five|six|seven|eight|nine)\b/gi;
 
+/** Another hyphen-spelled word right after this one: "J-O-H-N S-M-I-T-H". */
+const NEXT_SPELLED = /^\s+(?:[\p{L}\p{N}]-)+[\p{L}\p{N}](?![\p{L}\p{N}-])/u;
+
+/** "J-O-H-N" -> "J O H N"; a comma keeps two spelled words apart ("J O H N, S M I T H"). */
+function spacedLetters(run: string, offset: number, text: string): string {
+  const letters = run.replace(/-/g, ' ');
+  return NEXT_SPELLED.test(text.slice(offset + run.length, offset + run.length + 64))
+    ? `${letters},`
+    : letters;
+}
+
 /**
  * The first pass over a transcript, shared by the extractors: Unicode NFC (a Devanagari nukta typed
  * either way reads the same), straight apostrophes, ASCII digits for Devanagari ones, a pause
@@ -30,7 +41,7 @@ export function fromRecognizer(text: string): string {
     .replace(/[\u2018\u2019`]/g, "'")
     .replace(DIGIT_GROUP_COMMA, '$1 ')
     .replace(HYPHENATED_NUMBER, '$1 $2')
-    .replace(HYPHEN_SPELLED, (run) => run.replace(/-/g, ' '));
+    .replace(HYPHEN_SPELLED, spacedLetters);
 }
 
 /** Sentence punctuation a recognizer puts around a word. */
