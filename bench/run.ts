@@ -13,6 +13,7 @@ import { relayBenchmark } from './relay-entry.js';
 import { conversationBenchmark } from './conversation-entry.js';
 import { microBenchmark } from './micro/entry.js';
 import { embeddedStoreBenchmark } from './embedded-store-entry.js';
+import { extractionBenchmark } from './extraction-bench.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -66,6 +67,7 @@ const benchmarks: Benchmark[] = [
   conversationBenchmark(log),
   microBenchmark(log),
   embeddedStoreBenchmark(log),
+  extractionBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */
