@@ -64,6 +64,7 @@ import { countByStatus } from './adapters/dynamodb/status-count.js';
 import { INDEXES } from './adapters/dynamodb/tables.js';
 import { LatencyAlarms } from './services/latency-alarms.js';
 import { TurnInsights } from './services/turn-insights.js';
+import { AnalyticsService } from './services/analytics/analytics-service.js';
 import { WebCallService } from './services/web-call-service.js';
 import { WebCallSweeper } from './services/web-call-sweeper.js';
 
@@ -129,6 +130,8 @@ export interface Container {
   metrics: PrometheusMetrics;
   /** What the turn runner reports each turn and greeting to: span, metrics, slow-turn alarm. */
   turnObserver: TurnObserver;
+  /** GET /analytics: figures over a date range of calls. */
+  analytics: AnalyticsService;
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
@@ -233,6 +236,14 @@ export async function createContainer(config: Config, options: ContainerOptions)
       },
     });
     const phoneNumbers = new PhoneNumberService(phoneNumberStore, agents);
+    const analytics = new AnalyticsService({
+      calls: callStore,
+      fieldsOf: (agentId) =>
+        agents.get(agentId).then(
+          (agent) => agent.data_to_fill.map((field) => field.name),
+          () => undefined,
+        ),
+    });
 
     // Metrics: store-backed gauges are counted on the status indexes at scrape time (cached).
     const statusCounts = (table: string, index: string, statuses: string[]) => () =>
@@ -439,6 +450,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       telemetry,
       metrics,
       turnObserver,
+      analytics,
       onClose,
       close,
     };

@@ -19,6 +19,7 @@ import { acceptTwilioFormsOnly } from './twilio/form-body.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { webCallRoutes } from './routes/web-calls.js';
 import { WebCallService } from '../services/web-call-service.js';
 import { useZodSchemas } from './zod-schemas.js';
@@ -61,6 +62,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(agentTestRoutes, { agents: container.agents, config });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });
+  await app.register(analyticsRoutes, { analytics: container.analytics });
   const twilioAuth = {
     publicUrl: config.publicUrl,
     authTokens: [container.secrets.twilioAuthToken],

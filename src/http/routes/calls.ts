@@ -60,6 +60,7 @@ export function callDetail(call: Call, turns: Turn[]) {
       cost_micro_usd: turn.cost_micro_usd,
       model_error: turn.model_error,
       model: turn.model,
+      timeline: turn.timeline,
     })),
   };
 }
