@@ -7,7 +7,7 @@ import { bar } from '../bars.js';
 import { dayBars, keepSized, loadCharts } from '../charts.js';
 import { cost, dayBound, duration, words } from '../format.js';
 import { h, replace } from '../h.js';
-import { dataTable, empty, errorBox, field, link, loading, select, showErrors } from '../ui.js';
+import { dataTable, empty, errorBox, filterForm, link, loading, select, showErrors } from '../ui.js';
 
 const DEFAULT_DAYS = 30;
 // Outcome colours, readable side by side and on white.
@@ -165,32 +165,15 @@ export async function analyticsPage(main, { query, signal }) {
       value: filters.agent_id,
     }),
   };
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const next = Object.fromEntries(
-          Object.entries(c).map(([key, control]) => [key, control.value.trim()]),
-        );
-        location.hash = withQuery('#/analytics', next);
-      },
-    },
-    h('div', { class: 'form-summary', role: 'alert', tabindex: '-1' }),
-    h(
-      'div',
-      { class: 'field-row' },
-      field('From day', c.from, { path: 'from' }),
-      field('To day', c.to, { path: 'to' }),
-      field('Agent', c.agent_id, { path: 'agent_id' }),
-    ),
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit' }, 'Show'),
-      link('#/analytics', 'Last 30 days'),
-    ),
+  const form = filterForm(
+    '/analytics',
+    c,
+    [
+      ['from', 'From day'],
+      ['to', 'To day'],
+      ['agent_id', 'Agent'],
+    ],
+    { submitText: 'Show', clearText: 'Last 30 days' },
   );
   const body = h('div', {}, loading('Counting calls…'));
   replace(main, h('h1', {}, 'Analytics'), form, body);
