@@ -2,6 +2,7 @@
 // keeping sections other benchmarks wrote. `npm run bench -- gather` runs only the named ones.
 // BENCH_SECONDS (measured seconds per level, default 20) and BENCH_LEVELS (e.g. "1,100") shorten a run;
 // BENCH_CHILD_ARGS adds Node flags to the server child processes (e.g. --cpu-prof).
+// BENCH_TELEMETRY=on runs the servers with tracing on, exporting to a local sink (bench/telemetry.ts).
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import { conversationBenchmark } from './conversation-entry.js';
 import { microBenchmark } from './micro/entry.js';
 import { embeddedStoreBenchmark } from './embedded-store-entry.js';
 import { extractionBenchmark } from './extraction-bench.js';
+import { startOtlpSink, telemetryOn, withTelemetryNote } from './telemetry.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -92,10 +94,21 @@ async function main(): Promise<void> {
     );
   const existing = await readFile(DOC, 'utf8').catch(() => '');
   const { sections } = splitSections(existing);
-  for (const benchmark of selected) {
-    const started = Date.now();
-    sections.set(benchmark.heading, (await benchmark.run()).trimEnd() + '\n');
-    log(`${benchmark.name}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+  const sink = telemetryOn() ? await startOtlpSink() : undefined;
+  try {
+    for (const benchmark of selected) {
+      const started = Date.now();
+      const section = (await benchmark.run()).trimEnd() + '\n';
+      if (sink)
+        sections.set(
+          `${benchmark.heading} (telemetry on)`,
+          withTelemetryNote(section, benchmark.heading, sink),
+        );
+      else sections.set(benchmark.heading, section);
+      log(`${benchmark.name}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+  } finally {
+    await sink?.close();
   }
   const body = [...sections.values()].join('\n');
   // Formatted as `npm test` checks it (prettier aligns the tables).

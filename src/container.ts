@@ -57,6 +57,14 @@ import { deriveKey } from './services/derived-keys.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
 import { EventLoopMonitor } from './services/event-loop-monitor.js';
+import { noopTelemetry, type Telemetry } from './ports/telemetry.js';
+import type { TurnObserver } from './ports/turn-observer.js';
+import { PrometheusMetrics } from './adapters/prometheus/prometheus-metrics.js';
+import { countByStatus } from './adapters/dynamodb/status-count.js';
+import { INDEXES } from './adapters/dynamodb/tables.js';
+import { LatencyAlarms } from './services/latency-alarms.js';
+import { TurnInsights } from './services/turn-insights.js';
+import { AnalyticsService } from './services/analytics/analytics-service.js';
 import { WebCallService } from './services/web-call-service.js';
 import { WebCallSweeper } from './services/web-call-sweeper.js';
 
@@ -119,9 +127,20 @@ export interface Container {
   /** End-of-call reports, through durable delivery jobs retried at start-up and periodically. */
   webhooks: WebhookNotifier;
   finalizer: CallFinalizer;
+  /** Traces (OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set, else a shared no-op). */
+  telemetry: Telemetry;
+  /** Counters, histograms and gauges for GET /metrics. */
+  metrics: PrometheusMetrics;
+  /** What the turn runner reports each turn and greeting to: span, metrics, slow-turn alarm. */
+  turnObserver: TurnObserver;
+  /** GET /analytics: figures over a date range of calls. */
+  analytics: AnalyticsService;
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
+
+// Backlog gauges count at most this many jobs per status (a bounded query per scrape).
+const BACKLOG_COUNT_MAX = 10_000;
 
 // A command that holds DATA_DIR (agents …, an interactive simulate) usually ends within seconds;
 // past this a server refuses to start rather than share a database that vanishes with the command.
@@ -172,6 +191,13 @@ export async function createContainer(config: Config, options: ContainerOptions)
   try {
     const secrets = loadLocalSecrets(inMemory ? { ...config, DATA_DIR: IN_MEMORY_DATA_DIR } : config);
 
+    // Tracing: the SDK is imported only when an OTLP endpoint is set; otherwise a shared no-op.
+    const tracing = config.otel
+      ? await (await import('./adapters/otel/index.js')).openTracing(config.otel)
+      : undefined;
+    const telemetry = tracing?.telemetry ?? noopTelemetry;
+    onClose(() => telemetry.shutdown());
+
     // Storage: embedded dynalite under DATA_DIR, or DynamoDB (AWS or DYNAMODB_ENDPOINT).
     let embedded: EmbeddedDynamo | undefined;
     if (config.embeddedDynamo || inMemory) {
@@ -187,13 +213,14 @@ export async function createContainer(config: Config, options: ContainerOptions)
     // Cursors are signed with a key of their own, never with the webhook secret itself.
     const storeOptions = { doc: dynamo.doc, cursorSecret: deriveKey(secrets.signingSecret, 'cursor') };
     const agentStore = new DynamoAgentStore({ ...storeOptions, table: config.tables.agents });
-    const callStore = new DynamoCallStore({
+    const dynamoCallStore = new DynamoCallStore({
       ...storeOptions,
       callsTable: config.tables.calls,
       turnsTable: config.tables.turns,
       // The turn path's requests skip the SDK's middleware (docs/decisions/0010-dynamodb-wire-client.md).
       items: wireItemRequests(dynamo.wire),
     });
+    const callStore = tracing ? tracing.traceCallStore(dynamoCallStore) : dynamoCallStore;
     const phoneNumberStore = new DynamoPhoneNumberStore({
       doc: dynamo.doc,
       table: config.tables.phoneNumbers,
@@ -215,6 +242,46 @@ export async function createContainer(config: Config, options: ContainerOptions)
       },
     });
     const phoneNumbers = new PhoneNumberService(phoneNumberStore, agents);
+    const analytics = new AnalyticsService({
+      calls: callStore,
+      fieldsOf: (agentId) =>
+        agents.get(agentId).then(
+          (agent) => agent.data_to_fill.map((field) => field.name),
+          () => undefined,
+        ),
+    });
+
+    // Metrics: store-backed gauges are counted on the status indexes at scrape time (cached).
+    const statusCounts = (table: string, index: string, statuses: string[]) => () =>
+      countByStatus(dynamo.doc, { table, index, statuses, max: BACKLOG_COUNT_MAX });
+    const eventLoop = new EventLoopMonitor(logger);
+    const metrics = new PrometheusMetrics({
+      sources: {
+        activeCalls: async () =>
+          (await statusCounts(config.tables.calls, INDEXES.callsByStatus, ['in-progress'])())[
+            'in-progress'
+          ] ?? 0,
+        webhookJobs: statusCounts(config.tables.webhookDeliveries, INDEXES.webhookDeliveriesByStatus, [
+          'pending',
+          'sending',
+        ]),
+        recordingJobs: statusCounts(config.tables.recordings, INDEXES.recordingsByStatus, [
+          'pending',
+          'copying',
+        ]),
+        eventLoop: () => eventLoop.current(),
+      },
+      onSourceError: (error) => logger.warn({ err: error }, 'metrics: a store count failed'),
+    });
+    const turnObserver = new TurnInsights({
+      telemetry,
+      metrics,
+      alarms: new LatencyAlarms({
+        logger,
+        turnMs: config.TURN_ALARM_MS,
+        greetingMs: config.GREETING_ALARM_MS,
+      }),
+    });
 
     // The conversation: the LLM (or scripted policy) behind one engine shared by every transport.
     const llm = createLanguageModelFactory(config);
@@ -223,11 +290,13 @@ export async function createContainer(config: Config, options: ContainerOptions)
     const breakers = new CircuitBreakers({
       failureThreshold: config.LLM_BREAKER_FAILURES,
       coolDownMs: config.LLM_BREAKER_COOLDOWN_MS,
-      onStateChange: ({ name, from, to, consecutiveFailures }) =>
+      onStateChange: ({ name, from, to, consecutiveFailures }) => {
+        metrics.circuitChanged({ name, to });
         logger.warn(
           { model: name, from, to, consecutive_failures: consecutiveFailures },
           `model circuit ${to}`,
-        ),
+        );
+      },
     });
     const policyFor = createPolicySelector(llm, new ScriptedPolicy(), {
       firstTokenTimeoutMs: config.LLM_TIMEOUT_MS,
@@ -300,6 +369,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       secret: secrets.signingSecret,
       publicUrl: config.publicUrl,
       logger,
+      telemetry,
     });
     // The model writes summary and outcome when one serves the call's agent (its llm settings, else
     // LLM_PROVIDER); otherwise, and whenever the model fails, the deterministic summary is stored.
@@ -314,6 +384,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
       notifier,
       summarizer,
       logger,
+      metrics,
+      telemetry,
     });
     onClose(() => finalizer.drain());
     const onCallEnded = async (callSid: string, status: CallStatus) => {
@@ -335,7 +407,6 @@ export async function createContainer(config: Config, options: ContainerOptions)
       }
     }
 
-    const eventLoop = new EventLoopMonitor(logger);
     eventLoop.start();
     onClose(() => eventLoop.stop());
 
@@ -384,6 +455,10 @@ export async function createContainer(config: Config, options: ContainerOptions)
       recordings,
       webhooks: notifier,
       finalizer,
+      telemetry,
+      metrics,
+      turnObserver,
+      analytics,
       onClose,
       close,
     };

@@ -115,6 +115,17 @@ export interface Call {
     output_tokens: number;
     cost_micro_usd: number;
   };
+  /**
+   * Percentiles over the call's replies (turns after the greeting), in ms: the whole turn
+   * (latency_ms), the time the server added to it (serverAddedMs of its timeline) and the model's
+   * first token. Recounted with the totals; a figure no turn carried is left out.
+   */
+  latency_p50_ms?: number;
+  latency_p95_ms?: number;
+  server_added_p50_ms?: number;
+  server_added_p95_ms?: number;
+  model_first_token_p50_ms?: number;
+  model_first_token_p95_ms?: number;
   /** Optimistic-lock counter for conversation state updates. */
   version: number;
 }
@@ -146,6 +157,43 @@ export interface Turn {
   model_error?: string;
   /** 'provider:model' that answered: the agent's model or its fallback. */
   model?: string;
+  /** Where the turn's time went, on one clock. */
+  timeline?: TurnTimeline;
+}
+
+/**
+ * The moments of one turn in whole ms after its input was received (a Gather webhook's arrival, a
+ * relay `prompt` with last=true, a web message), measured on one monotonic clock. A moment that did
+ * not happen (no model on a scripted turn) is absent. Holds no words, only names and numbers.
+ */
+export interface TurnTimeline {
+  received: 0;
+  /** The request went to the model. */
+  model_request?: number;
+  /** The model's first text or tool call. */
+  first_token?: number;
+  /** Relay: the first text frame sent to Twilio; Gather: the TwiML answered; web: the reply sent. */
+  first_text_out?: number;
+  /** The model's last token (the whole reply is known). */
+  model_done?: number;
+  /** The turn's conditional put succeeded. */
+  stored?: number;
+  tools?: TimelineSpan[];
+  /** What Twilio reported about this turn (ConversationRelay `info` events such as tokensPlayed). */
+  twilio?: TimelineMoment[];
+}
+
+export interface TimelineSpan {
+  /** The tool's name as the agent defines it. */
+  name: string;
+  start: number;
+  end: number;
+  ok?: boolean;
+}
+
+export interface TimelineMoment {
+  name: string;
+  at: number;
 }
 
 /** A finished call with the same agent and person, as the store returns it. */

@@ -18,6 +18,8 @@ import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
 import { acceptTwilioFormsOnly } from './twilio/form-body.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { webCallRoutes } from './routes/web-calls.js';
 import { WebCallService } from '../services/web-call-service.js';
 import { useZodSchemas } from './zod-schemas.js';
@@ -43,6 +45,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // Open relay sessions are handed off (`end` with reason server-restart) on shutdown. This hook must
   // be added before @fastify/websocket's own preClose, which closes every socket without a word.
   const relaySessions = new RelaySessions();
+  container.metrics.registerRelaySockets(() => relaySessions.size);
   app.addHook('preClose', () => relaySessions.closeAll({ graceMs: RELAY_HANDOFF_GRACE_MS }));
   await app.register(websocket, { options: { maxPayload: WEBSOCKET_MAX_PAYLOAD_BYTES } });
   await registerOpenApi(app);
@@ -59,6 +62,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(agentTestRoutes, { agents: container.agents, config });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });
+  await app.register(analyticsRoutes, { analytics: container.analytics });
   const twilioAuth = {
     publicUrl: config.publicUrl,
     authTokens: [container.secrets.twilioAuthToken],
@@ -97,6 +101,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     revocations: container.sessionRevocations,
   });
   await app.register(metaRoutes);
+  await app.register(metricsRoutes, {
+    render: () => container.metrics.render(),
+    token: config.METRICS_TOKEN,
+  });
   await app.register(webCallRoutes, { webCalls: new WebCallService(container) });
 
   return app;

@@ -3,6 +3,7 @@ import { api, get } from './api.js';
 import { h, replace } from './h.js';
 import { agentPage, newAgentPage } from './pages/agent-page.js';
 import { agentsPage } from './pages/agents.js';
+import { analyticsPage } from './pages/analytics.js';
 import { callPage } from './pages/call-page.js';
 import { callsPage } from './pages/calls.js';
 import { numbersPage } from './pages/numbers.js';
@@ -17,12 +18,14 @@ const ROUTES = [
   [/^\/numbers$/, numbersPage],
   [/^\/calls$/, callsPage],
   [/^\/calls\/([^/]+)$/, callPage],
+  [/^\/analytics$/, analyticsPage],
 ];
 
 const NAV = [
   ['#/agents', 'Agents', '/agents'],
   ['#/numbers', 'Phone numbers', '/numbers'],
   ['#/calls', 'Calls', '/calls'],
+  ['#/analytics', 'Analytics', '/analytics'],
 ];
 
 function parseHash() {

@@ -5,6 +5,7 @@ import { get } from '../api.js';
 import { cost, dateTime, ms, seconds, time, words } from '../format.js';
 import { h, replace } from '../h.js';
 import { badge, dataTable, empty, errorBox, link, loading } from '../ui.js';
+import { waterfall } from '../waterfall.js';
 
 const REFRESH_MS = 3_000;
 const TERMINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
@@ -114,6 +115,7 @@ function turnItem(turn, call) {
       : null,
     turn.model_error ? h('p', { class: 'sub error-text' }, `Model error: ${turn.model_error}`) : null,
     usage.length ? h('p', { class: 'sub' }, usage.join(' · ')) : null,
+    turn.timeline ? waterfall(turn.timeline, turn) : null,
   );
 }
 
@@ -210,6 +212,18 @@ function render(call, agentName) {
             : '—',
         ],
         ['Model latency', totals ? ms(totals.model_latency_ms) : '—'],
+        call.latency_p50_ms !== undefined
+          ? ['Turn p50 / p95', `${ms(call.latency_p50_ms)} / ${ms(call.latency_p95_ms)}`]
+          : null,
+        call.server_added_p50_ms !== undefined
+          ? ['Server added p50 / p95', `${ms(call.server_added_p50_ms)} / ${ms(call.server_added_p95_ms)}`]
+          : null,
+        call.model_first_token_p50_ms !== undefined
+          ? [
+              'Model first token p50 / p95',
+              `${ms(call.model_first_token_p50_ms)} / ${ms(call.model_first_token_p95_ms)}`,
+            ]
+          : null,
         ['Tokens', totals ? `${totals.input_tokens} in / ${totals.output_tokens} out` : '—'],
         ['Total cost', totals ? cost(totals.cost_micro_usd) : '—'],
       ]),
