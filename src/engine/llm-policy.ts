@@ -49,6 +49,7 @@ interface Attempt {
   firstTokenAt?: number;
   inputTokens: number;
   outputTokens: number;
+  cachedInputTokens: number;
   costMicroUsd: number;
 }
 
@@ -62,6 +63,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
       resolve();
     }
   });
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 };
 
 const labelOf = (model: LanguageModel) => `${model.provider}:${model.model}`;
 
@@ -117,11 +120,12 @@ export class LlmPolicy implements ReplyPolicy {
     const request: ModelRequest = {
       system: prompt.system,
       messages: prompt.messages,
+      context: prompt.context,
       tools: buildTools(agent),
       temperature: agent.llm?.temperature ?? this.#options.temperature,
       maxOutputTokens: this.#options.maxOutputTokens,
     };
-    const totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    const totals = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 };
     let spoken = '';
     let attempt: Attempt | undefined;
     let firstFailure: Attempt | undefined;
@@ -136,6 +140,7 @@ export class LlmPolicy implements ReplyPolicy {
       });
       totals.inputTokens += attempt.inputTokens;
       totals.outputTokens += attempt.outputTokens;
+      totals.cachedInputTokens += attempt.cachedInputTokens;
       totals.costMicroUsd += attempt.costMicroUsd;
       if (!attempt.error && !attempt.text.trim() && attempt.calls.length === 0) {
         attempt.error = new AppError('upstream', `${attempt.label}: empty output`, { retryable: true });
@@ -211,7 +216,7 @@ export class LlmPolicy implements ReplyPolicy {
     const error = new AppError('unavailable', `${this.name}: circuit open, model skipped`, {
       retryable: true,
     });
-    return { label: this.name, calls: [], text: '', error, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    return { label: this.name, calls: [], text: '', error, ...NO_USAGE };
   }
 
   /** One model request; never throws. Text is handed to `onText` as it arrives. */
@@ -224,7 +229,7 @@ export class LlmPolicy implements ReplyPolicy {
     onText: (text: string) => void,
   ): Promise<Attempt> {
     const label = labelOf(model);
-    const result: Attempt = { label, calls: [], text: '', inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    const result: Attempt = { label, calls: [], text: '', ...NO_USAGE };
     const firstToken = new AbortController();
     // With another model to turn to, a slow first token must leave that model room in the budget.
     const room = another && remainingMs - FALLBACK_RESERVE_MS >= MIN_PRIMARY_BUDGET_MS;
@@ -246,6 +251,7 @@ export class LlmPolicy implements ReplyPolicy {
         } else {
           result.inputTokens += event.usage.inputTokens;
           result.outputTokens += event.usage.outputTokens;
+          result.cachedInputTokens += event.usage.cachedInputTokens ?? 0;
           result.costMicroUsd += event.usage.costMicroUsd ?? 0;
         }
       }
