@@ -6,7 +6,13 @@ import type { ReplyPolicy, TurnContext, TurnReply, TurnStream } from '../ports/r
 import { extractAnswer } from './asked-field.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import type { ExtractionContext } from './extraction/index.js';
-import { applyToolCalls, buildTools, type ToolOutcome } from './llm-tools.js';
+import {
+  applyToolCalls,
+  buildTools,
+  callerCorrections,
+  type CallerTurn,
+  type ToolOutcome,
+} from './llm-tools.js';
 import { phrasesFor } from './phrases.js';
 import { buildPrompt, type PromptOptions } from './prompt-builder.js';
 import { TextQueue } from './text-queue.js';
@@ -168,7 +174,8 @@ export class LlmPolicy implements ReplyPolicy {
       modelFirstTokenMs: attempt.firstTokenAt === undefined ? undefined : attempt.firstTokenAt - started,
       ...totals,
     };
-    const outcome = applyToolCalls(attempt.calls, agent, this.#extractionContext(context));
+    const turn: CallerTurn = { callerText: context.callerText, collected: context.call.data_collected };
+    const outcome = applyToolCalls(attempt.calls, agent, this.#extractionContext(context), turn);
     const extracted = { ...this.#fallbackExtraction(context, outcome), ...outcome.extracted };
     if (attempt.error) {
       // Both models failed: keep both reasons.
@@ -304,14 +311,23 @@ export class LlmPolicy implements ReplyPolicy {
 
   #fallbackExtraction(context: TurnContext, outcome: ToolOutcome): Record<string, CollectedScalar> {
     if (outcome.proposed) return {};
-    const lastAgentText = context.history.at(-1)?.agent_text ?? '';
-    return extractAnswer(
-      context.agent,
-      lastAgentText,
-      context.callerText,
-      context.call.data_collected,
-      this.#extractionContext(context),
-    );
+    const last = context.history.at(-1);
+    const extraction = this.#extractionContext(context);
+    return {
+      ...extractAnswer(
+        context.agent,
+        last?.agent_text ?? '',
+        context.callerText,
+        context.call.data_collected,
+        extraction,
+      ),
+      ...callerCorrections(
+        context.agent,
+        { callerText: context.callerText, collected: context.call.data_collected },
+        last?.seq,
+        extraction,
+      ),
+    };
   }
 
   #extractionContext(context: TurnContext): ExtractionContext {
