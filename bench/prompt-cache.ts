@@ -3,10 +3,16 @@
 // real server and provider adapter. For each request after the first: the bytes that repeat the
 // previous request unchanged from its start (tools, then messages, as the provider reads them), and
 // the cached tokens the fake reports by OpenAI's rule (nothing below 1,024 tokens, then steps of 128).
+import { adminHeaders } from '../src/agent-tests/observed-call.js';
+import { playGather } from '../src/agent-tests/play-gather.js';
 import { startSandbox } from '../src/agent-tests/sandbox.js';
 import { loadConfig } from '../src/config.js';
-import { TwilioSimulator } from '../src/simulator/twilio-simulator.js';
-import { startFakeOpenAiServer, promptText, type FakeScript } from '../test/fakes/fake-openai-server.js';
+import {
+  commonPrefixLength,
+  promptText,
+  startFakeOpenAiServer,
+  type FakeScript,
+} from '../test/fakes/fake-openai-server.js';
 import { readRequest } from '../test/fakes/support-model-script.js';
 import { runDate, type BenchEntry } from './relay-entry.js';
 import { loadAverage, machineInfo, round } from './stats.js';
@@ -53,13 +59,6 @@ function callModel(body: Record<string, unknown>): FakeScript {
   return { text: 'Understood, I have noted that. A technician will follow up by email soon.' };
 }
 
-function commonPrefixLength(a: string, b: string): number {
-  const max = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i += 1;
-  return i;
-}
-
 export interface PromptCacheTurn {
   turn: number;
   bytes: number;
@@ -84,25 +83,16 @@ export async function runPromptCacheBench(log: (line: string) => void): Promise<
     ),
   );
   try {
-    const simulator = new TwilioSimulator({
-      serverUrl: target.serverUrl,
-      publicUrl: target.publicUrl,
-      accountSid: target.accountSid,
-      authToken: target.authToken,
-    });
-    const call = await simulator.callAgent({
+    const call = await playGather(target, {
       agentId: AGENT,
       caller: '+14155550123',
       ourNumber: '+14155550100',
-      transport: 'gather',
+      confidence: 0.95,
+      lines: CALLER_LINES,
     });
-    for (const line of CALLER_LINES) {
-      if (call.ended) break;
-      await call.say(line, { confidence: 0.95 });
-    }
-    log(`prompt-cache: ${call.callSid}, ${CALLER_LINES.length} caller turns`);
+    log(`prompt-cache: ${call.callSid}, ${call.linesSaid} caller turns`);
     const stored = await fetch(`${target.serverUrl}/calls/${call.callSid}`, {
-      headers: { authorization: `Bearer ${target.adminApiKey}` },
+      headers: adminHeaders(target),
     }).then(
       (r) => r.json() as Promise<{ transcript: { input_tokens?: number; cached_input_tokens?: number }[] }>,
     );

@@ -24,6 +24,16 @@ export interface CriterionVerdict {
 }
 
 const quote = (value: unknown) => JSON.stringify(String(value));
+const ruled = (
+  criterion: Criterion,
+  status: CriterionVerdict['status'],
+  reason: string,
+): CriterionVerdict => ({
+  criterion,
+  status,
+  reason,
+  judge: 'rules',
+});
 const UNFINISHED = new Set(['system_silence', 'system_timeout', 'error']);
 
 function dataCollected(agent: Agent, persona: Persona, call: ObservedCall, now: Date): CriterionVerdict {
@@ -39,24 +49,17 @@ function dataCollected(agent: Agent, persona: Persona, call: ObservedCall, now: 
     }
   }
   const collected = Object.entries(call.dataCollected).map(([name, v]) => `${name} ${quote(v.value)}`);
-  return {
-    criterion: 'data_collected',
-    judge: 'rules',
-    status: problems.length === 0 ? 'pass' : 'fail',
-    reason:
-      problems.length === 0
-        ? `collected ${collected.join(', ') || 'nothing, and nothing was needed'}`
-        : problems.join('; '),
-  };
+  return problems.length === 0
+    ? ruled(
+        'data_collected',
+        'pass',
+        `collected ${collected.join(', ') || 'nothing, and nothing was needed'}`,
+      )
+    : ruled('data_collected', 'fail', problems.join('; '));
 }
 
 function goalMet(persona: Persona, call: ObservedCall): CriterionVerdict {
-  const verdict = (status: CriterionVerdict['status'], reason: string): CriterionVerdict => ({
-    criterion: 'goal_met',
-    judge: 'rules',
-    status,
-    reason,
-  });
+  const verdict = (status: CriterionVerdict['status'], reason: string) => ruled('goal_met', status, reason);
   const phrases = typeof persona === 'string' ? undefined : persona.goal_met_when;
   if (!phrases) return verdict('skip', 'not judged: it needs a language model, or goal_met_when');
   if (call.endedBy && UNFINISHED.has(call.endedBy))
@@ -109,15 +112,17 @@ function noInventedFacts(agent: Agent, call: ObservedCall): CriterionVerdict {
       if (!knownEmails.has(email)) invented.push(`turn ${turn.seq}: ${quote(email)}`);
     }
   }
-  return {
-    criterion: 'no_invented_facts',
-    judge: 'rules',
-    status: invented.length === 0 ? 'pass' : 'fail',
-    reason:
-      invented.length === 0
-        ? 'every number and address the agent said came from the caller, its instructions or the stored details'
-        : `${invented.join(', ')} came from neither the caller nor the agent's instructions`,
-  };
+  return invented.length === 0
+    ? ruled(
+        'no_invented_facts',
+        'pass',
+        'every number and address the agent said came from the caller, its instructions or the stored details',
+      )
+    : ruled(
+        'no_invented_facts',
+        'fail',
+        `${invented.join(', ')} came from neither the caller nor the agent's instructions`,
+      );
 }
 
 /** The first agent turn with a sentence that asks the caller for one of the agent's details. */
@@ -133,12 +138,8 @@ function firstRequest(agent: Agent, transcript: readonly ObservedTurn[]): Observ
 }
 
 function helpBeforeCollection(agent: Agent, call: ObservedCall): CriterionVerdict {
-  const verdict = (status: CriterionVerdict['status'], reason: string): CriterionVerdict => ({
-    criterion: 'help_before_collection',
-    judge: 'rules',
-    status,
-    reason,
-  });
+  const verdict = (status: CriterionVerdict['status'], reason: string) =>
+    ruled('help_before_collection', status, reason);
   const first = call.transcript.find((t) => t.seq > 0 && t.agent.trim() !== '');
   const request = firstRequest(agent, call.transcript);
   if (!request) return verdict('pass', 'the agent asked for no detail');

@@ -88,7 +88,8 @@ export function promptText(body: Record<string, unknown>): string {
   return JSON.stringify([body.tools ?? [], body.messages ?? []]);
 }
 
-function commonPrefixLength(a: string, b: string): number {
+/** How many characters `a` and `b` share from their start. */
+export function commonPrefixLength(a: string, b: string): number {
   const max = Math.min(a.length, b.length);
   let i = 0;
   while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i += 1;
