@@ -16,6 +16,7 @@ import { microBenchmark } from './micro/entry.js';
 import { embeddedStoreBenchmark } from './embedded-store-entry.js';
 import { extractionBenchmark } from './extraction-bench.js';
 import { startOtlpSink, telemetryOn, withTelemetryNote } from './telemetry.js';
+import { promptCacheBenchmark } from './prompt-cache.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -70,6 +71,7 @@ const benchmarks: Benchmark[] = [
   microBenchmark(log),
   embeddedStoreBenchmark(log),
   extractionBenchmark(log),
+  promptCacheBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */

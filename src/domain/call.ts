@@ -113,6 +113,8 @@ export interface Call {
     model_latency_ms: number;
     input_tokens: number;
     output_tokens: number;
+    /** Input tokens the model providers served from their prompt caches (part of input_tokens). */
+    cached_input_tokens?: number;
     cost_micro_usd: number;
   };
   /**
@@ -153,6 +155,8 @@ export interface Turn {
   model_latency_ms?: number;
   input_tokens?: number;
   output_tokens?: number;
+  /** Input tokens the provider served from its prompt cache (billed lower; part of input_tokens). */
+  cached_input_tokens?: number;
   cost_micro_usd?: number;
   model_error?: string;
   /** 'provider:model' that answered: the agent's model or its fallback. */

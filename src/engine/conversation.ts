@@ -282,6 +282,7 @@ function usageOf(reply: TurnReply): Partial<Turn> {
     ...(reply.modelLatencyMs !== undefined ? { model_latency_ms: Math.round(reply.modelLatencyMs) } : {}),
     ...(reply.inputTokens !== undefined ? { input_tokens: reply.inputTokens } : {}),
     ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
+    ...(reply.cachedInputTokens ? { cached_input_tokens: reply.cachedInputTokens } : {}),
     ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
     ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
     ...(reply.model ? { model: reply.model } : {}),

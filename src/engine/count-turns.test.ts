@@ -24,7 +24,12 @@ describe('countTurns', () => {
     const turns = [
       sampleTurn(SID, 0),
       sampleTurn(SID, 1, { extracted: { name: 'Ignored' } }),
-      sampleTurn(SID, 2, { extracted: { email: 'a@b.co' }, latency_ms: 300, input_tokens: 20 }),
+      sampleTurn(SID, 2, {
+        extracted: { email: 'a@b.co' },
+        latency_ms: 300,
+        input_tokens: 20,
+        cached_input_tokens: 16,
+      }),
       sampleTurn(SID, 4, {
         latency_ms: 200,
         output_tokens: 3,
@@ -40,6 +45,7 @@ describe('countTurns', () => {
         model_latency_ms: 50,
         input_tokens: 30,
         output_tokens: 8,
+        cached_input_tokens: 16,
         cost_micro_usd: 7,
       },
       // Replies 850, 300 and 200 ms (the greeting is no reply).

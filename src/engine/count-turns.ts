@@ -7,6 +7,7 @@ export const ZERO_TOTALS: NonNullable<Call['totals']> = {
   model_latency_ms: 0,
   input_tokens: 0,
   output_tokens: 0,
+  cached_input_tokens: 0,
   cost_micro_usd: 0,
 };
 
@@ -33,6 +34,7 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     totals.model_latency_ms += turn.model_latency_ms ?? 0;
     totals.input_tokens += turn.input_tokens ?? 0;
     totals.output_tokens += turn.output_tokens ?? 0;
+    totals.cached_input_tokens = (totals.cached_input_tokens ?? 0) + (turn.cached_input_tokens ?? 0);
     totals.cost_micro_usd += turn.cost_micro_usd ?? 0;
     endedBy ??= turn.ends_call;
     const target = agent && findTarget(agent, turn);

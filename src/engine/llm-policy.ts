@@ -6,7 +6,13 @@ import type { ReplyPolicy, TurnContext, TurnReply, TurnStream } from '../ports/r
 import { extractAnswer } from './asked-field.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import type { ExtractionContext } from './extraction/index.js';
-import { applyToolCalls, buildTools, type ToolOutcome } from './llm-tools.js';
+import {
+  applyToolCalls,
+  buildTools,
+  callerCorrections,
+  type CallerTurn,
+  type ToolOutcome,
+} from './llm-tools.js';
 import { phrasesFor } from './phrases.js';
 import { buildPrompt, type PromptOptions } from './prompt-builder.js';
 import { TextQueue } from './text-queue.js';
@@ -49,6 +55,7 @@ interface Attempt {
   firstTokenAt?: number;
   inputTokens: number;
   outputTokens: number;
+  cachedInputTokens: number;
   costMicroUsd: number;
 }
 
@@ -62,6 +69,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
       resolve();
     }
   });
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 };
 
 const labelOf = (model: LanguageModel) => `${model.provider}:${model.model}`;
 
@@ -117,11 +126,12 @@ export class LlmPolicy implements ReplyPolicy {
     const request: ModelRequest = {
       system: prompt.system,
       messages: prompt.messages,
+      context: prompt.context,
       tools: buildTools(agent),
       temperature: agent.llm?.temperature ?? this.#options.temperature,
       maxOutputTokens: this.#options.maxOutputTokens,
     };
-    const totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    const totals = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 };
     let spoken = '';
     let attempt: Attempt | undefined;
     let firstFailure: Attempt | undefined;
@@ -136,6 +146,7 @@ export class LlmPolicy implements ReplyPolicy {
       });
       totals.inputTokens += attempt.inputTokens;
       totals.outputTokens += attempt.outputTokens;
+      totals.cachedInputTokens += attempt.cachedInputTokens;
       totals.costMicroUsd += attempt.costMicroUsd;
       if (!attempt.error && !attempt.text.trim() && attempt.calls.length === 0) {
         attempt.error = new AppError('upstream', `${attempt.label}: empty output`, { retryable: true });
@@ -163,7 +174,8 @@ export class LlmPolicy implements ReplyPolicy {
       modelFirstTokenMs: attempt.firstTokenAt === undefined ? undefined : attempt.firstTokenAt - started,
       ...totals,
     };
-    const outcome = applyToolCalls(attempt.calls, agent, this.#extractionContext(context));
+    const turn: CallerTurn = { callerText: context.callerText, collected: context.call.data_collected };
+    const outcome = applyToolCalls(attempt.calls, agent, this.#extractionContext(context), turn);
     const extracted = { ...this.#fallbackExtraction(context, outcome), ...outcome.extracted };
     if (attempt.error) {
       // Both models failed: keep both reasons.
@@ -211,7 +223,7 @@ export class LlmPolicy implements ReplyPolicy {
     const error = new AppError('unavailable', `${this.name}: circuit open, model skipped`, {
       retryable: true,
     });
-    return { label: this.name, calls: [], text: '', error, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    return { label: this.name, calls: [], text: '', error, ...NO_USAGE };
   }
 
   /** One model request; never throws. Text is handed to `onText` as it arrives. */
@@ -224,7 +236,7 @@ export class LlmPolicy implements ReplyPolicy {
     onText: (text: string) => void,
   ): Promise<Attempt> {
     const label = labelOf(model);
-    const result: Attempt = { label, calls: [], text: '', inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    const result: Attempt = { label, calls: [], text: '', ...NO_USAGE };
     const firstToken = new AbortController();
     // With another model to turn to, a slow first token must leave that model room in the budget.
     const room = another && remainingMs - FALLBACK_RESERVE_MS >= MIN_PRIMARY_BUDGET_MS;
@@ -246,6 +258,7 @@ export class LlmPolicy implements ReplyPolicy {
         } else {
           result.inputTokens += event.usage.inputTokens;
           result.outputTokens += event.usage.outputTokens;
+          result.cachedInputTokens += event.usage.cachedInputTokens ?? 0;
           result.costMicroUsd += event.usage.costMicroUsd ?? 0;
         }
       }
@@ -298,14 +311,23 @@ export class LlmPolicy implements ReplyPolicy {
 
   #fallbackExtraction(context: TurnContext, outcome: ToolOutcome): Record<string, CollectedScalar> {
     if (outcome.proposed) return {};
-    const lastAgentText = context.history.at(-1)?.agent_text ?? '';
-    return extractAnswer(
-      context.agent,
-      lastAgentText,
-      context.callerText,
-      context.call.data_collected,
-      this.#extractionContext(context),
-    );
+    const last = context.history.at(-1);
+    const extraction = this.#extractionContext(context);
+    return {
+      ...extractAnswer(
+        context.agent,
+        last?.agent_text ?? '',
+        context.callerText,
+        context.call.data_collected,
+        extraction,
+      ),
+      ...callerCorrections(
+        context.agent,
+        { callerText: context.callerText, collected: context.call.data_collected },
+        last?.seq,
+        extraction,
+      ),
+    };
   }
 
   #extractionContext(context: TurnContext): ExtractionContext {

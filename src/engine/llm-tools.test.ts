@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { exampleAgent } from '../../test/fakes/turn-context.js';
 import type { Agent } from '../domain/agent.js';
-import { applyToolCalls, buildTools } from './llm-tools.js';
+import { applyToolCalls, buildTools, callerCorrections } from './llm-tools.js';
 
 const support = exampleAgent('customer-support-001.json');
 const withTargets: Agent = {
@@ -54,5 +54,64 @@ describe('applyToolCalls', () => {
       transferTo: 'billing',
       proposed: false,
     });
+  });
+});
+
+describe('record_field after a caller corrects part of a value read back', () => {
+  const stored = { email: { value: 'cate.fox@gmail.com', turn: 3 } };
+  const turn = (callerText: string) => ({ callerText, collected: stored });
+  const record = (value: string, callerText: string) =>
+    applyToolCalls(
+      [{ name: 'record_field', arguments: { field: 'email', value } }],
+      support,
+      context,
+      turn(callerText),
+    ).extracted;
+
+  it('takes the whole corrected value the model re-sends', () => {
+    expect(record('kate.fox@gmail.com', "No, it's K, not C.")).toEqual({ email: 'kate.fox@gmail.com' });
+  });
+
+  it('applies the caller’s words when the model re-sends the old value or a wrong re-spelling', () => {
+    expect(record('cate.fox@gmail.com', "No, it's K, not C.")).toEqual({ email: 'kate.fox@gmail.com' });
+    expect(record('kate.fax@gmail.com', "No, it's K, not C.")).toEqual({ email: 'kate.fox@gmail.com' });
+    expect(record('cate.fox@gmail.net', "It's dot net, not dot com.")).toEqual({
+      email: 'cate.fox@gmail.net',
+    });
+  });
+
+  it('applies the correction words when the model passes those as the value', () => {
+    expect(record('k not c', 'No, K as in Kilo.')).toEqual({ email: 'kate.fox@gmail.com' });
+    expect(record('K, not C', 'Hmm, let me think. Yes.')).toEqual({ email: 'kate.fox@gmail.com' });
+  });
+
+  it('keeps the model’s value when the caller said no correction, and rejects words that are none', () => {
+    expect(record('kate.fox@gmail.com', 'Sorry, my email is kate dot fox at gmail dot com')).toEqual({
+      email: 'kate.fox@gmail.com',
+    });
+    expect(
+      applyToolCalls(
+        [{ name: 'record_field', arguments: { field: 'email', value: 'something else' } }],
+        support,
+        context,
+        turn('Yes.'),
+      ),
+    ).toMatchObject({ extracted: {}, rejected: ['email'] });
+  });
+});
+
+describe('callerCorrections', () => {
+  it('corrects a value recorded on the previous turn from the caller’s words, and nothing older', () => {
+    const collected = {
+      email: { value: 'cate.fox@gmail.com', turn: 3 },
+      name: { value: 'Kate', turn: 1 },
+    };
+    expect(callerCorrections(support, { callerText: "No, it's K, not C.", collected }, 3, context)).toEqual({
+      email: 'kate.fox@gmail.com',
+    });
+    expect(callerCorrections(support, { callerText: "No, it's K, not C.", collected }, 4, context)).toEqual(
+      {},
+    );
+    expect(callerCorrections(support, { callerText: 'Yes, thanks.', collected }, 3, context)).toEqual({});
   });
 });

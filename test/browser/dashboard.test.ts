@@ -16,7 +16,11 @@ import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
 import type { Call, TurnTimeline } from '../../src/domain/call.js';
 import type { CallStore } from '../../src/ports/call-store.js';
 import { sampleCall, sampleTurn } from '../contracts/call-store.contract.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import {
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeScript,
+} from '../fakes/fake-openai-server.js';
 import { formModelScript } from '../fakes/form-model-script.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
 
@@ -39,7 +43,27 @@ scenarios:
   - name: a persona over ConversationRelay
     transport: relay
     persona: A caller who wants to leave their details.
+  - name: a persona who leaves her details
+    persona:
+      who: Asha Rao
+      goal: leave her name and email for a follow-up
+      facts: { full_name: Asha Rao, email: asha.rao@example.com }
+    max_turns: 6
 `;
+// The configured (fake) model plays the persona's lines and judges its criteria.
+const PERSONA_LINES = ['hi there', 'my name is Asha Rao', 'asha.rao@example.com', 'yes'];
+
+function browserModel(body: Record<string, unknown>): FakeScript {
+  const tools = (body.tools ?? []) as { function: { name: string } }[];
+  if (tools.some((tool) => tool.function.name === 'verdict'))
+    return { toolCalls: [{ name: 'verdict', arguments: { pass: true, reason: 'turn 2 shows it' } }] };
+  const messages = body.messages as { role: string; content: string }[];
+  if (messages[0]?.content.startsWith('You are a person on a phone call')) {
+    const said = messages.filter((m) => m.role === 'assistant').length;
+    return { text: PERSONA_LINES[said] ?? '[hang up]' };
+  }
+  return formModelScript(body);
+}
 
 /** Local noon `daysAgo` days back, as ISO (the analytics page counts the browser's days). */
 function daysAgo(daysAgo: number, hour = 12): string {
@@ -168,7 +192,7 @@ describe('dashboard in a browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     suites = mkdtempSync(join(tmpdir(), 'voice-agent-suites-'));
     writeFileSync(join(suites, 'browser-agent.yaml'), SUITE);
-    model = await startFakeOpenAiServer({ script: formModelScript });
+    model = await startFakeOpenAiServer({ script: browserModel });
     server = await startLiveServer({
       LLM_PROVIDER: 'openai-compatible',
       OPENAI_COMPATIBLE_BASE_URL: `${model.url}/v1`,
@@ -361,7 +385,14 @@ describe('dashboard in a browser', () => {
       // Answered by the (fake) model: tokens and a cost, not the scripted policy's zeros.
       const fact = (name: string) =>
         page.locator('.facts dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
-      expect(await fact('Tokens').textContent()).toMatch(/^[1-9]\d* in \/ [1-9]\d* out$/);
+      // The repeated prefix of later turns came from the provider's prompt cache, priced lower.
+      expect(await fact('Tokens').textContent()).toMatch(
+        /^[1-9]\d* in \([1-9]\d* from the prompt cache\) \/ [1-9]\d* out$/,
+      );
+      await transcript
+        .getByText(/from the prompt cache\) \/ 18 out tokens · cost \$0\.0*[1-9]/)
+        .first()
+        .waitFor();
       expect(await fact('Total cost').textContent()).toMatch(/^\$0\.0*[1-9]/);
       expect(await fact('Model latency').textContent()).toMatch(/^\d+ ms$/);
       await shot('07-call-page');
@@ -546,12 +577,24 @@ describe('dashboard in a browser', () => {
       expect(await run.isDisabled()).toBe(true);
       release();
       const results = page.locator('.test-results');
-      await results.getByText('3 scenarios: 1 passed, 1 failed, 1 skipped').waitFor({ timeout: 30_000 });
+      await results.getByText('4 scenarios: 2 passed, 1 failed, 1 skipped').waitFor({ timeout: 30_000 });
       await page.unroute('**/agents/browser-agent/test');
       const row = (name: RegExp) => results.getByRole('row', { name });
       expect(await row(/collects the name and email/).textContent()).toContain('passed');
       expect(await row(/offers a refund/).textContent()).toMatch(/failed.*refund/);
       expect(await row(/persona over ConversationRelay/).textContent()).toMatch(/skipped.*gather transport/);
+      // The persona call: who played the caller, a verdict per criterion, and its transcript.
+      const persona = results.locator('.persona-result', { hasText: 'a persona who leaves her details' });
+      await persona.getByText('The caller was played by the language model.').waitFor();
+      const verdicts = await persona.locator('.verdict').allTextContents();
+      expect(verdicts).toEqual([
+        expect.stringMatching(/^passed data collected \(rules\): collected full_name "Asha Rao", email/),
+        'passed goal met (model judge): turn 2 shows it',
+        'passed no invented facts (model judge): turn 2 shows it',
+        'passed help before collection (model judge): turn 2 shows it',
+      ]);
+      await persona.getByText(/^Transcript \(\d+ turns\)$/).click();
+      await persona.locator('.persona-transcript').getByText('my name is Asha Rao').waitFor();
       expect(await run.isDisabled()).toBe(false);
       await results.scrollIntoViewIfNeeded();
       await shot('11-agent-tests');

@@ -1,8 +1,10 @@
 import type { LanguageModel as AiModel } from 'ai';
 import { AppError } from '../../domain/errors.js';
 import type { LanguageModel, ModelEvent, ModelRequest } from '../../ports/language-model.js';
+import { cacheMarkOptions, type CacheMarkKind } from './cache-marks.js';
 import { toModelError } from './model-error.js';
 import { finishEvent } from './pricing.js';
+import { messagesWithContext } from './request-context.js';
 
 // Anthropic requires max_tokens and warns on unknown model ids without it; spoken replies are short.
 export const DEFAULT_MAX_OUTPUT_TOKENS = 512;
@@ -19,15 +21,21 @@ export interface AiSdkLanguageModelOptions {
   languageModel: ProviderModel;
   /** Values that must never appear in an error message (API keys). */
   secrets?: readonly string[];
+  /** The prompt-cache marks the provider needs (cache-marks.ts); none when it caches on its own. */
+  cacheMarks?: CacheMarkKind;
 }
 
-function callOptions(request: ModelRequest, abortSignal: AbortSignal): CallOptions {
+function callOptions(request: ModelRequest, abortSignal: AbortSignal, marks?: CacheMarkKind): CallOptions {
+  // The system text is stable for the whole call, and the message flagged cacheMark ends the part of
+  // the conversation the next request repeats: both end a cached prefix.
+  const mark = marks ? { providerOptions: cacheMarkOptions(marks) } : {};
   return {
     prompt: [
-      { role: 'system', content: request.system },
-      ...request.messages.map((m) => ({
+      { role: 'system', content: request.system, ...mark },
+      ...messagesWithContext(request).map((m) => ({
         role: m.role,
         content: [{ type: 'text' as const, text: m.content }],
+        ...(m.cacheMark ? mark : {}),
       })),
     ],
     // No execute, as streamText's tools without one: the calls come back to us, one step.
@@ -71,12 +79,14 @@ export class AiSdkLanguageModel implements LanguageModel {
   readonly model: string;
   readonly #languageModel: ProviderModel;
   readonly #secrets: readonly string[];
+  readonly #cacheMarks: CacheMarkKind | undefined;
 
   constructor(options: AiSdkLanguageModelOptions) {
     this.provider = options.provider;
     this.model = options.model;
     this.#languageModel = options.languageModel;
     this.#secrets = options.secrets ?? [];
+    this.#cacheMarks = options.cacheMarks;
   }
 
   async *stream(request: ModelRequest): AsyncIterable<ModelEvent> {
@@ -88,7 +98,7 @@ export class AiSdkLanguageModel implements LanguageModel {
     let finished = false;
     let reader: ReadableStreamDefaultReader<StreamPart> | undefined;
     try {
-      const { stream } = await this.#languageModel.doStream(callOptions(request, signal));
+      const { stream } = await this.#languageModel.doStream(callOptions(request, signal, this.#cacheMarks));
       reader = stream.getReader();
       for (let next = await reader.read(); !next.done; next = await reader.read()) {
         if (signal.aborted) throw aborted();
@@ -110,6 +120,10 @@ export class AiSdkLanguageModel implements LanguageModel {
               this.model,
               part.usage.inputTokens.total ?? 0,
               part.usage.outputTokens.total ?? 0,
+              {
+                cachedInputTokens: part.usage.inputTokens.cacheRead ?? 0,
+                cacheWriteTokens: part.usage.inputTokens.cacheWrite ?? 0,
+              },
             );
             break;
           default:

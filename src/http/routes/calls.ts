@@ -58,6 +58,7 @@ export function callDetail(call: Call, turns: Turn[]) {
       model_latency_ms: turn.model_latency_ms,
       input_tokens: turn.input_tokens,
       output_tokens: turn.output_tokens,
+      cached_input_tokens: turn.cached_input_tokens,
       cost_micro_usd: turn.cost_micro_usd,
       model_error: turn.model_error,
       model: turn.model,

@@ -64,6 +64,15 @@ function collectedSection(call) {
   );
 }
 
+/**
+ * "1200 in (1024 from the prompt cache) / 18 out": the cached part of the input, which the provider
+ * bills lower, is already in the cost shown next to it.
+ */
+function tokens(input, output, cached) {
+  const fromCache = cached ? ` (${cached} from the prompt cache)` : '';
+  return `${input} in${fromCache} / ${output ?? 0} out`;
+}
+
 // A web call's lines are typed (stored with confidence 1), and the greeting answers nobody, so
 // neither a confidence nor a reply latency would mean anything there.
 function turnItem(turn, call) {
@@ -71,7 +80,7 @@ function turnItem(turn, call) {
     turn.latency_ms !== undefined && turn.kind !== 'greeting' ? `latency ${ms(turn.latency_ms)}` : null,
     turn.model_latency_ms !== undefined ? `model ${ms(turn.model_latency_ms)}` : null,
     turn.input_tokens !== undefined
-      ? `${turn.input_tokens} in / ${turn.output_tokens ?? 0} out tokens`
+      ? `${tokens(turn.input_tokens, turn.output_tokens, turn.cached_input_tokens)} tokens`
       : null,
     turn.cost_micro_usd !== undefined ? `cost ${cost(turn.cost_micro_usd)}` : null,
   ].filter(Boolean);
@@ -224,7 +233,10 @@ function render(call, agentName) {
               `${ms(call.model_first_token_p50_ms)} / ${ms(call.model_first_token_p95_ms)}`,
             ]
           : null,
-        ['Tokens', totals ? `${totals.input_tokens} in / ${totals.output_tokens} out` : '—'],
+        [
+          'Tokens',
+          totals ? tokens(totals.input_tokens, totals.output_tokens, totals.cached_input_tokens) : '—',
+        ],
         ['Total cost', totals ? cost(totals.cost_micro_usd) : '—'],
       ]),
     ),
