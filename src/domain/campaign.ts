@@ -54,7 +54,10 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
-export const timeZoneSchema = z.string().max(64).refine(isTimeZone, 'an IANA time zone such as America/Chicago');
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'an IANA time zone such as America/Chicago');
 
 export const callingHoursSchema = z
   .object({
@@ -103,7 +106,7 @@ export const campaignCreateSchema = z
       .describe("Local dates with no calls (in each contact's time zone)"),
     default_timezone: timeZoneSchema
       .optional()
-      .describe("For contacts whose time zone neither they nor their number give"),
+      .describe('For contacts whose time zone neither they nor their number give'),
     max_attempts: z.number().int().min(1).max(10).default(3),
     retry_minutes: retryMinutesSchema.default({
       no_answer: 120,

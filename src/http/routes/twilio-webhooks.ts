@@ -7,6 +7,7 @@ import type { FormParams } from '../../adapters/twilio/signature.js';
 import { relayConnectTwiml } from '../relay/relay-twiml.js';
 import type { Call } from '../../domain/call.js';
 import type { Conversation, CallerInput } from '../../engine/conversation.js';
+import { personalize } from '../../engine/contact-variables.js';
 import type { CallService } from '../../services/call-service.js';
 import type { CallStore } from '../../ports/call-store.js';
 import { callSidOf, confidenceOf, param } from '../twilio/params.js';
@@ -148,7 +149,7 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
       outcome: 'voicemail',
       ended_by: 'system_complete',
     }));
-    const message = agent.voicemail_message;
+    const message = personalize(agent, call).voicemail_message;
     return message
       ? hangupTwiml({ ...voice, say: message })
       : '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
