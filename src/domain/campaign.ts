@@ -135,6 +135,10 @@ export interface Campaign extends CampaignInput {
   /** Why the campaign paused itself (its agent became unusable), or why it completed. */
   state_reason?: string;
   contact_count: number;
+  /** The distinct time-zone sets of its contacts, "A B" joined by spaces (checked at start). */
+  zone_sets: string[];
+  /** The agent's call limit when the campaign started: how long a pacer slot is held at most. */
+  max_call_seconds?: number;
   created_at: string;
   updated_at: string;
   started_at?: string;
@@ -162,6 +166,9 @@ export const contactInputSchema = z
   })
   .strict();
 export type ContactInput = z.infer<typeof contactInputSchema>;
+
+/** A contact's job status: `<campaign_id>#<state>`, so each campaign's queue is its own partition. */
+export const contactStatus = (campaignId: string, state: ContactState) => `${campaignId}#${state}`;
 
 export const ZONE_SOURCES = ['contact', 'number', 'country', 'campaign'] as const;
 

@@ -7,12 +7,13 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  Campaign,
-  CampaignAttempt,
-  CampaignContact,
-  CampaignState,
-  ContactState,
+import {
+  contactStatus,
+  type Campaign,
+  type CampaignAttempt,
+  type CampaignContact,
+  type CampaignState,
+  type ContactState,
 } from '../../domain/campaign.js';
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { Page, PageRequest } from '../../ports/page.js';
@@ -25,8 +26,6 @@ import { INDEXES } from './tables.js';
 const MAX_CAMPAIGNS_LISTED = 100;
 const MAX_CONTACTS_PAGE = 1_000;
 
-/** The job status of a contact in `state`: each campaign's queue is its own index partition. */
-export const contactStatus = (campaignId: string, state: ContactState) => `${campaignId}#${state}`;
 const campaignOf = (contactKey: string) => contactKey.slice(0, contactKey.indexOf('#'));
 
 export interface DynamoCampaignStoreOptions {
