@@ -62,7 +62,9 @@ import { CampaignScheduler, type SchedulerOptions } from './services/campaigns/c
 import { CampaignService } from './services/campaigns/campaign-service.js';
 import { systemClock, type Clock } from './services/campaigns/clock.js';
 import { DoNotCallService } from './services/campaigns/do-not-call-service.js';
-import { SimulatedTelephony } from './simulator/simulated-telephony.js';
+import { SIMULATED_CALLER_NUMBER, SimulatedTelephony } from './simulator/simulated-telephony.js';
+import type { CampaignStore, PacerStore } from './ports/campaign-store.js';
+import type { DoNotCallStore } from './ports/do-not-call-store.js';
 
 export type Role = 'server' | 'cli';
 
@@ -121,6 +123,9 @@ export interface Container {
   webhooks: WebhookNotifier;
   finalizer: CallFinalizer;
   campaigns: CampaignService;
+  campaignStore: CampaignStore;
+  pacerStore: PacerStore;
+  doNotCallStore: DoNotCallStore;
   /** Runs running campaigns (started on the server only). */
   campaignScheduler: CampaignScheduler;
   doNotCall: DoNotCallService;
@@ -292,7 +297,10 @@ export async function createContainer(config: Config, options: ContainerOptions)
           );
     if (simulatedTelephony) onClose(() => simulatedTelephony.drain());
     const campaignCalls = simulatedTelephony
-      ? new CallService({ ...callDeps, telephony: simulatedTelephony }, callOptions)
+      ? new CallService(
+          { ...callDeps, telephony: simulatedTelephony },
+          { ...callOptions, defaultFrom: callOptions.defaultFrom ?? SIMULATED_CALLER_NUMBER },
+        )
       : calls;
     const campaignScheduler = new CampaignScheduler({
       store: campaignStore,
@@ -436,6 +444,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
       webhooks: notifier,
       finalizer,
       campaigns,
+      campaignStore,
+      pacerStore,
+      doNotCallStore,
       campaignScheduler,
       doNotCall,
       ...(simulatedTelephony ? { simulatedTelephony } : {}),

@@ -41,6 +41,8 @@ export const ACTIVE_CONTACT_STATES: readonly ContactState[] = ['pending', 'diali
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const hhmm = z.string().regex(HH_MM, 'a time of day as HH:MM, e.g. 09:00');
+// 24:00 ends the hours at midnight: a campaign may call all day.
+const endOfHours = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time of day as HH:MM (or 24:00)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const dateTime = z.iso.datetime({ offset: true, message: 'a date-time such as 2026-05-01T09:00:00Z' });
 
@@ -62,7 +64,7 @@ export const timeZoneSchema = z
 export const callingHoursSchema = z
   .object({
     start: hhmm.default('09:00'),
-    end: hhmm.default('20:00'),
+    end: endOfHours.default('20:00'),
     days: z
       .array(z.enum(WEEKDAYS))
       .min(1, 'at least one day')
@@ -218,6 +220,8 @@ export interface CampaignAttempt {
   outcome?: AttemptOutcome;
   call_status?: string;
   answered_by?: string;
+  /** Why the call could not be placed. */
+  error?: string;
 }
 
 /** A number nobody may call, with who added it and when. */

@@ -27,6 +27,8 @@ const SHARES: [SimulatedOutcome, number][] = [
 ];
 const CALLEE_LINES = ['Hello?', 'Yes, this is a good time.', 'Okay, that works for me. Thanks, bye.'];
 const RING_MS = 300;
+/** The number simulated calls come from when TWILIO_PHONE_NUMBER is unset (as `voice-agent simulate`). */
+export const SIMULATED_CALLER_NUMBER = '+14155550100';
 
 /** The same number gets the same outcome on the same attempt, run after run. */
 export function simulatedOutcome(to: string, attempt: number): SimulatedOutcome {

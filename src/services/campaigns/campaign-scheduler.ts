@@ -63,6 +63,7 @@ interface CampaignCache {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 export class CampaignScheduler {
   private readonly options: SchedulerOptions;
@@ -347,9 +348,11 @@ export class CampaignScheduler {
       started_at: iso(now),
       ended_at: iso(now),
       outcome: 'failed',
+      error: describe(error),
     });
     const step = nextStep(campaign, { zones: contact.zones, attempt_count: attempt }, 'failed', now);
-    return { ...step, attempt_count: attempt, last_outcome: 'failed' };
+    const result = 'result' in step ? { result: `${step.result} (last: ${describe(error)})` } : {};
+    return { ...step, ...result, attempt_count: attempt, last_outcome: 'failed' };
   }
 
   private async pause(campaign: Campaign, reason: string): Promise<void> {
