@@ -46,9 +46,7 @@ export class FakeClock implements Clock {
   }
 
   /** Fires the next timer (moving the clock to it) and waits for the work it started. */
-  steps = 0;
   async step(): Promise<boolean> {
-    this.steps += 1;
     if (this.timers.length === 0) return false;
     const next = this.timers.reduce((a, b) => (b.at < a.at || (b.at === a.at && b.id < a.id) ? b : a));
     this.timers = this.timers.filter((timer) => timer !== next);
