@@ -39,6 +39,7 @@ const DEFAULT_OPTIONS: SchedulerOptions = {
 // agent's limit (Twilio's timeLimit is max_call_seconds + 60) and a margin for the status callback.
 const SLOT_MARGIN_MS = 3 * 60_000;
 const FAR_FUTURE = '9999-12-31T00:00:00.000Z';
+const UNAVAILABLE_RETRY_MS = 60_000;
 
 export interface CampaignSchedulerDeps {
   store: CampaignStore;
@@ -266,7 +267,11 @@ export class CampaignScheduler {
     const attempt = contact.dial_attempt ?? contact.attempt_count + 1;
     const holder = { contact_key: contact.contact_key, attempt };
     const settle = async (changes: Partial<CampaignContact>) => {
-      await store.settleContact(contact.contact_key, changes, contact.version, iso(clock.now()));
+      // Canceled while this attempt was being placed: the contact is not called again.
+      const canceled =
+        changes.state === 'pending' && (await store.getCampaign(campaign.campaign_id))?.state === 'canceled';
+      const final = canceled ? { state: 'canceled' as const, result: 'the campaign was canceled' } : changes;
+      await store.settleContact(contact.contact_key, final, contact.version, iso(clock.now()));
       await this.releaseSlot(campaign.campaign_id, contact.slot, holder);
     };
     const listed = await this.deps.doNotCall.get(contact.number);
@@ -326,6 +331,11 @@ export class CampaignScheduler {
       // Nothing was placed: the same attempt runs again once the limit allows.
       const wait = (appError.retryAfterSeconds ?? 1) * 1_000;
       return { state: 'pending', next_attempt_at: iso(now + wait) };
+    }
+    if (appError?.code === 'unavailable') {
+      // Our side (the store, or telephony not ready) failed before a call: not the contact's attempt.
+      this.deps.logger.warn({ err: error, campaign_id: campaign.campaign_id }, 'campaign call postponed');
+      return { state: 'pending', next_attempt_at: iso(now + UNAVAILABLE_RETRY_MS) };
     }
     if (appError?.code === 'validation' && field === 'to')
       return { state: 'skipped', result: `number refused: ${appError.issues[0]?.message}` };
