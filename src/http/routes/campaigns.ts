@@ -26,6 +26,10 @@ const uploadBody = z.union([
     .object({ contacts: z.array(z.unknown()).max(MAX_CONTACTS_PER_UPLOAD) })
     .strict()
     .describe('JSON: {contacts: [{number, name?, timezone?, variables?}]}'),
+  z
+    .object({ csv: z.string().max(UPLOAD_BODY_LIMIT) })
+    .strict()
+    .describe('JSON: {csv: "<CSV text>"} (the dashboard)'),
 ]);
 const campaignDoc = z.looseObject({ campaign_id: z.string(), state: z.enum(CAMPAIGN_STATES) });
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
@@ -83,7 +87,7 @@ export const campaignRoutes: FastifyPluginAsync<{ campaigns: CampaignService; ca
       },
     },
     async (request) => {
-      const body = request.body as string | { contacts: unknown[] };
+      const body = request.body as string | { contacts: unknown[] } | { csv: string };
       return campaigns.upload(id(request), typeof body === 'string' ? { csv: body } : body);
     },
   );

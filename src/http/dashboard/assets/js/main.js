@@ -5,6 +5,9 @@ import { agentPage, newAgentPage } from './pages/agent-page.js';
 import { agentsPage } from './pages/agents.js';
 import { callPage } from './pages/call-page.js';
 import { callsPage } from './pages/calls.js';
+import { campaignPage } from './pages/campaign-page.js';
+import { campaignsPage } from './pages/campaigns.js';
+import { doNotCallPage } from './pages/do-not-call.js';
 import { numbersPage } from './pages/numbers.js';
 import { signInPage } from './pages/sign-in.js';
 import { errorBox } from './ui.js';
@@ -17,12 +20,17 @@ const ROUTES = [
   [/^\/numbers$/, numbersPage],
   [/^\/calls$/, callsPage],
   [/^\/calls\/([^/]+)$/, callPage],
+  [/^\/campaigns$/, campaignsPage],
+  [/^\/campaigns\/([^/]+)$/, campaignPage],
+  [/^\/do-not-call$/, doNotCallPage],
 ];
 
 const NAV = [
   ['#/agents', 'Agents', '/agents'],
   ['#/numbers', 'Phone numbers', '/numbers'],
   ['#/calls', 'Calls', '/calls'],
+  ['#/campaigns', 'Campaigns', '/campaigns'],
+  ['#/do-not-call', 'Do not call', '/do-not-call'],
 ];
 
 function parseHash() {
