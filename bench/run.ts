@@ -11,6 +11,7 @@ import { loadAverage } from './stats.js';
 import { capacityBenchmark } from './capacity-entry.js';
 import { relayBenchmark } from './relay-entry.js';
 import { conversationBenchmark } from './conversation-entry.js';
+import { campaignBenchmark } from './campaign-entry.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -62,6 +63,7 @@ const benchmarks: Benchmark[] = [
   relayBenchmark(log),
   capacityBenchmark(log),
   conversationBenchmark(log),
+  campaignBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */

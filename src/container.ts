@@ -319,7 +319,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       clock,
       checkDestination: (number) => calls.checkDestination(number),
       zonesOfNumber: numberTimeZones,
-      wake: () => campaignScheduler.wake(),
+      wake: () => campaignScheduler.wake({ refresh: true }),
     });
 
     // Recordings: copied from Twilio to S3 (embedded s3rver under DATA_DIR by default) off the

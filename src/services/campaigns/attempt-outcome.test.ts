@@ -74,6 +74,7 @@ describe('planSlot', () => {
     expect(planSlot({ next_slot_ms: 0, slots: { 0: busy } }, pace, 2_000, 5_000)).toMatchObject({ slot: 1 });
     expect(planSlot({ next_slot_ms: 0, slots: { 0: busy, 1: busy } }, pace, 2_000, 5_000)).toEqual({
       waitUntilMs: 7_000,
+      busy: true,
     });
     // A holder whose time ran out no longer counts.
     const expired = { ...busy, until_ms: 1_000 };

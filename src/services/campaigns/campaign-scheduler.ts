@@ -60,6 +60,10 @@ interface CampaignCache {
   due: CampaignContact[];
   dueAt: number;
   watchdogAt: number;
+  /** No contact is due before this (as last read; this instance's own retries reset it). */
+  quietUntil: number;
+  /** Every slot was taken: a freed slot should wake the scheduler at once. */
+  waitingForSlot: boolean;
   pacer?: Pacer;
 }
 
@@ -70,6 +74,8 @@ export class CampaignScheduler {
   private readonly options: SchedulerOptions;
   private readonly cache = new Map<string, CampaignCache>();
   private readonly inflight = new Set<Promise<unknown>>();
+  private running: Campaign[] = [];
+  private runningAt = -Infinity;
   private timer: unknown;
   private timerAt = Infinity;
   private started = false;
@@ -93,8 +99,12 @@ export class CampaignScheduler {
     await this.settled();
   }
 
-  /** Looks at the campaigns now (a campaign started, a slot freed). */
-  wake(): void {
+  /**
+   * Looks at the campaigns now: a slot freed, or (`refresh`) a campaign of this instance started or
+   * resumed. Other instances' changes are seen within pollMs.
+   */
+  wake(options: { refresh?: boolean } = {}): void {
+    if (options.refresh) this.runningAt = -Infinity;
     this.scheduleAt(this.deps.clock.now());
   }
 
@@ -123,7 +133,12 @@ export class CampaignScheduler {
     const now = this.deps.clock.now();
     let wakeAt = now + this.options.pollMs;
     try {
-      const campaigns = await this.deps.store.listCampaigns('running');
+      // The running list is read once per poll, not once per call started.
+      if (now - this.runningAt >= this.options.pollMs) {
+        this.running = await this.deps.store.listCampaigns('running');
+        this.runningAt = now;
+      }
+      const campaigns = this.running;
       for (const id of this.cache.keys())
         if (!campaigns.some((c) => c.campaign_id === id)) this.cache.delete(id);
       for (const campaign of campaigns) {
@@ -169,7 +184,13 @@ export class CampaignScheduler {
   private cacheOf(campaignId: string): CampaignCache {
     let cache = this.cache.get(campaignId);
     if (!cache) {
-      cache = { due: [], dueAt: -Infinity, watchdogAt: -Infinity };
+      cache = {
+        due: [],
+        dueAt: -Infinity,
+        watchdogAt: -Infinity,
+        quietUntil: -Infinity,
+        waitingForSlot: false,
+      };
       this.cache.set(campaignId, cache);
     }
     return cache;
@@ -192,15 +213,18 @@ export class CampaignScheduler {
       await this.completeIfDone(campaign);
       return now + this.options.pollMs;
     }
+    if (cache.due.length === 0 && now < cache.quietUntil) return cache.quietUntil;
     if (cache.due.length === 0 || now - cache.dueAt >= this.options.pollMs) {
       cache.due = await store.listDueContacts(id, iso(now), this.options.batch);
       cache.dueAt = now;
     }
     if (cache.due.length === 0) {
       const [next] = await store.listContactsIn(id, 'pending', FAR_FUTURE, 1);
-      if (next) return Date.parse(next.next_attempt_at);
-      await this.completeIfDone(campaign);
-      return now + this.options.pollMs;
+      if (!next) await this.completeIfDone(campaign);
+      // Other instances' retries are seen within a poll.
+      const nextMs = next ? Date.parse(next.next_attempt_at) : Infinity;
+      cache.quietUntil = Math.min(nextMs, now + this.options.pollMs);
+      return cache.quietUntil;
     }
     cache.pacer ??= await this.deps.pacer.getPacer(id);
     while (cache.due.length > 0) {
@@ -211,7 +235,10 @@ export class CampaignScheduler {
         continue;
       }
       const plan = planSlot(cache.pacer, campaign, now, this.options.pollMs);
-      if ('waitUntilMs' in plan) return plan.waitUntilMs;
+      if ('waitUntilMs' in plan) {
+        cache.waitingForSlot = plan.busy === true;
+        return plan.waitUntilMs;
+      }
       const attempt = contact.state === 'dialing' ? (contact.dial_attempt ?? 1) : contact.attempt_count + 1;
       const holder = { contact_key: contact.contact_key, attempt, until_ms: now + this.slotHoldMs(campaign) };
       const taken = await this.deps.pacer.takeSlot(id, cache.pacer, plan.slot, holder, plan.nextSlotMs, now);
@@ -256,9 +283,23 @@ export class CampaignScheduler {
   ) {
     if (slot === undefined) return;
     await this.deps.pacer.releaseSlot(campaignId, slot, holder);
-    const pacer = this.cache.get(campaignId)?.pacer;
-    if (pacer) delete pacer.slots[String(slot)];
-    this.wake();
+    const cache = this.cache.get(campaignId);
+    if (cache?.pacer) delete cache.pacer.slots[String(slot)];
+    if (cache?.waitingForSlot) {
+      cache.waitingForSlot = false;
+      this.wake();
+    }
+  }
+
+  /** A contact of this campaign is pending again: look for due contacts at its time. */
+  private retryScheduled(campaignId: string, changes: Partial<CampaignContact>): void {
+    const cache = this.cache.get(campaignId);
+    if (!cache || changes.state !== 'pending' || !changes.next_attempt_at) return;
+    const at = Date.parse(changes.next_attempt_at);
+    if (at < cache.quietUntil) {
+      cache.quietUntil = at;
+      this.scheduleAt(at);
+    }
   }
 
   /** Places a claimed contact's attempt. */
@@ -271,7 +312,13 @@ export class CampaignScheduler {
       const canceled =
         changes.state === 'pending' && (await store.getCampaign(campaign.campaign_id))?.state === 'canceled';
       const final = canceled ? { state: 'canceled' as const, result: 'the campaign was canceled' } : changes;
-      await store.settleContact(contact.contact_key, final, contact.version, iso(clock.now()));
+      const settled = await store.settleContact(
+        contact.contact_key,
+        final,
+        contact.version,
+        iso(clock.now()),
+      );
+      if (settled) this.retryScheduled(campaign.campaign_id, final);
       await this.releaseSlot(campaign.campaign_id, contact.slot, holder);
     };
     const listed = await this.deps.doNotCall.get(contact.number);
@@ -406,6 +453,7 @@ export class CampaignScheduler {
       );
       if (settled) {
         slot = contact.slot;
+        this.retryScheduled(link.campaign_id, step);
         break;
       }
     }

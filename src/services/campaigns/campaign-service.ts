@@ -188,11 +188,13 @@ export class CampaignService {
   }
 
   async pause(campaignId: string): Promise<Campaign> {
-    return this.change(campaignId, (current) => {
+    const paused = await this.change(campaignId, (current) => {
       if (current.state !== 'running')
         throw conflict(`only a running campaign pauses; this one is ${current.state}`);
       return { state: 'paused', state_reason: 'paused by a person' };
     });
+    this.deps.wake?.();
+    return paused;
   }
 
   async resume(campaignId: string): Promise<Campaign> {
@@ -228,6 +230,7 @@ export class CampaignService {
       }
       if (moved === 0) break;
     }
+    this.deps.wake?.();
     return canceled;
   }
 

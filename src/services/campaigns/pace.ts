@@ -1,7 +1,8 @@
 // The next call start a campaign's pacer allows: a free slot (the cap) and the pace step.
 import type { Pacer } from '../../ports/campaign-store.js';
 
-export type SlotPlan = { slot: number; nextSlotMs: number } | { waitUntilMs: number };
+/** A slot and the pace step after it, or when to look again (`busy`: every slot is taken). */
+export type SlotPlan = { slot: number; nextSlotMs: number } | { waitUntilMs: number; busy?: true };
 
 /**
  * Where the next call may start now: its slot and the pace step after it, or when to look again.
@@ -23,5 +24,5 @@ export function planSlot(
     const late = nowMs - pacer.next_slot_ms;
     return { slot, nextSlotMs: (late < interval ? pacer.next_slot_ms : nowMs) + interval };
   }
-  return { waitUntilMs: nowMs + busyRetryMs };
+  return { waitUntilMs: nowMs + busyRetryMs, busy: true };
 }
