@@ -151,7 +151,6 @@ export async function runCampaignBench(options: CampaignBenchOptions): Promise<C
     const retryAt = new Map<string, number>();
     const delayMinutes: Record<string, number> = { 'no-answer': 30, busy: 10, failed: 10, completed: 60 };
     let campaignStartedAt = 0;
-    let scheduler: CampaignScheduler;
     let attempts = 0;
     const placeCall: ConstructorParameters<typeof CampaignScheduler>[0]['placeCall'] = async (
       request,
@@ -180,7 +179,7 @@ export async function runCampaignBench(options: CampaignBenchOptions): Promise<C
       );
       return { call_sid: sid, status: 'queued', agent_id: agent.agent_id };
     };
-    scheduler = new CampaignScheduler({
+    const scheduler = new CampaignScheduler({
       store,
       pacer,
       doNotCall,
