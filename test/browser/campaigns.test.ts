@@ -2,16 +2,16 @@
 // a campaign created through the form (a bad contact row reported by row and field), started from
 // its page and run to its end by the built-in simulator while the page shows live progress, its CSV
 // export, and the do-not-call list. Screenshots go to test-results/screenshots/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
+import { launchChromium } from '../support/chromium.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const XSS = '<img src=x onerror="window.__xss = 1">';
 const STEP_MS = 60_000;
@@ -32,9 +32,6 @@ describe('campaign pages in a browser', () => {
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run scripts/ensure-browser.sh (apt-get install chromium)`);
-    }
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startLiveServer({ RECORD_CALLS: 'false' });
     // As server.ts does once it listens: campaign calls are played by the built-in simulator.
@@ -45,20 +42,7 @@ describe('campaign pages in a browser', () => {
       authToken: server.container.secrets.twilioAuthToken,
     });
     profile = mkdtempSync(join(tmpdir(), 'voice-agent-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await launchChromium(profile);
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));

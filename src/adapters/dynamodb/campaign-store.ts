@@ -1,12 +1,6 @@
 // Campaigns (one item each), their contacts (durable jobs on DynamoJobTable) and attempts.
 // See docs/decisions/0007-campaign-scheduler.md.
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   contactStatus,
   type Campaign,
@@ -21,6 +15,7 @@ import { DEFAULT_PAGE_LIMIT, decodeCursor, encodeCursor } from './cursor.js';
 import { guard, isConditionalFailure } from './errors.js';
 import { ExpressionBuilder, setClauses } from './expressions.js';
 import { DynamoJobTable } from './job-table.js';
+import { putIfAbsent } from './put-if-absent.js';
 import { INDEXES } from './tables.js';
 
 const MAX_CAMPAIGNS_LISTED = 100;
@@ -49,25 +44,9 @@ export class DynamoCampaignStore implements CampaignStore {
     });
   }
 
-  async createCampaign(campaign: Campaign): Promise<boolean> {
+  createCampaign(campaign: Campaign): Promise<boolean> {
     const { doc, campaignsTable } = this.options;
-    const e = new ExpressionBuilder();
-    try {
-      await guard('campaigns.create', () =>
-        doc.send(
-          new PutCommand({
-            TableName: campaignsTable,
-            Item: campaign,
-            ConditionExpression: `attribute_not_exists(${e.name('campaign_id')})`,
-            ...e.attributes(),
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure((error as { cause?: unknown }).cause)) return false;
-      throw error;
-    }
+    return putIfAbsent(doc, campaignsTable, campaign, 'campaign_id', 'campaigns.create');
   }
 
   async getCampaign(campaignId: string): Promise<Campaign | undefined> {

@@ -1,16 +1,10 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DoNotCallEntry } from '../../domain/campaign.js';
 import type { DoNotCallStore } from '../../ports/do-not-call-store.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor.js';
-import { guard, isConditionalFailure } from './errors.js';
-import { ExpressionBuilder } from './expressions.js';
+import { guard } from './errors.js';
+import { putIfAbsent } from './put-if-absent.js';
 
 /** The do-not-call list: one item per number. Listing scans it (it is read by people, a page at a time). */
 export class DynamoDoNotCallStore implements DoNotCallStore {
@@ -22,25 +16,9 @@ export class DynamoDoNotCallStore implements DoNotCallStore {
     },
   ) {}
 
-  async add(entry: DoNotCallEntry): Promise<boolean> {
+  add(entry: DoNotCallEntry): Promise<boolean> {
     const { doc, table } = this.options;
-    const e = new ExpressionBuilder();
-    try {
-      await guard('do-not-call.add', () =>
-        doc.send(
-          new PutCommand({
-            TableName: table,
-            Item: entry,
-            ConditionExpression: `attribute_not_exists(${e.name('phone_number')})`,
-            ...e.attributes(),
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure((error as { cause?: unknown }).cause)) return false;
-      throw error;
-    }
+    return putIfAbsent(doc, table, entry, 'phone_number', 'do-not-call.add');
   }
 
   async get(phoneNumber: string): Promise<DoNotCallEntry | undefined> {

@@ -1,12 +1,7 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { guard, isConditionalFailure } from './errors.js';
 import { ExpressionBuilder, setClauses } from './expressions.js';
+import { putIfAbsent } from './put-if-absent.js';
 
 /** The attributes every durable job carries. */
 export interface JobItem {
@@ -35,25 +30,9 @@ export class DynamoJobTable<Job extends JobItem> {
   ) {}
 
   /** Conditional create: false when an item with this key already exists. */
-  async create(item: Job): Promise<boolean> {
+  create(item: Job): Promise<boolean> {
     const { doc, table, key, name } = this.options;
-    const e = new ExpressionBuilder();
-    try {
-      await guard(`${name}.enqueue`, () =>
-        doc.send(
-          new PutCommand({
-            TableName: table,
-            Item: item,
-            ConditionExpression: `attribute_not_exists(${e.name(key)})`,
-            ...e.attributes(),
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure((error as { cause?: unknown }).cause ?? error)) return false;
-      throw error;
-    }
+    return putIfAbsent(doc, table, item, key, `${name}.enqueue`);
   }
 
   async get(id: string): Promise<Job | undefined> {

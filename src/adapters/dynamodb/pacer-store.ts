@@ -3,10 +3,11 @@
 // same conditional update, so two instances never start a call in the same pace step, and a cap of
 // N slots is never exceeded: a slot is freed by its own attempt, or reused once its holder's time
 // (which the call cannot outlive: Twilio ends it at the agent's limit) has run out.
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Pacer, PacerStore, SlotHolder } from '../../ports/campaign-store.js';
 import { guard, isConditionalFailure } from './errors.js';
 import { ExpressionBuilder } from './expressions.js';
+import { putIfAbsent } from './put-if-absent.js';
 
 const pacerKey = (campaignId: string) => ({ campaign_id: `${campaignId}#pacer` });
 
@@ -15,21 +16,8 @@ export class DynamoPacerStore implements PacerStore {
 
   async ensurePacer(campaignId: string): Promise<void> {
     const { doc, table } = this.options;
-    const e = new ExpressionBuilder();
-    try {
-      await guard('pacer.create', () =>
-        doc.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...pacerKey(campaignId), next_slot_ms: 0, slots: {} },
-            ConditionExpression: `attribute_not_exists(${e.name('campaign_id')})`,
-            ...e.attributes(),
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionalFailure((error as { cause?: unknown }).cause)) throw error;
-    }
+    const item = { ...pacerKey(campaignId), next_slot_ms: 0, slots: {} };
+    await putIfAbsent(doc, table, item, 'campaign_id', 'pacer.create');
   }
 
   async getPacer(campaignId: string): Promise<Pacer> {

@@ -169,17 +169,8 @@ async function withScheduler<T>(work: (container: Container, local: boolean) => 
   const { loadConfigOrExit } = await import('../../config.js');
   const config = loadConfigOrExit();
   if (await runningServer(config)) return withContainer((container) => work(container, false));
-  const [{ startServer }, { createLogger }] = await Promise.all([
-    import('../../server.js'),
-    import('../../logger.js'),
-  ]);
-  const local = { ...config, HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'error' as const };
-  const server = await startServer(local, {
-    logger: createLogger(local, 'cli'),
-    print: () => {},
-    handleSignals: false,
-    recordDiscovery: false,
-  });
+  const { startCommandServer } = await import('../command-server.js');
+  const server = await startCommandServer(config);
   try {
     return await work(server.container, true);
   } finally {

@@ -65,21 +65,14 @@ export async function resolveTarget(
       close: noop,
     };
   }
-  const { startServer } = await import('../../server.js');
-  const { createLogger } = await import('../../logger.js');
   // The in-process server speaks only when something is wrong; the conversation is the output.
-  const local = { ...config, HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'error' as const };
-  const server = await startServer(local, {
-    logger: createLogger(local, 'cli'),
-    print: () => {},
-    handleSignals: false,
-    recordDiscovery: false,
-  });
+  const { startCommandServer } = await import('../command-server.js');
+  const server = await startCommandServer(config);
   const own = server.container.secrets;
   return {
     serverUrl: server.url,
     // The in-process server checks signatures against its own PUBLIC_URL.
-    publicUrl: trim(local.publicUrl),
+    publicUrl: trim(config.publicUrl),
     // Its own secrets: with DATA_DIR=:memory: they exist only inside that server.
     accountSid: own.twilioAccountSid,
     authToken: own.twilioAuthToken,

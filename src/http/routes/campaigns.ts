@@ -6,10 +6,8 @@ import { exportCampaignCsv } from '../../services/campaigns/campaign-export.js';
 import type { CampaignService } from '../../services/campaigns/campaign-service.js';
 import { MAX_CONTACTS_PER_UPLOAD } from '../../services/campaigns/contact-import.js';
 import { normalizeE164 } from '../../services/phone-number-service.js';
+import { acceptCsvBodies, UPLOAD_BODY_LIMIT } from '../csv-body.js';
 import { errorBodySchema } from '../error-handler.js';
-
-// A 10,000-row contact list with a few variables is a few megabytes.
-export const UPLOAD_BODY_LIMIT = 8 * 1_024 * 1_024;
 
 const idParams = z.object({ id: z.string().regex(/^cmp_[0-9a-f]{16}$/, 'a campaign id') }).strict();
 const contactParams = idParams.extend({ number: z.string().min(1).max(32) }).strict();
@@ -39,12 +37,7 @@ export const campaignRoutes: FastifyPluginAsync<{ campaigns: CampaignService; ca
   { campaigns, calls },
 ) => {
   const tags = ['campaigns'];
-  // CSV bodies for contact uploads (this plugin only).
-  app.addContentTypeParser(
-    ['text/csv', 'text/plain'],
-    { parseAs: 'string', bodyLimit: UPLOAD_BODY_LIMIT },
-    (_request, body, done) => done(null, body),
-  );
+  acceptCsvBodies(app);
   const id = (request: { params: unknown }) => (request.params as { id: string }).id;
 
   app.post(

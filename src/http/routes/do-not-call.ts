@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { doNotCallAddSchema, type DoNotCallService } from '../../services/campaigns/do-not-call-service.js';
 import { errorBodySchema } from '../error-handler.js';
-import { UPLOAD_BODY_LIMIT } from './campaigns.js';
+import { acceptCsvBodies, UPLOAD_BODY_LIMIT } from '../csv-body.js';
 
 const numberParams = z.object({ number: z.string().min(1).max(32) }).strict();
 const pageQuery = z
@@ -32,11 +32,7 @@ export const doNotCallRoutes: FastifyPluginAsync<{ doNotCall: DoNotCallService }
   { doNotCall },
 ) => {
   const tags = ['do-not-call'];
-  app.addContentTypeParser(
-    ['text/csv', 'text/plain'],
-    { parseAs: 'string', bodyLimit: UPLOAD_BODY_LIMIT },
-    (_request, body, done) => done(null, body),
-  );
+  acceptCsvBodies(app);
 
   app.get(
     '/do-not-call',
