@@ -248,6 +248,14 @@ export async function runCampaignBench(options: CampaignBenchOptions): Promise<C
           );
         }
         if (state === 'completed') break;
+        if (process.env.BENCH_DEBUG && clock.now() - startedAt > Number(process.env.BENCH_DEBUG) * 60_000) {
+          const stuck: unknown[] = [];
+          await service.eachContact(campaign.campaign_id, (c) => {
+            if (['pending', 'dialing', 'in_call'].includes(c.state) || !c.status.endsWith(c.state)) stuck.push(c);
+          });
+          log(JSON.stringify(stuck.slice(0, 5), null, 1));
+          break;
+        }
       }
       // The work that just settled may have set an earlier timer.
       clock.jumpTo(clock.nextAt() ?? next);
