@@ -6,7 +6,7 @@
 // items. See docs/decisions/0007-campaign-scheduler.md.
 import type { Call } from '../../domain/call.js';
 import { isTerminal } from '../../domain/call.js';
-import type { Campaign, CampaignContact } from '../../domain/campaign.js';
+import { ACTIVE_CONTACT_STATES, type Campaign, type CampaignContact } from '../../domain/campaign.js';
 import { AppError } from '../../domain/errors.js';
 import type { Logger } from '../../logger.js';
 import type { CampaignStore, Pacer, PacerStore } from '../../ports/campaign-store.js';
@@ -220,7 +220,14 @@ export class CampaignScheduler {
     }
     if (cache.due.length === 0) {
       const [next] = await store.listContactsIn(id, 'pending', FAR_FUTURE, 1);
-      if (!next) await this.completeIfDone(campaign);
+      if (!next) {
+        // The index said nothing is waiting; the full read may still find due contacts it missed.
+        const missed = await this.completeIfDone(campaign);
+        for (const contact of missed.filter((c) => c.state === 'in_call'))
+          await this.checkInCall(campaign, contact);
+        cache.due = missed.filter((c) => c.state !== 'in_call' && Date.parse(c.next_attempt_at) <= now);
+        if (cache.due.length > 0) return now;
+      }
       // Other instances' retries are seen within a poll.
       const nextMs = next ? Date.parse(next.next_attempt_at) : Infinity;
       cache.quietUntil = Math.min(nextMs, now + this.options.pollMs);
@@ -529,28 +536,37 @@ export class CampaignScheduler {
   /**
    * Completes the campaign when no contact is active. The status index is eventually consistent,
    * so an empty answer there is confirmed by reading every contact: a contact never becomes active
-   * again once final, so if every one reads final, the campaign is done.
+   * again once final, so if every one reads final, the campaign is done. Returns the active contacts
+   * that read found (the index missed them), for the caller to take up.
    */
-  private async completeIfDone(campaign: Campaign): Promise<void> {
+  private async completeIfDone(campaign: Campaign): Promise<CampaignContact[]> {
     const { store } = this.deps;
     for (const state of ['pending', 'dialing', 'in_call'] as const) {
-      if ((await store.listContactsIn(campaign.campaign_id, state, FAR_FUTURE, 1)).length > 0) return;
+      if ((await store.listContactsIn(campaign.campaign_id, state, FAR_FUTURE, 1)).length > 0) return [];
     }
+    const active: CampaignContact[] = [];
     let cursor: string | undefined;
     do {
       const page = await store.listContacts(campaign.campaign_id, { limit: 1_000, cursor });
-      if (page.items.some((c) => c.state === 'pending' || c.state === 'dialing' || c.state === 'in_call'))
-        return;
+      active.push(...page.items.filter((c) => ACTIVE_CONTACT_STATES.includes(c.state)));
       cursor = page.cursor;
     } while (cursor);
+    if (active.length > 0) {
+      this.deps.logger.warn(
+        { campaign_id: campaign.campaign_id, contacts: active.length },
+        'active contacts the status index did not list',
+      );
+      return active;
+    }
     const now = iso(this.deps.clock.now());
     const current = await store.getCampaign(campaign.campaign_id);
-    if (current?.state !== 'running') return;
+    if (current?.state !== 'running') return [];
     const done = await store.updateCampaign(
       campaign.campaign_id,
       { state: 'completed', completed_at: now, updated_at: now },
       current.version,
     );
     if (done) this.deps.logger.info({ campaign_id: campaign.campaign_id }, 'campaign completed');
+    return [];
   }
 }

@@ -128,7 +128,8 @@ export class CampaignService {
           status: contactStatus(campaignId, 'pending'),
           attempts: 0,
           attempt_count: 0,
-          next_attempt_at: iso(next.firstCallMs),
+          // A millisecond per row: contacts come due in upload order.
+          next_attempt_at: iso(next.firstCallMs + row),
           created_at: now,
           updated_at: now,
           version: 1,
