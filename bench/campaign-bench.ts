@@ -251,7 +251,8 @@ export async function runCampaignBench(options: CampaignBenchOptions): Promise<C
         if (process.env.BENCH_DEBUG && clock.now() - startedAt > Number(process.env.BENCH_DEBUG) * 60_000) {
           const stuck: unknown[] = [];
           await service.eachContact(campaign.campaign_id, (c) => {
-            if (['pending', 'dialing', 'in_call'].includes(c.state) || !c.status.endsWith(c.state)) stuck.push(c);
+            if (['pending', 'dialing', 'in_call'].includes(c.state) || !c.status.endsWith(c.state))
+              stuck.push(c);
           });
           log(JSON.stringify(stuck.slice(0, 5), null, 1));
           break;
