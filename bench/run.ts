@@ -17,6 +17,7 @@ import { embeddedStoreBenchmark } from './embedded-store-entry.js';
 import { extractionBenchmark } from './extraction-bench.js';
 import { startOtlpSink, telemetryOn, withTelemetryNote } from './telemetry.js';
 import { promptCacheBenchmark } from './prompt-cache.js';
+import { campaignBenchmark } from './campaign-entry.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -72,6 +73,7 @@ const benchmarks: Benchmark[] = [
   embeddedStoreBenchmark(log),
   extractionBenchmark(log),
   promptCacheBenchmark(log),
+  campaignBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */

@@ -101,6 +101,10 @@ const envSchema = z.object({
   RECORDINGS_TABLE: optionalString,
   IDEMPOTENCY_TABLE: optionalString,
   WEBHOOK_DELIVERIES_TABLE: optionalString,
+  CAMPAIGNS_TABLE: optionalString,
+  CAMPAIGN_CONTACTS_TABLE: optionalString,
+  CAMPAIGN_ATTEMPTS_TABLE: optionalString,
+  DO_NOT_CALL_TABLE: optionalString,
   AGENT_CACHE_TTL_SECONDS: int(300, 0, 86_400),
 
   AWS_REGION: optionalString,
@@ -215,6 +219,10 @@ export interface Config extends Env {
     recordings: string;
     idempotency: string;
     webhookDeliveries: string;
+    campaigns: string;
+    campaignContacts: string;
+    campaignAttempts: string;
+    doNotCall: string;
   };
   /** Tracing: undefined when off. */
   otel?: OtelSettings;
@@ -337,6 +345,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
       recordings: e.RECORDINGS_TABLE ?? `${prefix}Recordings`,
       idempotency: e.IDEMPOTENCY_TABLE ?? `${prefix}Idempotency`,
       webhookDeliveries: e.WEBHOOK_DELIVERIES_TABLE ?? `${prefix}WebhookDeliveries`,
+      campaigns: e.CAMPAIGNS_TABLE ?? `${prefix}Campaigns`,
+      campaignContacts: e.CAMPAIGN_CONTACTS_TABLE ?? `${prefix}CampaignContacts`,
+      campaignAttempts: e.CAMPAIGN_ATTEMPTS_TABLE ?? `${prefix}CampaignAttempts`,
+      doNotCall: e.DO_NOT_CALL_TABLE ?? `${prefix}DoNotCall`,
     },
     ...(otel ? { otel } : {}),
   };

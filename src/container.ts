@@ -67,6 +67,17 @@ import { TurnInsights } from './services/turn-insights.js';
 import { AnalyticsService } from './services/analytics/analytics-service.js';
 import { WebCallService } from './services/web-call-service.js';
 import { WebCallSweeper } from './services/web-call-sweeper.js';
+import { DynamoCampaignStore } from './adapters/dynamodb/campaign-store.js';
+import { DynamoDoNotCallStore } from './adapters/dynamodb/do-not-call-store.js';
+import { DynamoPacerStore } from './adapters/dynamodb/pacer-store.js';
+import { numberTimeZones } from './adapters/phone/number-time-zones.js';
+import { CampaignScheduler, type SchedulerOptions } from './services/campaigns/campaign-scheduler.js';
+import { CampaignService } from './services/campaigns/campaign-service.js';
+import { systemClock, type Clock } from './services/campaigns/clock.js';
+import { DoNotCallService } from './services/campaigns/do-not-call-service.js';
+import { SIMULATED_CALLER_NUMBER, SimulatedTelephony } from './simulator/simulated-telephony.js';
+import type { CampaignStore, PacerStore } from './ports/campaign-store.js';
+import type { DoNotCallStore } from './ports/do-not-call-store.js';
 
 export type Role = 'server' | 'cli';
 
@@ -82,6 +93,8 @@ export interface ContainerOptions {
    * not start; 'cli' (a command, or a server a command runs for itself) shares a running one's.
    */
   dataDirRole?: Role;
+  /** The campaign scheduler's clock and timings (tests and benchmarks run campaigns on their own clock). */
+  campaigns?: { clock?: Clock; scheduler?: Partial<SchedulerOptions> };
 }
 
 export interface RuntimeMode {
@@ -135,6 +148,18 @@ export interface Container {
   turnObserver: TurnObserver;
   /** GET /analytics: figures over a date range of calls. */
   analytics: AnalyticsService;
+  campaigns: CampaignService;
+  campaignStore: CampaignStore;
+  pacerStore: PacerStore;
+  doNotCallStore: DoNotCallStore;
+  /** Runs running campaigns (started on the server only). */
+  campaignScheduler: CampaignScheduler;
+  doNotCall: DoNotCallService;
+  /**
+   * Without a Twilio account: places campaign calls through the built-in simulator, once the
+   * server tells it where it listens.
+   */
+  simulatedTelephony?: SimulatedTelephony;
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
@@ -305,7 +330,18 @@ export async function createContainer(config: Config, options: ContainerOptions)
       region: config.DEFAULT_PHONE_REGION,
       breakers,
     });
+    const clock = options.campaigns?.clock ?? systemClock;
+    const campaignStore = new DynamoCampaignStore({
+      ...storeOptions,
+      campaignsTable: config.tables.campaigns,
+      contactsTable: config.tables.campaignContacts,
+      attemptsTable: config.tables.campaignAttempts,
+    });
+    const pacerStore = new DynamoPacerStore({ doc: dynamo.doc, table: config.tables.campaigns });
+    const doNotCallStore = new DynamoDoNotCallStore({ ...storeOptions, table: config.tables.doNotCall });
+    const doNotCall = new DoNotCallService(doNotCallStore, clock);
     const conversation = new Conversation({
+      onDoNotCall: (call) => doNotCall.fromCaller(call),
       calls: callStore,
       getAgent: (agentId) => agents.get(agentId),
       policyFor,
@@ -322,24 +358,58 @@ export async function createContainer(config: Config, options: ContainerOptions)
       apiUrl: config.TWILIO_API_URL,
       timeoutMs: config.TWILIO_TIMEOUT_MS,
     });
-    const calls = new CallService(
-      {
-        calls: callStore,
-        agents,
-        phoneNumbers,
-        telephony,
-        idempotency: new DynamoIdempotencyStore({ doc: dynamo.doc, table: config.tables.idempotency }),
-        rateLimiter: new RateLimiter(config.CALLS_PER_MINUTE),
-      },
-      {
-        publicUrl: config.publicUrl,
-        defaultFrom: config.TWILIO_PHONE_NUMBER,
-        allowedCountries: config.ALLOWED_DESTINATION_COUNTRIES,
-        record: config.RECORD_CALLS,
-        machineDetection: config.ANSWERING_MACHINE_DETECTION,
-        defaultTransport: config.DEFAULT_TRANSPORT,
-      },
-    );
+    const callDeps = {
+      calls: callStore,
+      agents,
+      phoneNumbers,
+      telephony,
+      idempotency: new DynamoIdempotencyStore({ doc: dynamo.doc, table: config.tables.idempotency }),
+      rateLimiter: new RateLimiter(config.CALLS_PER_MINUTE),
+    };
+    const callOptions = {
+      publicUrl: config.publicUrl,
+      defaultFrom: config.TWILIO_PHONE_NUMBER,
+      allowedCountries: config.ALLOWED_DESTINATION_COUNTRIES,
+      record: config.RECORD_CALLS,
+      machineDetection: config.ANSWERING_MACHINE_DETECTION,
+      defaultTransport: config.DEFAULT_TRANSPORT,
+    };
+    const calls = new CallService(callDeps, callOptions);
+
+    // Campaigns: the scheduler places each attempt through CallService. Without a Twilio account a
+    // second CallService (same guards, stores and rate limit) places them through the simulator.
+    const simulatedTelephony =
+      secrets.twilioSource === 'env'
+        ? undefined
+        : new SimulatedTelephony((error, callSid) =>
+            logger.error({ err: error, call_sid: callSid }, 'simulated call failed'),
+          );
+    if (simulatedTelephony) onClose(() => simulatedTelephony.drain());
+    const campaignCalls = simulatedTelephony
+      ? new CallService(
+          { ...callDeps, telephony: simulatedTelephony },
+          { ...callOptions, defaultFrom: callOptions.defaultFrom ?? SIMULATED_CALLER_NUMBER },
+        )
+      : calls;
+    const campaignScheduler = new CampaignScheduler({
+      store: campaignStore,
+      pacer: pacerStore,
+      doNotCall: doNotCallStore,
+      calls: callStore,
+      placeCall: (request, campaign, key) => campaignCalls.startCampaignCall(request, campaign, key),
+      clock,
+      logger,
+      options: options.campaigns?.scheduler,
+    });
+    const campaigns = new CampaignService({
+      store: campaignStore,
+      pacer: pacerStore,
+      agents,
+      clock,
+      checkDestination: (number) => calls.checkDestination(number),
+      zonesOfNumber: numberTimeZones,
+      wake: () => campaignScheduler.wake({ refresh: true }),
+    });
 
     // Recordings: copied from Twilio to S3 (embedded s3rver under DATA_DIR by default) off the
     // webhook's path, through durable jobs that survive restarts.
@@ -395,6 +465,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
         logger.error({ err: error, call_sid: callSid }, 'recording the end of a call failed');
       }
       finalizer.finalizeInBackground(callSid);
+      campaignScheduler.onCallEnded(callSid);
     };
 
     // Embedded stores are ready to use: tables exist and a fresh install has its agents.
@@ -422,6 +493,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
       const sweeper = new WebCallSweeper({ callStore, agents, webCalls, logger });
       sweeper.start();
       onClose(() => sweeper.stop());
+      campaignScheduler.start();
+      onClose(() => campaignScheduler.stop());
     }
 
     return {
@@ -459,6 +532,13 @@ export async function createContainer(config: Config, options: ContainerOptions)
       metrics,
       turnObserver,
       analytics,
+      campaigns,
+      campaignStore,
+      pacerStore,
+      doNotCallStore,
+      campaignScheduler,
+      doNotCall,
+      ...(simulatedTelephony ? { simulatedTelephony } : {}),
       onClose,
       close,
     };

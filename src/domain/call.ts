@@ -1,4 +1,5 @@
 import type { MemoryPolicy, Transport } from './agent.js';
+import type { CampaignLink } from './campaign.js';
 
 // Twilio's CallStatus values (twilio-node call.ts), plus 'initiated' from status callbacks.
 export const CALL_STATUSES = [
@@ -96,6 +97,10 @@ export interface Call {
   /** Number of turns stored (the greeting is turn 0). */
   turn_count: number;
   metadata?: Record<string, string>;
+  /** A campaign's attempt: which campaign, contact and attempt this call is. */
+  campaign?: CampaignLink;
+  /** The campaign contact's variables, for {{name}} placeholders in the agent's texts. */
+  variables?: Record<string, string>;
   /**
    * What the agent may recall of finished calls with the same agent and person, loaded once when
    * the call starts, and only as `memory` says.
@@ -149,6 +154,8 @@ export interface Turn {
   extracted?: Record<string, CollectedScalar>;
   /** Id of the agent transfer target the call was handed to. */
   transfer_to?: string;
+  /** The caller asked never to be called again; their number went on the do-not-call list. */
+  do_not_call?: boolean;
   received_at: string;
   replied_at: string;
   latency_ms: number;

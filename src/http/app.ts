@@ -23,6 +23,8 @@ import { analyticsRoutes } from './routes/analytics.js';
 import { webCallRoutes } from './routes/web-calls.js';
 import { WebCallService } from '../services/web-call-service.js';
 import { useZodSchemas } from './zod-schemas.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import { doNotCallRoutes } from './routes/do-not-call.js';
 
 // Twilio's ConversationRelay messages are small JSON frames; 64 KB bounds a hostile sender.
 const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1_024;
@@ -106,6 +108,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     token: config.METRICS_TOKEN,
   });
   await app.register(webCallRoutes, { webCalls: new WebCallService(container) });
+  await app.register(campaignRoutes, { campaigns: container.campaigns, calls: container.callStore });
+  await app.register(doNotCallRoutes, { doNotCall: container.doNotCall });
 
   return app;
 }

@@ -5,11 +5,11 @@
 // model latency (the scripted path is covered by src/http/routes/web-calls.test.ts).
 // Screenshots of every page go to test-results/screenshots/ (git-ignored). Chromium comes from
 // Debian (scripts/ensure-browser.sh); playwright-core never downloads a browser.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOICES_BY_LANGUAGE } from '../../src/domain/voices.js';
 import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
@@ -21,10 +21,10 @@ import {
   type FakeOpenAiServer,
   type FakeScript,
 } from '../fakes/fake-openai-server.js';
+import { launchChromium } from '../support/chromium.js';
 import { formModelScript } from '../fakes/form-model-script.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const XSS = '<img src=x onerror="window.__xss = 1">';
 const STEP_MS = 60_000;
@@ -185,9 +185,6 @@ describe('dashboard in a browser', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run scripts/ensure-browser.sh (apt-get install chromium)`);
-    }
     rmSync(SCREENSHOTS, { recursive: true, force: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
     suites = mkdtempSync(join(tmpdir(), 'voice-agent-suites-'));
@@ -201,20 +198,7 @@ describe('dashboard in a browser', () => {
       AGENT_TESTS_DIR: suites,
     });
     profile = mkdtempSync(join(tmpdir(), 'voice-agent-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await launchChromium(profile);
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -6,6 +6,9 @@ import { agentsPage } from './pages/agents.js';
 import { analyticsPage } from './pages/analytics.js';
 import { callPage } from './pages/call-page.js';
 import { callsPage } from './pages/calls.js';
+import { campaignPage } from './pages/campaign-page.js';
+import { campaignsPage } from './pages/campaigns.js';
+import { doNotCallPage } from './pages/do-not-call.js';
 import { numbersPage } from './pages/numbers.js';
 import { signInPage } from './pages/sign-in.js';
 import { errorBox } from './ui.js';
@@ -19,6 +22,9 @@ const ROUTES = [
   [/^\/calls$/, callsPage],
   [/^\/calls\/([^/]+)$/, callPage],
   [/^\/analytics$/, analyticsPage],
+  [/^\/campaigns$/, campaignsPage],
+  [/^\/campaigns\/([^/]+)$/, campaignPage],
+  [/^\/do-not-call$/, doNotCallPage],
 ];
 
 const NAV = [
@@ -26,6 +32,8 @@ const NAV = [
   ['#/numbers', 'Phone numbers', '/numbers'],
   ['#/calls', 'Calls', '/calls'],
   ['#/analytics', 'Analytics', '/analytics'],
+  ['#/campaigns', 'Campaigns', '/campaigns'],
+  ['#/do-not-call', 'Do not call', '/do-not-call'],
 ];
 
 function parseHash() {

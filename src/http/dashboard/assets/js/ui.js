@@ -56,6 +56,20 @@ const BADGE_TONES = {
   canceled: 'muted',
   passed: 'good',
   skipped: 'muted',
+  draft: 'plain',
+  running: 'live',
+  paused: 'warn',
+  pending: 'plain',
+  dialing: 'live',
+  in_call: 'live',
+  reached: 'good',
+  answered: 'good',
+  exhausted: 'bad',
+  expired: 'muted',
+  do_not_call: 'muted',
+  no_answer: 'bad',
+  voicemail: 'info',
+  hung_up_early: 'warn',
 };
 
 export const badge = (text, tone = BADGE_TONES[text] ?? 'plain') =>
