@@ -12,6 +12,7 @@ import { capacityBenchmark } from './capacity-entry.js';
 import { relayBenchmark } from './relay-entry.js';
 import { conversationBenchmark } from './conversation-entry.js';
 import { microBenchmark } from './micro/entry.js';
+import { sideBySideBenchmark } from './side-by-side/entry.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -64,6 +65,7 @@ const benchmarks: Benchmark[] = [
   capacityBenchmark(log),
   conversationBenchmark(log),
   microBenchmark(log),
+  sideBySideBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */
