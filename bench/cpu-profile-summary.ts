@@ -44,6 +44,7 @@ export function packageOf(url: string, functionName: string): string {
     const [scope, name] = url.slice(modules + 'node_modules/'.length).split('/');
     return scope?.startsWith('@') ? `${scope}/${name}` : (scope ?? url);
   }
+  if (url.startsWith('wasm:')) return 'wasm';
   if (url.startsWith('node:')) {
     const parts = url.slice('node:'.length).split('/');
     return `node:${parts[0] === 'internal' && parts.length > 2 ? parts[1] : parts[parts.length - 1]}`;

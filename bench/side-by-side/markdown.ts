@@ -67,6 +67,7 @@ function figureRow(server: string, key: string, r: LevelResult): string {
     r.errors,
     cell(r.lostTurns),
     cell(r.cpuPerTurnMs),
+    cell(r.runQueueWaitPerTurnMs),
     cell(r.storeCpuPerTurnMs),
     r.rssPerCallKiB === undefined ? '–' : `${r.rssPerCallKiB} (${r.rssPeakMiB})`,
     `${r.harnessLoopMs.p99} / ${r.harnessLoopMs.max}`,
@@ -175,8 +176,8 @@ export function sideBySideMarkdown(report: SideBySideReport): string {
     ...(split ? [split, ''] : []),
     'Every figure:',
     '',
-    '| Server | Calls | Think ms | Turns measured / acknowledged / sent | Added p50 / p99 / max ms | Prompt → model request p50 / p99 ms | Model’s first delta → first text p50 / p99 ms | Errors | Lost turns | Server CPU per turn ms | dynalite CPU per turn ms | Memory per call KiB (peak RSS MiB) | Harness event-loop p99 / max ms | Load (1 min) | Wall s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    '| Server | Calls | Think ms | Turns measured / acknowledged / sent | Added p50 / p99 / max ms | Prompt → model request p50 / p99 ms | Model’s first delta → first text p50 / p99 ms | Errors | Lost turns | Server CPU per turn ms | Server waited for a CPU, per turn ms | dynalite CPU per turn ms | Memory per call KiB (peak RSS MiB) | Harness event-loop p99 / max ms | Load (1 min) | Wall s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...figureRows(report),
     '',
     ...(errors.length > 0
@@ -210,7 +211,9 @@ export function sideBySideMarkdown(report: SideBySideReport): string {
       'persistence, no signature check, no voice webhook (the callers open its socket directly). It is the floor.',
     "- **Server CPU per turn** is the server process's user + system time (`/proc/PID/stat`, with any process it " +
       'started) across the measured run ÷ (calls × turns), so it includes the voice webhook and socket set-up of each ' +
-      "call. The embedded store's work is in it; dynalite's own process is the next column. **Memory per call** is " +
+      "call. The embedded store's work is in it; dynalite's own process has its own column. **Waited for a CPU** is " +
+      "the time the server's event-loop thread was ready to run while other processes held its core " +
+      '(`/proc/PID/schedstat`) ÷ (calls × turns): on a shared machine, latency the server did not cause. **Memory per call** is ' +
       '(the highest RSS sampled during the run − RSS before it) ÷ calls.',
     "- **Lost turns**: after the run, every acknowledged turn (its `last:true` arrived) is looked for in the call's " +
       'transcript (`GET /calls/:sid`); must be 0. A turn that timed out stops its call (its late frames would pass ' +

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicMicroseconds } from '../cpu-profile-summary.js';
 import type { FakeModel } from '../fake-model.js';
 import { loadAverage, percentile, round, sortedCopy } from '../stats.js';
-import { treeUsage, watchPeakRss } from './proc-stats.js';
+import { runQueueWaitMs, treeUsage, watchPeakRss } from './proc-stats.js';
 import type { CallPlan, CallRecord } from './relay-calls.js';
 
 export interface Summary {
@@ -35,6 +35,8 @@ export interface LevelResult {
   lostTurns?: number;
   /** Server CPU (its process and descendants) over the run ÷ (calls × turns). */
   cpuPerTurnMs?: number;
+  /** The server's event-loop thread waited this long for a CPU others held, ÷ (calls × turns). */
+  runQueueWaitPerTurnMs?: number;
   /** dynalite's own process, the same way (DynamoDB in its own process only). */
   storeCpuPerTurnMs?: number;
   /** (Highest RSS during the run − RSS before it) ÷ calls. */
@@ -139,6 +141,7 @@ export async function measureLevel(
   // Let the warm-up's closing sockets and writes finish outside the window.
   await sleep(1_000);
   const before = treeUsage(subject.pid);
+  const waitedBefore = runQueueWaitMs(subject.pid);
   const storeBefore = subject.storePid ? treeUsage(subject.storePid) : undefined;
   const peak = watchPeakRss(subject.pid);
   const harness = monitorEventLoopDelay({ resolution: 5 });
@@ -150,6 +153,7 @@ export async function measureLevel(
   const windowUs: [number, number] = [windowStart, monotonicMicroseconds()];
   const wallSeconds = round((performance.now() - started) / 1_000, 1);
   const after = treeUsage(subject.pid);
+  const waitedAfter = runQueueWaitMs(subject.pid);
   const storeAfter = subject.storePid ? treeUsage(subject.storePid) : undefined;
   const peakRss = peak.stop();
   harness.disable();
@@ -174,6 +178,9 @@ export async function measureLevel(
     errorKinds: analysis.errorKinds,
     ...(lost !== undefined ? { lostTurns: lost } : {}),
     ...(before && after ? { cpuPerTurnMs: round((after.cpuMs - before.cpuMs) / turns, 2) } : {}),
+    ...(waitedBefore !== undefined && waitedAfter !== undefined
+      ? { runQueueWaitPerTurnMs: round((waitedAfter - waitedBefore) / turns, 2) }
+      : {}),
     ...(storeBefore && storeAfter
       ? { storeCpuPerTurnMs: round((storeAfter.cpuMs - storeBefore.cpuMs) / turns, 2) }
       : {}),

@@ -51,6 +51,20 @@ export function treeUsage(pid: number): Usage | undefined {
   return root;
 }
 
+/**
+ * How long the process's main thread (the event loop) has waited, runnable, for a CPU that something
+ * else held (/proc/PID/schedstat, field 2): on a shared machine, the part of the latency the server
+ * did not cause.
+ */
+export function runQueueWaitMs(pid: number): number | undefined {
+  try {
+    const waitedNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waitedNs) ? waitedNs / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples the tree's RSS every `everyMs` until stopped; returns the highest seen. */
 export function watchPeakRss(pid: number, everyMs = 200): { stop(): number } {
   let peak = treeUsage(pid)?.rssBytes ?? 0;

@@ -23,8 +23,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
 function commitOf(): string {
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    const server = git('log', '-1', '--format=%h', '--', 'src', 'bin');
     const dirty = git('status', '--porcelain', '--', 'src', 'bin').length > 0;
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' (with uncommitted changes to src)' : ''}`;
+    return (
+      `${head}` +
+      (server && server !== head ? ` (the server's code, src/ and bin/, as of ${server})` : '') +
+      (dirty ? ', with uncommitted changes to src/ or bin/' : '')
+    );
   } catch {
     return 'unknown';
   }
