@@ -151,8 +151,9 @@ export function sideBySideMarkdown(report: SideBySideReport): string {
       ? 'Each server ran pinned to core 0 (`taskset -c 0`); the simulated callers and the fake model (this process) and, ' +
         'where used, dynalite ran on core 1.'
       : '**Not pinned** (no `taskset`, or a single core): the servers, dynalite and the load shared every core.') +
-      ` Each call: ${options.turns} turns, ${options.thinkMs} ms between turns (at conversation pace ` +
-      `${think(options.paceThinkMs)} ms, calls started over ${options.paceRampMs / 1_000} s; otherwise over 1 s). ` +
+      ` Each call: ${options.turns} turns, ${options.thinkMs} ms between turns, the calls started over 1 s; at ` +
+      `conversation pace ${options.paceTurns} turns ${think(options.paceThinkMs)} ms apart, the calls started over ` +
+      `${options.paceRampMs / 1_000} s, so that all are talking at once once the last has started. ` +
       `The fake model streams a reply of ${model.tokens.length} deltas (\`${model.tokens.join('')}\`), the first ` +
       `${model.firstTokenDelayMs} ms after the request arrived, then one every ${model.interTokenMs} ms. ` +
       `Before each level, on the same freshly started server, a warm-up run of ${options.warmUpCalls} calls.`,

@@ -9,8 +9,13 @@ export interface SideBySideOptions {
   /** Calls at conversation pace (8–12 s between turns); 0 skips the level. */
   paceCalls: number;
   paceThinkMs: [number, number];
-  /** Pace calls start spread over this long, so their turns arrive at a steady rate. */
+  /**
+   * Pace calls start spread over this long: about 33 a second for 1,000 calls, a burst still (a
+   * thousand calls of three minutes start about 6 a second) but one that leaves the turns room.
+   */
   paceRampMs: number;
+  /** Enough turns that every call is still talking when the last one starts. */
+  paceTurns: number;
   /** Calls for the Gather CPU figure (scripted policy); 0 skips it. */
   gatherCalls: number;
   servers: ServerKey[];
@@ -52,7 +57,8 @@ export function sideBySideOptions(env: NodeJS.ProcessEnv): SideBySideOptions {
     levels: counts(env.BENCH_LEVELS) ?? (quick ? [1, 50] : [1, 50, 200, 500]),
     paceCalls: counts(env.BENCH_PACE_CALLS)?.[0] ?? (env.BENCH_PACE_CALLS === '0' ? 0 : quick ? 100 : 1_000),
     paceThinkMs: [8_000, 12_000],
-    paceRampMs: 10_000,
+    paceRampMs: 30_000,
+    paceTurns: 8,
     gatherCalls:
       counts(env.BENCH_GATHER_CALLS)?.[0] ?? (env.BENCH_GATHER_CALLS === '0' ? 0 : quick ? 20 : 50),
     servers: servers as ServerKey[],

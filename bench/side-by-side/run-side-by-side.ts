@@ -55,7 +55,7 @@ class SideBySide {
     const { options } = this;
     const plan: CallPlan = {
       calls,
-      turns: options.turns,
+      turns: pace ? options.paceTurns : options.turns,
       thinkMs: pace ? options.paceThinkMs : [options.thinkMs, options.thinkMs],
       rampMs: pace ? options.paceRampMs : 1_000,
       replyTimeoutMs: options.replyTimeoutMs,
