@@ -12,6 +12,7 @@ import { capacityBenchmark } from './capacity-entry.js';
 import { relayBenchmark } from './relay-entry.js';
 import { conversationBenchmark } from './conversation-entry.js';
 import { microBenchmark } from './micro/entry.js';
+import { BenchSettingError } from './setting-error.js';
 import { sideBySideBenchmark } from './side-by-side/entry.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const selected = benchmarks.filter((b) => wanted.length === 0 || wanted.includes(b.name));
   if (selected.length === 0)
-    throw new Error(
+    throw new BenchSettingError(
       `no benchmark named ${wanted.join(', ')}; have ${benchmarks.map((b) => b.name).join(', ')}`,
     );
   const existing = await readFile(DOC, 'utf8').catch(() => '');
@@ -102,4 +103,10 @@ async function main(): Promise<void> {
   log(`wrote ${DOC}`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main().catch((error: unknown) => {
+    if (!(error instanceof BenchSettingError)) throw error;
+    log(`bench: ${error.message}`);
+    process.exit(2);
+  });
+}

@@ -1,6 +1,7 @@
 // The side-by-side benchmark's settings: issue 13's (a 10-delta reply, 200 ms to the first, 5 turns
 // a call, 200 ms between turns, a 20-call warm-up), shortened or narrowed by environment variables.
 import type { FakeModelOptions } from '../fake-model.js';
+import { BenchSettingError } from '../setting-error.js';
 import type { ServerKey } from './targets.js';
 
 export interface SideBySideOptions {
@@ -38,10 +39,12 @@ export const TEN_DELTAS: readonly string[] = Array.from(
 
 const ALL_SERVERS: ServerKey[] = ['dynamo', 'embedded', 'baseline'];
 
-function counts(value: string | undefined): number[] | undefined {
+function counts(env: NodeJS.ProcessEnv, name: string): number[] | undefined {
+  const value = env[name];
   if (!value?.trim()) return undefined;
   const list = value.split(',').map((v) => Number(v.trim()));
-  if (list.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`not a list of call counts: ${value}`);
+  if (list.some((v) => !Number.isInteger(v) || v < 0))
+    throw new BenchSettingError(`${name}: not a list of call counts: ${value}`);
   return list.filter((v) => v > 0);
 }
 
@@ -50,17 +53,21 @@ export function sideBySideOptions(env: NodeJS.ProcessEnv): SideBySideOptions {
   const servers = env.BENCH_SERVERS?.split(',').map((s) => s.trim()) ?? ALL_SERVERS;
   const unknown = servers.filter((s) => !ALL_SERVERS.includes(s as ServerKey));
   if (unknown.length > 0)
-    throw new Error(`BENCH_SERVERS: unknown ${unknown.join(', ')}; have ${ALL_SERVERS.join(', ')}`);
+    throw new BenchSettingError(
+      `BENCH_SERVERS: unknown ${unknown.join(', ')}; have ${ALL_SERVERS.join(', ')}`,
+    );
   const profile = env.BENCH_PROFILE ?? 'auto';
-  if (!['auto', 'always', 'never'].includes(profile)) throw new Error('BENCH_PROFILE: auto, always or never');
+  if (!['auto', 'always', 'never'].includes(profile))
+    throw new BenchSettingError('BENCH_PROFILE: auto, always or never');
   return {
-    levels: counts(env.BENCH_LEVELS) ?? (quick ? [1, 50] : [1, 50, 200, 500]),
-    paceCalls: counts(env.BENCH_PACE_CALLS)?.[0] ?? (env.BENCH_PACE_CALLS === '0' ? 0 : quick ? 100 : 1_000),
+    levels: counts(env, 'BENCH_LEVELS') ?? (quick ? [1, 50] : [1, 50, 200, 500]),
+    paceCalls:
+      counts(env, 'BENCH_PACE_CALLS')?.[0] ?? (env.BENCH_PACE_CALLS === '0' ? 0 : quick ? 100 : 1_000),
     paceThinkMs: [8_000, 12_000],
     paceRampMs: 30_000,
     paceTurns: 8,
     gatherCalls:
-      counts(env.BENCH_GATHER_CALLS)?.[0] ?? (env.BENCH_GATHER_CALLS === '0' ? 0 : quick ? 20 : 50),
+      counts(env, 'BENCH_GATHER_CALLS')?.[0] ?? (env.BENCH_GATHER_CALLS === '0' ? 0 : quick ? 20 : 50),
     servers: servers as ServerKey[],
     turns: 5,
     thinkMs: 200,
