@@ -6,8 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchTag } from '../fake-model.js';
-import type { CallPlan, CallRecord, TurnRecord } from './relay-calls.js';
-import { callerNumber } from './relay-calls.js';
+import {
+  callerNumber,
+  seeded,
+  startCalls,
+  type CallPlan,
+  type CallRecord,
+  type TurnRecord,
+} from './call-plan.js';
 import { postSigned, twimlAttribute, voiceParams, type TwilioAccount } from './twilio-side.js';
 
 export interface GatherTarget {
@@ -36,9 +42,10 @@ async function gatherCall(target: GatherTarget, plan: CallPlan, index: number): 
     record.failure = (error as Error).message;
     return record;
   }
+  const random = seeded(index + 1);
   for (let t = 0; t < plan.turns; t++) {
     const [min, max] = plan.thinkMs;
-    await sleep(min + Math.random() * (max - min));
+    await sleep(min + random() * (max - min));
     const tag = benchTag(index, t);
     const turn: TurnRecord = { tag, sentMs: performance.now() };
     record.turns.push(turn);
@@ -65,11 +72,6 @@ async function gatherCall(target: GatherTarget, plan: CallPlan, index: number): 
   return record;
 }
 
-export async function runGatherCalls(target: GatherTarget, plan: CallPlan): Promise<CallRecord[]> {
-  return Promise.all(
-    Array.from({ length: plan.calls }, async (_, i) => {
-      await sleep((i * plan.rampMs) / Math.max(plan.calls, 1));
-      return gatherCall(target, plan, plan.firstIndex + i);
-    }),
-  );
+export function runGatherCalls(target: GatherTarget, plan: CallPlan): Promise<CallRecord[]> {
+  return startCalls(plan, (index) => gatherCall(target, plan, index));
 }

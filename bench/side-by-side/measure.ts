@@ -8,7 +8,7 @@ import { monotonicMicroseconds } from '../cpu-profile-summary.js';
 import type { FakeModel } from '../fake-model.js';
 import { loadAverage, percentile, round, sortedCopy } from '../stats.js';
 import { runQueueWaitMs, treeUsage, watchPeakRss } from './proc-stats.js';
-import type { CallPlan, CallRecord } from './relay-calls.js';
+import type { CallPlan, CallRecord } from './call-plan.js';
 
 export interface Summary {
   p50: number;

@@ -8,6 +8,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { benchTag } from '../fake-model.js';
 import {
+  callerNumber,
+  seeded,
+  startCalls,
+  type CallPlan,
+  type CallRecord,
+  type TurnRecord,
+} from './call-plan.js';
+import {
   postSigned,
   twilioSignature,
   twimlAttribute,
@@ -22,49 +30,6 @@ export interface RelayTarget {
   /** Otherwise the socket opens here, unsigned (the baseline has no webhook). */
   socketUrl?: string;
 }
-
-export interface CallPlan {
-  calls: number;
-  turns: number;
-  /** Pause before each prompt, drawn uniformly from [min, max]. */
-  thinkMs: [number, number];
-  /** Calls start evenly spread over this long. */
-  rampMs: number;
-  replyTimeoutMs: number;
-  /** Call numbers start here, so the fake model's tags stay unique across runs on one model. */
-  firstIndex: number;
-}
-
-export interface TurnRecord {
-  tag: string;
-  sentMs: number;
-  /** The first `text` with a non-empty token. */
-  firstTextMs?: number;
-  /** `last:true` arrived: the turn is acknowledged. */
-  lastMs?: number;
-  error?: string;
-}
-
-export interface CallRecord {
-  index: number;
-  callSid: string;
-  turns: TurnRecord[];
-  /** The call never reached its first prompt. */
-  failure?: string;
-}
-
-// One seed per call: runs draw the same think times.
-function seeded(seed: number): () => number {
-  let state = (seed * 2_654_435_761) >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
-
-export const callerNumber = (index: number) => `+1415556${String(index % 10_000).padStart(4, '0')}`;
 
 interface SocketPlace {
   url: string;
@@ -210,11 +175,6 @@ async function relayCall(target: RelayTarget, plan: CallPlan, index: number): Pr
 }
 
 /** Runs `plan.calls` calls against `target`, started evenly over `plan.rampMs`. */
-export async function runRelayCalls(target: RelayTarget, plan: CallPlan): Promise<CallRecord[]> {
-  return Promise.all(
-    Array.from({ length: plan.calls }, async (_, i) => {
-      await sleep((i * plan.rampMs) / Math.max(plan.calls, 1));
-      return relayCall(target, plan, plan.firstIndex + i);
-    }),
-  );
+export function runRelayCalls(target: RelayTarget, plan: CallPlan): Promise<CallRecord[]> {
+  return startCalls(plan, (index) => relayCall(target, plan, index));
 }

@@ -15,7 +15,8 @@ import { startNaiveRelay } from './naive-relay.js';
 import type { SideBySideOptions } from './options.js';
 import { startOurServer, type StoreShape } from './our-server.js';
 import { atExit, pinSelf } from './processes.js';
-import { runRelayCalls, type CallPlan } from './relay-calls.js';
+import type { CallPlan } from './call-plan.js';
+import { runRelayCalls } from './relay-calls.js';
 import { paceKey, verdicts, type Results, type ServerKey } from './targets.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
