@@ -18,6 +18,8 @@ import { extractionBenchmark } from './extraction-bench.js';
 import { startOtlpSink, telemetryOn, withTelemetryNote } from './telemetry.js';
 import { promptCacheBenchmark } from './prompt-cache.js';
 import { campaignBenchmark } from './campaign-entry.js';
+import { BenchSettingError } from './setting-error.js';
+import { sideBySideBenchmark } from './side-by-side/entry.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -74,6 +76,7 @@ const benchmarks: Benchmark[] = [
   extractionBenchmark(log),
   promptCacheBenchmark(log),
   campaignBenchmark(log),
+  sideBySideBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const selected = benchmarks.filter((b) => wanted.length === 0 || wanted.includes(b.name));
   if (selected.length === 0)
-    throw new Error(
+    throw new BenchSettingError(
       `no benchmark named ${wanted.join(', ')}; have ${benchmarks.map((b) => b.name).join(', ')}`,
     );
   const existing = await readFile(DOC, 'utf8').catch(() => '');
@@ -121,4 +124,10 @@ async function main(): Promise<void> {
   log(`wrote ${DOC}`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main().catch((error: unknown) => {
+    if (!(error instanceof BenchSettingError)) throw error;
+    log(`bench: ${error.message}`);
+    process.exit(2);
+  });
+}
