@@ -127,7 +127,17 @@ export function toolBenchmark(log: (line: string) => void): BenchEntry {
         const records: ToolCallRecord[] = [];
         await lookup.run(
           { order_id: '4412' },
-          { agent, call, extraction, effects: noEffects(), records, callId: 'b', timeLeftMs: 5_000, signal },
+          {
+            agent,
+            call,
+            callerText: 'Is order 4412 on its way?',
+            extraction,
+            effects: noEffects(),
+            records,
+            callId: 'b',
+            timeLeftMs: 5_000,
+            signal,
+          },
         );
         if (records[0]?.status !== 'ok') failures += 1;
       };

@@ -49,6 +49,36 @@ const trustProxy = optionalString
   )
   .transform((value) => parseTrustProxy(value)!);
 
+/**
+ * The OpenTelemetry list form (`key1=value1,key2=value2`, values percent-encoded) of
+ * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS; undefined when an entry is not `key=value`.
+ */
+export function parseKeyValueList(value: string | undefined): Record<string, string> | undefined {
+  const entries: Record<string, string> = {};
+  for (const entry of (value ?? '').split(',')) {
+    if (entry.trim() === '') continue;
+    const equals = entry.indexOf('=');
+    const key = entry.slice(0, equals).trim();
+    if (equals < 1 || key === '') return undefined;
+    try {
+      entries[key] = decodeURIComponent(entry.slice(equals + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return entries;
+}
+
+// Headers carry credentials: the message never repeats the value.
+const keyValueList = optionalString
+  .refine((value) => parseKeyValueList(value) !== undefined, 'key=value pairs, comma-separated')
+  .transform((value) => parseKeyValueList(value)!);
+const otlpProtocol = optionalString.pipe(
+  z
+    .enum(['http/protobuf', 'http/json'], { error: 'http/protobuf | http/json (grpc is not supported)' })
+    .optional(),
+);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -71,6 +101,10 @@ const envSchema = z.object({
   RECORDINGS_TABLE: optionalString,
   IDEMPOTENCY_TABLE: optionalString,
   WEBHOOK_DELIVERIES_TABLE: optionalString,
+  CAMPAIGNS_TABLE: optionalString,
+  CAMPAIGN_CONTACTS_TABLE: optionalString,
+  CAMPAIGN_ATTEMPTS_TABLE: optionalString,
+  DO_NOT_CALL_TABLE: optionalString,
   AGENT_CACHE_TTL_SECONDS: int(300, 0, 86_400),
 
   AWS_REGION: optionalString,
@@ -147,9 +181,33 @@ const envSchema = z.object({
   TOOLS_ALLOW_PRIVATE_NETWORK: bool(false),
   TOOL_SECRETS_MANAGER_PREFIX: optionalString,
   TOOL_SECRETS_TTL_SECONDS: int(300, 0, 86_400),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  TURN_ALARM_MS: int(250, 1, 60_000),
+  GREETING_ALARM_MS: int(1_000, 1, 60_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_HEADERS: keyValueList,
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: keyValueList,
+  OTEL_EXPORTER_OTLP_TIMEOUT: int(10_000, 100, 120_000),
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_RESOURCE_ATTRIBUTES: keyValueList,
+  OTEL_SDK_DISABLED: bool(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Where and how traces are exported: present when an OTLP endpoint is set (and the SDK not disabled). */
+export interface OtelSettings {
+  /** The full URL spans are POSTed to (…/v1/traces). */
+  tracesUrl: string;
+  protocol: 'http/protobuf' | 'http/json';
+  headers: Record<string, string>;
+  timeoutMs: number;
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+}
 
 export interface Config extends Env {
   /** TOOL_SECRET_<NAME> values by NAME: the secrets agents' tools name as {{secret.NAME}}. */
@@ -166,6 +224,29 @@ export interface Config extends Env {
     recordings: string;
     idempotency: string;
     webhookDeliveries: string;
+    campaigns: string;
+    campaignContacts: string;
+    campaignAttempts: string;
+    doNotCall: string;
+  };
+  /** Tracing: undefined when off. */
+  otel?: OtelSettings;
+}
+
+/** The standard OTEL_* variables as the trace exporter takes them (the traces-specific ones win). */
+function otelSettings(e: Env): OtelSettings | undefined {
+  if (e.OTEL_SDK_DISABLED) return undefined;
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base}/v1/traces`);
+  if (!tracesUrl) return undefined;
+  const resourceAttributes = e.OTEL_RESOURCE_ATTRIBUTES ?? {};
+  return {
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    headers: { ...e.OTEL_EXPORTER_OTLP_HEADERS, ...e.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+    timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT,
+    serviceName: e.OTEL_SERVICE_NAME ?? resourceAttributes['service.name'] ?? 'voice-agent',
+    resourceAttributes,
   };
 }
 
@@ -275,6 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const prefix = e.TABLE_PREFIX;
+  const otel = otelSettings(e);
   return {
     ...e,
     toolSecrets: toolSecretsOf(merged),
@@ -289,7 +371,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
       recordings: e.RECORDINGS_TABLE ?? `${prefix}Recordings`,
       idempotency: e.IDEMPOTENCY_TABLE ?? `${prefix}Idempotency`,
       webhookDeliveries: e.WEBHOOK_DELIVERIES_TABLE ?? `${prefix}WebhookDeliveries`,
+      campaigns: e.CAMPAIGNS_TABLE ?? `${prefix}Campaigns`,
+      campaignContacts: e.CAMPAIGN_CONTACTS_TABLE ?? `${prefix}CampaignContacts`,
+      campaignAttempts: e.CAMPAIGN_ATTEMPTS_TABLE ?? `${prefix}CampaignAttempts`,
+      doNotCall: e.DO_NOT_CALL_TABLE ?? `${prefix}DoNotCall`,
     },
+    ...(otel ? { otel } : {}),
   };
 }
 

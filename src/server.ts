@@ -102,6 +102,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = loopbackUrl(config.HOST, port);
+  // Without a Twilio account, campaign calls are played by the simulator against this server.
+  container.simulatedTelephony?.attach({
+    serverUrl: url,
+    publicUrl: config.publicUrl,
+    accountSid: container.secrets.twilioAccountSid,
+    authToken: container.secrets.twilioAuthToken,
+  });
   // Only the owner of DATA_DIR's database writes its record (writeDiscovery checks the pid).
   const recordsDiscovery =
     advertised && container.embedded?.shared === false && container.secrets.adminKeySource !== 'memory';

@@ -1,7 +1,7 @@
 // An agent's own tools: HTTP endpoints of the business and MCP servers whose tools the model may
 // call. What can be checked without I/O is checked here (names, templates, limits); the JSON
 // schemas' validity and the production rules are checked when an agent is saved
-// (services/tool-config-check.ts). docs/decisions/0014-agent-tools.md.
+// (services/tool-config-check.ts). docs/decisions/0024-agent-tools.md.
 import { z } from 'zod';
 import { parseTemplate, templateStrings, type TemplatePart } from './tool-templates.js';
 

@@ -3,8 +3,10 @@ import type { Call, EndedBy, Turn, TurnKind } from '../domain/call.js';
 import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { ReplyPolicy, TurnContext, TurnReply } from '../ports/reply-policy.js';
+import { personalize } from './contact-variables.js';
 import { countTurns, findTarget } from './count-turns.js';
 import { findTransferTarget } from './tools/transfer.js';
+import { doNotCallConfirmation, isDoNotCallRequest } from './do-not-call-request.js';
 import { isGoodbye } from './end-of-call.js';
 import { phrasesFor } from './phrases.js';
 import { isBudgetExceeded, runWithBudget, type BudgetExceeded } from './turn-budget.js';
@@ -52,6 +54,11 @@ export interface ConversationDeps {
   defaultTimezone: string;
   now?: () => Date;
   onError?: (error: unknown, context: { callSid: string; seq: number }) => void;
+  /**
+   * Puts the caller's number on the do-not-call list ("stop calling me"); the agent confirms only
+   * after it resolves. Without it such a request goes to the policy like any other words.
+   */
+  onDoNotCall?: (call: Call, seq: number) => Promise<void>;
 }
 
 /**
@@ -72,7 +79,7 @@ export class Conversation {
     const existing = await this.deps.calls.getTurn(callSid, 0);
     if (existing) return existing;
     const call = await this.requireCall(callSid);
-    const agent = await this.deps.getAgent(call.agent_id);
+    const agent = personalize(await this.deps.getAgent(call.agent_id), call);
     const at = this.now().toISOString();
     const turn: Turn = {
       call_sid: callSid,
@@ -121,7 +128,7 @@ export class Conversation {
       this.requireCall(callSid),
       this.deps.calls.listTurns(callSid, { last: HISTORY_TURNS }),
     ]);
-    const agent = await this.deps.getAgent(call.agent_id);
+    const agent = personalize(await this.deps.getAgent(call.agent_id), call);
     const stored = recent.find((t) => t.seq === seq);
     const history = recent.filter((t) => t.seq < seq);
     if (stored) {
@@ -147,6 +154,7 @@ export class Conversation {
       ...(decision.reply.end ? { ends_call: decision.reply.end } : {}),
       ...(Object.keys(decision.reply.extracted).length > 0 ? { extracted: decision.reply.extracted } : {}),
       ...(decision.transfer ? { transfer_to: decision.transfer.id } : {}),
+      ...(decision.doNotCall ? { do_not_call: true } : {}),
       received_at: receivedAt.toISOString(),
       replied_at: repliedAt.toISOString(),
       latency_ms: Math.max(0, repliedAt.getTime() - receivedAt.getTime()),
@@ -172,7 +180,7 @@ export class Conversation {
     input: CallerInput,
     options: TurnOptions,
     receivedAt: Date,
-  ): Promise<{ kind: TurnKind; reply: TurnReply; transfer?: TransferTarget }> {
+  ): Promise<{ kind: TurnKind; reply: TurnReply; transfer?: TransferTarget; doNotCall?: boolean }> {
     const lines = phrasesFor(agent.language);
     const say = (kind: TurnKind, text: string, end?: EndedBy) => ({
       kind,
@@ -194,6 +202,11 @@ export class Conversation {
       if (lowConfidence && trailingCount(history, 'low_confidence') < MAX_LOW_CONFIDENCE_REPROMPTS) {
         return say('low_confidence', lines.sorryRepeat());
       }
+    }
+
+    if (input.kind === 'speech' && this.deps.onDoNotCall && isDoNotCallRequest(input.text)) {
+      await this.deps.onDoNotCall(call, seq);
+      return { ...say('speech', doNotCallConfirmation(agent.language), 'user'), doNotCall: true };
     }
 
     const callerText = input.kind === 'speech' ? clip(input.text) : input.digits;
@@ -284,6 +297,7 @@ function usageOf(reply: TurnReply): Partial<Turn> {
     ...(reply.modelLatencyMs !== undefined ? { model_latency_ms: Math.round(reply.modelLatencyMs) } : {}),
     ...(reply.inputTokens !== undefined ? { input_tokens: reply.inputTokens } : {}),
     ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
+    ...(reply.cachedInputTokens ? { cached_input_tokens: reply.cachedInputTokens } : {}),
     ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
     ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
     ...(reply.model ? { model: reply.model } : {}),

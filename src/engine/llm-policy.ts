@@ -9,6 +9,7 @@ import type { ExtractionContext } from './extraction/index.js';
 import { phrasesFor } from './phrases.js';
 import { buildPrompt, type PromptOptions } from './prompt-builder.js';
 import { TextQueue } from './text-queue.js';
+import { callerCorrections } from './tools/record-field.js';
 import { runToolCalls, type StepCall } from './tools/run-tool-calls.js';
 import { noEffects, type ToolEffects } from './tools/tool.js';
 import { ToolCatalog } from './tools/tool-catalog.js';
@@ -52,7 +53,7 @@ interface Asked {
   /** The attempt that answered, or the last one that failed. */
   attempt: Attempt;
   firstFailure?: Attempt;
-  totals: { inputTokens: number; outputTokens: number; costMicroUsd: number };
+  totals: typeof NO_USAGE;
 }
 
 interface Attempt {
@@ -63,6 +64,7 @@ interface Attempt {
   firstTokenAt?: number;
   inputTokens: number;
   outputTokens: number;
+  cachedInputTokens: number;
   costMicroUsd: number;
 }
 
@@ -76,6 +78,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
       resolve();
     }
   });
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 };
 
 const labelOf = (model: LanguageModel) => `${model.provider}:${model.model}`;
 
@@ -136,11 +140,12 @@ export class LlmPolicy implements ReplyPolicy {
     let request: ModelRequest = {
       system: prompt.system,
       messages: prompt.messages,
+      context: prompt.context,
       tools: tools.specs,
       temperature: agent.llm?.temperature ?? this.#options.temperature,
       maxOutputTokens: this.#options.maxOutputTokens,
     };
-    const totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    const totals = { ...NO_USAGE };
     const effects = noEffects();
     const records: ToolCallRecord[] = [];
     let spoken = '';
@@ -159,6 +164,7 @@ export class LlmPolicy implements ReplyPolicy {
       });
       totals.inputTokens += outcome.totals.inputTokens;
       totals.outputTokens += outcome.totals.outputTokens;
+      totals.cachedInputTokens += outcome.totals.cachedInputTokens;
       totals.costMicroUsd += outcome.totals.costMicroUsd;
       firstTokenAt ??= outcome.attempt.firstTokenAt;
       const { attempt } = outcome;
@@ -171,6 +177,7 @@ export class LlmPolicy implements ReplyPolicy {
       const result = await runToolCalls(calls, tools, {
         agent,
         call: context.call,
+        callerText: context.callerText,
         extraction: this.#extractionContext(context),
         effects,
         records,
@@ -228,7 +235,7 @@ export class LlmPolicy implements ReplyPolicy {
     spokenBefore: string,
     onText: (text: string) => void,
   ): Promise<Asked> {
-    const totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    const totals = { ...NO_USAGE };
     let spokenThisStep = false;
     let attempt: Attempt | undefined;
     let firstFailure: Attempt | undefined;
@@ -242,6 +249,7 @@ export class LlmPolicy implements ReplyPolicy {
       });
       totals.inputTokens += attempt.inputTokens;
       totals.outputTokens += attempt.outputTokens;
+      totals.cachedInputTokens += attempt.cachedInputTokens;
       totals.costMicroUsd += attempt.costMicroUsd;
       if (!attempt.error && !attempt.text.trim() && attempt.calls.length === 0 && !spokenBefore.trim()) {
         attempt.error = new AppError('upstream', `${attempt.label}: empty output`, { retryable: true });
@@ -293,7 +301,7 @@ export class LlmPolicy implements ReplyPolicy {
     const error = new AppError('unavailable', `${this.name}: circuit open, model skipped`, {
       retryable: true,
     });
-    return { label: this.name, calls: [], text: '', error, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    return { label: this.name, calls: [], text: '', error, ...NO_USAGE };
   }
 
   /** One model request; never throws. Text is handed to `onText` as it arrives. */
@@ -306,7 +314,7 @@ export class LlmPolicy implements ReplyPolicy {
     onText: (text: string) => void,
   ): Promise<Attempt> {
     const label = labelOf(model);
-    const result: Attempt = { label, calls: [], text: '', inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
+    const result: Attempt = { label, calls: [], text: '', ...NO_USAGE };
     const firstToken = new AbortController();
     // With another model to turn to, a slow first token must leave that model room in the budget.
     const room = another && remainingMs - FALLBACK_RESERVE_MS >= MIN_PRIMARY_BUDGET_MS;
@@ -331,6 +339,7 @@ export class LlmPolicy implements ReplyPolicy {
         } else {
           result.inputTokens += event.usage.inputTokens;
           result.outputTokens += event.usage.outputTokens;
+          result.cachedInputTokens += event.usage.cachedInputTokens ?? 0;
           result.costMicroUsd += event.usage.costMicroUsd ?? 0;
         }
       }
@@ -388,14 +397,23 @@ export class LlmPolicy implements ReplyPolicy {
 
   #fallbackExtraction(context: TurnContext, effects: ToolEffects): Record<string, CollectedScalar> {
     if (effects.proposed) return {};
-    const lastAgentText = context.history.at(-1)?.agent_text ?? '';
-    return extractAnswer(
-      context.agent,
-      lastAgentText,
-      context.callerText,
-      context.call.data_collected,
-      this.#extractionContext(context),
-    );
+    const last = context.history.at(-1);
+    const extraction = this.#extractionContext(context);
+    return {
+      ...extractAnswer(
+        context.agent,
+        last?.agent_text ?? '',
+        context.callerText,
+        context.call.data_collected,
+        extraction,
+      ),
+      ...callerCorrections(
+        context.agent,
+        { callerText: context.callerText, collected: context.call.data_collected },
+        last?.seq,
+        extraction,
+      ),
+    };
   }
 
   #extractionContext(context: TurnContext): ExtractionContext {

@@ -19,9 +19,13 @@ import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
 import { acceptTwilioFormsOnly } from './twilio/form-body.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { webCallRoutes } from './routes/web-calls.js';
 import { WebCallService } from '../services/web-call-service.js';
 import { useZodSchemas } from './zod-schemas.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import { doNotCallRoutes } from './routes/do-not-call.js';
 
 // Twilio's ConversationRelay messages are small JSON frames; 64 KB bounds a hostile sender.
 const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1_024;
@@ -44,6 +48,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // Open relay sessions are handed off (`end` with reason server-restart) on shutdown. This hook must
   // be added before @fastify/websocket's own preClose, which closes every socket without a word.
   const relaySessions = new RelaySessions();
+  container.metrics.registerRelaySockets(() => relaySessions.size);
   app.addHook('preClose', () => relaySessions.closeAll({ graceMs: RELAY_HANDOFF_GRACE_MS }));
   await app.register(websocket, { options: { maxPayload: WEBSOCKET_MAX_PAYLOAD_BYTES } });
   await registerOpenApi(app);
@@ -61,6 +66,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(agentTestRoutes, { agents: container.agents, config });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });
+  await app.register(analyticsRoutes, { analytics: container.analytics });
   const twilioAuth = {
     publicUrl: config.publicUrl,
     authTokens: [container.secrets.twilioAuthToken],
@@ -99,7 +105,13 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     revocations: container.sessionRevocations,
   });
   await app.register(metaRoutes);
+  await app.register(metricsRoutes, {
+    render: () => container.metrics.render(),
+    token: config.METRICS_TOKEN,
+  });
   await app.register(webCallRoutes, { webCalls: new WebCallService(container) });
+  await app.register(campaignRoutes, { campaigns: container.campaigns, calls: container.callStore });
+  await app.register(doNotCallRoutes, { doNotCall: container.doNotCall });
 
   return app;
 }

@@ -55,6 +55,8 @@ export interface TurnReply {
   modelFirstTokenMs?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** Input tokens the provider served from its prompt cache (part of inputTokens). */
+  cachedInputTokens?: number;
   costMicroUsd?: number;
   /** Why a model failed this turn; also set when the fallback answered because the primary did not. */
   modelError?: string;

@@ -62,6 +62,7 @@ export async function tryTool(
   const content = await tool.run(args, {
     agent,
     call: trialCall(agent),
+    callerText: '',
     extraction: { language: agent.language, now: new Date(), timezone: agent.timezone ?? 'UTC' },
     effects: noEffects(),
     records,

@@ -125,6 +125,12 @@ describe('the model loop with the agent’s own tools', () => {
         content: '{"order_id":"4412","status":"shipped"}',
       },
     ]);
+    // It repeats the first request and adds to its end, so a provider's cached prefix still holds:
+    // the call state is the same and stays with the caller's words.
+    const [first, second] = model.requests;
+    expect(first!.context).toContain('<call_state>');
+    expect(second!.context).toBe(first!.context);
+    expect(second!.messages.slice(0, first!.messages.length)).toEqual(first!.messages);
     expect(reply.toolCalls).toEqual([
       {
         name: 'lookup_order',

@@ -1,4 +1,5 @@
 import type { FakeScript } from './fake-openai-server.js';
+import { callerWords } from './support-model-script.js';
 
 /**
  * A rule-based stand-in for a good model on the order-support agent (examples/order-support-001.json),
@@ -33,7 +34,7 @@ export function ordersModelScript(body: Record<string, unknown>): FakeScript {
   const messages = (body.messages ?? []) as Message[];
   const last = messages.at(-1);
   if (last?.role === 'tool') return { text: spoken(last.content ?? '') };
-  const caller = last?.content ?? '';
+  const caller = callerWords(last?.content ?? '');
   if (GOODBYE.test(caller)) {
     return {
       text: 'Thanks for calling Northwind Shop. Goodbye!',

@@ -1,7 +1,7 @@
 // A real server on 127.0.0.1 with the embedded stores, and a Twilio simulator that calls it.
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
-import { createContainer, type Container } from '../../src/container.js';
+import { createContainer, type Container, type ContainerOptions } from '../../src/container.js';
 import { buildApp } from '../../src/http/app.js';
 import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
 import { createLogger } from '../../src/logger.js';
@@ -21,7 +21,7 @@ export interface LiveServer {
 
 export async function startLiveServer(
   env: Record<string, string> = {},
-  options: { dataDir?: string; port?: number } = {},
+  options: { dataDir?: string; port?: number; container?: Pick<ContainerOptions, 'campaigns'> } = {},
 ): Promise<LiveServer> {
   const config = loadConfig(
     {
@@ -33,7 +33,11 @@ export async function startLiveServer(
     },
     '',
   );
-  const container = await createContainer(config, { logger: createLogger(config), role: 'server' });
+  const container = await createContainer(config, {
+    logger: createLogger(config),
+    role: 'server',
+    ...options.container,
+  });
   const app = await buildApp(container);
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();

@@ -24,6 +24,8 @@ describe('chatCompletionsBody with tools', () => {
       'gpt-4o-mini',
       {
         system: 'S',
+        // The call state stays with the caller's words, before the tool call and its result.
+        context: '<call_state>\nIt is now noon.\n</call_state>',
         tools: [],
         messages: [
           { role: 'user', content: 'Where is order 4412?' },
@@ -38,7 +40,7 @@ describe('chatCompletionsBody with tools', () => {
       100,
     );
     expect((body.messages as unknown[]).slice(1)).toEqual([
-      { role: 'user', content: 'Where is order 4412?' },
+      { role: 'user', content: '<call_state>\nIt is now noon.\n</call_state>\n\nWhere is order 4412?' },
       {
         role: 'assistant',
         content: null,

@@ -1,6 +1,7 @@
 // The body of a streamed chat-completions request, as the AI SDK's providers build it for our requests
 // (@ai-sdk/openai's .chat() and @ai-sdk/openai-compatible), so moving off the SDK changes no request.
 import type { ChatMessage, ModelRequest } from '../../ports/language-model.js';
+import { messagesWithContext } from './request-context.js';
 
 /** 'openai' applies OpenAI's rules for reasoning models; 'openai-compatible' sends what it is given. */
 export type ChatFlavor = 'openai' | 'openai-compatible';
@@ -43,7 +44,8 @@ export function chatCompletionsBody(
   const reasoning = flavor === 'openai' && isOpenAiReasoningModel(model);
   const messages = [
     { role: reasoning ? 'developer' : 'system', content: request.system },
-    ...request.messages.map(chatMessage),
+    // OpenAI caches any repeated prefix of 1,024 tokens or more by itself: no mark to send.
+    ...messagesWithContext(request).map(chatMessage),
   ];
   const tools = request.tools.map((tool) => ({
     type: 'function',

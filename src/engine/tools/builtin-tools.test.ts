@@ -23,7 +23,16 @@ async function run(agent: Agent, calls: { name: string; arguments: Record<string
   const step = await runToolCalls(
     calls.map((call, index) => ({ ...call, id: `call_${index}` })),
     tools,
-    { agent, call: emptyCall(agent.agent_id), extraction, effects, records: [], timeLeftMs: 5_000, signal },
+    {
+      agent,
+      call: emptyCall(agent.agent_id),
+      callerText: '',
+      extraction,
+      effects,
+      records: [],
+      timeLeftMs: 5_000,
+      signal,
+    },
   );
   return { effects, step };
 }

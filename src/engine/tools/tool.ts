@@ -1,5 +1,5 @@
 // One tool the model may call, built-in or the agent's own: its name, description and argument
-// schema (the spec the model sees), and what running it does. docs/decisions/0014-agent-tools.md.
+// schema (the spec the model sees), and what running it does. docs/decisions/0024-agent-tools.md.
 import type { Agent } from '../../domain/agent.js';
 import type { Call, CollectedScalar, EndedBy, ToolCallRecord } from '../../domain/call.js';
 import type { ToolSpec } from '../../ports/language-model.js';
@@ -24,6 +24,8 @@ export const noEffects = (): ToolEffects => ({ extracted: {}, rejected: [], prop
 export interface ToolTurn {
   agent: Agent;
   call: Call;
+  /** The caller's words this turn (a correction of a value read back is taken from them). */
+  callerText: string;
   extraction: ExtractionContext;
   effects: ToolEffects;
   /** The agent's own tools' records, in call order. */

@@ -9,6 +9,7 @@ import type { Agent } from '../../domain/agent.js';
 import type { Call } from '../../domain/call.js';
 import type { Conversation, CallerInput } from '../../engine/conversation.js';
 import { recallPastCalls } from '../../engine/past-call-memory.js';
+import { personalize } from '../../engine/contact-variables.js';
 import type { CallService } from '../../services/call-service.js';
 import type { CallStore } from '../../ports/call-store.js';
 import { callbackUrl } from '../../services/callback-url.js';
@@ -155,7 +156,7 @@ async function answer(deps: TwilioWebhookDeps, request: FastifyRequest, params: 
       outcome: 'voicemail',
       ended_by: 'system_complete',
     }));
-    const message = agent.voicemail_message;
+    const message = personalize(agent, call).voicemail_message;
     return message
       ? hangupTwiml({ ...voice, say: message })
       : '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
