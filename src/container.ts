@@ -67,6 +67,18 @@ import { TurnInsights } from './services/turn-insights.js';
 import { AnalyticsService } from './services/analytics/analytics-service.js';
 import { WebCallService } from './services/web-call-service.js';
 import { WebCallSweeper } from './services/web-call-sweeper.js';
+import { AjvSchemaValidator } from './adapters/json-schema/ajv-schema-validator.js';
+import { GuardedPool } from './adapters/net/guarded-pool.js';
+import { EnvSecrets, firstOf } from './adapters/secrets/env-secrets.js';
+import { SecretsManagerSecrets } from './adapters/secrets/secrets-manager-secrets.js';
+import { HttpToolRunner } from './adapters/tools/http-tool-runner.js';
+import { loggedToolRunner } from './adapters/tools/logged-tool-runner.js';
+import { McpToolClient } from './adapters/tools/mcp-tool-client.js';
+import { ToolCatalog } from './engine/tools/tool-catalog.js';
+import type { SchemaValidator } from './ports/schema-validator.js';
+import type { SecretSource } from './ports/secret-source.js';
+import type { ToolRunner } from './ports/tool-runner.js';
+import { toolConfigProblems } from './services/tool-config-check.js';
 import { DynamoCampaignStore } from './adapters/dynamodb/campaign-store.js';
 import { DynamoDoNotCallStore } from './adapters/dynamodb/do-not-call-store.js';
 import { DynamoPacerStore } from './adapters/dynamodb/pacer-store.js';
@@ -93,6 +105,11 @@ export interface ContainerOptions {
    * not start; 'cli' (a command, or a server a command runs for itself) shares a running one's.
    */
   dataDirRole?: Role;
+  /**
+   * Runs agents' tools on calls instead of the real runner: `voice-agent test` passes its stubs,
+   * which never leave the process. "Try it" (POST /agents/:id/tools/:name/try) always uses the real one.
+   */
+  toolRunner?: ToolRunner;
   /** The campaign scheduler's clock and timings (tests and benchmarks run campaigns on their own clock). */
   campaigns?: { clock?: Clock; scheduler?: Partial<SchedulerOptions> };
 }
@@ -133,6 +150,15 @@ export interface Container {
   conversation: Conversation;
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
+  /** Agents' own tools: the real runner (guarded, signed), the catalog calls use, the schema validator. */
+  tools: {
+    runner: HttpToolRunner;
+    /** The tools calls use (stubs under `voice-agent test`). */
+    catalog: ToolCatalog;
+    /** The same tools on the real runner, always: what "Try it" runs. */
+    trialCatalog: ToolCatalog;
+    validator: SchemaValidator;
+  };
   /** After a call's terminal status: how it ended, then summary, outcome and webhook. Never throws. */
   onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
   s3: OpenedS3;
@@ -255,8 +281,51 @@ export async function createContainer(config: Config, options: ContainerOptions)
       table: config.tables.idempotency,
     });
 
+    // Agents' own tools: arguments checked with Ajv, requests through a guarded keep-alive pool,
+    // secrets from TOOL_SECRET_<NAME> then (when configured) Secrets Manager.
+    const validator = new AjvSchemaValidator();
+    const production = config.NODE_ENV === 'production';
+    const pool = new GuardedPool();
+    onClose(() => pool.close());
+    const secretSources: SecretSource[] = [new EnvSecrets(config.toolSecrets)];
+    if (config.TOOL_SECRETS_MANAGER_PREFIX) {
+      const manager = new SecretsManagerSecrets({
+        prefix: config.TOOL_SECRETS_MANAGER_PREFIX,
+        ttlMs: config.TOOL_SECRETS_TTL_SECONDS * 1_000,
+        region: config.AWS_REGION,
+      });
+      onClose(() => manager.close());
+      secretSources.push(manager);
+    }
+    const toolSecrets = firstOf(...secretSources);
+    const mcp = new McpToolClient({ pool, secrets: toolSecrets, signingSecret: secrets.signingSecret });
+    onClose(() => mcp.close());
+    const realToolRunner = new HttpToolRunner({
+      pool,
+      secrets: toolSecrets,
+      signingSecret: secrets.signingSecret,
+      privateNetworkAllowed: !production || config.TOOLS_ALLOW_PRIVATE_NETWORK,
+      requireHttps: production,
+      mcp,
+    });
+    const toolCatalog = new ToolCatalog({
+      runner: loggedToolRunner(options.toolRunner ?? realToolRunner, logger),
+      validator,
+      onListFailed: (error, where) =>
+        logger.warn(
+          { err: error, agent_id: where.agentId, mcp_server: where.server },
+          "an MCP server's tools could not be listed; they are left out of this turn",
+        ),
+    });
+
     // Services.
     const agents = new AgentService(agentStore, {
+      checkTools: (fields) =>
+        toolConfigProblems(fields, {
+          validator,
+          production,
+          privateNetworkAllowed: config.TOOLS_ALLOW_PRIVATE_NETWORK,
+        }),
       cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000,
       checkWebhookUrl: async (url) => {
         await checkOutboundUrl(url, {
@@ -329,6 +398,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       temperature: config.LLM_TEMPERATURE,
       region: config.DEFAULT_PHONE_REGION,
       breakers,
+      tools: toolCatalog,
     });
     const clock = options.campaigns?.clock ?? systemClock;
     const campaignStore = new DynamoCampaignStore({
@@ -523,6 +593,14 @@ export async function createContainer(config: Config, options: ContainerOptions)
       telephony,
       conversation,
       policyFor,
+      tools: {
+        runner: realToolRunner,
+        catalog: toolCatalog,
+        trialCatalog: options.toolRunner
+          ? new ToolCatalog({ runner: realToolRunner, validator })
+          : toolCatalog,
+        validator,
+      },
       onCallEnded,
       s3,
       recordings,

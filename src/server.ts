@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
 import { buildApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import type { ToolRunner } from './ports/tool-runner.js';
 
 export interface RunningServer {
   /** A loopback URL of this server (what the CLI and tests use). */
@@ -28,6 +29,8 @@ export interface StartOptions {
    * opens DATA_DIR as a command does, sharing a running server's database.
    */
   recordDiscovery?: boolean;
+  /** Runs agents' tools on calls instead of the real runner (the agent tests' stubs). */
+  toolRunner?: ToolRunner;
 }
 
 // Behind a load balancer (ALB idle timeout 60 s) the server must keep idle connections open longer
@@ -84,6 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     role: 'server',
     dataDirRole: advertised ? 'server' : 'cli',
+    ...(options.toolRunner ? { toolRunner: options.toolRunner } : {}),
   });
   let app: FastifyInstance;
   try {

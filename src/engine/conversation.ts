@@ -2,9 +2,10 @@ import type { Agent, TransferTarget } from '../domain/agent.js';
 import type { Call, EndedBy, Turn, TurnKind } from '../domain/call.js';
 import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
-import type { ReplyPolicy, TurnReply } from '../ports/reply-policy.js';
+import type { ReplyPolicy, TurnContext, TurnReply } from '../ports/reply-policy.js';
 import { personalize } from './contact-variables.js';
 import { countTurns, findTarget } from './count-turns.js';
+import { findTransferTarget } from './tools/transfer.js';
 import { doNotCallConfirmation, isDoNotCallRequest } from './do-not-call-request.js';
 import { isGoodbye } from './end-of-call.js';
 import { phrasesFor } from './phrases.js';
@@ -41,6 +42,8 @@ export interface TurnOptions {
   signal?: AbortSignal;
   /** Moment the transport received the caller input. */
   receivedAt?: Date;
+  /** Told when one of the agent's own tools starts and ends (a slow tool's filler line). */
+  onToolEvent?: TurnContext['onToolEvent'];
 }
 
 export interface ConversationDeps {
@@ -220,6 +223,7 @@ export class Conversation {
           now: receivedAt,
           timezone: agent.timezone ?? this.deps.defaultTimezone,
           signal,
+          ...(options.onToolEvent ? { onToolEvent: options.onToolEvent } : {}),
         }),
       { budgetMs: this.deps.turnTimeoutMs, signal: options.signal, onText: options.onText },
     ).catch((error: unknown): TurnReply => {
@@ -235,9 +239,7 @@ export class Conversation {
     const kind: TurnKind = input.kind === 'dtmf' ? 'dtmf' : 'speech';
     const goodbye = input.kind === 'speech' && isGoodbye(callerText, agent.language, agent.end_call_phrases);
     const end = reply.end ?? (goodbye ? 'user' : undefined);
-    const transfer = reply.transferTo
-      ? agent.transfer_targets.find((t) => t.id === reply.transferTo)
-      : undefined;
+    const transfer = findTransferTarget(agent, reply.transferTo);
     const text = reply.text.trim() || (end ? (agent.closing_line ?? lines.closing()) : lines.turnFailed());
     return { kind, reply: { ...reply, text, end: transfer ? 'transfer' : end }, transfer };
   }
@@ -299,6 +301,7 @@ function usageOf(reply: TurnReply): Partial<Turn> {
     ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
     ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
     ...(reply.model ? { model: reply.model } : {}),
+    ...(reply.toolCalls?.length ? { tool_calls: reply.toolCalls } : {}),
   };
 }
 
@@ -312,6 +315,7 @@ function spentBeforeTimeout(exceeded: BudgetExceeded): Partial<TurnReply> {
     ...(tokens
       ? { inputTokens: late?.inputTokens, outputTokens: late?.outputTokens, costMicroUsd: late?.costMicroUsd }
       : {}),
+    ...(late?.toolCalls ? { toolCalls: late.toolCalls } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { registerAdminAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { agentRoutes } from './routes/agents.js';
+import { agentToolRoutes } from './routes/agent-tools.js';
 import { agentTestRoutes } from './routes/agent-tests.js';
 import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
@@ -61,6 +62,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     eventLoop: () => container.eventLoop.current(),
   });
   await app.register(agentRoutes, { agents: container.agents });
+  await app.register(agentToolRoutes, { agents: container.agents, catalog: container.tools.trialCatalog });
   await app.register(agentTestRoutes, { agents: container.agents, config });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });

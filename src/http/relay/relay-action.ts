@@ -7,6 +7,7 @@ import { dialTwiml, fallbackTwiml } from '../../adapters/twilio/twiml.js';
 import type { Agent } from '../../domain/agent.js';
 import { isTerminal, type Call } from '../../domain/call.js';
 import type { Conversation } from '../../engine/conversation.js';
+import { findTransferTarget } from '../../engine/tools/transfer.js';
 import type { CallStore } from '../../ports/call-store.js';
 import { parseHandoff } from './handoff.js';
 import { relayConnectTwiml } from './relay-twiml.js';
@@ -56,7 +57,7 @@ export async function relayActionTwiml(
   };
   if (handoff?.reason === 'transfer') {
     const agent = await deps.agents.get(call.agent_id);
-    const target = agent.transfer_targets.find((candidate) => candidate.id === handoff.target_id);
+    const target = findTransferTarget(agent, handoff.target_id);
     if (!target) {
       // Only the agent's own list may be dialled, whatever the handoff names.
       log.warn(context, 'relay handoff names a transfer target the agent does not list; hanging up');
