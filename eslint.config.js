@@ -14,6 +14,8 @@ const vendorSdks = [
   'dynalite',
   's3rver',
   'ws',
+  '@opentelemetry/*',
+  'prom-client',
 ];
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 

@@ -226,7 +226,7 @@ export function gatherMarkdown(
     'How to read it:',
     '',
     '- **voice-agent** is the real server (`startServer`) in a child process: signature checks on, embedded ' +
-      'DynamoDB (dynalite) **in memory in the same process**, scripted policy (no LLM), an agent that asks for an email ' +
+      'DynamoDB (dynalite) in memory **in a child process of its own** (docs/decisions/0007), scripted policy (no LLM), an agent that asks for an email ' +
       'it never gets, so every turn reads the call, the turn and the last 60 turns, runs the policy, and writes the turn ' +
       'and the call item before it answers. `LOG_LEVEL=warn`.',
     '- **bare Fastify** is Fastify with `@fastify/formbody` and one route that returns fixed TwiML, in its own child ' +
@@ -237,12 +237,12 @@ export function gatherMarkdown(
       'the measured window. Request bodies and signatures are built before the window.',
     '- Event-loop delay is `monitorEventLoopDelay` in the server process over the measured window (5 ms resolution). ' +
       'RSS is the server process at the end of the level; RSS per call is (RSS at the end − RSS before the calls) ÷ calls, ' +
-      "and includes the stored turns, because the in-memory store lives in the server's heap. At 1 call it is mostly " +
+      'and excludes the stored turns: the in-memory store lives in its own child process. At 1 call it is mostly ' +
       'the server warming up (JIT, caches), not the call.',
     '- "Turns stored / acknowledged" counts, after the run, the caller turns in the store against the turns the client ' +
       'got a 200 `<Gather>` for (warm-up included). Equal means no acknowledged turn was lost.',
     '- Where the time goes: a CPU profile of the server child at 10 and 100 calls (2026-11-25, on this shared ' +
-      "machine) put about 20% of its busy time in the AWS SDK's request pipeline (`@smithy/*`, SigV4 signing) " +
+      "machine, when dynalite still ran inside the server) put about 20% of its busy time in the AWS SDK's request pipeline (`@smithy/*`, SigV4 signing) " +
       "and about 10% in dynalite and its LevelDB encoding, against about 3% in voice-agent's own code; the rest was " +
       'Node internals, garbage collection and, at start, module loading. ' +
       "Profile again with `BENCH_CHILD_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench`.",

@@ -9,6 +9,7 @@ import Fastify from 'fastify';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { createLogger } from '../src/logger.js';
+import { benchTelemetrySettings } from './telemetry.js';
 
 export type GatherServerMode = 'app' | 'bare';
 
@@ -54,6 +55,8 @@ async function startApp(setup: GatherServerSetup) {
       TWILIO_AUTH_TOKEN: setup.authToken,
       TWILIO_VALIDATE_SIGNATURES: 'true',
       RECORD_CALLS: 'false',
+      // BENCH_TELEMETRY: tracing on, to the parent's OTLP sink.
+      ...benchTelemetrySettings(),
     },
     '',
   );

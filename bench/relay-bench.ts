@@ -304,7 +304,7 @@ export function relayMarkdown(
     'How to read it:',
     '',
     '- **voice-agent** is the real server (`startServer`) in a child process: signature checks on (webhook and ' +
-      'socket handshake), embedded DynamoDB (dynalite) **in memory in the same process**, `LLM_PROVIDER=openai-compatible` ' +
+      'socket handshake), embedded DynamoDB (dynalite) in memory **in a child process of its own**, `LLM_PROVIDER=openai-compatible` ' +
       'through the AI SDK and its pooled undici fetch, the speech chunker, `LOG_LEVEL=warn`. Every turn reads the call ' +
       'and its history, streams the model, and stores the turn and the call item before `last:true`.',
     '- **Server-added first text** = (the model request arrived − the prompt was sent) + (our first `text` arrived − the ' +
@@ -322,7 +322,7 @@ export function relayMarkdown(
       '`monitorEventLoopDelay` in the server process over the window (5 ms resolution). RSS per call, connected: ' +
       '(RSS once every call has its socket open and set up, before any prompt − RSS before the calls) ÷ calls ' +
       "(reliability.md §5.2 L6). In use: the same at the window's end, with the calls talking; it includes the " +
-      'stored turns (the in-memory store lives in the server) and heap the server grew under load. RSS is noisy: ' +
+      'heap the server grew under load, not the stored turns (the in-memory store lives in its own process). RSS is noisy: ' +
       'the garbage collector decides when memory goes back.',
     '- **Client event-loop** is the delay in the process that runs the simulated callers and the fake model. It only ' +
       'makes figures worse (a late timer or a late read counts as server-added time): when it is high, the client was ' +
@@ -332,11 +332,11 @@ export function relayMarkdown(
       'found in the store afterwards, and acknowledged turns missing from the store (must be 0). A turn stored but not ' +
       'acknowledged is one whose reply the caller gave up waiting for.',
     "- **Server CPU per turn** is the server process's CPU time (user + system) over the window ÷ the turns measured: " +
-      'with a think time, capacity on one core is roughly 1000 ÷ that figure turns/s. It includes the embedded store, ' +
-      'which in production is DynamoDB over the network.',
+      'with a think time, capacity on one core is roughly 1000 ÷ that figure turns/s. It includes the AWS SDK client ' +
+      'but not the embedded store, which runs in its own child process, as DynamoDB runs elsewhere in production.',
     "- Where the server's time goes (a CPU profile of the server at 50 calls, taken once while writing this " +
-      'benchmark): at least 28% in the embedded store, whose AWS SDK client and dynalite server talk over loopback ' +
-      'HTTP inside the server process (one operation cost 3–5 ms of CPU here, and a turn makes six: read the call, ' +
+      'benchmark, when dynalite still ran inside the server): at least 28% in the embedded store, whose AWS SDK client ' +
+      'and dynalite server then talked over loopback HTTP inside the server process (one operation cost 3–5 ms of CPU here, and a turn makes six: read the call, ' +
       'the turn, the history and the agent, write the turn and the call), about 12% in the AI SDK parsing the model ' +
       "stream, and most of the rest in Node's HTTP and socket code and garbage collection. With DynamoDB over the " +
       'network only the client half of the store stays in the server.',

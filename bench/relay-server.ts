@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import type { GatherServerRequest, ServerStats } from './gather-server.js';
+import { benchTelemetrySettings } from './telemetry.js';
 
 export type RelayServerMode = 'app' | 'echo';
 
@@ -58,6 +59,8 @@ async function startApp(setup: RelayServerSetup) {
       // The longest idle wait: calls start spread over one think time, so a simulated caller can stay
       // silent after the greeting longer than a person would, and the re-prompt would land outside a turn.
       RELAY_IDLE_MS: '60000',
+      // BENCH_TELEMETRY: tracing on, to the parent's OTLP sink.
+      ...benchTelemetrySettings(),
     },
     '',
   );

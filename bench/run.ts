@@ -2,6 +2,7 @@
 // keeping sections other benchmarks wrote. `npm run bench -- gather` runs only the named ones.
 // BENCH_SECONDS (measured seconds per level, default 20) and BENCH_LEVELS (e.g. "1,100") shorten a run;
 // BENCH_CHILD_ARGS adds Node flags to the server child processes (e.g. --cpu-prof).
+// BENCH_TELEMETRY=on runs the servers with tracing on, exporting to a local sink (bench/telemetry.ts).
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,14 @@ import { capacityBenchmark } from './capacity-entry.js';
 import { relayBenchmark } from './relay-entry.js';
 import { conversationBenchmark } from './conversation-entry.js';
 import { microBenchmark } from './micro/entry.js';
+import { toolBenchmark } from './tool-entry.js';
+import { embeddedStoreBenchmark } from './embedded-store-entry.js';
+import { extractionBenchmark } from './extraction-bench.js';
+import { startOtlpSink, telemetryOn, withTelemetryNote } from './telemetry.js';
+import { promptCacheBenchmark } from './prompt-cache.js';
+import { campaignBenchmark } from './campaign-entry.js';
+import { BenchSettingError } from './setting-error.js';
+import { sideBySideBenchmark } from './side-by-side/entry.js';
 
 const DOC = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
 const HEADER = [
@@ -64,6 +73,12 @@ const benchmarks: Benchmark[] = [
   capacityBenchmark(log),
   conversationBenchmark(log),
   microBenchmark(log),
+  toolBenchmark(log),
+  embeddedStoreBenchmark(log),
+  extractionBenchmark(log),
+  promptCacheBenchmark(log),
+  campaignBenchmark(log),
+  sideBySideBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */
@@ -83,15 +98,26 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const selected = benchmarks.filter((b) => wanted.length === 0 || wanted.includes(b.name));
   if (selected.length === 0)
-    throw new Error(
+    throw new BenchSettingError(
       `no benchmark named ${wanted.join(', ')}; have ${benchmarks.map((b) => b.name).join(', ')}`,
     );
   const existing = await readFile(DOC, 'utf8').catch(() => '');
   const { sections } = splitSections(existing);
-  for (const benchmark of selected) {
-    const started = Date.now();
-    sections.set(benchmark.heading, (await benchmark.run()).trimEnd() + '\n');
-    log(`${benchmark.name}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+  const sink = telemetryOn() ? await startOtlpSink() : undefined;
+  try {
+    for (const benchmark of selected) {
+      const started = Date.now();
+      const section = (await benchmark.run()).trimEnd() + '\n';
+      if (sink)
+        sections.set(
+          `${benchmark.heading} (telemetry on)`,
+          withTelemetryNote(section, benchmark.heading, sink),
+        );
+      else sections.set(benchmark.heading, section);
+      log(`${benchmark.name}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+  } finally {
+    await sink?.close();
   }
   const body = [...sections.values()].join('\n');
   // Formatted as `npm test` checks it (prettier aligns the tables).
@@ -100,4 +126,10 @@ async function main(): Promise<void> {
   log(`wrote ${DOC}`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main().catch((error: unknown) => {
+    if (!(error instanceof BenchSettingError)) throw error;
+    log(`bench: ${error.message}`);
+    process.exit(2);
+  });
+}

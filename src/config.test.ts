@@ -92,6 +92,61 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('https://x.example');
   });
 
+  it('reads the standard OTel variables: off without an endpoint, traces-specific ones winning', () => {
+    expect(loadConfig({}, '').otel).toBeUndefined();
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'calls' }, '').otel).toBeUndefined();
+    const config = loadConfig(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D1, x-team=voice',
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-team=calls',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=staging,service.name=from-attributes',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+      },
+      '',
+    );
+    expect(config.otel).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      protocol: 'http/json',
+      headers: { 'x-api-key': 'abc=1', 'x-team': 'calls' },
+      timeoutMs: 10_000,
+      serviceName: 'from-attributes',
+      resourceAttributes: { 'deployment.environment.name': 'staging', 'service.name': 'from-attributes' },
+    });
+    const own = loadConfig(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/otlp',
+        OTEL_SERVICE_NAME: 'voice-eu',
+      },
+      '',
+    ).otel;
+    expect(own).toMatchObject({
+      tracesUrl: 'https://traces.example/otlp',
+      protocol: 'http/protobuf',
+      serviceName: 'voice-eu',
+    });
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }, '').otel,
+    ).toBeUndefined();
+  });
+
+  it('refuses a bad OTel list or protocol without repeating a header value', () => {
+    const problems = problemsOf({
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization Bearer s3cret-token',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      METRICS_TOKEN: 'short',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'OTEL_EXPORTER_OTLP_HEADERS: key=value pairs, comma-separated',
+        'OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf | http/json (grpc is not supported)',
+        'METRICS_TOKEN: at least 16 characters',
+      ]),
+    );
+    expect(problems.join('\n')).not.toContain('s3cret');
+  });
+
   it('names every bad or missing setting at once', () => {
     const problems = problemsOf({
       PORT: 'eighty',

@@ -49,6 +49,36 @@ const trustProxy = optionalString
   )
   .transform((value) => parseTrustProxy(value)!);
 
+/**
+ * The OpenTelemetry list form (`key1=value1,key2=value2`, values percent-encoded) of
+ * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS; undefined when an entry is not `key=value`.
+ */
+export function parseKeyValueList(value: string | undefined): Record<string, string> | undefined {
+  const entries: Record<string, string> = {};
+  for (const entry of (value ?? '').split(',')) {
+    if (entry.trim() === '') continue;
+    const equals = entry.indexOf('=');
+    const key = entry.slice(0, equals).trim();
+    if (equals < 1 || key === '') return undefined;
+    try {
+      entries[key] = decodeURIComponent(entry.slice(equals + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return entries;
+}
+
+// Headers carry credentials: the message never repeats the value.
+const keyValueList = optionalString
+  .refine((value) => parseKeyValueList(value) !== undefined, 'key=value pairs, comma-separated')
+  .transform((value) => parseKeyValueList(value)!);
+const otlpProtocol = optionalString.pipe(
+  z
+    .enum(['http/protobuf', 'http/json'], { error: 'http/protobuf | http/json (grpc is not supported)' })
+    .optional(),
+);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -71,6 +101,10 @@ const envSchema = z.object({
   RECORDINGS_TABLE: optionalString,
   IDEMPOTENCY_TABLE: optionalString,
   WEBHOOK_DELIVERIES_TABLE: optionalString,
+  CAMPAIGNS_TABLE: optionalString,
+  CAMPAIGN_CONTACTS_TABLE: optionalString,
+  CAMPAIGN_ATTEMPTS_TABLE: optionalString,
+  DO_NOT_CALL_TABLE: optionalString,
   AGENT_CACHE_TTL_SECONDS: int(300, 0, 86_400),
 
   AWS_REGION: optionalString,
@@ -143,11 +177,41 @@ const envSchema = z.object({
   WEBHOOK_URL: optionalUrl,
   WEBHOOK_SECRET: optionalString,
   WEBHOOK_ALLOW_PRIVATE: bool(false),
+
+  TOOLS_ALLOW_PRIVATE_NETWORK: bool(false),
+  TOOL_SECRETS_MANAGER_PREFIX: optionalString,
+  TOOL_SECRETS_TTL_SECONDS: int(300, 0, 86_400),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  TURN_ALARM_MS: int(250, 1, 60_000),
+  GREETING_ALARM_MS: int(1_000, 1, 60_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_HEADERS: keyValueList,
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: keyValueList,
+  OTEL_EXPORTER_OTLP_TIMEOUT: int(10_000, 100, 120_000),
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_RESOURCE_ATTRIBUTES: keyValueList,
+  OTEL_SDK_DISABLED: bool(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Where and how traces are exported: present when an OTLP endpoint is set (and the SDK not disabled). */
+export interface OtelSettings {
+  /** The full URL spans are POSTed to (…/v1/traces). */
+  tracesUrl: string;
+  protocol: 'http/protobuf' | 'http/json';
+  headers: Record<string, string>;
+  timeoutMs: number;
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+}
+
 export interface Config extends Env {
+  /** TOOL_SECRET_<NAME> values by NAME: the secrets agents' tools name as {{secret.NAME}}. */
+  toolSecrets: Readonly<Record<string, string>>;
   /** No AWS region or endpoint: run dynalite and s3rver in-process under DATA_DIR. */
   embeddedDynamo: boolean;
   embeddedS3: boolean;
@@ -160,6 +224,29 @@ export interface Config extends Env {
     recordings: string;
     idempotency: string;
     webhookDeliveries: string;
+    campaigns: string;
+    campaignContacts: string;
+    campaignAttempts: string;
+    doNotCall: string;
+  };
+  /** Tracing: undefined when off. */
+  otel?: OtelSettings;
+}
+
+/** The standard OTEL_* variables as the trace exporter takes them (the traces-specific ones win). */
+function otelSettings(e: Env): OtelSettings | undefined {
+  if (e.OTEL_SDK_DISABLED) return undefined;
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base}/v1/traces`);
+  if (!tracesUrl) return undefined;
+  const resourceAttributes = e.OTEL_RESOURCE_ATTRIBUTES ?? {};
+  return {
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    headers: { ...e.OTEL_EXPORTER_OTLP_HEADERS, ...e.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+    timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT,
+    serviceName: e.OTEL_SERVICE_NAME ?? resourceAttributes['service.name'] ?? 'voice-agent',
+    resourceAttributes,
   };
 }
 
@@ -200,6 +287,8 @@ function crossSettingProblems(e: Partial<Env>): string[] {
   }
   if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN)
     problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  if (e.TOOL_SECRETS_MANAGER_PREFIX && !e.AWS_REGION)
+    problems.push('AWS_REGION: required with TOOL_SECRETS_MANAGER_PREFIX');
   return problems;
 }
 
@@ -235,6 +324,24 @@ function validSettings(merged: Record<string, unknown>): Partial<Env> {
   return valid as Partial<Env>;
 }
 
+const TOOL_SECRET_PREFIX = 'TOOL_SECRET_';
+
+/** TOOL_SECRET_<NAME> settings by NAME (names as {{secret.NAME}} takes them; empty values left out). */
+function toolSecretsOf(merged: Record<string, unknown>): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(merged)) {
+    const name = key.slice(TOOL_SECRET_PREFIX.length);
+    if (
+      key.startsWith(TOOL_SECRET_PREFIX) &&
+      /^[A-Z][A-Z0-9_]{0,63}$/.test(name) &&
+      typeof value === 'string' &&
+      value !== ''
+    )
+      secrets[name] = value;
+  }
+  return secrets;
+}
+
 /** Reads settings from `env`, with `.env` in the working directory underneath when present. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.env'): Config {
   const fromFile = dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
@@ -249,8 +356,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const prefix = e.TABLE_PREFIX;
+  const otel = otelSettings(e);
   return {
     ...e,
+    toolSecrets: toolSecretsOf(merged),
     embeddedDynamo: !e.AWS_REGION && !e.DYNAMODB_ENDPOINT,
     embeddedS3: !e.AWS_REGION && !e.S3_ENDPOINT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
@@ -262,7 +371,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
       recordings: e.RECORDINGS_TABLE ?? `${prefix}Recordings`,
       idempotency: e.IDEMPOTENCY_TABLE ?? `${prefix}Idempotency`,
       webhookDeliveries: e.WEBHOOK_DELIVERIES_TABLE ?? `${prefix}WebhookDeliveries`,
+      campaigns: e.CAMPAIGNS_TABLE ?? `${prefix}Campaigns`,
+      campaignContacts: e.CAMPAIGN_CONTACTS_TABLE ?? `${prefix}CampaignContacts`,
+      campaignAttempts: e.CAMPAIGN_ATTEMPTS_TABLE ?? `${prefix}CampaignAttempts`,
+      doNotCall: e.DO_NOT_CALL_TABLE ?? `${prefix}DoNotCall`,
     },
+    ...(otel ? { otel } : {}),
   };
 }
 

@@ -57,8 +57,39 @@ import { deriveKey } from './services/derived-keys.js';
 import { PhoneNumberService } from './services/phone-number-service.js';
 import { seedAgents } from './services/seed.js';
 import { EventLoopMonitor } from './services/event-loop-monitor.js';
+import { noopTelemetry, type Telemetry } from './ports/telemetry.js';
+import type { TurnObserver } from './ports/turn-observer.js';
+import { PrometheusMetrics } from './adapters/prometheus/prometheus-metrics.js';
+import { countByStatus } from './adapters/dynamodb/status-count.js';
+import { INDEXES } from './adapters/dynamodb/tables.js';
+import { LatencyAlarms } from './services/latency-alarms.js';
+import { TurnInsights } from './services/turn-insights.js';
+import { AnalyticsService } from './services/analytics/analytics-service.js';
 import { WebCallService } from './transports/web/web-calls.js';
 import { WebCallSweeper } from './transports/web/web-call-sweeper.js';
+import { AjvSchemaValidator } from './adapters/json-schema/ajv-schema-validator.js';
+import { GuardedPool } from './adapters/net/guarded-pool.js';
+import { EnvSecrets, firstOf } from './adapters/secrets/env-secrets.js';
+import { SecretsManagerSecrets } from './adapters/secrets/secrets-manager-secrets.js';
+import { HttpToolRunner } from './adapters/tools/http-tool-runner.js';
+import { loggedToolRunner } from './adapters/tools/logged-tool-runner.js';
+import { McpToolClient } from './adapters/tools/mcp-tool-client.js';
+import { ToolCatalog } from './engine/tools/tool-catalog.js';
+import type { SchemaValidator } from './ports/schema-validator.js';
+import type { SecretSource } from './ports/secret-source.js';
+import type { ToolRunner } from './ports/tool-runner.js';
+import { toolConfigProblems } from './services/tool-config-check.js';
+import { DynamoCampaignStore } from './adapters/dynamodb/campaign-store.js';
+import { DynamoDoNotCallStore } from './adapters/dynamodb/do-not-call-store.js';
+import { DynamoPacerStore } from './adapters/dynamodb/pacer-store.js';
+import { numberTimeZones } from './adapters/phone/number-time-zones.js';
+import { CampaignScheduler, type SchedulerOptions } from './services/campaigns/campaign-scheduler.js';
+import { CampaignService } from './services/campaigns/campaign-service.js';
+import { systemClock, type Clock } from './services/campaigns/clock.js';
+import { DoNotCallService } from './services/campaigns/do-not-call-service.js';
+import { SIMULATED_CALLER_NUMBER, SimulatedTelephony } from './simulator/simulated-telephony.js';
+import type { CampaignStore, PacerStore } from './ports/campaign-store.js';
+import type { DoNotCallStore } from './ports/do-not-call-store.js';
 
 export type Role = 'server' | 'cli';
 
@@ -74,6 +105,13 @@ export interface ContainerOptions {
    * not start; 'cli' (a command, or a server a command runs for itself) shares a running one's.
    */
   dataDirRole?: Role;
+  /**
+   * Runs agents' tools on calls instead of the real runner: `voice-agent test` passes its stubs,
+   * which never leave the process. "Try it" (POST /agents/:id/tools/:name/try) always uses the real one.
+   */
+  toolRunner?: ToolRunner;
+  /** The campaign scheduler's clock and timings (tests and benchmarks run campaigns on their own clock). */
+  campaigns?: { clock?: Clock; scheduler?: Partial<SchedulerOptions> };
 }
 
 export interface RuntimeMode {
@@ -88,8 +126,11 @@ export interface Container {
   secrets: LocalSecrets;
   mode: RuntimeMode;
   dynamo: DynamoClients;
-  /** The embedded DynamoDB endpoint, when embedded (shared: another process on DATA_DIR runs it). */
-  embedded?: { endpoint: string; shared: boolean };
+  /**
+   * The embedded DynamoDB, when embedded: its endpoint, and the pid of the child process that runs it
+   * (none when shared: another process on DATA_DIR runs it).
+   */
+  embedded?: { endpoint: string; shared: boolean; pid?: number };
   /** Agent ids seeded while this container started. */
   seeded: string[];
   /** Whether the store answers a read now (GET /health). */
@@ -110,6 +151,15 @@ export interface Container {
   engine: CallEngine;
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
+  /** Agents' own tools: the real runner (guarded, signed), the catalog calls use, the schema validator. */
+  tools: {
+    runner: HttpToolRunner;
+    /** The tools calls use (stubs under `voice-agent test`). */
+    catalog: ToolCatalog;
+    /** The same tools on the real runner, always: what "Try it" runs. */
+    trialCatalog: ToolCatalog;
+    validator: SchemaValidator;
+  };
   /** After a call's terminal status: how it ended, then summary, outcome and webhook. Never throws. */
   onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
   s3: OpenedS3;
@@ -117,9 +167,32 @@ export interface Container {
   /** End-of-call reports, through durable delivery jobs retried at start-up and periodically. */
   webhooks: WebhookNotifier;
   finalizer: CallFinalizer;
+  /** Traces (OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set, else a shared no-op). */
+  telemetry: Telemetry;
+  /** Counters, histograms and gauges for GET /metrics. */
+  metrics: PrometheusMetrics;
+  /** What the turn runner reports each turn and greeting to: span, metrics, slow-turn alarm. */
+  turnObserver: TurnObserver;
+  /** GET /analytics: figures over a date range of calls. */
+  analytics: AnalyticsService;
+  campaigns: CampaignService;
+  campaignStore: CampaignStore;
+  pacerStore: PacerStore;
+  doNotCallStore: DoNotCallStore;
+  /** Runs running campaigns (started on the server only). */
+  campaignScheduler: CampaignScheduler;
+  doNotCall: DoNotCallService;
+  /**
+   * Without a Twilio account: places campaign calls through the built-in simulator, once the
+   * server tells it where it listens.
+   */
+  simulatedTelephony?: SimulatedTelephony;
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
+
+// Backlog gauges count at most this many jobs per status (a bounded query per scrape).
+const BACKLOG_COUNT_MAX = 10_000;
 
 // A command that holds DATA_DIR (agents …, an interactive simulate) usually ends within seconds;
 // past this a server refuses to start rather than share a database that vanishes with the command.
@@ -130,14 +203,17 @@ async function openEmbedded(
   options: ContainerOptions,
   inMemory: boolean,
 ): Promise<EmbeddedDynamo> {
-  if (inMemory) return startEmbeddedDynamo();
+  // The database runs in a child process; if it dies, every store call fails until a restart.
+  const onUnexpectedExit = (detail: string) => options.logger.error(`${detail}; restart this process`);
+  if (inMemory) return startEmbeddedDynamo({ onUnexpectedExit });
   if ((options.dataDirRole ?? options.role) === 'server') {
     return openEmbeddedDynamoForServer(config.DATA_DIR, {
       waitMs: WAIT_FOR_COMMAND_MS,
       onWait: (message) => options.logger.warn(message),
+      onUnexpectedExit,
     });
   }
-  return connectOrStartEmbeddedDynamo(config.DATA_DIR);
+  return connectOrStartEmbeddedDynamo(config.DATA_DIR, 'cli', { onUnexpectedExit });
 }
 
 async function isEmpty(store: AgentStore): Promise<boolean> {
@@ -167,6 +243,13 @@ export async function createContainer(config: Config, options: ContainerOptions)
   try {
     const secrets = loadLocalSecrets(inMemory ? { ...config, DATA_DIR: IN_MEMORY_DATA_DIR } : config);
 
+    // Tracing: the SDK is imported only when an OTLP endpoint is set; otherwise a shared no-op.
+    const tracing = config.otel
+      ? await (await import('./adapters/otel/index.js')).openTracing(config.otel)
+      : undefined;
+    const telemetry = tracing?.telemetry ?? noopTelemetry;
+    onClose(() => telemetry.shutdown());
+
     // Storage: embedded dynalite under DATA_DIR, or DynamoDB (AWS or DYNAMODB_ENDPOINT).
     let embedded: EmbeddedDynamo | undefined;
     if (config.embeddedDynamo || inMemory) {
@@ -182,13 +265,14 @@ export async function createContainer(config: Config, options: ContainerOptions)
     // Cursors are signed with a key of their own, never with the webhook secret itself.
     const storeOptions = { doc: dynamo.doc, cursorSecret: deriveKey(secrets.signingSecret, 'cursor') };
     const agentStore = new DynamoAgentStore({ ...storeOptions, table: config.tables.agents });
-    const callStore = new DynamoCallStore({
+    const dynamoCallStore = new DynamoCallStore({
       ...storeOptions,
       callsTable: config.tables.calls,
       turnsTable: config.tables.turns,
       // The turn path's requests skip the SDK's middleware (docs/decisions/0010-dynamodb-wire-client.md).
       items: wireItemRequests(dynamo.wire),
     });
+    const callStore = tracing ? tracing.traceCallStore(dynamoCallStore) : dynamoCallStore;
     const phoneNumberStore = new DynamoPhoneNumberStore({
       doc: dynamo.doc,
       table: config.tables.phoneNumbers,
@@ -198,8 +282,51 @@ export async function createContainer(config: Config, options: ContainerOptions)
       table: config.tables.idempotency,
     });
 
+    // Agents' own tools: arguments checked with Ajv, requests through a guarded keep-alive pool,
+    // secrets from TOOL_SECRET_<NAME> then (when configured) Secrets Manager.
+    const validator = new AjvSchemaValidator();
+    const production = config.NODE_ENV === 'production';
+    const pool = new GuardedPool();
+    onClose(() => pool.close());
+    const secretSources: SecretSource[] = [new EnvSecrets(config.toolSecrets)];
+    if (config.TOOL_SECRETS_MANAGER_PREFIX) {
+      const manager = new SecretsManagerSecrets({
+        prefix: config.TOOL_SECRETS_MANAGER_PREFIX,
+        ttlMs: config.TOOL_SECRETS_TTL_SECONDS * 1_000,
+        region: config.AWS_REGION,
+      });
+      onClose(() => manager.close());
+      secretSources.push(manager);
+    }
+    const toolSecrets = firstOf(...secretSources);
+    const mcp = new McpToolClient({ pool, secrets: toolSecrets, signingSecret: secrets.signingSecret });
+    onClose(() => mcp.close());
+    const realToolRunner = new HttpToolRunner({
+      pool,
+      secrets: toolSecrets,
+      signingSecret: secrets.signingSecret,
+      privateNetworkAllowed: !production || config.TOOLS_ALLOW_PRIVATE_NETWORK,
+      requireHttps: production,
+      mcp,
+    });
+    const toolCatalog = new ToolCatalog({
+      runner: loggedToolRunner(options.toolRunner ?? realToolRunner, logger),
+      validator,
+      onListFailed: (error, where) =>
+        logger.warn(
+          { err: error, agent_id: where.agentId, mcp_server: where.server },
+          "an MCP server's tools could not be listed; they are left out of this turn",
+        ),
+    });
+
     // Services.
     const agents = new AgentService(agentStore, {
+      checkTools: (fields) =>
+        toolConfigProblems(fields, {
+          validator,
+          production,
+          privateNetworkAllowed: config.TOOLS_ALLOW_PRIVATE_NETWORK,
+        }),
       cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000,
       checkWebhookUrl: async (url) => {
         await checkOutboundUrl(url, {
@@ -210,6 +337,46 @@ export async function createContainer(config: Config, options: ContainerOptions)
       },
     });
     const phoneNumbers = new PhoneNumberService(phoneNumberStore, agents);
+    const analytics = new AnalyticsService({
+      calls: callStore,
+      fieldsOf: (agentId) =>
+        agents.get(agentId).then(
+          (agent) => agent.data_to_fill.map((field) => field.name),
+          () => undefined,
+        ),
+    });
+
+    // Metrics: store-backed gauges are counted on the status indexes at scrape time (cached).
+    const statusCounts = (table: string, index: string, statuses: string[]) => () =>
+      countByStatus(dynamo.doc, { table, index, statuses, max: BACKLOG_COUNT_MAX });
+    const eventLoop = new EventLoopMonitor(logger);
+    const metrics = new PrometheusMetrics({
+      sources: {
+        activeCalls: async () =>
+          (await statusCounts(config.tables.calls, INDEXES.callsByStatus, ['in-progress'])())[
+            'in-progress'
+          ] ?? 0,
+        webhookJobs: statusCounts(config.tables.webhookDeliveries, INDEXES.webhookDeliveriesByStatus, [
+          'pending',
+          'sending',
+        ]),
+        recordingJobs: statusCounts(config.tables.recordings, INDEXES.recordingsByStatus, [
+          'pending',
+          'copying',
+        ]),
+        eventLoop: () => eventLoop.current(),
+      },
+      onSourceError: (error) => logger.warn({ err: error }, 'metrics: a store count failed'),
+    });
+    const turnObserver = new TurnInsights({
+      telemetry,
+      metrics,
+      alarms: new LatencyAlarms({
+        logger,
+        turnMs: config.TURN_ALARM_MS,
+        greetingMs: config.GREETING_ALARM_MS,
+      }),
+    });
 
     // The conversation: the LLM (or scripted policy) behind one engine shared by every transport.
     const llm = createLanguageModelFactory(config);
@@ -218,11 +385,13 @@ export async function createContainer(config: Config, options: ContainerOptions)
     const breakers = new CircuitBreakers({
       failureThreshold: config.LLM_BREAKER_FAILURES,
       coolDownMs: config.LLM_BREAKER_COOLDOWN_MS,
-      onStateChange: ({ name, from, to, consecutiveFailures }) =>
+      onStateChange: ({ name, from, to, consecutiveFailures }) => {
+        metrics.circuitChanged({ name, to });
         logger.warn(
           { model: name, from, to, consecutive_failures: consecutiveFailures },
           `model circuit ${to}`,
-        ),
+        );
+      },
     });
     const policyFor = createPolicySelector(llm, new ScriptedPolicy(), {
       firstTokenTimeoutMs: config.LLM_TIMEOUT_MS,
@@ -230,8 +399,20 @@ export async function createContainer(config: Config, options: ContainerOptions)
       temperature: config.LLM_TEMPERATURE,
       region: config.DEFAULT_PHONE_REGION,
       breakers,
+      tools: toolCatalog,
     });
+    const clock = options.campaigns?.clock ?? systemClock;
+    const campaignStore = new DynamoCampaignStore({
+      ...storeOptions,
+      campaignsTable: config.tables.campaigns,
+      contactsTable: config.tables.campaignContacts,
+      attemptsTable: config.tables.campaignAttempts,
+    });
+    const pacerStore = new DynamoPacerStore({ doc: dynamo.doc, table: config.tables.campaigns });
+    const doNotCallStore = new DynamoDoNotCallStore({ ...storeOptions, table: config.tables.doNotCall });
+    const doNotCall = new DoNotCallService(doNotCallStore, clock);
     const engine = createCallEngine({
+      onDoNotCall: (call) => doNotCall.fromCaller(call),
       calls: callStore,
       getAgent: (agentId) => agents.get(agentId),
       policyFor,
@@ -248,24 +429,58 @@ export async function createContainer(config: Config, options: ContainerOptions)
       apiUrl: config.TWILIO_API_URL,
       timeoutMs: config.TWILIO_TIMEOUT_MS,
     });
-    const calls = new CallService(
-      {
-        calls: callStore,
-        agents,
-        phoneNumbers,
-        telephony,
-        idempotency: new DynamoIdempotencyStore({ doc: dynamo.doc, table: config.tables.idempotency }),
-        rateLimiter: new RateLimiter(config.CALLS_PER_MINUTE),
-      },
-      {
-        publicUrl: config.publicUrl,
-        defaultFrom: config.TWILIO_PHONE_NUMBER,
-        allowedCountries: config.ALLOWED_DESTINATION_COUNTRIES,
-        record: config.RECORD_CALLS,
-        machineDetection: config.ANSWERING_MACHINE_DETECTION,
-        defaultTransport: config.DEFAULT_TRANSPORT,
-      },
-    );
+    const callDeps = {
+      calls: callStore,
+      agents,
+      phoneNumbers,
+      telephony,
+      idempotency: new DynamoIdempotencyStore({ doc: dynamo.doc, table: config.tables.idempotency }),
+      rateLimiter: new RateLimiter(config.CALLS_PER_MINUTE),
+    };
+    const callOptions = {
+      publicUrl: config.publicUrl,
+      defaultFrom: config.TWILIO_PHONE_NUMBER,
+      allowedCountries: config.ALLOWED_DESTINATION_COUNTRIES,
+      record: config.RECORD_CALLS,
+      machineDetection: config.ANSWERING_MACHINE_DETECTION,
+      defaultTransport: config.DEFAULT_TRANSPORT,
+    };
+    const calls = new CallService(callDeps, callOptions);
+
+    // Campaigns: the scheduler places each attempt through CallService. Without a Twilio account a
+    // second CallService (same guards, stores and rate limit) places them through the simulator.
+    const simulatedTelephony =
+      secrets.twilioSource === 'env'
+        ? undefined
+        : new SimulatedTelephony((error, callSid) =>
+            logger.error({ err: error, call_sid: callSid }, 'simulated call failed'),
+          );
+    if (simulatedTelephony) onClose(() => simulatedTelephony.drain());
+    const campaignCalls = simulatedTelephony
+      ? new CallService(
+          { ...callDeps, telephony: simulatedTelephony },
+          { ...callOptions, defaultFrom: callOptions.defaultFrom ?? SIMULATED_CALLER_NUMBER },
+        )
+      : calls;
+    const campaignScheduler = new CampaignScheduler({
+      store: campaignStore,
+      pacer: pacerStore,
+      doNotCall: doNotCallStore,
+      calls: callStore,
+      placeCall: (request, campaign, key) => campaignCalls.startCampaignCall(request, campaign, key),
+      clock,
+      logger,
+      options: options.campaigns?.scheduler,
+    });
+    const campaigns = new CampaignService({
+      store: campaignStore,
+      pacer: pacerStore,
+      agents,
+      clock,
+      checkDestination: (number) => calls.checkDestination(number),
+      zonesOfNumber: numberTimeZones,
+      wake: () => campaignScheduler.wake({ refresh: true }),
+    });
 
     // Recordings: copied from Twilio to S3 (embedded s3rver under DATA_DIR by default) off the
     // webhook's path, through durable jobs that survive restarts.
@@ -295,6 +510,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       secret: secrets.signingSecret,
       publicUrl: config.publicUrl,
       logger,
+      telemetry,
     });
     // The model writes summary and outcome when one serves the call's agent (its llm settings, else
     // LLM_PROVIDER); otherwise, and whenever the model fails, the deterministic summary is stored.
@@ -309,6 +525,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
       notifier,
       summarizer,
       logger,
+      metrics,
+      telemetry,
     });
     onClose(() => finalizer.drain());
     const onCallEnded = async (callSid: string, status: CallStatus) => {
@@ -318,6 +536,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
         logger.error({ err: error, call_sid: callSid }, 'recording the end of a call failed');
       }
       finalizer.finalizeInBackground(callSid);
+      campaignScheduler.onCallEnded(callSid);
     };
 
     // Embedded stores are ready to use: tables exist and a fresh install has its agents.
@@ -330,7 +549,6 @@ export async function createContainer(config: Config, options: ContainerOptions)
       }
     }
 
-    const eventLoop = new EventLoopMonitor(logger);
     eventLoop.start();
     onClose(() => eventLoop.stop());
 
@@ -346,6 +564,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
       const sweeper = new WebCallSweeper({ callStore, agents, webCalls, logger });
       sweeper.start();
       onClose(() => sweeper.stop());
+      campaignScheduler.start();
+      onClose(() => campaignScheduler.stop());
     }
 
     return {
@@ -355,7 +575,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
       secrets,
       mode: { store: embedded ? 'embedded' : 'aws', llm: llm.describe() },
       dynamo,
-      ...(embedded ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared } } : {}),
+      ...(embedded
+        ? { embedded: { endpoint: embedded.endpoint, shared: embedded.shared, pid: embedded.pid } }
+        : {}),
       seeded,
       storeAnswers: () =>
         tableAnswers(dynamo.doc, config.tables.agents, { agent_id: '__health__' }, (error) =>
@@ -372,11 +594,30 @@ export async function createContainer(config: Config, options: ContainerOptions)
       telephony,
       engine,
       policyFor,
+      tools: {
+        runner: realToolRunner,
+        catalog: toolCatalog,
+        trialCatalog: options.toolRunner
+          ? new ToolCatalog({ runner: realToolRunner, validator })
+          : toolCatalog,
+        validator,
+      },
       onCallEnded,
       s3,
       recordings,
       webhooks: notifier,
       finalizer,
+      telemetry,
+      metrics,
+      turnObserver,
+      analytics,
+      campaigns,
+      campaignStore,
+      pacerStore,
+      doNotCallStore,
+      campaignScheduler,
+      doNotCall,
+      ...(simulatedTelephony ? { simulatedTelephony } : {}),
       onClose,
       close,
     };

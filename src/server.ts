@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import type { ToolRunner } from './ports/tool-runner.js';
 
 export interface RunningServer {
   /** A loopback URL of this server (what the CLI and tests use). */
@@ -30,6 +31,8 @@ export interface StartOptions {
   recordDiscovery?: boolean;
   /** Parts of the app given by whoever starts the server (the agent-test sandbox: serve.ts). */
   app?: AppOptions;
+  /** Runs agents' tools on calls instead of the real runner (the agent tests' stubs). */
+  toolRunner?: ToolRunner;
 }
 
 // Behind a load balancer (ALB idle timeout 60 s) the server must keep idle connections open longer
@@ -86,6 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     role: 'server',
     dataDirRole: advertised ? 'server' : 'cli',
+    ...(options.toolRunner ? { toolRunner: options.toolRunner } : {}),
   });
   let app: FastifyInstance;
   try {
@@ -100,6 +104,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = loopbackUrl(config.HOST, port);
+  // Without a Twilio account, campaign calls are played by the simulator against this server.
+  container.simulatedTelephony?.attach({
+    serverUrl: url,
+    publicUrl: config.publicUrl,
+    accountSid: container.secrets.twilioAccountSid,
+    authToken: container.secrets.twilioAuthToken,
+  });
   // Only the owner of DATA_DIR's database writes its record (writeDiscovery checks the pid).
   const recordsDiscovery =
     advertised && container.embedded?.shared === false && container.secrets.adminKeySource !== 'memory';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { childElements, parseXml, textOf } from '../simulator/xml-reader.js';
 import { toJUnitXml, xmlEscape } from './junit.js';
-import { summarize, summaryLine, type SuiteReport } from './report.js';
+import { summarize, summaryLine, verdictLines, type SuiteReport } from './report.js';
 
 const suites: SuiteReport[] = [
   {
@@ -78,6 +78,59 @@ describe('toJUnitXml', () => {
     const skipped = childElements(childElements(suite!).find((e) => e.attributes.name === 'rubric')!)[0];
     expect(skipped?.name).toBe('skipped');
     expect(skipped?.attributes.message).toBe('rubric not judged: it needs a language model');
+  });
+
+  it('gives a persona scenario its verdicts and transcript as system-out, passed or failed', () => {
+    const persona = {
+      file: 'tests/agents/default.yaml',
+      agent: 'default',
+      scenario: 'persona: Priya',
+      transport: 'gather' as const,
+      status: 'pass' as const,
+      reasons: [],
+      duration_ms: 1_000,
+      persona: {
+        played_by: 'script' as const,
+        transcript: [
+          { seq: 0, kind: 'greeting', agent: 'Hello.' },
+          { seq: 1, kind: 'speech', caller: 'My order <4412> never came.', agent: 'Sorry. Your name?' },
+        ],
+        verdicts: [
+          {
+            criterion: 'goal_met' as const,
+            status: 'pass' as const,
+            reason: 'turn 1: said "follow up"',
+            judge: 'rules' as const,
+          },
+        ],
+      },
+    };
+    const xml = toJUnitXml(
+      summarize([{ file: persona.file, agent: 'default', duration_ms: 1_000, scenarios: [persona] }], 1_000),
+    );
+    const testcase = childElements(childElements(parseXml(xml))[0]!).find((e) => e.name === 'testcase')!;
+    const [out] = childElements(testcase);
+    expect(out?.name).toBe('system-out');
+    expect(textOf(out!)).toBe(
+      [
+        'Persona played by its scripted replies.',
+        'Verdicts:',
+        '  PASS goal_met (rules): turn 1: said "follow up"',
+        'Transcript:',
+        '  [0] Agent: Hello.',
+        '  [1] Caller: My order <4412> never came.',
+        '  [1] Agent: Sorry. Your name?',
+      ].join('\n'),
+    );
+    expect(
+      verdictLines(
+        summarize([{ file: persona.file, agent: 'default', duration_ms: 1, scenarios: [persona] }], 1),
+        (r) => r.scenario,
+      ),
+    ).toEqual([
+      'persona: Priya: persona played by its replies, 1 caller turns',
+      '  PASS goal met (rules): turn 1: said "follow up"',
+    ]);
   });
 
   it('summarizes the run', () => {

@@ -1,6 +1,6 @@
 // JUnit XML for CI: one <testsuite> per test file, one <testcase> per scenario; a failure's message
 // is its reason, a skip carries the skip reason.
-import type { TestReport } from './report.js';
+import type { ScenarioResult, TestReport } from './report.js';
 
 // XML 1.0 allows only these characters; anything else (e.g. a control character a caller line
 // carried) is dropped rather than producing a file CI cannot parse.
@@ -19,6 +19,22 @@ export function xmlEscape(text: string): string {
 
 const seconds = (ms: number) => (ms / 1_000).toFixed(3);
 const attr = (name: string, value: string | number) => `${name}="${xmlEscape(String(value))}"`;
+
+/** A persona scenario's verdicts and transcript, for the test case's <system-out>. */
+function personaOutput(result: ScenarioResult): string | undefined {
+  if (!result.persona) return undefined;
+  const { played_by, verdicts, transcript } = result.persona;
+  return [
+    `Persona played by ${played_by === 'model' ? 'the language model' : 'its scripted replies'}.`,
+    'Verdicts:',
+    ...verdicts.map((v) => `  ${v.status.toUpperCase()} ${v.criterion} (${v.judge}): ${v.reason}`),
+    'Transcript:',
+    ...transcript.flatMap((turn) => [
+      ...(turn.caller !== undefined ? [`  [${turn.seq}] Caller: ${turn.caller || `(${turn.kind})`}`] : []),
+      ...(turn.agent ? [`  [${turn.seq}] Agent: ${turn.agent}`] : []),
+    ]),
+  ].join('\n');
+}
 
 export function toJUnitXml(report: TestReport, name = 'voice-agent tests'): string {
   const { summary } = report;
@@ -55,7 +71,8 @@ export function toJUnitXml(report: TestReport, name = 'voice-agent tests'): stri
         attr('time', seconds(result.duration_ms)),
       ].join(' ')}`;
       const reason = result.reasons.join('; ');
-      if (result.status === 'pass') {
+      const output = personaOutput(result);
+      if (result.status === 'pass' && !output) {
         lines.push(`${open}/>`);
         continue;
       }
@@ -67,7 +84,8 @@ export function toJUnitXml(report: TestReport, name = 'voice-agent tests'): stri
         lines.push(
           `      <failure ${attr('message', reason)} ${attr('type', 'expectation')}>${xmlEscape(detail)}</failure>`,
         );
-      } else lines.push(`      <skipped ${attr('message', reason)}/>`);
+      } else if (result.status === 'skip') lines.push(`      <skipped ${attr('message', reason)}/>`);
+      if (output) lines.push(`      <system-out>${xmlEscape(output)}</system-out>`);
       lines.push('    </testcase>');
     }
     lines.push('  </testsuite>');

@@ -97,6 +97,53 @@ describe('parseSuite', () => {
     expect(issues).toContain('scenarios[1].caller: give either caller lines or a persona');
   });
 
+  it('reads a persona with a goal, facts and replies, and refuses criteria without a persona or a reply that says nothing', () => {
+    const good = parseSuite(
+      [
+        'agent: default',
+        'scenarios:',
+        '  - name: priya',
+        '    persona:',
+        '      who: Priya',
+        '      goal: a refund',
+        "      facts: { name: Priya Sharma, order_number: '4412' }",
+        "      opening: 'My order never came.'",
+        "      replies: [{ when: 'name', say: 'Priya.' }, { when: [bye, goodbye], hang_up: true }]",
+        '      goal_met_when: follow up',
+        '    expect: { criteria: goal_met }',
+      ].join('\n'),
+      'suite.yaml',
+    );
+    expect(good.issues).toEqual([]);
+    const scenario = good.suite!.scenarios[0]!;
+    expect(scenario.persona).toMatchObject({
+      replies: [
+        { when: ['name'], say: 'Priya.' },
+        { when: ['bye', 'goodbye'], hang_up: true },
+      ],
+      goal_met_when: ['follow up'],
+    });
+    expect(scenario.expect.criteria).toEqual(['goal_met']);
+
+    const bad = issuesOf(
+      [
+        'agent: default',
+        'scenarios:',
+        '  - name: a',
+        '    caller: [hi]',
+        '    expect: { criteria: [goal_met] }',
+        '  - name: b',
+        '    persona: { who: Sam, goal: help, replies: [{ when: name }] }',
+        '    expect: { criteria: [politeness] }',
+      ].join('\n'),
+    ).join('\n');
+    expect(bad).toContain('scenarios[0].expect.criteria: criteria apply to persona scenarios');
+    expect(bad).toContain('scenarios[1].persona');
+    expect(bad).toContain(
+      'scenarios[1].expect.criteria: a criterion or a list of them: data_collected, goal_met',
+    );
+  });
+
   it('reports YAML syntax errors and empty files with positions', () => {
     expect(issuesOf('agent: [unclosed')[0]).toMatch(/^suite\.yaml:1:\d+: /);
     expect(issuesOf('')).toEqual(['suite.yaml:1:1: the file is empty']);

@@ -1,6 +1,16 @@
 // The result of a test run: per file, per scenario, with a summary. The CLI prints it as a table,
 // --json and the API return it as is, --junit turns it into JUnit XML (junit.ts).
+import type { ObservedTurn } from './observed-call.js';
+import type { CriterionVerdict } from './persona-judge.js';
 import type { TransportName } from './schema.js';
+
+/** A persona scenario's call as it went, and the verdict on each criterion. */
+export interface PersonaReport {
+  /** Who played the caller: the configured language model, or the persona's own replies. */
+  played_by: 'model' | 'script';
+  transcript: ObservedTurn[];
+  verdicts: CriterionVerdict[];
+}
 
 export type ScenarioStatus = 'pass' | 'fail' | 'skip';
 
@@ -14,6 +24,7 @@ export interface ScenarioResult {
   reasons: string[];
   duration_ms: number;
   call_sid?: string;
+  persona?: PersonaReport;
 }
 
 export interface SuiteReport {
@@ -61,6 +72,26 @@ export function summaryLine(report: TestReport): string {
   const { total, passed, failed, skipped, duration_ms } = report.summary;
   const noun = total === 1 ? 'scenario' : 'scenarios';
   return `${total} ${noun}: ${passed} passed, ${failed} failed, ${skipped} skipped in ${formatDuration(duration_ms)}`;
+}
+
+const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
+
+/** The verdicts of each persona scenario, a block per scenario, for the CLI after its table. */
+export function verdictLines(report: TestReport, label: (result: ScenarioResult) => string): string[] {
+  return report.suites
+    .flatMap((suite) => suite.scenarios)
+    .filter((result) => result.persona)
+    .flatMap((result) => {
+      const { played_by, transcript, verdicts } = result.persona!;
+      const callerTurns = transcript.filter((t) => t.caller !== undefined).length;
+      return [
+        `${label(result)}: persona played by ${played_by === 'model' ? 'the language model' : 'its replies'}, ${callerTurns} caller turns`,
+        ...verdicts.map(
+          (v) =>
+            `  ${VERDICT_LABEL[v.status]} ${v.criterion.replace(/_/g, ' ')} (${v.judge === 'model' ? 'model judge' : 'rules'}): ${v.reason}`,
+        ),
+      ];
+    });
 }
 
 /** One line per finished scenario, for logs and non-terminal stderr. */

@@ -7,9 +7,17 @@ import { checkExpectations } from './expectations.js';
 import type { LoadedSuite } from './loader.js';
 import { judgeRubric, personaCaller } from './model-judge.js';
 import { fetchAgent, type ObservedCall, type TestTarget } from './observed-call.js';
+import { isScripted, personaPrompt, scriptedPersona } from './persona.js';
+import { judgePersonaCall } from './persona-judge.js';
 import { playGather } from './play-gather.js';
 import { playRelay } from './play-relay.js';
-import { summarize, type ScenarioResult, type SuiteReport, type TestReport } from './report.js';
+import {
+  summarize,
+  type PersonaReport,
+  type ScenarioResult,
+  type SuiteReport,
+  type TestReport,
+} from './report.js';
 import type { Scenario, TransportName } from './schema.js';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -41,6 +49,8 @@ interface Job {
   suite: LoadedSuite;
   scenario: Scenario;
   index: number;
+  /** The people's numbers of the run's calls in progress. */
+  callers: Set<string>;
 }
 
 class ScenarioTimeout extends Error {}
@@ -54,30 +64,68 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** A fictional US number per call, so no two scenarios share a caller's past calls. */
-function callerNumber(): string {
-  return `+1415555${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+/**
+ * A fictional US number per call, so no two scenarios share a caller's past calls, and none in use
+ * by another running scenario (the sandbox finds a scenario's tool stubs by it).
+ */
+function callerNumber(inUse: ReadonlySet<string>): string {
+  for (;;) {
+    const number = `+1415555${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+    if (!inUse.has(number)) return number;
+  }
 }
 
-async function play(
+interface Played {
+  call?: ObservedCall;
+  skip?: string;
+  playedBy?: PersonaReport['played_by'];
+}
+
+async function play(job: Job, transport: TransportName, options: RunOptions): Promise<Played> {
+  const { scenario } = job;
+  const caller = callerNumber(job.callers);
+  job.callers.add(caller);
+  const stubs = options.target.toolStubs;
+  if (scenario.tools) stubs?.register(caller, scenario.tools);
+  try {
+    return await playAs(job, transport, options, caller);
+  } finally {
+    stubs?.release(caller);
+    job.callers.delete(caller);
+  }
+}
+
+async function playAs(
   job: Job,
   transport: TransportName,
   options: RunOptions,
-): Promise<{ call?: ObservedCall; skip?: string }> {
+  caller: string,
+): Promise<Played> {
   const { scenario, suite } = job;
+  if (scenario.tools && !options.target.toolStubs)
+    return { skip: 'tool stubs apply only in the private test server (not with --url)' };
   const play = {
     agentId: suite.agent,
-    caller: callerNumber(),
+    caller,
     ourNumber: options.ourNumber ?? '+14155550100',
     confidence: scenario.confidence ?? DEFAULT_CONFIDENCE,
   };
-  if (scenario.persona !== undefined) {
-    if (!options.model)
-      return { skip: `the persona needs a language model: ${options.noModelReason ?? 'none is configured'}` };
+  const { persona } = scenario;
+  if (persona !== undefined) {
+    // A configured model plays the caller; without one, a persona with replies of its own plays.
+    if (!options.model && !isScripted(persona)) {
+      const or = typeof persona === 'string' ? '' : ' (or replies of its own)';
+      return {
+        skip: `the persona needs a language model${or}: ${options.noModelReason ?? 'none is configured'}`,
+      };
+    }
     if (transport === 'relay') return { skip: 'persona scenarios run over the gather transport only' };
-    const nextLine = personaCaller(options.model, scenario.persona);
+    const nextLine = options.model
+      ? personaCaller(options.model, personaPrompt(persona))
+      : scriptedPersona(persona as Exclude<typeof persona, string>);
     return {
       call: await playGather(options.target, { ...play, nextLine, maxTurns: scenario.max_turns }),
+      playedBy: options.model ? 'model' : 'script',
     };
   }
   const lines = scenario.caller ?? [];
@@ -91,7 +139,12 @@ async function runScenario(job: Job, lookup: AgentLookup, options: RunOptions): 
   const { scenario, suite } = job;
   const transport = options.transport ?? scenario.transport ?? suite.transport ?? 'gather';
   const started = performance.now();
-  const result = (status: ScenarioResult['status'], reasons: string[], callSid?: string): ScenarioResult => ({
+  const result = (
+    status: ScenarioResult['status'],
+    reasons: string[],
+    callSid?: string,
+    persona?: PersonaReport,
+  ): ScenarioResult => ({
     file: suite.file,
     agent: suite.agent,
     scenario: scenario.name,
@@ -100,6 +153,7 @@ async function runScenario(job: Job, lookup: AgentLookup, options: RunOptions): 
     reasons,
     duration_ms: Math.round(performance.now() - started),
     ...(callSid ? { call_sid: callSid } : {}),
+    ...(persona ? { persona } : {}),
   });
   if ('error' in lookup) return result('fail', [lookup.error]);
   const { agent } = lookup;
@@ -110,6 +164,18 @@ async function runScenario(job: Job, lookup: AgentLookup, options: RunOptions): 
         const played = await play(job, transport, options);
         if (!played.call) return { skip: played.skip };
         const failures = checkExpectations(agent, scenario.expect, played.call);
+        let persona: PersonaReport | undefined;
+        if (scenario.persona !== undefined) {
+          const verdicts = await judgePersonaCall({
+            agent,
+            persona: scenario.persona,
+            criteria: scenario.expect.criteria,
+            call: played.call,
+            model: options.model,
+          });
+          for (const v of verdicts) if (v.status === 'fail') failures.push(`${v.criterion}: ${v.reason}`);
+          persona = { played_by: played.playedBy ?? 'model', transcript: played.call.transcript, verdicts };
+        }
         const rubric = scenario.expect.rubric ?? [];
         let skip: string | undefined;
         if (rubric.length > 0 && !options.model) {
@@ -120,14 +186,15 @@ async function runScenario(job: Job, lookup: AgentLookup, options: RunOptions): 
             if (!verdict.pass) failures.push(`rubric ${JSON.stringify(sentence)}: ${verdict.reason}`);
           }
         }
-        return { call: played.call, failures, skip };
+        return { call: played.call, failures, skip, persona };
       })(),
       timeoutMs,
     );
     if (!outcome.call) return result('skip', [outcome.skip ?? 'skipped']);
-    if (outcome.failures.length > 0) return result('fail', outcome.failures, outcome.call.callSid);
-    if (outcome.skip) return result('skip', [outcome.skip], outcome.call.callSid);
-    return result('pass', [], outcome.call.callSid);
+    const { callSid } = outcome.call;
+    if (outcome.failures.length > 0) return result('fail', outcome.failures, callSid, outcome.persona);
+    if (outcome.skip) return result('skip', [outcome.skip], callSid, outcome.persona);
+    return result('pass', [], callSid, outcome.persona);
   } catch (error) {
     if (error instanceof ScenarioTimeout)
       return result('fail', [`the scenario did not finish within ${Math.round(timeoutMs / 1_000)} s`]);
@@ -152,8 +219,9 @@ function notRun(job: Job, options: RunOptions): ScenarioResult {
 /** Runs every scenario (`concurrency` at a time) and returns the report, in file and scenario order. */
 export async function runSuites(suites: readonly LoadedSuite[], options: RunOptions): Promise<TestReport> {
   const started = performance.now();
+  const callers = new Set<string>();
   const jobs: Job[] = suites.flatMap((suite) =>
-    suite.scenarios.map((scenario, index) => ({ suite, scenario, index })),
+    suite.scenarios.map((scenario, index) => ({ suite, scenario, index, callers })),
   );
   const agents = new Map<string, Promise<AgentLookup>>();
   const agentFor = (id: string) => {

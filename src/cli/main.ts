@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerAgentsCommand } from './commands/agents.js';
 import { registerCallsCommand } from './commands/calls.js';
+import { registerCampaignsCommand } from './commands/campaigns.js';
+import { registerDoNotCallCommand } from './commands/do-not-call.js';
 import { registerDbCommand } from './commands/db.js';
 import { registerExtractCommand } from './commands/extract.js';
 import { registerNumbersCommand } from './commands/numbers.js';
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   registerAgentsCommand(program);
   registerNumbersCommand(program);
   registerCallsCommand(program);
+  registerCampaignsCommand(program);
+  registerDoNotCallCommand(program);
   registerDbCommand(program);
   registerExtractCommand(program);
   registerS3Command(program);

@@ -1,4 +1,5 @@
 import type { MemoryPolicy, Transport } from './agent.js';
+import type { CampaignLink } from './campaign.js';
 
 // Twilio's CallStatus values (twilio-node call.ts), plus 'initiated' from status callbacks.
 export const CALL_STATUSES = [
@@ -96,6 +97,10 @@ export interface Call {
   /** Number of turns stored (the greeting is turn 0). */
   turn_count: number;
   metadata?: Record<string, string>;
+  /** A campaign's attempt: which campaign, contact and attempt this call is. */
+  campaign?: CampaignLink;
+  /** The campaign contact's variables, for {{name}} placeholders in the agent's texts. */
+  variables?: Record<string, string>;
   /**
    * What the agent may recall of finished calls with the same agent and person, loaded once when
    * the call starts, and only as `memory` says.
@@ -113,8 +118,25 @@ export interface Call {
     model_latency_ms: number;
     input_tokens: number;
     output_tokens: number;
+    /** Input tokens the model providers served from their prompt caches (part of input_tokens). */
+    cached_input_tokens?: number;
     cost_micro_usd: number;
+    /** Calls of the agent's own tools (HTTP and MCP); absent on calls counted before tools existed. */
+    tool_calls?: number;
+    /** Time the caller waited on those tools, summed over turns. */
+    tool_latency_ms?: number;
   };
+  /**
+   * Percentiles over the call's replies (turns after the greeting), in ms: the whole turn
+   * (latency_ms), the time the server added to it (serverAddedMs of its timeline) and the model's
+   * first token. Recounted with the totals; a figure no turn carried is left out.
+   */
+  latency_p50_ms?: number;
+  latency_p95_ms?: number;
+  server_added_p50_ms?: number;
+  server_added_p95_ms?: number;
+  model_first_token_p50_ms?: number;
+  model_first_token_p95_ms?: number;
   /** Optimistic-lock counter for conversation state updates. */
   version: number;
 }
@@ -136,16 +158,82 @@ export interface Turn {
   extracted?: Record<string, CollectedScalar>;
   /** Id of the agent transfer target the call was handed to. */
   transfer_to?: string;
+  /** The caller asked never to be called again; their number went on the do-not-call list. */
+  do_not_call?: boolean;
   received_at: string;
   replied_at: string;
   latency_ms: number;
   model_latency_ms?: number;
   input_tokens?: number;
   output_tokens?: number;
+  /** Input tokens the provider served from its prompt cache (billed lower; part of input_tokens). */
+  cached_input_tokens?: number;
   cost_micro_usd?: number;
   model_error?: string;
   /** 'provider:model' that answered: the agent's model or its fallback. */
   model?: string;
+  /** The agent's own tools (HTTP, MCP) the model called this turn, in order. */
+  tool_calls?: ToolCallRecord[];
+  /** Where the turn's time went, on one clock. */
+  timeline?: TurnTimeline;
+}
+
+/**
+ * How a tool call went: `ok` (an answer the model used), `rejected` (the endpoint refused it with a
+ * 4xx, which the model heard), `invalid_arguments` (refused before any request; the model heard
+ * why), `failed` (no usable answer: timeout, 5xx, too large, not JSON, refused address…).
+ */
+export const TOOL_CALL_STATUSES = ['ok', 'rejected', 'invalid_arguments', 'failed'] as const;
+export type ToolCallStatus = (typeof TOOL_CALL_STATUSES)[number];
+
+/** One call of an agent's tool, as kept on its turn: never secrets, personal data masked. */
+export interface ToolCallRecord {
+  name: string;
+  source: 'http' | 'mcp';
+  /** The model's arguments; personal data (emails, phone and card numbers, mask_arguments) masked. */
+  arguments: Record<string, unknown>;
+  status: ToolCallStatus;
+  /** Why it did not succeed, in words fit for logs and the dashboard. */
+  error?: string;
+  http_status?: number;
+  latency_ms: number;
+  /** Bytes of the answer read (at most the tool's max_response_bytes). */
+  response_bytes?: number;
+}
+
+/**
+ * The moments of one turn in whole ms after its input was received (a Gather webhook's arrival, a
+ * relay `prompt` with last=true, a web message), measured on one monotonic clock. A moment that did
+ * not happen (no model on a scripted turn) is absent. Holds no words, only names and numbers.
+ */
+export interface TurnTimeline {
+  received: 0;
+  /** The request went to the model. */
+  model_request?: number;
+  /** The model's first text or tool call. */
+  first_token?: number;
+  /** Relay: the first text frame sent to Twilio; Gather: the TwiML answered; web: the reply sent. */
+  first_text_out?: number;
+  /** The model's last token (the whole reply is known). */
+  model_done?: number;
+  /** The turn went to the store (its conditional put was sent; the caller hears only stored turns). */
+  stored?: number;
+  tools?: TimelineSpan[];
+  /** What Twilio reported about this turn (ConversationRelay `info` events such as tokensPlayed). */
+  twilio?: TimelineMoment[];
+}
+
+export interface TimelineSpan {
+  /** The tool's name as the agent defines it. */
+  name: string;
+  start: number;
+  end: number;
+  ok?: boolean;
+}
+
+export interface TimelineMoment {
+  name: string;
+  at: number;
 }
 
 /** A finished call with the same agent and person, as the store returns it. */

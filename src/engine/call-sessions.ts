@@ -7,6 +7,7 @@ import type { Call } from '../domain/call.js';
 import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import { CallSession, HISTORY_TURNS } from './call-session.js';
+import { personalize } from './contact-variables.js';
 import { updateCallWithRetry } from './update-call.js';
 
 export interface CallSessionsOptions {
@@ -71,7 +72,8 @@ export class CallSessions {
       options.agent?.agent_id === call.agent_id ? options.agent : this.deps.getAgent(call.agent_id),
       options.created ? [] : this.deps.calls.listTurns(call.call_sid, { last: HISTORY_TURNS }),
     ]);
-    const session = new CallSession(call, agent, turns);
+    // The agent as this call's contact hears it ({{first_name}} filled), once per session.
+    const session = new CallSession(call, personalize(agent, call), turns);
     this.#keep(session);
     return session;
   }
@@ -87,7 +89,10 @@ export class CallSessions {
     if (kept && kept.call.version === call.version) kept.call = call;
     return {
       call,
-      agent: kept?.agent.agent_id === call.agent_id ? kept.agent : await this.deps.getAgent(call.agent_id),
+      agent:
+        kept?.agent.agent_id === call.agent_id
+          ? kept.agent
+          : personalize(await this.deps.getAgent(call.agent_id), call),
     };
   }
 

@@ -1,13 +1,13 @@
 import type { Agent, TransferTarget } from '../domain/agent.js';
-import type { Call, Turn } from '../domain/call.js';
+import type { Call, Turn, TurnTimeline } from '../domain/call.js';
 import type { CallStore } from '../ports/call-store.js';
-import type { ReplyPolicy } from '../ports/reply-policy.js';
+import type { ReplyPolicy, TurnContext } from '../ports/reply-policy.js';
 import type { CallSession } from './call-session.js';
 import type { CallSessions } from './call-sessions.js';
 import { countTurns, findTarget } from './count-turns.js';
 import { recallPastCalls } from './past-call-memory.js';
 import { callerTextOf, decideTurn, usageOf, type CallerInput } from './turn-decision.js';
-import { mark, type TurnMarks } from './turn-marks.js';
+import type { TimelineClock } from './turn-timeline.js';
 
 export type { CallerInput } from './turn-decision.js';
 
@@ -38,7 +38,10 @@ export interface TurnOptions {
    * this one is unknown here, another instance took it, and the session is reloaded first.
    */
   contiguous?: boolean;
-  marks?: TurnMarks;
+  /** Told when one of the agent's own tools starts and ends (a slow tool's filler line, its timing). */
+  onToolEvent?: TurnContext['onToolEvent'];
+  /** The turn's moments as it goes, stored with the turn (the runner's clock). */
+  timeline?: TimelineClock;
 }
 
 export interface ConversationDeps {
@@ -49,6 +52,11 @@ export interface ConversationDeps {
   defaultTimezone: string;
   now?: () => Date;
   onError?: (error: unknown, context: { callSid: string; seq: number }) => void;
+  /**
+   * Puts the caller's number on the do-not-call list ("stop calling me"); the agent confirms only
+   * after it resolves. Without it such a request goes to the policy like any other words.
+   */
+  onDoNotCall?: (call: Call, seq: number) => Promise<void>;
 }
 
 /**
@@ -161,7 +169,8 @@ export class Conversation {
       receivedAt,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onText ? { onText: options.onText } : {}),
-      ...(options.marks ? { marks: options.marks } : {}),
+      ...(options.onToolEvent ? { onToolEvent: options.onToolEvent } : {}),
+      ...(options.timeline ? { timeline: options.timeline } : {}),
     });
     const repliedAt = this.now();
     const heard = options.heard?.();
@@ -176,10 +185,12 @@ export class Conversation {
       ...(decision.reply.end ? { ends_call: decision.reply.end } : {}),
       ...(Object.keys(decision.reply.extracted).length > 0 ? { extracted: decision.reply.extracted } : {}),
       ...(decision.transfer ? { transfer_to: decision.transfer.id } : {}),
+      ...(decision.doNotCall ? { do_not_call: true } : {}),
       received_at: receivedAt.toISOString(),
       replied_at: repliedAt.toISOString(),
       latency_ms: Math.max(0, repliedAt.getTime() - receivedAt.getTime()),
       ...usageOf(decision.reply),
+      ...(options.timeline ? { timeline: storedTimeline(options.timeline) } : {}),
     };
     if (!(await this.deps.calls.putTurn(turn))) {
       // Another writer stored this turn number first: what the store holds now is the truth.
@@ -187,7 +198,6 @@ export class Conversation {
       const winner = session.turn(seq) ?? (await this.deps.calls.getTurn(call.call_sid, seq));
       if (winner) return { turn: winner, call, agent, duplicate: true, transfer: findTarget(agent, winner) };
     }
-    mark(options.marks, 'stored');
     session.add(turn);
     // The turn is stored: the caller hears it even if counting it on the call fails now. The next
     // turn (or a redelivery of this one) counts it, because turns the call lags behind are folded in.
@@ -213,4 +223,18 @@ export class Conversation {
       return countTurns(current, session.turns, session.agent);
     });
   }
+}
+
+/**
+ * The timeline as the turn is stored: `stored` is marked as the put goes out (the item cannot hold
+ * its own write's end), and the copy is not changed by what the runner marks afterwards.
+ */
+function storedTimeline(clock: TimelineClock): TurnTimeline {
+  clock.mark('stored');
+  const { tools, twilio, ...moments } = clock.timeline;
+  return {
+    ...moments,
+    ...(tools ? { tools: tools.map((span) => ({ ...span })) } : {}),
+    ...(twilio ? { twilio: twilio.slice() } : {}),
+  };
 }

@@ -1,17 +1,22 @@
 import type { Agent, TransferTarget } from '../domain/agent.js';
 import type { Call, CollectedValue, Turn } from '../domain/call.js';
+import { findTransferTarget } from './tools/transfer.js';
+import { latencyStats } from './latency-stats.js';
 
 export const ZERO_TOTALS: NonNullable<Call['totals']> = {
   latency_ms: 0,
   model_latency_ms: 0,
   input_tokens: 0,
   output_tokens: 0,
+  cached_input_tokens: 0,
   cost_micro_usd: 0,
 };
 
 /**
  * The call item's changes that count stored turns it does not count yet (seq at or past its
- * turn_count): collected data, turn count, totals, ended_by and transfer. Turns are stored before
+ * turn_count): collected data, turn count, totals, ended_by and transfer, and the latency
+ * percentiles over every turn given (during a call, the recent turns a turn reads; the finalizer
+ * recounts them over all). Turns are stored before
  * they are counted, and counting can fail after the caller was answered (a store fault between the
  * two writes), so whoever writes next folds in every turn the call lags behind. Undefined when there
  * is nothing to count. Relay turn numbers may have gaps, so the count is the highest seq plus one.
@@ -30,7 +35,13 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     totals.model_latency_ms += turn.model_latency_ms ?? 0;
     totals.input_tokens += turn.input_tokens ?? 0;
     totals.output_tokens += turn.output_tokens ?? 0;
+    totals.cached_input_tokens = (totals.cached_input_tokens ?? 0) + (turn.cached_input_tokens ?? 0);
     totals.cost_micro_usd += turn.cost_micro_usd ?? 0;
+    if (turn.tool_calls?.length) {
+      totals.tool_calls = (totals.tool_calls ?? 0) + turn.tool_calls.length;
+      totals.tool_latency_ms =
+        (totals.tool_latency_ms ?? 0) + turn.tool_calls.reduce((sum, call) => sum + call.latency_ms, 0);
+    }
     endedBy ??= turn.ends_call;
     const target = agent && findTarget(agent, turn);
     if (target) transferredTo = target.target;
@@ -39,6 +50,7 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     data_collected: collected,
     turn_count: (uncounted.at(-1)?.seq ?? 0) + 1,
     totals,
+    ...latencyStats(turns),
     ...(endedBy && !current.ended_by ? { ended_by: endedBy } : {}),
     ...(transferredTo !== current.transferred_to ? { transferred_to: transferredTo } : {}),
   };
@@ -46,5 +58,5 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
 
 /** The listed transfer target a turn handed the call to; an id the agent does not list is none. */
 export function findTarget(agent: Agent, turn: Turn): TransferTarget | undefined {
-  return turn.transfer_to ? agent.transfer_targets.find((t) => t.id === turn.transfer_to) : undefined;
+  return findTransferTarget(agent, turn.transfer_to);
 }

@@ -124,9 +124,44 @@ describe('LlmPolicy', () => {
     expect(first.reply.text).toBe(
       phrasesFor('en-US').readBack(support.data_to_fill[1]!, 'john.smith@gmail.com'),
     );
-    expect(first.reply.text).toContain('john dot smith at gmail dot com');
+    expect(first.reply.text).toContain('J as in Juliett, O H, N as in November, dot, S as in Sierra');
     const second = await drain(policy.respond(turnContext(support, 'John')));
     expect(second.reply.text).toBe(phrasesFor('en-US').askField(support.data_to_fill[1]!));
+  });
+
+  it('applies the caller’s correction of a value read back, whatever the model records or not', async () => {
+    const history = [
+      turn(0, support.greeting),
+      turn(
+        1,
+        'I have your email as cate dot fox at gmail dot com. Is that right?',
+        'cate dot fox at gmail dot com',
+      ),
+    ];
+    const context = () =>
+      turnContext(support, "No, it's K, not C.", { history, collected: { email: 'cate.fox@gmail.com' } });
+    // The model re-sends the old value with its own read-back.
+    const stale = policyWith([
+      {
+        text: 'Sorry. Kate, with a K.',
+        toolCalls: [{ name: 'record_field', arguments: { field: 'email', value: 'cate.fox@gmail.com' } }],
+      },
+    ]);
+    expect((await drain(stale.policy.respond(context()))).reply.extracted).toEqual({
+      email: 'kate.fox@gmail.com',
+    });
+    // The model records nothing and only answers.
+    const silent = policyWith([{ text: 'Thanks, I have fixed that.' }]);
+    expect((await drain(silent.policy.respond(context()))).reply.extracted).toEqual({
+      email: 'kate.fox@gmail.com',
+    });
+    // The model calls only the tool: the engine reads the corrected value back.
+    const toolOnly = policyWith([
+      { toolCalls: [{ name: 'record_field', arguments: { field: 'email', value: 'K not C' } }] },
+    ]);
+    const { reply } = await drain(toolOnly.policy.respond(context()));
+    expect(reply.extracted).toEqual({ email: 'kate.fox@gmail.com' });
+    expect(reply.text).toBe(phrasesFor('en-US').readBack(support.data_to_fill[1]!, 'kate.fox@gmail.com'));
   });
 
   it('extracts the answer to the question just asked when the model proposes nothing', async () => {

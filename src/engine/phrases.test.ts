@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { DataField } from '../domain/agent.js';
-import { normalizeEmail, normalizePhone } from './extraction/index.js';
 import { phrasesFor, spokenEmail, spokenPhone } from './phrases.js';
 
 const field = (overrides: Partial<DataField>): DataField => ({
@@ -48,22 +47,45 @@ describe('phrases', () => {
     expect(spokenPhone('+14155552671', 'US')).toBe('4 1 5, 5 5 5, 2 6 7 1');
     expect(spokenPhone('+442079460958', 'US')).toBe('plus 4 4, 2 0, 7 9 4 6, 0 9 5 8');
     expect(spokenPhone('+919876543210', 'IN')).toBe('9 8 7 6 5, 4 3 2 1 0');
-    expect(en.readBack(field({ type: 'email' }), 'john.smith@gmail.com')).toBe(
-      'I have your email address as john dot smith at gmail dot com. Is that right?',
+  });
+
+  it('reads an email back spelled in small groups, with a word for letters a phone line blurs', () => {
+    expect(en.readBack(field({ type: 'email' }), 'priya.sharma@gmail.com')).toBe(
+      'I have your email address as P as in Papa, R I, Y A, dot, S as in Sierra, H A R, M as in Mike, A, at gmail dot com. Is that right?',
+    );
+    expect(hi.readBack(field({ type: 'email' }), 'manas.k@gmail.com')).toBe(
+      'मेरे पास आपका ईमेल पता M जैसे Mike, A, N जैसे November, A, S जैसे Sierra, डॉट, K जैसे Kilo, एट द रेट gmail डॉट com है। क्या यह सही है?',
+    );
+    expect(en.readBack(field({ type: 'phone' }), '+14155550100')).toBe(
+      'I have your phone number as 4 1 5, 5 5 5, 0 1 0 0. Is that right?',
+    );
+    // A recap says a confirmed address the short way.
+    expect(en.spokenValue(field({ type: 'email' }), 'priya.sharma@gmail.com')).toBe(
+      'priya dot sharma at gmail dot com',
     );
   });
 
-  it('reads back values that the normalizers parse back to the same value', () => {
+  it('finds the value its own read-back asks about, in both languages, and nothing else', () => {
     for (const phrases of [en, hi]) {
-      const email = phrases.readBack(field({ type: 'email' }), 'rahul_k.99@mail.co.in');
-      expect(normalizeEmail(email)).toBe('rahul_k.99@mail.co.in');
+      for (const value of ['rahul_k.99@mail.co.in', 'priya.sharma@gmail.com', 'jo@acme-corp.io']) {
+        const line = `Thanks. ${phrases.readBack(field({ type: 'email' }), value)}`;
+        expect(phrases.readBackOf(field({ type: 'email' }), line)).toBe(value);
+      }
     }
-    expect(normalizePhone(en.readBack(field({ type: 'phone' }), '+14155552671'), { language: 'en-US' })).toBe(
-      '+14155552671',
-    );
     expect(
-      normalizePhone(hi.readBack(field({ type: 'phone' }), '+919876543210', 'IN'), { language: 'hi-IN' }),
+      en.readBackOf(field({ type: 'phone' }), en.readBack(field({ type: 'phone' }), '+14155552671')),
+    ).toBe('+14155552671');
+    expect(
+      hi.readBackOf(
+        field({ type: 'phone' }),
+        hi.readBack(field({ type: 'phone' }), '+919876543210', 'IN'),
+        'IN',
+      ),
     ).toBe('+919876543210');
+    expect(en.readBackOf(field({ type: 'email' }), 'What is your email address?')).toBeNull();
+    expect(
+      en.readBackOf(field({ type: 'phone' }), en.readBack(field({ type: 'email' }), 'a@b.co')),
+    ).toBeNull();
   });
 
   it('has the fixed lines in both languages', () => {

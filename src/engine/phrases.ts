@@ -1,8 +1,16 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { DataField } from '../domain/agent.js';
 import type { CollectedScalar } from '../domain/call.js';
 import { dateTimeFormat } from './date-time-format.js';
 import { languageFamily } from './extraction/text-utils.js';
+import {
+  EN_SPELLING,
+  HI_SPELLING,
+  spelledEmail,
+  spokenPhone,
+  spokenToEmail,
+  spokenToPhone,
+  type SpellingWords,
+} from './read-back.js';
 
 /** The lines the engine speaks itself, in one language. Every line is a plain spoken sentence. */
 export interface Phrases {
@@ -19,8 +27,13 @@ export interface Phrases {
   silenceGoodbye(): string;
   closing(): string;
   turnFailed(): string;
-  /** "I have your email address as john dot smith at gmail dot com. Is that right?" */
+  /**
+   * "I have your email address as j o h, n as in November, dot, s as in Sierra, … at gmail dot com.
+   * Is that right?": emails spelled and phone numbers in digit groups, for the caller to check.
+   */
   readBack(field: DataField, value: CollectedScalar, region?: string): string;
+  /** The value a read-back that ends `text` asks the caller to confirm, or null when it ends with none. */
+  readBackOf(field: DataField, text: string, region?: string): CollectedScalar | null;
   /** Asked when a read-back answer was neither yes nor no. */
   yesOrNo(): string;
   /** Said when the caller says a read-back value is wrong, before asking again. */
@@ -30,7 +43,9 @@ export interface Phrases {
   recap(values: ReadonlyArray<{ field: DataField; value: CollectedScalar }>, region?: string): string;
   scriptedNotice(): string;
   filler(): string;
-  /** A value as it is spoken: emails with "dot"/"at", phone digits grouped, dates in words. */
+  /** Said when one of the agent's tools gave nothing to say and the model added no words. */
+  toolFailed(): string;
+  /** A value as it is said in passing (a recap): emails with "dot"/"at", phone digits grouped, dates in words. */
   spokenValue(field: DataField, value: CollectedScalar, region?: string): string;
 }
 
@@ -92,45 +107,49 @@ function listOf(items: readonly string[], and: string): string {
 }
 
 /** "john.smith@gmail.com" -> "john dot smith at gmail dot com". */
-export function spokenEmail(email: string, words = EN_SYMBOLS): string {
+export function spokenEmail(email: string, words: SpellingWords = EN_SPELLING): string {
   return email
     .split('')
-    .map((ch) => (ch in words ? ` ${words[ch]} ` : ch))
+    .map((ch) => (ch in words.symbols ? ` ${words.symbols[ch]} ` : ch))
     .join('')
     .replace(/\s+/g, ' ')
     .trim();
 }
-const EN_SYMBOLS: Record<string, string> = {
-  '.': 'dot',
-  '@': 'at',
-  _: 'underscore',
-  '-': 'dash',
-  '+': 'plus',
-};
-const HI_SYMBOLS: Record<string, string> = {
-  '.': 'डॉट',
-  '@': 'एट द रेट',
-  _: 'अंडरस्कोर',
-  '-': 'डैश',
-  '+': 'प्लस',
-};
 
-/** "+14155552671" -> "4 1 5, 5 5 5, 2 6 7 1"; a number from another country keeps its code. */
-export function spokenPhone(e164: string, region = 'US', plus = 'plus'): string {
-  const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return e164.replace(/\D/g, '').split('').join(' ');
-  const home = parsed.country === (region.toUpperCase() as CountryCode);
-  // Indian numbers are said as ten digits, without the trunk 0 the national format adds.
-  const national =
-    parsed.country === 'IN'
-      ? parsed.nationalNumber.replace(/^(\d{5})(\d+)$/, '$1 $2')
-      : parsed.formatNational();
-  const formatted = home ? national : parsed.formatInternational();
-  const groups = formatted.match(/\+|\d+/g) ?? [];
-  return groups
-    .map((g) => (g === '+' ? plus : g.split('').join(' ')))
-    .join(', ')
-    .replace(`${plus},`, plus);
+export { spokenPhone };
+
+/** readBack and readBackOf for one language, from its sentence around the spoken value. */
+function readBacks(
+  line: (field: DataField, spoken: string) => string,
+  words: SpellingWords,
+  spoken: (field: DataField, value: CollectedScalar, region?: string) => string,
+  homeRegion: string,
+): Pick<Phrases, 'readBack' | 'readBackOf'> {
+  const said = (field: DataField, value: CollectedScalar, region?: string) =>
+    field.type === 'email'
+      ? spelledEmail(String(value), words)
+      : field.type === 'phone'
+        ? spokenPhone(String(value), region ?? homeRegion, words.plus)
+        : spoken(field, value, region);
+  const readBack = (field: DataField, value: CollectedScalar, region?: string) =>
+    line(field, said(field, value, region));
+  return {
+    readBack,
+    readBackOf(field, text, region) {
+      const [before = '', after = ''] = line(field, '\u0000').split('\u0000');
+      const start = text.lastIndexOf(before);
+      if (start < 0 || !text.endsWith(after) || start + before.length > text.length - after.length)
+        return null;
+      const spokenPart = text.slice(start + before.length, text.length - after.length);
+      const value =
+        field.type === 'email'
+          ? spokenToEmail(spokenPart, words)
+          : field.type === 'phone'
+            ? spokenToPhone(spokenPart, region ?? homeRegion, words.plus)
+            : null;
+      return value !== null && text.endsWith(readBack(field, value, region)) ? value : null;
+    },
+  };
 }
 
 function spokenDate(iso: string, language: string): string {
@@ -153,7 +172,7 @@ const pick = <T>(items: readonly T[], attempt: number): T => items[Math.abs(atte
 
 function english(language: string): Phrases {
   const spokenValue = (field: DataField, value: CollectedScalar, region?: string): string => {
-    if (field.type === 'email') return spokenEmail(String(value));
+    if (field.type === 'email') return spokenEmail(String(value), EN_SPELLING);
     if (field.type === 'phone') return spokenPhone(String(value), region);
     if (field.type === 'date') return spokenDate(String(value), language);
     if (typeof value === 'boolean') return value ? 'yes' : 'no';
@@ -180,8 +199,12 @@ function english(language: string): Phrases {
     silenceGoodbye: () => "I haven't heard anything, so I'll end the call now. Goodbye!",
     closing: () => 'Thanks for calling. Goodbye!',
     turnFailed: () => "Sorry, I'm having trouble right now. Could you repeat that?",
-    readBack: (field, value, region) =>
-      `I have ${englishLabel(field)} as ${spokenValue(field, value, region)}. Is that right?`,
+    ...readBacks(
+      (field, spoken) => `I have ${englishLabel(field)} as ${spoken}. Is that right?`,
+      EN_SPELLING,
+      spokenValue,
+      'US',
+    ),
     yesOrNo: () => 'Please say yes or no.',
     correction: () => 'Sorry about that.',
     skipField: (field) => `No problem, we'll skip ${englishLabel(field)}.`,
@@ -197,14 +220,15 @@ function english(language: string): Phrases {
     scriptedNotice: () =>
       "I'm running without a language model, so I'll take your details and our team will follow up.",
     filler: () => 'One moment...',
+    toolFailed: () => "Sorry, I couldn't check that just now. Is there anything else I can help with?",
     spokenValue,
   };
 }
 
 function hindi(language: string): Phrases {
   const spokenValue = (field: DataField, value: CollectedScalar, region?: string): string => {
-    if (field.type === 'email') return spokenEmail(String(value), HI_SYMBOLS);
-    if (field.type === 'phone') return spokenPhone(String(value), region ?? 'IN', 'प्लस');
+    if (field.type === 'email') return spokenEmail(String(value), HI_SPELLING);
+    if (field.type === 'phone') return spokenPhone(String(value), region ?? 'IN', HI_SPELLING.plus);
     if (field.type === 'date') return spokenDate(String(value), language);
     if (typeof value === 'boolean') return value ? 'हाँ' : 'नहीं';
     return String(value);
@@ -226,8 +250,12 @@ function hindi(language: string): Phrases {
     silenceGoodbye: () => 'कोई आवाज़ नहीं आ रही है, इसलिए कॉल समाप्त की जा रही है। नमस्ते!',
     closing: () => 'कॉल करने के लिए धन्यवाद। नमस्ते!',
     turnFailed: () => 'माफ़ कीजिए, अभी कुछ दिक्कत आ रही है। क्या आप दोबारा बोल सकते हैं?',
-    readBack: (field, value, region) =>
-      `मेरे पास ${hindiLabel(field).subject} ${spokenValue(field, value, region)} है। क्या यह सही है?`,
+    ...readBacks(
+      (field, spoken) => `मेरे पास ${hindiLabel(field).subject} ${spoken} है। क्या यह सही है?`,
+      HI_SPELLING,
+      spokenValue,
+      'IN',
+    ),
     yesOrNo: () => 'कृपया हाँ या नहीं में बताइए।',
     correction: () => 'माफ़ कीजिए।',
     skipField: (field) => `कोई बात नहीं, ${hindiLabel(field).subject} छोड़ देते हैं।`,
@@ -240,6 +268,7 @@ function hindi(language: string): Phrases {
     scriptedNotice: () =>
       'यह स्वचालित सेवा अभी बिना लैंग्वेज मॉडल के चल रही है, इसलिए यहाँ समस्या हल नहीं हो सकती, लेकिन आपकी जानकारी ले ली जाएगी ताकि हमारी टीम आपसे संपर्क कर सके।',
     filler: () => 'एक क्षण...',
+    toolFailed: () => 'माफ़ कीजिए, मैं अभी यह जाँच नहीं पाया। क्या मैं किसी और चीज़ में मदद कर सकता हूँ?',
     spokenValue,
   };
 }

@@ -1,7 +1,8 @@
 import { AppError } from '../domain/errors.js';
+import type { ToolEvent } from '../ports/reply-policy.js';
 import { phrasesFor } from './phrases.js';
 import type { CallerInput } from './turn-decision.js';
-import { mark, type TurnMarks } from './turn-marks.js';
+import type { TimelineClock } from './turn-timeline.js';
 import type { TransportOutput, TurnLog } from './transport.js';
 
 /**
@@ -22,6 +23,10 @@ export class RunningTurn {
   filler: string | undefined;
   /** The turn number it runs under, once claimed. */
   seq: number | undefined;
+  /** The filler line of the agent's tool running now (said instead of the general one). */
+  #toolFiller: string | undefined;
+  /** Ends the timeline span of each tool running now, by its call id. */
+  #toolSpans: Map<string, (ok?: boolean) => void> | undefined;
 
   /** Receives the policy's text (streaming transports); one function per turn, none per delta. */
   readonly onText: ((delta: string) => void) | undefined;
@@ -29,7 +34,7 @@ export class RunningTurn {
   constructor(
     readonly input: CallerInput,
     readonly receivedAt: Date,
-    readonly marks: TurnMarks,
+    readonly timeline: TimelineClock,
     /** The language of lines the runner says itself (apology, filler). */
     readonly lang: string,
     private readonly output: TransportOutput,
@@ -69,7 +74,7 @@ export class RunningTurn {
   /** Sends part of the reply; what went out is what the caller may have heard. */
   speak(text: string): void {
     if (text.length === 0 || !this.output.speak?.(text)) return;
-    if (this.sent.length === 0) mark(this.marks, 'firstOut');
+    if (this.sent.length === 0) this.timeline.mark('first_text_out');
     this.sent += text;
   }
 
@@ -97,6 +102,22 @@ export class RunningTurn {
     this.output.replied?.();
   }
 
+  /**
+   * One of the agent's own tools started or ended: its time goes on the timeline, and while it runs
+   * a filler line said to cover the wait is the tool's own.
+   */
+  readonly onToolEvent = (event: ToolEvent): void => {
+    const spans = (this.#toolSpans ??= new Map());
+    if (event.type === 'tool-start') {
+      spans.set(event.callId, this.timeline.tool(event.name));
+      this.#toolFiller = event.filler;
+      return;
+    }
+    spans.get(event.callId)?.(event.status === 'ok');
+    spans.delete(event.callId);
+    if (spans.size === 0) this.#toolFiller = undefined;
+  };
+
   /** Past fillerMs with nothing said, one filler line covers the wait (a silent turn needs no model). */
   startFiller(fillerMs: number | undefined, log: TurnLog): NodeJS.Timeout | undefined {
     if (fillerMs === undefined || !this.output.filler || this.input.kind === 'silence') return undefined;
@@ -108,7 +129,7 @@ export class RunningTurn {
   /** Once per turn, only before any of the reply went out; never stored with the turn. */
   #sayFiller(log: TurnLog): void {
     if (this.aborted || this.finished || this.filler !== undefined || this.streamed || this.sent) return;
-    const line = `${phrasesFor(this.lang).filler()} `;
+    const line = `${this.#toolFiller ?? phrasesFor(this.lang).filler()} `;
     if (this.output.filler?.(line)) {
       this.filler = line;
       log.info({ seq: this.seq }, 'slow reply: the caller hears a filler line');

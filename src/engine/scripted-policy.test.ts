@@ -112,7 +112,9 @@ describe('ScriptedPolicy', () => {
 
     const email = await call.say("it's manas dot k at gmail dot com");
     expect(email.extracted).toEqual({});
-    expect(email.text).toBe('I have your email address as manas dot k at gmail dot com. Is that right?');
+    expect(email.text).toBe(
+      'I have your email address as M as in Mike, A, N as in November, A, S as in Sierra, dot, K as in Kilo, at gmail dot com. Is that right?',
+    );
 
     const yes = await call.say('yes');
     expect(yes.extracted).toEqual({ email: 'manas.k@gmail.com' });
@@ -141,18 +143,73 @@ describe('ScriptedPolicy', () => {
     expect(no.extracted).toEqual({});
     expect(no.text).toBe('Sorry about that. What is your email address?');
     const again = await call.say('dscully at fbi dot gov');
-    expect(again.text).toContain('dscully at fbi dot gov');
+    expect(again.text).toBe(
+      'I have your email address as D as in Delta, S as in Sierra, C as in Charlie, U L, L Y, at F as in Foxtrot, B as in Bravo, I, dot gov. Is that right?',
+    );
     const corrected = await call.say("no, it's dana dot scully at fbi dot gov");
     expect(corrected.extracted).toEqual({});
-    expect(corrected.text).toBe(
-      'I have your email address as dana dot scully at fbi dot gov. Is that right?',
-    );
+    const readBack =
+      'I have your email address as D as in Delta, A, N as in November, A, dot, S as in Sierra, C as in Charlie, U L, L Y, at F as in Foxtrot, B as in Bravo, I, dot gov. Is that right?';
+    expect(corrected.text).toBe(`Sorry about that. ${readBack}`);
     const unclear = await call.say('hmm');
-    expect(unclear.text).toBe(
-      'Please say yes or no. I have your email address as dana dot scully at fbi dot gov. Is that right?',
-    );
+    expect(unclear.text).toBe(`Please say yes or no. ${readBack}`);
     const yes = await call.say('correct');
     expect(yes.extracted).toEqual({ email: 'dana.scully@fbi.gov' });
+  });
+
+  it('changes only the part a caller corrects, as the recognizer writes it, and reads the value back again', async () => {
+    const call = new FakeCall(makeAgent());
+    await call.say('Hi, this is Kate Fox.');
+    const heard = await call.say('My email is Cate dot Fox at Gmail dot com.');
+    expect(heard.text).toContain(
+      'as C as in Charlie, A, T as in Tango, E as in Echo, dot, F as in Foxtrot, O X,',
+    );
+    const letter = await call.say("No, it's K, not C.");
+    expect(letter.extracted).toEqual({});
+    expect(letter.text).toBe(
+      'Sorry about that. I have your email address as K as in Kilo, A, T as in Tango, E as in Echo, dot, F as in Foxtrot, O X, at gmail dot com. Is that right?',
+    );
+    const ending = await call.say("Yes, but it's dot net, not dot com.");
+    // gmail.net is no common domain: it is spelled.
+    expect(ending.text).toBe(
+      'Sorry about that. I have your email address as K as in Kilo, A, T as in Tango, E as in Echo, dot, F as in Foxtrot, O X, at G as in Golf, M as in Mike, A I L, dot net. Is that right?',
+    );
+    const yes = await call.say('Yes.');
+    expect(yes.extracted).toEqual({ email: 'kate.fox@gmail.net' });
+  });
+
+  it('puts a letter spelled with its aid in place of the one it stands for', async () => {
+    const call = new FakeCall(makeAgent({ data_to_fill: [{ name: 'email', type: 'email' }] }));
+    await call.say('Hello.');
+    await call.say('Cate at Gmail dot com.');
+    const aid = await call.say('No, kay as in kilo.');
+    expect(aid.text).toBe(
+      'Sorry about that. I have your email address as K as in Kilo, A, T as in Tango, E as in Echo, at gmail dot com. Is that right?',
+    );
+    expect((await call.say('Correct.')).extracted).toEqual({ email: 'kate@gmail.com' });
+  });
+
+  it('takes "the last digit is 7" as a change to the number read back', async () => {
+    const call = new FakeCall(makeAgent({ data_to_fill: [{ name: 'phone', type: 'phone' }] }));
+    await call.say('I need a call back.');
+    const heard = await call.say('My number is 415-555-0100.');
+    expect(heard.text).toBe('I have your phone number as 4 1 5, 5 5 5, 0 1 0 0. Is that right?');
+    const last = await call.say('The last digit is 7.');
+    expect(last.text).toBe(
+      'Sorry about that. I have your phone number as 4 1 5, 5 5 5, 0 1 0 7. Is that right?',
+    );
+    const yes = await call.say("Yes, that's right.");
+    expect(yes.extracted).toEqual({ phone: '+14155550107' });
+    expect(yes.end).toBe('system_complete');
+  });
+
+  it('asks again when a correction names no single place in the value', async () => {
+    const call = new FakeCall(makeAgent({ data_to_fill: [{ name: 'email', type: 'email' }] }));
+    await call.say('Hello.');
+    await call.say('cece at gmail dot com');
+    const ambiguous = await call.say("No, it's K, not C.");
+    expect(ambiguous.extracted).toEqual({});
+    expect(ambiguous.text).toBe('Sorry about that. What is your email address?');
   });
 
   it('ends with end=user on a goodbye, using the agent closing line', async () => {
@@ -182,7 +239,7 @@ describe('ScriptedPolicy', () => {
     const reply = await call.say("I'm Lee, my email is lee@example.com");
     expect(reply.extracted).toEqual({ full_name: 'Lee' });
     expect(reply.text).toBe(
-      'Thanks, Lee. I have your email address as lee at example dot com. Is that right?',
+      'Thanks, Lee. I have your email address as L, E as in Echo, E as in Echo, at E as in Echo, X A, M as in Mike, P as in Papa, L, E as in Echo, dot com. Is that right?',
     );
     const yes = await call.say('yep');
     expect(yes.extracted).toEqual({ email: 'lee@example.com' });
@@ -228,9 +285,11 @@ describe('ScriptedPolicy', () => {
     expect(name.extracted).toEqual({ naam: 'राहुल' });
     expect(name.text).toBe('धन्यवाद, राहुल जी। कृपया अपना फ़ोन नंबर बताइए।');
     const phone = await call.say('नौ आठ सात छह पांच चार तीन दो एक शून्य');
-    expect(phone.text).toContain('क्या यह सही है?');
+    expect(phone.text).toBe('मेरे पास आपका फ़ोन नंबर 9 8 7 6 5, 4 3 2 1 0 है। क्या यह सही है?');
+    const fixed = await call.say('आखिरी अंक 5 है');
+    expect(fixed.text).toBe('माफ़ कीजिए। मेरे पास आपका फ़ोन नंबर 9 8 7 6 5, 4 3 2 1 5 है। क्या यह सही है?');
     const yes = await call.say('जी हाँ');
-    expect(yes.extracted).toEqual({ phone: '+919876543210' });
+    expect(yes.extracted).toEqual({ phone: '+919876543215' });
     expect(yes.end).toBe('system_complete');
     expect(yes.text).toContain('नमस्ते!');
     const bye = new FakeCall(call.agent);

@@ -1,6 +1,7 @@
 import type { DataField } from '../domain/agent.js';
 import type { CollectedScalar } from '../domain/call.js';
 import type { ReplyPolicy, TurnContext, TurnReply, TurnStream } from '../ports/reply-policy.js';
+import { correctValue } from './correction.js';
 import { isGoodbye } from './end-of-call.js';
 import { defaultRegion, normalizeBoolean, normalizeName, normalizeValue } from './extraction/index.js';
 import type { ExtractionContext } from './extraction/index.js';
@@ -52,8 +53,8 @@ function missing(s: Situation): DataField[] {
 function pendingReadBack(s: Situation): Candidate | undefined {
   const last = s.context.history.at(-1)?.agent_text ?? '';
   for (const field of missing(s).filter((f) => CONFIRMED_TYPES.has(f.type))) {
-    const value = normalizeValue(field, last, s.extraction);
-    if (value !== null && last.endsWith(s.phrases.readBack(field, value, s.region))) return { field, value };
+    const value = s.phrases.readBackOf(field, last, s.region);
+    if (value !== null) return { field, value };
   }
   return undefined;
 }
@@ -121,11 +122,17 @@ function decide(context: TurnContext): TurnReply {
   let current: DataField | undefined = missing(s)[0];
 
   if (pending) {
-    const corrected = normalizeValue(pending.field, callerText, extraction);
+    // "No, it's K, not C." changes that letter; a whole new value replaces it; either is read back.
+    const corrected = correctValue(pending.field, pending.value, callerText, {
+      ...extraction,
+      region: s.region,
+    });
     const answer = normalizeBoolean(callerText);
-    if (corrected !== null && corrected !== pending.value)
+    const repeated = normalizeValue(pending.field, callerText, extraction) === pending.value;
+    if (corrected !== null) {
+      lead.push(s.phrases.correction());
       readBack = { field: pending.field, value: corrected };
-    else if (answer === true || corrected === pending.value) s.extracted[pending.field.name] = pending.value;
+    } else if (answer === true || repeated) s.extracted[pending.field.name] = pending.value;
     else if (answer === false) {
       lead.push(s.phrases.correction());
       forced = pending.field;

@@ -3,11 +3,13 @@
 // transfer. Decides only: the conversation stores the turn (conversation.ts).
 import type { Agent, TransferTarget } from '../domain/agent.js';
 import type { Call, EndedBy, Turn, TurnKind } from '../domain/call.js';
-import type { ReplyPolicy, TurnReply } from '../ports/reply-policy.js';
+import type { ReplyPolicy, TurnContext, TurnReply } from '../ports/reply-policy.js';
+import { doNotCallConfirmation, isDoNotCallRequest } from './do-not-call-request.js';
 import { isGoodbye } from './end-of-call.js';
 import { phrasesFor } from './phrases.js';
+import { findTransferTarget } from './tools/transfer.js';
 import { isBudgetExceeded, runWithBudget, type BudgetExceeded } from './turn-budget.js';
-import { mark, type TurnMarks } from './turn-marks.js';
+import type { TimelineClock } from './turn-timeline.js';
 
 // A caller utterance longer than this is cut before it reaches a model (reliability.md B3).
 export const MAX_CALLER_TEXT_CHARS = 2_000;
@@ -24,6 +26,11 @@ export interface DecisionDeps {
   turnTimeoutMs: number;
   defaultTimezone: string;
   onError?: (error: unknown, context: { callSid: string; seq: number }) => void;
+  /**
+   * Puts the caller's number on the do-not-call list ("stop calling me"); the agent confirms only
+   * after it resolves. Without it such a request goes to the policy like any other words.
+   */
+  onDoNotCall?: (call: Call, seq: number) => Promise<void>;
 }
 
 export interface DecisionRequest {
@@ -37,13 +44,18 @@ export interface DecisionRequest {
   receivedAt: Date;
   signal?: AbortSignal;
   onText?: (delta: string) => void;
-  marks?: TurnMarks;
+  /** Told when one of the agent's own tools starts and ends. */
+  onToolEvent?: TurnContext['onToolEvent'];
+  /** The turn's timeline: the model's request, first token and last token are marked on it. */
+  timeline?: TimelineClock;
 }
 
 export interface TurnDecision {
   kind: TurnKind;
   reply: TurnReply;
   transfer?: TransferTarget;
+  /** The caller asked not to be called again: their number went on the do-not-call list. */
+  doNotCall?: boolean;
 }
 
 /** What the caller said (or keyed), as stored and as the policy reads it. */
@@ -52,7 +64,7 @@ export function callerTextOf(input: Exclude<CallerInput, { kind: 'silence' }>): 
 }
 
 export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): Promise<TurnDecision> {
-  const { call, agent, history, seq, input, receivedAt, marks, onText } = request;
+  const { call, agent, history, seq, input, receivedAt, onText, onToolEvent } = request;
   const lines = phrasesFor(agent.language);
   const say = (kind: TurnKind, text: string, end?: EndedBy) => ({
     kind,
@@ -76,9 +88,16 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
     }
   }
 
+  if (input.kind === 'speech' && deps.onDoNotCall && isDoNotCallRequest(input.text)) {
+    await deps.onDoNotCall(call, seq);
+    return { ...say('speech', doNotCallConfirmation(agent.language), 'user'), doNotCall: true };
+  }
+
   const callerText = callerTextOf(input);
   const policy = deps.policyFor(agent);
-  mark(marks, 'policyStart');
+  // Only a model's wait is the model's: the scripted policy's time is the server's own.
+  const timeline = policy.name === 'scripted' ? undefined : request.timeline;
+  timeline?.mark('model_request');
   const reply = await runWithBudget(
     (signal) =>
       policy.respond({
@@ -91,17 +110,19 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
         now: receivedAt,
         timezone: agent.timezone ?? deps.defaultTimezone,
         signal,
+        ...(onToolEvent ? { onToolEvent } : {}),
       }),
     {
       budgetMs: deps.turnTimeoutMs,
       signal: request.signal,
-      onText: marks ? firstTextMarked(marks, onText) : onText,
+      onText: timeline ? firstTokenMarked(timeline, onText) : onText,
     },
   ).catch((error: unknown): TurnReply => {
     deps.onError?.(error, { callSid: call.call_sid, seq });
     return { text: lines.turnFailed(), extracted: {}, modelError: describeError(error) };
   });
-  mark(marks, 'policyDone');
+  timeline?.mark('model_done');
+  if (timeline && !isBudgetExceeded(reply)) firstTokenFromReply(timeline, reply);
   if (isBudgetExceeded(reply))
     return {
       kind: 'timeout',
@@ -111,23 +132,32 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
   const kind: TurnKind = input.kind === 'dtmf' ? 'dtmf' : 'speech';
   const goodbye = input.kind === 'speech' && isGoodbye(callerText, agent.language, agent.end_call_phrases);
   const end = reply.end ?? (goodbye ? 'user' : undefined);
-  const transfer = reply.transferTo
-    ? agent.transfer_targets.find((t) => t.id === reply.transferTo)
-    : undefined;
+  const transfer = findTransferTarget(agent, reply.transferTo);
   const text = reply.text.trim() || (end ? (agent.closing_line ?? lines.closing()) : lines.turnFailed());
   return { kind, reply: { ...reply, text, end: transfer ? 'transfer' : end }, transfer };
 }
 
-/** `onText` that marks the policy's first text: one check per delta, no call. */
-function firstTextMarked(marks: TurnMarks, onText?: (delta: string) => void): (delta: string) => void {
+/** `onText` that marks the model's first token: one check per delta, no call. */
+function firstTokenMarked(timeline: TimelineClock, onText?: (delta: string) => void): (delta: string) => void {
   let first = true;
   return (delta) => {
     if (first) {
       first = false;
-      mark(marks, 'firstText');
+      timeline.mark('first_token');
     }
     onText?.(delta);
   };
+}
+
+/**
+ * The model's first token may be a tool call, before any text: the policy's own figure (from its
+ * first request) says when, where it is earlier than the first text.
+ */
+function firstTokenFromReply(timeline: TimelineClock, reply: TurnReply): void {
+  const { model_request: request, first_token: marked } = timeline.timeline;
+  if (request === undefined || reply.modelFirstTokenMs === undefined) return;
+  const first = request + Math.round(reply.modelFirstTokenMs);
+  if (marked === undefined || first < marked) timeline.timeline.first_token = first;
 }
 
 function trailingCount(history: Turn[], kind: TurnKind): number {
@@ -146,9 +176,11 @@ export function usageOf(reply: TurnReply): Partial<Turn> {
     ...(reply.modelLatencyMs !== undefined ? { model_latency_ms: Math.round(reply.modelLatencyMs) } : {}),
     ...(reply.inputTokens !== undefined ? { input_tokens: reply.inputTokens } : {}),
     ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
+    ...(reply.cachedInputTokens ? { cached_input_tokens: reply.cachedInputTokens } : {}),
     ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
     ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
     ...(reply.model ? { model: reply.model } : {}),
+    ...(reply.toolCalls?.length ? { tool_calls: reply.toolCalls } : {}),
   };
 }
 
@@ -162,6 +194,7 @@ function spentBeforeTimeout(exceeded: BudgetExceeded): Partial<TurnReply> {
     ...(tokens
       ? { inputTokens: late?.inputTokens, outputTokens: late?.outputTokens, costMicroUsd: late?.costMicroUsd }
       : {}),
+    ...(late?.toolCalls ? { toolCalls: late.toolCalls } : {}),
   };
 }
 

@@ -2,15 +2,19 @@
 // it numbers the turns, runs one at a time and cuts the running answer off when the caller talks over
 // it or says something new, keeps what the caller heard, keeps the silence and deadline clocks a
 // transport asks for, covers a slow reply with a filler line, and ends or transfers the call after the
-// turn that says so. The conversation (conversation.ts) decides and stores each turn.
+// turn that says so. It keeps each turn's timeline and reports the turn to the observer (its span,
+// metrics, slow-turn alarm). The conversation (conversation.ts) decides and stores each turn.
+import type { TurnTimeline } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
+import type { TurnSpan } from '../ports/telemetry.js';
+import type { TurnObserver } from '../ports/turn-observer.js';
 import type { CallOperations } from './call-operations.js';
 import type { CallSession } from './call-session.js';
 import type { Conversation, TurnOutcome } from './conversation.js';
 import { RunningTurn } from './running-turn.js';
 import { TurnClocks, type IdleClock } from './turn-clocks.js';
 import type { CallerInput } from './turn-decision.js';
-import { startMarks, type TurnMarks } from './turn-marks.js';
+import { TimelineClock } from './turn-timeline.js';
 import type { CallEnd, TransportOutput, TurnLog } from './transport.js';
 
 // A turn number can already be taken when an earlier session of the same call stored it late (its
@@ -18,11 +22,15 @@ import type { CallEnd, TransportOutput, TurnLog } from './transport.js';
 const MAX_SEQ_ATTEMPTS = 3;
 // The engine ends a call whose input arrives after max_call_seconds; the deadline input comes just after.
 const DEADLINE_MARGIN_MS = 100;
+// Turn timelines are measured on one monotonic clock (a wall-clock change cannot skew them).
+const monotonic = (): number => performance.now();
 
 export interface TurnRunnerDeps {
   conversation: Pick<Conversation, 'takeTurn'>;
   operations: Pick<CallOperations, 'commitHeard'>;
   log: TurnLog;
+  /** Told when a turn starts and once it is stored (absent: nobody is told). */
+  observer?: TurnObserver;
 }
 
 /** What a transport asks of the runner beyond turns: each clock absent is the transport's own. */
@@ -39,7 +47,8 @@ export interface TurnResult {
   outcome: TurnOutcome;
   /** The turn ended the call: how. */
   end?: CallEnd;
-  marks: TurnMarks;
+  /** When the turn's moments happened (the stored turn carries those up to its store). */
+  timeline: TurnTimeline;
 }
 
 export class TurnRunner {
@@ -93,12 +102,22 @@ export class TurnRunner {
    * A turn the transport numbers itself (Gather's seq, the web call's): a redelivery of a stored turn
    * gets it back as it was. Rejects when the turn could not be taken, for the transport to answer.
    */
-  async take(input: CallerInput, seq: number, options: { receivedAt?: Date } = {}): Promise<TurnResult> {
-    const turn = this.#newTurn(input, options.receivedAt ?? new Date(), this.session.agent.language);
+  async take(
+    input: CallerInput,
+    seq: number,
+    options: {
+      receivedAt?: Date;
+      /** performance.now() when the transport received the input (the timeline starts there). */
+      inputAt?: number;
+    } = {},
+  ): Promise<TurnResult> {
+    const turn = this.#newTurn(input, options.receivedAt ?? new Date(), this.session.agent.language, {
+      inputAt: options.inputAt,
+    });
     const outcome = await this.#turn(turn, seq);
     const end = endOf(outcome);
     if (end) await this.#end(end);
-    return { outcome, ...(end ? { end } : {}), marks: turn.marks };
+    return { outcome, ...(end ? { end } : {}), timeline: turn.timeline.timeline };
   }
 
   /**
@@ -178,8 +197,9 @@ export class TurnRunner {
 
   // ---- turns ------------------------------------------------------------------------------------
 
-  #newTurn(input: CallerInput, receivedAt: Date, lang: string): RunningTurn {
-    return new RunningTurn(input, receivedAt, startMarks(), lang, this.output);
+  #newTurn(input: CallerInput, receivedAt: Date, lang: string, at: { inputAt?: number } = {}): RunningTurn {
+    const timeline = new TimelineClock(monotonic, at.inputAt ?? monotonic());
+    return new RunningTurn(input, receivedAt, timeline, lang, this.output);
   }
 
   async #runQueued(turn: RunningTurn): Promise<void> {
@@ -206,35 +226,53 @@ export class TurnRunner {
     const { conversation } = this.deps;
     const filler = turn.startFiller(this.options.fillerMs, this.deps.log);
     let outcome: TurnOutcome;
+    let span: TurnSpan | undefined;
     try {
       let seq = explicitSeq ?? this.#claimSeq();
       for (let attempt = 1; ; attempt += 1) {
         turn.seq = seq;
+        span = this.deps.observer?.startTurn(this.session.call, seq, this.session.call.transport);
         outcome = await conversation.takeTurn(this.session, seq, turn.input, {
           ...(turn.onText ? { onText: turn.onText } : {}),
+          onToolEvent: turn.onToolEvent,
           signal: turn.signal,
           receivedAt: turn.receivedAt,
           heard: turn.heardNow,
           contiguous: explicitSeq !== undefined,
-          marks: turn.marks,
+          timeline: turn.timeline,
         });
         // A stored turn under a number this runner chose is someone else's: take the next one.
         if (explicitSeq !== undefined || !outcome.duplicate) break;
+        span?.end();
         if (attempt >= MAX_SEQ_ATTEMPTS) throw new AppError('conflict', 'no free turn number for the input');
         this.deps.log.warn({ seq }, 'turn number already stored by an earlier session; taking the next one');
         seq = this.#claimSeq();
       }
     } catch (error) {
       turn.finished = true;
+      span?.end();
       throw error;
     } finally {
       clearTimeout(filler);
     }
     if (!turn.aborted && !outcome.duplicate) turn.finish(outcome.turn.agent_text);
     turn.finished = true;
+    this.#report(span, turn, outcome);
     if (turn.sent) this.#lastSpoken = { seq: outcome.turn.seq, turn };
     if (turn.heard !== undefined) await this.#commitHeard(outcome, turn.heard);
     return outcome;
+  }
+
+  /**
+   * The turn is stored and its reply went out (a webhook transport: was handed over to be answered):
+   * the observer gets it with its whole timeline. A redelivery was reported the first time.
+   */
+  #report(span: TurnSpan | undefined, turn: RunningTurn, outcome: TurnOutcome): void {
+    if (!span) return;
+    if (outcome.duplicate) return span.end();
+    if (!this.output.speak) turn.timeline.mark('first_text_out');
+    const { call } = this.session;
+    this.deps.observer?.turnDone(span, call, { ...outcome.turn, timeline: turn.timeline.timeline }, call.transport);
   }
 
   #claimSeq(): number {

@@ -6,6 +6,7 @@ import { registerAdminAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { agentRoutes } from './routes/agents.js';
+import { agentToolRoutes } from './routes/agent-tools.js';
 import { agentTestRoutes, type StartSandbox } from './routes/agent-tests.js';
 import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
@@ -16,9 +17,13 @@ import { relaySocketKey } from '../transports/relay/relay-socket-grant.js';
 import { twilioRoutes } from '../transports/twilio/twilio-routes.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { webCallRoutes } from '../transports/web/web-call-routes.js';
 import { WebCallService } from '../transports/web/web-calls.js';
 import { useZodSchemas } from './zod-schemas.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import { doNotCallRoutes } from './routes/do-not-call.js';
 
 // Twilio's ConversationRelay messages are small JSON frames; 64 KB bounds a hostile sender.
 const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1_024;
@@ -46,6 +51,7 @@ export async function buildApp(container: Container, options: AppOptions = {}): 
   // Open relay sessions are handed off (`end` with reason server-restart) on shutdown. This hook must
   // be added before @fastify/websocket's own preClose, which closes every socket without a word.
   const relaySessions = new RelaySessions();
+  container.metrics.registerRelaySockets(() => relaySessions.size);
   app.addHook('preClose', () => relaySessions.closeAll({ graceMs: RELAY_HANDOFF_GRACE_MS }));
   await app.register(websocket, { options: { maxPayload: WEBSOCKET_MAX_PAYLOAD_BYTES } });
   await registerOpenApi(app);
@@ -59,6 +65,7 @@ export async function buildApp(container: Container, options: AppOptions = {}): 
     eventLoop: () => container.eventLoop.current(),
   });
   await app.register(agentRoutes, { agents: container.agents });
+  await app.register(agentToolRoutes, { agents: container.agents, catalog: container.tools.trialCatalog });
   await app.register(agentTestRoutes, {
     agents: container.agents,
     config,
@@ -66,6 +73,7 @@ export async function buildApp(container: Container, options: AppOptions = {}): 
   });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });
+  await app.register(analyticsRoutes, { analytics: container.analytics });
   const twilioAuth = {
     publicUrl: config.publicUrl,
     authTokens: [container.secrets.twilioAuthToken],
@@ -94,7 +102,13 @@ export async function buildApp(container: Container, options: AppOptions = {}): 
     revocations: container.sessionRevocations,
   });
   await app.register(metaRoutes);
+  await app.register(metricsRoutes, {
+    render: () => container.metrics.render(),
+    token: config.METRICS_TOKEN,
+  });
   await app.register(webCallRoutes, { webCalls: new WebCallService(container) });
+  await app.register(campaignRoutes, { campaigns: container.campaigns, calls: container.callStore });
+  await app.register(doNotCallRoutes, { doNotCall: container.doNotCall });
 
   return app;
 }

@@ -6,6 +6,7 @@ import { startWebhookReceiver } from '../../test/recordings/webhook-receiver.js'
 import { createGuardedFetch } from '../adapters/net/url-guard.js';
 import type { Call } from '../domain/call.js';
 import type { CallStore } from '../ports/call-store.js';
+import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { CallFinalizer, type CallFinalizerOptions } from './call-finalizer.js';
 import { verifyWebhookSignature, webhookEventId, WebhookNotifier } from './webhook-notifier.js';
 
@@ -80,6 +81,22 @@ describe('CallFinalizer', () => {
     expect(results.filter((r) => r.result === 'finalized')).toHaveLength(1);
     expect(await finalizer().finalizeCall(call.call_sid)).toEqual({ result: 'already_finalized' });
     expect(hitsFor(call.call_sid)).toHaveLength(1);
+  });
+
+  it('counts the call once by outcome and ended_by, and keeps latency percentiles over every turn', async () => {
+    const metrics = new PrometheusMetrics();
+    const call = await endedCall();
+    await dynamo.calls.putTurn(sampleTurn(call.call_sid, 2, { latency_ms: 400 }));
+    await Promise.all([
+      finalizer({ metrics }).finalizeCall(call.call_sid),
+      finalizer({ metrics }).finalizeCall(call.call_sid),
+    ]);
+    const { body } = await metrics.render();
+    expect(body).toContain(
+      'voice_agent_calls_ended_total{outcome="resolved",ended_by="system_complete"} 1\n',
+    );
+    // Replies of 850 ms (sampleTurn's) and 400 ms.
+    expect(await dynamo.calls.get(call.call_sid)).toMatchObject({ latency_p50_ms: 400, latency_p95_ms: 850 });
   });
 
   it('waits for a terminal status and ignores unknown calls', async () => {

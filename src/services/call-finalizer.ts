@@ -7,9 +7,12 @@ import { isTerminal, type Call } from '../domain/call.js';
 import { deterministicSummarizer } from '../engine/call-summary.js';
 import { guardSummary } from '../engine/caller-words.js';
 import { countTurns, ZERO_TOTALS } from '../engine/count-turns.js';
+import { latencyStats } from '../engine/latency-stats.js';
 import type { Logger } from '../logger.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { CallStore } from '../ports/call-store.js';
+import type { Metrics } from '../ports/metrics.js';
+import type { Telemetry } from '../ports/telemetry.js';
 import type { CallSummary, Summarizer } from '../ports/summarizer.js';
 import { updateCallWithRetry } from '../engine/update-call.js';
 import type { WebhookNotifier, WebhookResult } from './webhook-notifier.js';
@@ -21,6 +24,10 @@ export interface CallFinalizerOptions {
   /** A model-backed summarizer; the deterministic one is used when absent or when it fails. */
   summarizer?: Summarizer;
   logger: Logger;
+  /** Counts the call by outcome and ended_by, once. */
+  metrics?: Metrics;
+  /** Records the call's root span, once. */
+  telemetry?: Telemetry;
 }
 
 export type FinalizeResult =
@@ -72,6 +79,8 @@ export class CallFinalizer {
       const totals = counting?.totals ?? current.totals;
       return {
         ...counting,
+        // Turns read while the call ran saw only its recent history; the percentiles take all.
+        ...latencyStats(turns),
         summary: computed.summary,
         // An outcome the engine already set (for example from the model) is kept.
         outcome: current.outcome ?? computed.outcome,
@@ -80,6 +89,8 @@ export class CallFinalizer {
     });
     if (!stored || !won) return { result: 'already_finalized' };
     logger.info({ call_sid: callSid, outcome: stored.outcome }, 'call summarized');
+    this.options.metrics?.callEnded({ outcome: stored.outcome, endedBy: stored.ended_by });
+    this.options.telemetry?.endCall(stored);
     // The delivery job is stored before the first attempt, so a crash from here on still delivers.
     const webhook = this.options.notifier ? await this.options.notifier.notify(stored, agent) : 'skipped';
     return { result: 'finalized', outcome: stored.outcome, webhook };

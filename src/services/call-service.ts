@@ -3,11 +3,13 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Agent } from '../domain/agent.js';
 import type { Call, CallDirection } from '../domain/call.js';
+import type { CampaignLink } from '../domain/campaign.js';
 import { AppError, invalid } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { Telephony } from '../ports/telephony.js';
 import type { AgentService } from './agent-service.js';
+import { updateCallWithRetry } from '../engine/update-call.js';
 import { callbackUrl } from './callback-url.js';
 import type { PhoneNumberService } from './phone-number-service.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -118,6 +120,14 @@ export interface CallServiceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** A campaign's attempt: the link stored on its call, and the contact's variables. */
+export interface CampaignCall {
+  link: CampaignLink;
+  variables?: Record<string, string>;
+  /** Answering-machine detection for this call, whatever ANSWERING_MACHINE_DETECTION says. */
+  machineDetection?: boolean;
+}
+
 export interface OutboundCallResult {
   call_sid: string;
   status: string;
@@ -152,8 +162,28 @@ export class CallService {
    * concurrent duplicate waits for the first to finish and returns the same result.
    */
   async startOutbound(input: unknown, idempotencyKey?: string): Promise<OutboundCallResult> {
-    const request = parseOrThrow(outboundCallSchema, input);
-    if (!idempotencyKey) return this.placeCall(request);
+    return this.placeOnce(parseOrThrow(outboundCallSchema, input), idempotencyKey);
+  }
+
+  /**
+   * A campaign's attempt: an ordinary outbound call (the same guards, recording and end-of-call
+   * report) whose item links it to its campaign and contact. The key makes a retried placement of
+   * the same attempt (after a crash) return the first one's call instead of placing another.
+   */
+  startCampaignCall(
+    request: OutboundCallInput,
+    campaign: CampaignCall,
+    idempotencyKey: string,
+  ): Promise<OutboundCallResult> {
+    return this.placeOnce(parseOrThrow(outboundCallSchema, request), idempotencyKey, campaign);
+  }
+
+  private async placeOnce(
+    request: OutboundCallInput,
+    idempotencyKey: string | undefined,
+    campaign?: CampaignCall,
+  ): Promise<OutboundCallResult> {
+    if (!idempotencyKey) return this.placeCall(request, undefined, campaign);
     if (idempotencyKey.length > 200) throw invalid('Idempotency-Key', 'at most 200 characters');
     const key = `calls:${idempotencyKey}`;
     const fingerprint = fingerprintOf(request);
@@ -180,10 +210,14 @@ export class CallService {
     try {
       // The key is settled as soon as Twilio answers, so a failure storing the call item afterwards
       // cannot lead a retry to place a second call (the answer webhook creates the item anyway).
-      return await this.placeCall(request, async (result) => {
-        await this.deps.idempotency.complete(key, result);
-        settled = true;
-      });
+      return await this.placeCall(
+        request,
+        async (result) => {
+          await this.deps.idempotency.complete(key, result);
+          settled = true;
+        },
+        campaign,
+      );
     } catch (error) {
       if (settled) throw error;
       if (twilioMayHaveActed(error)) {
@@ -210,12 +244,13 @@ export class CallService {
   private async placeCall(
     request: OutboundCallInput,
     onCreated?: (result: OutboundCallResult) => Promise<void>,
+    campaign?: CampaignCall,
   ): Promise<OutboundCallResult> {
     const to = this.checkDestination(request.to);
     const from = await this.checkCaller(request.from);
     const agent = await this.deps.agents.getActive(request.agent_id);
     this.deps.rateLimiter.take('calls');
-    const { callSid, status } = await this.createWithRetry(agent, to, from);
+    const { callSid, status } = await this.createWithRetry(agent, to, from, campaign?.machineDetection);
     const result = { call_sid: callSid, status, agent_id: agent.agent_id };
     await onCreated?.(result);
     const call = this.newCall({
@@ -226,14 +261,29 @@ export class CallService {
       ourNumber: from,
       status: 'queued',
       metadata: request.metadata,
+      ...(campaign ? { campaign: campaign.link, variables: campaign.variables } : {}),
     });
-    // The answer webhook may have created the item first (it knows the agent from its URL).
-    await this.deps.calls.create(call);
+    // The answer webhook may have created the item first (it knows the agent from its URL); a
+    // campaign's link is then added to it.
+    if (!(await this.deps.calls.create(call)) && campaign) {
+      const link = {
+        campaign: campaign.link,
+        ...(campaign.variables ? { variables: campaign.variables } : {}),
+      };
+      await updateCallWithRetry(this.deps.calls, callSid, (current) => (current.campaign ? undefined : link));
+    }
     return result;
   }
 
-  private async createWithRetry(agent: Agent, to: string, from: string) {
+  private async createWithRetry(agent: Agent, to: string, from: string, detectMachine?: boolean) {
     const base = this.options.publicUrl;
+    const configured = this.options.machineDetection === 'off' ? undefined : this.options.machineDetection;
+    const machineDetection =
+      detectMachine === undefined
+        ? configured
+        : detectMachine
+          ? (configured ?? 'DetectMessageEnd')
+          : undefined;
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.deps.telephony.createCall({
@@ -245,8 +295,7 @@ export class CallService {
           recordingStatusCallbackUrl: this.options.record
             ? callbackUrl(base, '/twilio/recording')
             : undefined,
-          machineDetection:
-            this.options.machineDetection === 'off' ? undefined : this.options.machineDetection,
+          machineDetection,
           timeLimitSeconds: agent.max_call_seconds + 60,
         });
       } catch (error) {
@@ -356,6 +405,8 @@ export class CallService {
     status: Call['status'];
     metadata?: Record<string, string>;
     transport?: 'gather' | 'relay';
+    campaign?: CampaignLink;
+    variables?: Record<string, string>;
   }): Call {
     const startedAt = this.now().toISOString();
     return {
@@ -375,6 +426,8 @@ export class CallService {
       data_collected: {},
       turn_count: 0,
       ...(input.metadata ? { metadata: input.metadata } : {}),
+      ...(input.campaign ? { campaign: input.campaign } : {}),
+      ...(input.variables ? { variables: input.variables } : {}),
       version: 1,
     };
   }

@@ -9,6 +9,7 @@ import { AppError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { CallStore } from '../ports/call-store.js';
+import type { Telemetry, TraceHeaders } from '../ports/telemetry.js';
 import type { WebhookJob, WebhookJobStore } from '../ports/webhook-job-store.js';
 import { updateCallWithRetry } from '../engine/update-call.js';
 import { buildCallReport, webhookEventId } from './call-report.js';
@@ -59,6 +60,8 @@ export interface WebhookNotifierOptions {
   /** How long a claimed delivery belongs to this instance (default 2 min, well past timeoutMs). */
   leaseMs?: number;
   batchSize?: number;
+  /** Each attempt is a span in the call's trace, and its `traceparent` goes with the request. */
+  telemetry?: Telemetry;
 }
 
 // Bounds the delivery log on the call item (400 KB item limit).
@@ -113,16 +116,25 @@ export class WebhookNotifier {
     const claimed = await jobs.claim(job, started.toISOString(), leaseUntil);
     if (!claimed) return 'skipped';
     const log = { call_sid: claimed.call_sid, event_id: claimed.event_id, attempt: claimed.attempts };
+    const span = this.options.telemetry?.startCallSpan(claimed.call_sid, 'webhook POST', {
+      'http.request.method': 'POST',
+      'server.address': hostOf(claimed.url),
+      'voice_agent.webhook.attempt': claimed.attempts,
+    });
     let outcome: SendOutcome;
     try {
       const body = await this.body(claimed);
       outcome = body
-        ? await this.send(claimed.url, body)
+        ? await this.send(claimed.url, body, span?.traceHeaders())
         : { delivery: { ok: false, error: 'the call no longer exists' }, retry: false };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       outcome = { delivery: { ok: false, error: `storage: ${message}` }, retry: true };
     }
+    span?.end(
+      { 'http.response.status_code': outcome.delivery.status_code },
+      outcome.delivery.ok ? undefined : (outcome.delivery.error ?? `HTTP ${outcome.delivery.status_code}`),
+    );
     const stamp = this.now().toISOString();
     const delivery = { attempt: claimed.attempts, at: stamp, ...outcome.delivery };
     if (outcome.delivery.ok) {
@@ -195,12 +207,13 @@ export class WebhookNotifier {
     return JSON.stringify(buildCallReport(call, turns, agent, publicUrl));
   }
 
-  private async send(url: string, body: string): Promise<SendOutcome> {
+  private async send(url: string, body: string, trace: TraceHeaders = {}): Promise<SendOutcome> {
     const timestamp = Math.floor(this.now().getTime() / 1_000);
     try {
       const { status } = await this.options.post(url, {
         method: 'POST',
         headers: {
+          ...trace,
           'content-type': 'application/json',
           'user-agent': 'voice-agent-webhook/1',
           [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.options.secret, body, timestamp),
@@ -229,5 +242,14 @@ export class WebhookNotifier {
     } catch (error) {
       this.options.logger.error({ err: error, call_sid: callSid }, 'webhook attempt not recorded');
     }
+  }
+}
+
+/** The URL's host, for the span (never its path or query, which may carry a token). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return 'invalid';
   }
 }

@@ -8,7 +8,7 @@ import type { TestReport } from '../../src/agent-tests/report.js';
 import { runTestCommand, type TestCommandOptions } from '../../src/cli/commands/test.js';
 import { loadConfig } from '../../src/config.js';
 import { withContainer } from '../../src/cli/context.js';
-import { childElements, parseXml } from '../../src/simulator/xml-reader.js';
+import { childElements, parseXml, textOf } from '../../src/simulator/xml-reader.js';
 
 const SUITES = resolve(import.meta.dirname, '../../tests/agents');
 const config = loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'silent' }, '');
@@ -42,10 +42,37 @@ describe('voice-agent test', () => {
       'sales-001',
     ]);
     expect(report.summary.total).toBeGreaterThanOrEqual(12);
+    // Persona scenarios run offline: their replies play the caller, the rules judge the call.
+    const personas = report.suites.flatMap((s) => s.scenarios).filter((s) => s.persona);
+    expect(personas.length).toBeGreaterThanOrEqual(3);
+    for (const scenario of personas) {
+      expect(scenario.persona!.played_by).toBe('script');
+      expect(scenario.persona!.verdicts.map((v) => v.status)).toEqual(['pass', 'pass', 'pass']);
+      expect(scenario.persona!.transcript.length).toBeGreaterThan(3);
+    }
     // Not a terminal: one progress line per finished scenario on stderr.
     expect(stderr.trim().split('\n')).toHaveLength(report.summary.total);
     expect(stderr).toMatch(/^PASS tests\/agents\/\S+\.yaml › /m);
   }, 60_000);
+
+  it("prints each persona scenario's verdicts after the table, and puts its transcript in the JUnit report", async () => {
+    const junit = join(dir, 'persona-junit.xml');
+    const { code, stdout } = await run([join(SUITES, 'default.yaml')], { junit });
+    expect(code).toBe(0);
+    const label = 'default › persona: Priya wants a refund for an order that never arrived';
+    expect(stdout).toContain(`${label}: persona played by its replies, 4 caller turns\n`);
+    expect(stdout).toMatch(
+      /^ {2}PASS data collected \(rules\): collected name "Priya Sharma", callback_number "\+14155550142"$/m,
+    );
+    expect(stdout).toMatch(/^ {2}PASS goal met \(rules\): turn \d: the agent said "will follow up soon"$/m);
+    expect(stdout).toMatch(/^ {2}PASS no invented facts \(rules\): /m);
+    const root = parseXml(readFileSync(junit, 'utf8'));
+    const cases = childElements(childElements(root)[0]!).filter((e) => e.name === 'testcase');
+    const persona = cases.find((c) => c.attributes.name?.startsWith('persona: Priya'))!;
+    const out = childElements(persona).find((e) => e.name === 'system-out')!;
+    expect(textOf(out)).toContain('[1] Caller: Hi, my order number 4412 never arrived');
+    expect(textOf(out)).toContain('PASS goal_met (rules)');
+  }, 30_000);
 
   it('fails a broken expectation with the turn and the value, exit 1, and writes JUnit XML', async () => {
     const file = join(dir, 'broken.yaml');

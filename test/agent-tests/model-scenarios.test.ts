@@ -85,8 +85,47 @@ describe('persona and rubric scenarios', () => {
     );
     expect(personaRequests[0]?.system).toContain('Manas, whose laptop will not start');
     const judged = model.requests.filter((r) => r.tools.length > 0);
-    expect(judged).toHaveLength(2);
-    expect(judged[0]?.messages[0]?.content).toContain('Caller: my name is Manas');
+    // Two rubric sentences, and the persona scenario's goal, invented facts and help first.
+    expect(judged).toHaveLength(5);
+    const rubricRequest = judged.find((r) => r.messages[0]?.content.startsWith('Criterion: asks for'));
+    expect(rubricRequest?.messages[0]?.content).toContain('Caller: my name is Manas');
+    expect(persona!.persona?.verdicts.map((v) => v.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+  }, 30_000);
+
+  it('lets the model play a persona with a goal, and judge goal, facts and help first', async () => {
+    const { suite, issues } = parseSuite(
+      [
+        'agent: customer-support-001',
+        'scenarios:',
+        '  - name: persona with a goal',
+        '    persona:',
+        '      who: Manas, whose laptop will not start',
+        '      goal: a technician who follows up by email',
+        '      facts: { name: Manas, email: manas.k@gmail.com }',
+        "      replies: [{ when: name, say: 'Manas.' }]",
+        '    max_turns: 6',
+      ].join('\n'),
+      'goal.yaml',
+    );
+    expect(issues).toEqual([]);
+    const model = fakeModel();
+    const report = await runSuites([suite!], { target, model });
+    const [result] = report.suites[0]!.scenarios;
+    expect(result).toMatchObject({ status: 'pass' });
+    expect(result!.persona?.played_by).toBe('model');
+    expect(result!.persona?.verdicts.map((v) => [v.criterion, v.judge])).toEqual([
+      ['data_collected', 'rules'],
+      ['goal_met', 'model'],
+      ['no_invented_facts', 'model'],
+      ['help_before_collection', 'model'],
+    ]);
+    // The model, not the replies, played the caller, from the persona's parts.
+    const played = model.requests.find((r) => r.tools.length === 0);
+    expect(played?.system).toContain('You are Manas, whose laptop will not start.');
+    expect(played?.system).toContain('email: manas.k@gmail.com');
+    const judged = model.requests.filter((r) => r.tools.length > 0).map((r) => r.messages[0]!.content);
+    expect(judged).toHaveLength(3);
+    expect(judged[0]).toContain('The goal: a technician who follows up by email');
   }, 30_000);
 
   it('skips persona and rubric without a model, saying why', async () => {

@@ -5,20 +5,27 @@
 // model latency (the scripted path is covered by src/transports/web/web-call-routes.test.ts).
 // Screenshots of every page go to test-results/screenshots/ (git-ignored). Chromium comes from
 // Debian (scripts/ensure-browser.sh); playwright-core never downloads a browser.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOICES_BY_LANGUAGE } from '../../src/domain/voices.js';
 import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
-import { sampleCall } from '../contracts/call-store.contract.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import type { Call, TurnTimeline } from '../../src/domain/call.js';
+import type { CallStore } from '../../src/ports/call-store.js';
+import { sampleCall, sampleTurn } from '../contracts/call-store.contract.js';
+import {
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeScript,
+} from '../fakes/fake-openai-server.js';
+import { launchChromium } from '../support/chromium.js';
 import { formModelScript } from '../fakes/form-model-script.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { sendJson, startToolEndpoint, type ToolEndpoint } from '../fakes/tool-endpoint.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const XSS = '<img src=x onerror="window.__xss = 1">';
 const STEP_MS = 60_000;
@@ -37,16 +44,141 @@ scenarios:
   - name: a persona over ConversationRelay
     transport: relay
     persona: A caller who wants to leave their details.
+  - name: a persona who leaves her details
+    persona:
+      who: Asha Rao
+      goal: leave her name and email for a follow-up
+      facts: { full_name: Asha Rao, email: asha.rao@example.com }
+    max_turns: 6
 `;
+// The configured (fake) model plays the persona's lines and judges its criteria.
+const PERSONA_LINES = ['hi there', 'my name is Asha Rao', 'asha.rao@example.com', 'yes'];
+
+function browserModel(body: Record<string, unknown>): FakeScript {
+  const tools = (body.tools ?? []) as { function: { name: string } }[];
+  if (tools.some((tool) => tool.function.name === 'verdict'))
+    return { toolCalls: [{ name: 'verdict', arguments: { pass: true, reason: 'turn 2 shows it' } }] };
+  const messages = body.messages as { role: string; content: string }[];
+  if (messages[0]?.content.startsWith('You are a person on a phone call')) {
+    const said = messages.filter((m) => m.role === 'assistant').length;
+    return { text: PERSONA_LINES[said] ?? '[hang up]' };
+  }
+  return formModelScript(body);
+}
+
+/** Local noon `daysAgo` days back, as ISO (the analytics page counts the browser's days). */
+function daysAgo(daysAgo: number, hour = 12): string {
+  const now = new Date();
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() - daysAgo, hour).toISOString();
+}
+
+const OUTCOMES: NonNullable<Call['outcome']>[] = [
+  'resolved',
+  'resolved',
+  'follow_up_needed',
+  'transferred',
+  'no_answer',
+];
+
+/**
+ * A week of calls for the analytics page, and one relay call whose turns carry timelines for the
+ * waterfall; returns that call's sid. Everything goes through the store, as the engine stores it.
+ */
+async function seedAnalytics(store: CallStore): Promise<string> {
+  let n = 0;
+  for (let day = 6; day >= 0; day -= 1) {
+    for (let i = 0; i < (day % 3) + 2; i += 1) {
+      n += 1;
+      const outcome = OUTCOMES[(day + i) % OUTCOMES.length]!;
+      const answered = outcome !== 'no_answer';
+      await store.create(
+        sampleCall(`CA${n.toString(16).padStart(32, 'a')}`, {
+          agent_id: i % 2 === 0 ? 'customer-support-001' : 'sales-001',
+          started_at: daysAgo(day, 9 + i),
+          status: answered ? 'completed' : 'no-answer',
+          outcome,
+          ended_by: outcome === 'transferred' ? 'transfer' : answered ? 'user' : undefined,
+          ...(outcome === 'transferred' ? { transferred_to: '+14155550111' } : {}),
+          turn_count: answered ? 6 : 0,
+          data_collected: answered
+            ? {
+                name: { value: 'Asha Rao', turn: 1 },
+                ...(i % 2 === 0 ? { email: { value: 'asha@example.com', turn: 2 } } : {}),
+              }
+            : {},
+          ...(answered
+            ? {
+                totals: {
+                  latency_ms: 5 * (600 + 40 * i),
+                  model_latency_ms: 5 * (420 + 30 * i),
+                  input_tokens: 2_400,
+                  output_tokens: 180,
+                  cost_micro_usd: 900 + 350 * i + 120 * day,
+                },
+                latency_p50_ms: 560 + 40 * i,
+                latency_p95_ms: 900 + 60 * i,
+              }
+            : {}),
+        }),
+      );
+    }
+  }
+  const sid = 'CA0000000000000000000000000000wf01';
+  await store.create(
+    sampleCall(sid, {
+      agent_id: 'customer-support-001',
+      transport: 'relay',
+      started_at: daysAgo(0, 8),
+      status: 'completed',
+      outcome: 'resolved',
+      turn_count: 3,
+      latency_p50_ms: 390,
+      latency_p95_ms: 720,
+      server_added_p50_ms: 9,
+      server_added_p95_ms: 14,
+      model_first_token_p50_ms: 205,
+      model_first_token_p95_ms: 480,
+    }),
+  );
+  const timelines: TurnTimeline[] = [
+    { received: 0, model_request: 3, first_token: 210, first_text_out: 214, model_done: 390, stored: 395 },
+    {
+      received: 0,
+      model_request: 4,
+      first_token: 480,
+      first_text_out: 489,
+      model_done: 720,
+      stored: 726,
+      tools: [{ name: 'lookup_order', start: 60, end: 420, ok: true }],
+      twilio: [{ name: 'agentSpeaking', at: 640 }],
+    },
+  ];
+  await store.putTurn(sampleTurn(sid, 0, { agent_text: 'Hello! How can I help?' }));
+  for (const [i, timeline] of timelines.entries()) {
+    await store.putTurn(
+      sampleTurn(sid, i + 1, {
+        caller_text: i === 0 ? 'Where is my order?' : 'It is order 5 5 1 2.',
+        agent_text: i === 0 ? 'Let me look that up. What is the order number?' : 'Order 5512 ships tomorrow.',
+        latency_ms: timeline.model_done!,
+        model_latency_ms: timeline.model_done! - timeline.model_request!,
+        model: 'openai:gpt-4o-mini',
+        timeline,
+      }),
+    );
+  }
+  return sid;
+}
 
 describe('dashboard in a browser', () => {
   let server: LiveServer;
   let model: FakeOpenAiServer;
+  let orders: ToolEndpoint;
   let suites: string;
   let context: BrowserContext;
   let page: Page;
   let profile: string;
   let callSid = '';
+  let waterfallSid = '';
   const pageErrors: string[] = [];
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -55,14 +187,16 @@ describe('dashboard in a browser', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run scripts/ensure-browser.sh (apt-get install chromium)`);
-    }
     rmSync(SCREENSHOTS, { recursive: true, force: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
     suites = mkdtempSync(join(tmpdir(), 'voice-agent-suites-'));
     writeFileSync(join(suites, 'browser-agent.yaml'), SUITE);
-    model = await startFakeOpenAiServer({ script: formModelScript });
+    model = await startFakeOpenAiServer({ script: browserModel });
+    orders = await startToolEndpoint((req, res) =>
+      req.url === '/orders/4412'
+        ? sendJson(res, 200, { order_id: '4412', status: 'shipped', email: 'asha.rao@example.com' })
+        : sendJson(res, 404, { error: 'no such order' }),
+    );
     server = await startLiveServer({
       LLM_PROVIDER: 'openai-compatible',
       OPENAI_COMPATIBLE_BASE_URL: `${model.url}/v1`,
@@ -71,20 +205,7 @@ describe('dashboard in a browser', () => {
       AGENT_TESTS_DIR: suites,
     });
     profile = mkdtempSync(join(tmpdir(), 'voice-agent-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await launchChromium(profile);
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -94,6 +215,7 @@ describe('dashboard in a browser', () => {
     await context?.close();
     await server?.close();
     await model?.close();
+    await orders?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     if (suites) rmSync(suites, { recursive: true, force: true });
   });
@@ -196,6 +318,47 @@ describe('dashboard in a browser', () => {
   );
 
   it(
+    'edits the agent’s tools as JSON, naming a bad field inside one, and tries one for real',
+    async () => {
+      const tool = (url: string) =>
+        JSON.stringify({
+          type: 'http',
+          name: 'lookup_order',
+          description: 'Find an order by its number',
+          parameters: {
+            type: 'object',
+            properties: { order_id: { type: 'string' } },
+            required: ['order_id'],
+          },
+          request: { method: 'GET', url },
+          allow_private_network: true,
+        });
+      await page.getByRole('button', { name: 'Add a tool' }).click();
+      const editor = page.locator('[data-field="tools.0"] textarea');
+      await editor.fill(tool(`${orders.url}/orders/{order_number}`));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      const error = page.locator('[data-field="tools.0"] > .field-error');
+      await expect.poll(() => error.textContent()).toContain('request.url: {order_number} is not one of');
+      await shot('04b-agent-tool-error');
+
+      await editor.fill(tool(`${orders.url}/orders/{order_id}`));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('Saved.', { exact: true }).waitFor();
+      expect((await server.container.agents.get('browser-agent')).tools?.[0]?.name).toBe('lookup_order');
+
+      await page.getByLabel('Sample arguments (JSON)').fill('{"order_id": "4412"}');
+      await page.getByRole('button', { name: 'Try it' }).click();
+      const output = page.locator('.tool-try-output');
+      await expect.poll(() => output.textContent()).toContain('"status": "shipped"');
+      expect(await output.textContent()).toContain('[email]');
+      expect(await output.textContent()).not.toContain('asha.rao');
+      expect(orders.requests.at(-1)?.url).toBe('/orders/4412');
+      await shot('04c-agent-tool-tried');
+    },
+    STEP_MS,
+  );
+
+  it(
     'runs a web call to the end by typing',
     async () => {
       await page.getByRole('button', { name: 'Start web call' }).click();
@@ -255,7 +418,14 @@ describe('dashboard in a browser', () => {
       // Answered by the (fake) model: tokens and a cost, not the scripted policy's zeros.
       const fact = (name: string) =>
         page.locator('.facts dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
-      expect(await fact('Tokens').textContent()).toMatch(/^[1-9]\d* in \/ [1-9]\d* out$/);
+      // The repeated prefix of later turns came from the provider's prompt cache, priced lower.
+      expect(await fact('Tokens').textContent()).toMatch(
+        /^[1-9]\d* in \([1-9]\d* from the prompt cache\) \/ [1-9]\d* out$/,
+      );
+      await transcript
+        .getByText(/from the prompt cache\) \/ 18 out tokens · cost \$0\.0*[1-9]/)
+        .first()
+        .waitFor();
       expect(await fact('Total cost').textContent()).toMatch(/^\$0\.0*[1-9]/);
       expect(await fact('Model latency').textContent()).toMatch(/^\d+ ms$/);
       await shot('07-call-page');
@@ -290,6 +460,29 @@ describe('dashboard in a browser', () => {
           status: 'completed',
           duration_seconds: 42,
           memory: { policy: 'verified', identity: 'unattested', used: false },
+          totals: {
+            latency_ms: 4_900,
+            model_latency_ms: 700,
+            input_tokens: 900,
+            output_tokens: 40,
+            cost_micro_usd: 0,
+            tool_calls: 1,
+            tool_latency_ms: 4_001,
+          },
+        }),
+      );
+      await server.container.callStore.putTurn(
+        sampleTurn('CA-three-years-ago', 1, {
+          tool_calls: [
+            {
+              name: 'lookup_order',
+              source: 'http',
+              arguments: { order_id: '4412', email: '[email]' },
+              status: 'failed',
+              error: 'no answer within 4000 ms',
+              latency_ms: 4_001,
+            },
+          ],
         }),
       );
       await go('#/calls?from=2023-03-01&to=2023-03-31');
@@ -302,6 +495,13 @@ describe('dashboard in a browser', () => {
       // Its page says whether earlier calls were recalled, and why.
       await rows.first().getByRole('link').first().click();
       await page.getByText('none recalled (number not verified; memory verified)').waitFor();
+      // A turn that called one of the agent's tools shows it: how it went, why, its masked arguments.
+      const toolCall = page.locator('.tool-call', { hasText: 'lookup_order' });
+      await toolCall.waitFor();
+      expect(await toolCall.textContent()).toContain('{"order_id":"4412","email":"[email]"}');
+      expect(await toolCall.textContent()).toContain('no answer within 4000 ms');
+      await page.getByText('1 (4001 ms waiting on tools)').waitFor();
+      await shot('09b-call-with-tool');
       await go('#/calls?from=2023-04-01&to=2023-04-30');
       await page.getByText('No calls match these filters.').waitFor();
       await page.getByLabel('From day').fill('2023-04-30');
@@ -310,6 +510,73 @@ describe('dashboard in a browser', () => {
       await expect
         .poll(() => page.locator('[data-field="to"] .field-error').textContent())
         .toContain('must not be before from');
+    },
+    STEP_MS,
+  );
+
+  it(
+    'shows analytics: calls per day by outcome, latency per agent, extraction per field and cost',
+    async () => {
+      waterfallSid = await seedAnalytics(server.container.callStore);
+      await go('#/analytics');
+      await page.getByRole('heading', { name: 'Calls per day by outcome' }).waitFor();
+      // uPlot draws into a canvas once its script (served from our own host) has loaded.
+      await page.locator('#outcomes-chart canvas').waitFor();
+      await page.locator('#cost-chart canvas').waitFor();
+      const legend = await page.locator('#outcomes-chart .u-legend').textContent();
+      expect(legend).toContain('resolved');
+      expect(legend).toContain('transferred');
+      const tile = (name: string) => page.locator('.tile', { hasText: name }).locator('dd');
+      expect(Number(await tile('Calls').textContent())).toBeGreaterThanOrEqual(20);
+      expect(await tile('Transfers').textContent()).toMatch(/^[1-9]\d* \(\d+ %\)$/);
+      const agents = page.locator('section', {
+        has: page.getByRole('heading', { name: 'Turn latency and cost per agent' }),
+      });
+      const support = agents.getByRole('row', { name: /Customer support/ });
+      expect(await support.textContent()).toMatch(/\d+ ms.*\d+ %/);
+      const fields = page.locator('section', {
+        has: page.getByRole('heading', { name: 'Extraction per field' }),
+      });
+      expect(await fields.getByRole('row', { name: /Sales name/ }).textContent()).toContain('100 %');
+      expect(await fields.getByRole('row', { name: /Sales email/ }).textContent()).toContain('0 %');
+      // Every request stayed on this server: no outside host served the charts.
+      const hosts = await page.evaluate(() =>
+        performance.getEntriesByType('resource').map((entry) => new URL(entry.name).host),
+      );
+      expect(new Set(hosts)).toEqual(new Set([new URL(server.url).host]));
+      await shot('18-analytics');
+
+      await page.getByLabel('Agent', { exact: true }).selectOption('sales-001');
+      await page.getByRole('button', { name: 'Show' }).click();
+      await expect.poll(() => page.url()).toContain('agent_id=sales-001');
+      await page.locator('#outcomes-chart canvas').waitFor();
+      expect(await agents.getByRole('row', { name: /Customer support/ }).count()).toBe(0);
+    },
+    STEP_MS,
+  );
+
+  it(
+    "shows each turn's timeline as a waterfall on the call page",
+    async () => {
+      await go(`#/calls/${waterfallSid}`);
+      const figures = page.locator('.waterfall');
+      await figures.first().waitFor();
+      expect(await figures.count()).toBe(2);
+      expect(await figures.nth(0).locator('figcaption').textContent()).toBe(
+        'Timeline: server added 7 ms, model first token 207 ms',
+      );
+      const second = figures.nth(1);
+      expect(await second.getByRole('row', { name: /Tool: lookup_order/ }).textContent()).toContain(
+        '60 ms → 420 ms',
+      );
+      expect(await second.getByRole('row', { name: /Twilio: agentSpeaking/ }).textContent()).toContain(
+        'at 640 ms',
+      );
+      const fact = (name: string) =>
+        page.locator('.facts dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
+      expect(await fact('Server added p50 / p95').textContent()).toBe('9 ms / 14 ms');
+      await second.scrollIntoViewIfNeeded();
+      await shot('19-call-waterfall');
     },
     STEP_MS,
   );
@@ -373,12 +640,24 @@ describe('dashboard in a browser', () => {
       expect(await run.isDisabled()).toBe(true);
       release();
       const results = page.locator('.test-results');
-      await results.getByText('3 scenarios: 1 passed, 1 failed, 1 skipped').waitFor({ timeout: 30_000 });
+      await results.getByText('4 scenarios: 2 passed, 1 failed, 1 skipped').waitFor({ timeout: 30_000 });
       await page.unroute('**/agents/browser-agent/test');
       const row = (name: RegExp) => results.getByRole('row', { name });
       expect(await row(/collects the name and email/).textContent()).toContain('passed');
       expect(await row(/offers a refund/).textContent()).toMatch(/failed.*refund/);
       expect(await row(/persona over ConversationRelay/).textContent()).toMatch(/skipped.*gather transport/);
+      // The persona call: who played the caller, a verdict per criterion, and its transcript.
+      const persona = results.locator('.persona-result', { hasText: 'a persona who leaves her details' });
+      await persona.getByText('The caller was played by the language model.').waitFor();
+      const verdicts = await persona.locator('.verdict').allTextContents();
+      expect(verdicts).toEqual([
+        expect.stringMatching(/^passed data collected \(rules\): collected full_name "Asha Rao", email/),
+        'passed goal met (model judge): turn 2 shows it',
+        'passed no invented facts (model judge): turn 2 shows it',
+        'passed help before collection (model judge): turn 2 shows it',
+      ]);
+      await persona.getByText(/^Transcript \(\d+ turns\)$/).click();
+      await persona.locator('.persona-transcript').getByText('my name is Asha Rao').waitFor();
       expect(await run.isDisabled()).toBe(false);
       await results.scrollIntoViewIfNeeded();
       await shot('11-agent-tests');
@@ -424,6 +703,8 @@ describe('dashboard in a browser', () => {
         ['#/agents/browser-agent', '15-phone-agent'],
         ['#/calls', '16-phone-calls'],
         ['#/numbers', '17-phone-numbers'],
+        ['#/analytics', '20-phone-analytics'],
+        [`#/calls/${waterfallSid}`, '21-phone-call-waterfall'],
       ] as const) {
         await go(hash);
         await page.locator('main h1').waitFor();

@@ -31,11 +31,15 @@ export function cliEnv(dataDir: string, extra: Record<string, string> = {}): Nod
   return env;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
+/** Runs the CLI to its end; `stdin`, when given, is its standard input (else it reads an empty one). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string, stdin = ''): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    // A command that exits without reading its input closes the pipe; that is not the test's failure.
+    child.stdin.on('error', () => {});
+    child.stdin.end(stdin);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     child.on('error', fail);

@@ -28,7 +28,7 @@ export interface FakeScript {
   resetAfterTokens?: number;
   /** Send a chunk that is not JSON. */
   malformed?: boolean;
-  usage?: { promptTokens: number; completionTokens: number };
+  usage?: { promptTokens: number; completionTokens: number; cachedTokens?: number };
 }
 
 export interface FakeRequestRecord {
@@ -56,6 +56,12 @@ export interface FakeOpenAiServer {
 export interface FakeOpenAiOptions {
   /** Used when the queue is empty. Defaults to a reply of "OK." */
   script?: (body: Record<string, unknown>) => FakeScript;
+  /**
+   * Play OpenAI's prompt cache: a request's prefix (tools, then messages) that repeats an earlier
+   * request's is reported as `prompt_tokens_details.cached_tokens`, counted as OpenAI does: nothing
+   * below 1,024 tokens, then in steps of 128. Tokens are counted as characters ÷ 4 here.
+   */
+  promptCache?: boolean;
   /** 0 (the default) picks a free port. */
   port?: number;
 }
@@ -73,11 +79,43 @@ function words(text: string): string[] {
   return text.match(/\S+\s*/g) ?? [];
 }
 
-function usageOf(script: FakeScript, body: Record<string, unknown>) {
-  const prompt = script.usage?.promptTokens ?? Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+const CHARS_PER_TOKEN = 4;
+const MIN_CACHED_TOKENS = 1_024;
+const CACHE_STEP_TOKENS = 128;
+
+/** The text a prompt cache compares: what the model reads first (tools), then the messages. */
+export function promptText(body: Record<string, unknown>): string {
+  return JSON.stringify([body.tools ?? [], body.messages ?? []]);
+}
+
+/** How many characters `a` and `b` share from their start. */
+export function commonPrefixLength(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i += 1;
+  return i;
+}
+
+/** Tokens of `text` an earlier prompt already held, as OpenAI's cache would serve them. */
+function cachedTokensOf(text: string, earlier: readonly string[]): number {
+  const shared = Math.max(0, ...earlier.map((seen) => commonPrefixLength(seen, text)));
+  const tokens = Math.floor(shared / CHARS_PER_TOKEN);
+  return tokens < MIN_CACHED_TOKENS ? 0 : tokens - (tokens % CACHE_STEP_TOKENS);
+}
+
+function usageOf(script: FakeScript, body: Record<string, unknown>, cached: number | undefined) {
+  // With the prompt cache played, the prompt counts what the cache compares (tools and messages).
+  const counted = cached === undefined ? JSON.stringify(body.messages ?? []) : promptText(body);
+  const prompt = script.usage?.promptTokens ?? Math.ceil(counted.length / CHARS_PER_TOKEN);
   const completion =
     script.usage?.completionTokens ?? words(script.text ?? '').length + 5 * (script.toolCalls?.length ?? 0);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const cachedTokens = Math.min(script.usage?.cachedTokens ?? cached ?? 0, prompt);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(cachedTokens > 0 ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
+  };
 }
 
 const argumentsText = (call: FakeToolCall) =>
@@ -99,7 +137,13 @@ function sendError(res: ServerResponse, script: FakeScript): void {
   );
 }
 
-function sendJson(res: ServerResponse, script: FakeScript, body: Record<string, unknown>, id: string): void {
+function sendJson(
+  res: ServerResponse,
+  script: FakeScript,
+  body: Record<string, unknown>,
+  id: string,
+  cached: number | undefined,
+): void {
   const toolCalls = (script.toolCalls ?? []).map((call, i) => ({
     id: `call_${i}`,
     type: 'function',
@@ -123,7 +167,7 @@ function sendJson(res: ServerResponse, script: FakeScript, body: Record<string, 
           finish_reason: toolCalls.length ? 'tool_calls' : 'stop',
         },
       ],
-      usage: usageOf(script, body),
+      usage: usageOf(script, body, cached),
     }),
   );
 }
@@ -134,6 +178,7 @@ async function sendStream(
   script: FakeScript,
   body: Record<string, unknown>,
   id: string,
+  cached: number | undefined,
 ): Promise<void> {
   const base = {
     id,
@@ -181,13 +226,14 @@ async function sendStream(
     chunk({ tool_calls: [{ index, function: { arguments: args.slice(half) } }] });
   });
   chunk({}, script.toolCalls?.length ? 'tool_calls' : 'stop');
-  send({ ...base, choices: [], usage: usageOf(script, body) });
+  send({ ...base, choices: [], usage: usageOf(script, body, cached) });
   if (!res.destroyed) res.end('data: [DONE]\n\n');
 }
 
 export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeOpenAiServer> {
   const queue: FakeScript[] = [];
   const requests: FakeRequestRecord[] = [];
+  const prompts: string[] = [];
   let counter = 0;
 
   const server = createServer((req, res) => {
@@ -218,8 +264,11 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
       if (script.status && script.status >= 400) return sendError(res, script);
       counter += 1;
       const id = `chatcmpl-fake-${counter}`;
-      if (body.stream === true) await sendStream(req, res, script, body, id);
-      else sendJson(res, script, body, id);
+      const prompt = promptText(body);
+      const cached = options.promptCache ? cachedTokensOf(prompt, prompts) : undefined;
+      if (options.promptCache) prompts.push(prompt);
+      if (body.stream === true) await sendStream(req, res, script, body, id, cached);
+      else sendJson(res, script, body, id, cached);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
@@ -236,6 +285,7 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
     reset() {
       queue.length = 0;
       requests.length = 0;
+      prompts.length = 0;
     },
     async waitUntil(predicate, timeoutMs = 2_000) {
       const deadline = Date.now() + timeoutMs;

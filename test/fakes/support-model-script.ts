@@ -16,20 +16,34 @@ const GOODBYE = /\b(bye|goodbye|that's all|that is all)\b/i;
 const PROBLEM = /\b(won't|will not|doesn't|does not|not working|broken|dead|problem)\b/i;
 export const YES = /^(yes|yeah|yep|correct|that's right|right)\b/i;
 
-function missingFields(system: string): string[] {
-  return [...system.matchAll(/^(\w+) \((\w+), required[^)]*\).*Still missing\.$/gm)].map((m) => m[1]!);
+// The engine sends what changes every turn in a <call_state> block before the caller's latest words.
+const CALL_STATE = /^<call_state>\n([\s\S]*?)\n<\/call_state>\n*/;
+
+/** A user message without the call_state block the engine put before the caller's words. */
+export function callerWords(content: string): string {
+  return content.replace(CALL_STATE, '');
+}
+
+/** The required fields a call_state block lists as still missing. */
+function missingFields(state: string): string[] {
+  const line = /^Still missing: (.*)\.$/m.exec(state)?.[1] ?? '';
+  return [...line.matchAll(/(\w+) \(required\)/g)].map((m) => m[1]!);
 }
 
 /** What a model reads in a chat request: the conversation, its last lines and the missing fields. */
 export function readRequest(body: Record<string, unknown>) {
   const messages = (body.messages ?? []) as Message[];
-  const system = messages.find((m) => m.role === 'system')?.content ?? '';
-  const conversation = messages.filter((m) => m.role !== 'system');
+  const conversation = messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => ({ ...m, content: callerWords(m.content) }));
+  const last = messages.at(-1);
+  const state = last?.role === 'user' ? (CALL_STATE.exec(last.content)?.[1] ?? '') : '';
   return {
     conversation,
     caller: conversation.at(-1)?.content ?? '',
     lastAgent: conversation.filter((m) => m.role === 'assistant').at(-1)?.content ?? '',
-    missing: missingFields(system),
+    missing: missingFields(state),
+    state,
   };
 }
 

@@ -27,6 +27,10 @@ export const TABLES = {
   recordings: 'T_Recordings',
   idempotency: 'T_Idempotency',
   webhookDeliveries: 'T_WebhookDeliveries',
+  campaigns: 'T_Campaigns',
+  campaignContacts: 'T_CampaignContacts',
+  campaignAttempts: 'T_CampaignAttempts',
+  doNotCall: 'T_DoNotCall',
 };
 
 export const silentLogger = pino({ level: 'silent' });

@@ -7,6 +7,7 @@
 // provider adapter against the fake OpenAI-compatible server, and Twilio's full voice parameters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import { callerWords } from '../fakes/support-model-script.js';
 import { gatherCall, type GatherCallOptions } from '../support/gather-call.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
 
@@ -44,7 +45,7 @@ function summaryAnswer(body: ChatBody) {
 /** A turn model that records what the caller gives and obeys any rule it finds in its system prompt. */
 function turnAnswer(body: ChatBody) {
   const system = text(body.messages.find((m) => m.role === 'system')?.content ?? '');
-  const said = text(body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+  const said = callerWords(text(body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''));
   const field = /email/i.test(said)
     ? 'email'
     : /number is/i.test(said)

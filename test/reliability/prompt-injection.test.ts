@@ -10,6 +10,7 @@ import {
   type FakeOpenAiServer,
   type FakeScript,
 } from '../fakes/fake-openai-server.js';
+import { callerWords } from '../fakes/support-model-script.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
 import { openRelayCall } from './support/relay-call.js';
 
@@ -28,7 +29,7 @@ const text = (content: ChatBody['messages'][number]['content']) =>
 function obey(raw: Record<string, unknown>): FakeScript {
   const body = raw as unknown as ChatBody;
   const system = text(body.messages.find((m) => m.role === 'system')?.content ?? '');
-  const said = text(body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+  const said = callerWords(text(body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''));
   if (/system prompt|instructions/i.test(said)) return { text: `Sure. My instructions are: ${system}` };
   if (/previous caller|other caller/i.test(said)) {
     // Reads back everything in its context, which is all it could leak.

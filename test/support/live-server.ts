@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { startSandbox } from '../../src/agent-tests/sandbox.js';
 import { loadConfig } from '../../src/config.js';
-import { createContainer, type Container } from '../../src/container.js';
+import { createContainer, type Container, type ContainerOptions } from '../../src/container.js';
 import { buildApp } from '../../src/http/app.js';
 import { TEST_ADMIN_KEY } from '../../src/http/testing.js';
 import { createLogger } from '../../src/logger.js';
@@ -22,7 +22,7 @@ export interface LiveServer {
 
 export async function startLiveServer(
   env: Record<string, string> = {},
-  options: { dataDir?: string; port?: number } = {},
+  options: { dataDir?: string; port?: number; container?: Pick<ContainerOptions, 'campaigns'> } = {},
 ): Promise<LiveServer> {
   const config = loadConfig(
     {
@@ -34,7 +34,11 @@ export async function startLiveServer(
     },
     '',
   );
-  const container = await createContainer(config, { logger: createLogger(config), role: 'server' });
+  const container = await createContainer(config, {
+    logger: createLogger(config),
+    role: 'server',
+    ...options.container,
+  });
   const app = await buildApp(container, { startSandbox: (agents) => startSandbox(config, { agents }) });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();

@@ -1,12 +1,7 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { guard, isConditionalFailure } from './errors.js';
 import { ExpressionBuilder, setClauses } from './expressions.js';
+import { putIfAbsent } from './put-if-absent.js';
 
 /** The attributes every durable job carries. */
 export interface JobItem {
@@ -35,25 +30,9 @@ export class DynamoJobTable<Job extends JobItem> {
   ) {}
 
   /** Conditional create: false when an item with this key already exists. */
-  async create(item: Job): Promise<boolean> {
+  create(item: Job): Promise<boolean> {
     const { doc, table, key, name } = this.options;
-    const e = new ExpressionBuilder();
-    try {
-      await guard(`${name}.enqueue`, () =>
-        doc.send(
-          new PutCommand({
-            TableName: table,
-            Item: item,
-            ConditionExpression: `attribute_not_exists(${e.name(key)})`,
-            ...e.attributes(),
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure((error as { cause?: unknown }).cause ?? error)) return false;
-      throw error;
-    }
+    return putIfAbsent(doc, table, item, key, `${name}.enqueue`);
   }
 
   async get(id: string): Promise<Job | undefined> {
@@ -64,16 +43,33 @@ export class DynamoJobTable<Job extends JobItem> {
     return result.Item as Job | undefined;
   }
 
-  /** pending → `running` (attempts + 1, leased), or a `running` job whose lease ran out. */
-  claim(id: string, version: number, running: string, now: string, leaseUntil: string) {
+  /**
+   * `pending` → `running` (attempts + 1, leased), or a `running` job whose lease ran out. A table
+   * that partitions its queue (campaign contacts) names its own pending status and may set more
+   * attributes in the same write.
+   */
+  claim(
+    id: string,
+    version: number,
+    running: string,
+    now: string,
+    leaseUntil: string,
+    options: { pending?: string; set?: Partial<Job> } = {},
+  ) {
     const e = new ExpressionBuilder();
     const status = e.name('status');
     const condition =
-      `${e.name('version')} = ${e.value(version)} AND (${status} = ${e.value('pending')} OR ` +
+      `${e.name('version')} = ${e.value(version)} AND (${status} = ${e.value(options.pending ?? 'pending')} OR ` +
       `(${status} = ${e.value(running)} AND ${e.name('lease_until')} < ${e.value(now)}))`;
     const set = [
       ...setClauses(
-        { status: running, lease_until: leaseUntil, next_attempt_at: leaseUntil, updated_at: now },
+        {
+          ...options.set,
+          status: running,
+          lease_until: leaseUntil,
+          next_attempt_at: leaseUntil,
+          updated_at: now,
+        },
         e,
       ),
       `${e.name('attempts')} = ${e.name('attempts')} + ${e.value(1)}`,
@@ -96,18 +92,19 @@ export class DynamoJobTable<Job extends JobItem> {
   }
 
   /** Pending jobs due by `now`, and `running` jobs whose lease ran out, oldest first. */
-  async listDue(running: string, now: string, limit: number): Promise<Job[]> {
+  async listDue(running: string, now: string, limit: number, pending = 'pending'): Promise<Job[]> {
     // A running job's next_attempt_at is its lease end.
-    const [pending, stale] = await Promise.all([
-      this.due('pending', now, limit),
-      this.due(running, now, limit),
+    const [due, stale] = await Promise.all([
+      this.listIn(pending, now, limit),
+      this.listIn(running, now, limit),
     ]);
-    return [...pending, ...stale]
+    return [...due, ...stale]
       .sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at))
       .slice(0, limit);
   }
 
-  private async due(status: string, now: string, limit: number): Promise<Job[]> {
+  /** Jobs in `status` whose next_attempt_at is at or before `until`, soonest first. */
+  async listIn(status: string, until: string, limit: number): Promise<Job[]> {
     const { doc, table, index, name } = this.options;
     const e = new ExpressionBuilder();
     const result = await guard(`${name}.listDue`, () =>
@@ -115,7 +112,7 @@ export class DynamoJobTable<Job extends JobItem> {
         new QueryCommand({
           TableName: table,
           IndexName: index,
-          KeyConditionExpression: `${e.name('status')} = ${e.value(status)} AND ${e.name('next_attempt_at')} <= ${e.value(now)}`,
+          KeyConditionExpression: `${e.name('status')} = ${e.value(status)} AND ${e.name('next_attempt_at')} <= ${e.value(until)}`,
           ...e.attributes(),
           Limit: limit,
         }),

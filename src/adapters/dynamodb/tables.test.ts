@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('tableDefinitions', () => {
-  it('defines seven on-demand tables whose indexes all project every attribute', () => {
+  it('defines on-demand tables whose indexes all project every attribute', () => {
     const definitions = tableDefinitions(tableNames('X_'));
     expect(definitions.map((d) => d.TableName)).toEqual([
       'X_Agents',
@@ -22,6 +22,10 @@ describe('tableDefinitions', () => {
       'X_Recordings',
       'X_Idempotency',
       'X_WebhookDeliveries',
+      'X_Campaigns',
+      'X_CampaignContacts',
+      'X_CampaignAttempts',
+      'X_DoNotCall',
     ]);
     for (const definition of definitions) {
       expect(definition.BillingMode).toBe('PAY_PER_REQUEST');

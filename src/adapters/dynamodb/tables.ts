@@ -28,6 +28,9 @@ export const INDEXES = {
   numbersByAgent: 'AgentIndex',
   recordingsByStatus: 'StatusIndex',
   webhookDeliveriesByStatus: 'StatusIndex',
+  campaignsByState: 'StateIndex',
+  contactsByStatus: 'StatusIndex',
+  contactsByCampaign: 'CampaignIndex',
 } as const;
 
 type Key = [name: string, type: ScalarAttributeType];
@@ -70,7 +73,10 @@ function table(
   };
 }
 
-/** CreateTable inputs for all seven tables. See docs/decisions/0001-tables.md. */
+/**
+ * CreateTable inputs for every table. See docs/decisions/0001-tables.md, and
+ * 0022-campaign-scheduler.md for the campaign tables.
+ */
 export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] {
   return [
     table(tables.agents, ['agent_id', 'S'], undefined, [
@@ -95,6 +101,18 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
     table(tables.webhookDeliveries, ['event_id', 'S'], undefined, [
       gsi(INDEXES.webhookDeliveriesByStatus, ['status', 'S'], ['next_attempt_at', 'S']),
     ]),
+    // Campaigns, and each campaign's pacer item (`<id>#pacer`, not in the index: it has no state).
+    table(tables.campaigns, ['campaign_id', 'S'], undefined, [
+      gsi(INDEXES.campaignsByState, ['state', 'S'], ['created_at', 'S']),
+    ]),
+    // One item per contact, keyed `<campaign_id>#<number>`; status is `<campaign_id>#<state>`, so
+    // each campaign's due contacts are one query of its own partition.
+    table(tables.campaignContacts, ['contact_key', 'S'], undefined, [
+      gsi(INDEXES.contactsByStatus, ['status', 'S'], ['next_attempt_at', 'S']),
+      gsi(INDEXES.contactsByCampaign, ['campaign_id', 'S'], ['row', 'N']),
+    ]),
+    table(tables.campaignAttempts, ['contact_key', 'S'], ['attempt', 'N']),
+    table(tables.doNotCall, ['phone_number', 'S'], undefined),
   ];
 }
 

@@ -6,7 +6,7 @@ import { createTables, type TableNames } from './tables.js';
 
 export interface TestDynamo extends DynamoClients {
   server: EmbeddedDynamo;
-  /** Seven new, empty tables under a fresh prefix. */
+  /** Every table, new and empty, under a fresh prefix. */
   freshTables(): Promise<TableNames>;
   close(): Promise<void>;
 }
@@ -20,6 +20,10 @@ export function tableNames(prefix: string): TableNames {
     recordings: `${prefix}Recordings`,
     idempotency: `${prefix}Idempotency`,
     webhookDeliveries: `${prefix}WebhookDeliveries`,
+    campaigns: `${prefix}Campaigns`,
+    campaignContacts: `${prefix}CampaignContacts`,
+    campaignAttempts: `${prefix}CampaignAttempts`,
+    doNotCall: `${prefix}DoNotCall`,
   };
 }
 

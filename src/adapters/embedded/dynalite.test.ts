@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../domain/errors.js';
@@ -84,6 +85,19 @@ describe('connectOrStartEmbeddedDynamo', () => {
     await first.close();
     closers.pop();
     expect(await readDiscovery(dataDir)).toBeUndefined();
+  });
+
+  it('takes the folder once a holder that wrote no record lets it go (the store of an owner that just died)', async () => {
+    const dying = await startEmbeddedDynamo({ dataDir }); // holds the lock, records nothing
+    await writeAgent(dying.endpoint);
+    const opening = connectOrStartEmbeddedDynamo(dataDir);
+    await sleep(1_000);
+    await dying.close();
+
+    const own = await opening;
+    closers.push(own.close);
+    expect(own.shared).toBe(false);
+    expect(await readAgent(own.endpoint)).toEqual({ agent_id: 'a1', name: 'kept' });
   });
 
   it('shares the folder of another process, and takes it over once that process is gone', async () => {

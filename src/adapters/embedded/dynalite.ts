@@ -1,11 +1,9 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../domain/errors.js';
 import { createDynamoClients } from '../dynamodb/client.js';
+import { DynaliteStartError, startDynaliteProcess } from './dynalite-process.js';
 import { claimDiscovery, clearDiscovery, readDiscovery, type Discovery } from './discovery.js';
 import { makePrivateFolder } from './private-folder.js';
 
@@ -13,6 +11,8 @@ export interface EmbeddedDynamo {
   endpoint: string;
   /** True when this process connected to another process's server (close() is then a no-op). */
   shared: boolean;
+  /** The child process that runs it, when this process started it. */
+  pid?: number;
   close(): Promise<void>;
 }
 
@@ -21,11 +21,6 @@ const CREATE_TABLE_MS = 0;
 const PING_TIMEOUT_MS = 1_000;
 // How long a process that lost the race for the folder waits for the winner to record its endpoint.
 const WAIT_FOR_WINNER_MS = 3_000;
-
-interface LevelDatabase {
-  open(): Promise<void>;
-  close(): Promise<void>;
-}
 
 /** The data folder's database is held by another process (or by this one). */
 export class DataFolderInUseError extends AppError {
@@ -43,52 +38,36 @@ function inUse(folder: string, cause: unknown): DataFolderInUseError {
   );
 }
 
-/**
- * Fails with a clear AppError when another process (or this one) holds the LevelDB lock. dynalite
- * opens its database lazily and a locked folder crashes the process on the first request, so the
- * lock is tested first with the `level` package dynalite itself depends on.
- */
-async function assertFolderFree(folder: string): Promise<void> {
-  const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const { Level } = requireFromDynalite('level') as { Level: new (path: string) => LevelDatabase };
-  const db = new Level(folder);
-  try {
-    await db.open();
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code === 'LEVEL_LOCKED') throw inUse(folder, error);
-    throw new AppError('unavailable', `cannot open the data folder ${folder}`, { cause: error });
-  }
-  await db.close();
+export interface EmbeddedDynamoOptions {
+  dataDir?: string;
+  /** Called when the embedded DynamoDB's process ends while in use (every request then fails). */
+  onUnexpectedExit?: (detail: string) => void;
 }
 
-/** dynalite on 127.0.0.1 (a free port); data in `<dataDir>/dynamodb`, or in memory without dataDir. */
-export async function startEmbeddedDynamo(options: { dataDir?: string } = {}): Promise<EmbeddedDynamo> {
+/**
+ * dynalite in a child process on 127.0.0.1 (a free port), off this process's event loop; data in
+ * `<dataDir>/dynamodb`, or in memory without dataDir. A folder whose LevelDB lock another process (or
+ * this one) holds fails with DataFolderInUseError.
+ */
+export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   let path: string | undefined;
   if (options.dataDir) {
     path = resolve(join(options.dataDir, 'dynamodb'));
     makePrivateFolder(path, { tighten: true });
-    await assertFolderFree(path);
   }
-  const server = dynalite({ createTableMs: CREATE_TABLE_MS, ...(path ? { path } : {}) });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', fail);
-      done();
+  try {
+    const child = await startDynaliteProcess({
+      createTableMs: CREATE_TABLE_MS,
+      ...(path ? { path } : {}),
+      ...(options.onUnexpectedExit ? { onUnexpectedExit: options.onUnexpectedExit } : {}),
     });
-  });
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    shared: false,
-    close: () => {
-      // dynalite's close also closes LevelDB, releasing the folder lock.
-      closing ??= new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done())));
-      return closing;
-    },
-  };
+    return { endpoint: `http://127.0.0.1:${child.port}`, shared: false, pid: child.pid, close: child.close };
+  } catch (error) {
+    if (!(error instanceof DynaliteStartError)) throw error;
+    if (error.reason === 'locked') throw inUse(path!, error);
+    const what = path ? `the data folder ${path}` : 'an in-memory embedded DynamoDB';
+    throw new AppError('unavailable', `cannot open ${what}: ${error.message}`, { cause: error });
+  }
 }
 
 /** Whether a DynamoDB endpoint answers ListTables within a second. */
@@ -114,14 +93,15 @@ async function recordedEndpoint(dataDir: string): Promise<string | undefined> {
 const shared = (endpoint: string): EmbeddedDynamo => ({ endpoint, shared: true, close: async () => {} });
 
 /**
- * Opens the folder in this process and records it as ours (replacing a stale record: we hold the
- * lock now). Closing removes the whole record, which belongs to the database's owner.
+ * Opens the folder (its database in our child process) and records it as ours, replacing a stale
+ * record: we hold the lock now. Closing removes the whole record, which belongs to the database's owner.
  */
 export async function startAndRecordEmbeddedDynamo(
   dataDir: string,
   role: NonNullable<Discovery['role']>,
+  options: Omit<EmbeddedDynamoOptions, 'dataDir'> = {},
 ): Promise<EmbeddedDynamo> {
-  const own = await startEmbeddedDynamo({ dataDir });
+  const own = await startEmbeddedDynamo({ ...options, dataDir });
   try {
     await claimDiscovery(dataDir, { role, dynamodb_endpoint: own.endpoint });
   } catch (error) {
@@ -144,19 +124,22 @@ export async function startAndRecordEmbeddedDynamo(
 export async function connectOrStartEmbeddedDynamo(
   dataDir: string,
   role: NonNullable<Discovery['role']> = 'cli',
+  options: Omit<EmbeddedDynamoOptions, 'dataDir'> = {},
 ): Promise<EmbeddedDynamo> {
   const existing = await recordedEndpoint(dataDir);
   if (existing) return shared(existing);
-  try {
-    return await startAndRecordEmbeddedDynamo(dataDir, role);
-  } catch (error) {
-    // Two processes started together: the other one holds the folder; wait for its record.
-    if (!(error instanceof DataFolderInUseError)) throw error;
-    for (let waited = 0; waited < WAIT_FOR_WINNER_MS; waited += 200) {
+  const deadline = Date.now() + WAIT_FOR_WINNER_MS;
+  for (;;) {
+    try {
+      return await startAndRecordEmbeddedDynamo(dataDir, role, options);
+    } catch (error) {
+      // Another process holds the folder without a record yet: it started together with us (wait
+      // for its record), or it is the database process of an owner that just died (it closes the
+      // folder within moments; then we take it).
+      if (!(error instanceof DataFolderInUseError) || Date.now() >= deadline) throw error;
       await sleep(200);
       const winner = await recordedEndpoint(dataDir);
       if (winner) return shared(winner);
     }
-    throw error;
   }
 }

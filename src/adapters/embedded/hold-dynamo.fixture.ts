@@ -7,5 +7,6 @@ const [dataDir, role = 'cli'] = process.argv.slice(2);
 if (!dataDir || (role !== 'cli' && role !== 'server'))
   throw new Error('usage: hold-dynamo.fixture.ts DATA_DIR [cli|server]');
 const dynamo = await connectOrStartEmbeddedDynamo(dataDir, role);
-process.stdout.write(`${JSON.stringify({ endpoint: dynamo.endpoint, shared: dynamo.shared })}\n`);
+const { endpoint, shared, pid: storePid } = dynamo;
+process.stdout.write(`${JSON.stringify({ endpoint, shared, storePid })}\n`);
 setInterval(() => {}, 60_000);

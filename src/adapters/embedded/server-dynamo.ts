@@ -15,6 +15,8 @@ export interface ServerDynamoOptions {
   pollMs?: number;
   /** Called once, when the server starts waiting, with who holds the folder. */
   onWait?: (message: string) => void;
+  /** Called when the database's process ends while the server runs. */
+  onUnexpectedExit?: (detail: string) => void;
 }
 
 export async function openEmbeddedDynamoForServer(
@@ -26,7 +28,11 @@ export async function openEmbeddedDynamoForServer(
   let waiting = false;
   for (;;) {
     try {
-      return await startAndRecordEmbeddedDynamo(dataDir, 'server');
+      return await startAndRecordEmbeddedDynamo(
+        dataDir,
+        'server',
+        options.onUnexpectedExit ? { onUnexpectedExit: options.onUnexpectedExit } : {},
+      );
     } catch (error) {
       if (!(error instanceof DataFolderInUseError)) throw error;
       const record = await readDiscovery(dataDir);

@@ -1,3 +1,4 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
 import { APICallError, simulateReadableStream } from 'ai';
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV3 } from 'ai/test';
@@ -42,7 +43,10 @@ describe('AiSdkLanguageModel', () => {
     expect(events).toEqual([
       { type: 'text-delta', text: 'Thanks, ' },
       { type: 'text-delta', text: 'Manas.' },
-      { type: 'tool-call', call: { name: 'record_field', arguments: { field: 'name', value: 'Manas' } } },
+      {
+        type: 'tool-call',
+        call: { id: 'c1', name: 'record_field', arguments: { field: 'name', value: 'Manas' } },
+      },
       // gpt-4o-mini: 1,000 × 0.15 + 20 × 0.6 = 162 micro-USD
       { type: 'finish', usage: { inputTokens: 1_000, outputTokens: 20, costMicroUsd: 162 } },
     ]);
@@ -74,6 +78,121 @@ describe('AiSdkLanguageModel', () => {
     expect(call.abortSignal!.aborted).toBe(true);
   });
 
+  it('sends tool calls and their results as the provider’s own messages (the real Anthropic provider)', async () => {
+    let sent: { messages: unknown[] } | undefined;
+    const anthropic = createAnthropic({
+      apiKey: 'test-key',
+      fetch: async (_url, init) => {
+        sent = JSON.parse(String(init?.body)) as { messages: unknown[] };
+        return new Response(
+          JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'stop' } }),
+          {
+            status: 400,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
+      },
+    });
+    const model = new AiSdkLanguageModel({
+      provider: 'anthropic',
+      model: 'claude-3-5-haiku-latest',
+      languageModel: anthropic('claude-3-5-haiku-latest'),
+      cacheMarks: 'anthropic',
+    });
+    const messages = [
+      ...request.messages,
+      {
+        role: 'assistant' as const,
+        content: 'Let me check.',
+        toolCalls: [{ id: 'toolu_1', name: 'record_field', arguments: { field: 'name', value: 'Ana' } }],
+      },
+      // A mark on a tool result reaches the provider too.
+      {
+        role: 'tool' as const,
+        toolCallId: 'toolu_1',
+        toolName: 'record_field',
+        content: 'Recorded.',
+        cacheMark: true,
+      },
+    ];
+    await expect(collect(model.stream({ ...request, messages }))).rejects.toThrow(AppError);
+    expect(sent?.messages.slice(-2)).toMatchObject([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me check.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'record_field', input: { field: 'name', value: 'Ana' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 'toolu_1', cache_control: { type: 'ephemeral' } }],
+      },
+    ]);
+  });
+
+  it('marks the system text and the flagged message for a provider that caches only at marks', async () => {
+    const finish = {
+      type: 'finish' as const,
+      finishReason: { unified: 'stop' as const, raw: 'stop' },
+      usage: {
+        inputTokens: { total: 10_000, noCache: 1_000, cacheRead: 8_000, cacheWrite: 1_000 },
+        outputTokens: { total: 10, text: 10, reasoning: undefined },
+      },
+    };
+    const marked = {
+      ...request,
+      messages: request.messages.map((m, i) => (i === 1 ? { ...m, cacheMark: true } : m)),
+      context: '<call_state>now</call_state>',
+    };
+    const mark = { anthropic: { cacheControl: { type: 'ephemeral' } } };
+    const anthropic = mockStreaming([finish]);
+    const events = await collect(
+      new AiSdkLanguageModel({
+        provider: 'anthropic',
+        model: 'claude-3-5-haiku-latest',
+        languageModel: anthropic,
+        cacheMarks: 'anthropic',
+      }).stream(marked),
+    );
+    const prompt = anthropic.doStreamCalls[0]!.prompt;
+    expect(prompt[0]).toEqual({ role: 'system', content: 'You are a test agent.', providerOptions: mark });
+    expect(prompt[1]).not.toHaveProperty('providerOptions');
+    expect(prompt[2]).toMatchObject({ role: 'assistant', providerOptions: mark });
+    expect(prompt[3]).toEqual({
+      role: 'user',
+      content: [{ type: 'text', text: '<call_state>now</call_state>\n\nmy name is Manas' }],
+    });
+    // claude-3-5-haiku: 1,000 × 0.8 + 8,000 × 0.08 + 1,000 × 1.0 + 10 × 4 = 2,480
+    expect(events).toEqual([
+      {
+        type: 'finish',
+        usage: { inputTokens: 10_000, outputTokens: 10, cachedInputTokens: 8_000, costMicroUsd: 2_480 },
+      },
+    ]);
+
+    const bedrock = mockStreaming([finish]);
+    await collect(
+      new AiSdkLanguageModel({
+        provider: 'bedrock',
+        model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+        languageModel: bedrock,
+        cacheMarks: 'bedrock',
+      }).stream(marked),
+    );
+    expect(bedrock.doStreamCalls[0]!.prompt[0]).toMatchObject({
+      providerOptions: { bedrock: { cachePoint: { type: 'default' } } },
+    });
+    // A provider that caches on its own gets no mark.
+    const plain = mockStreaming([finish]);
+    await collect(
+      new AiSdkLanguageModel({ provider: 'openai', model: 'gpt-4o-mini', languageModel: plain }).stream(
+        marked,
+      ),
+    );
+    expect(plain.doStreamCalls[0]!.prompt.some((m) => 'providerOptions' in m)).toBe(false);
+  });
+
   it('drops a tool call whose arguments are not JSON', async () => {
     const mock = mockStreaming([
       { type: 'tool-call', toolCallId: 'c1', toolName: 'record_field', input: '{"field": oops' },
@@ -91,7 +210,7 @@ describe('AiSdkLanguageModel', () => {
     ]);
     const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
     expect(await collect(model.stream(request))).toEqual([
-      { type: 'tool-call', call: { name: 'record_field', arguments: {} } },
+      { type: 'tool-call', call: { id: 'c2', name: 'record_field', arguments: {} } },
       { type: 'finish', usage: { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } },
     ]);
   });

@@ -1,6 +1,7 @@
 // The body of a streamed chat-completions request, as the AI SDK's providers build it for our requests
 // (@ai-sdk/openai's .chat() and @ai-sdk/openai-compatible), so moving off the SDK changes no request.
-import type { ModelRequest } from '../../ports/language-model.js';
+import type { ChatMessage, ModelRequest } from '../../ports/language-model.js';
+import { messagesWithContext } from './request-context.js';
 
 /** 'openai' applies OpenAI's rules for reasoning models; 'openai-compatible' sends what it is given. */
 export type ChatFlavor = 'openai' | 'openai-compatible';
@@ -16,6 +17,24 @@ export function isOpenAiReasoningModel(model: string): boolean {
   return Number(gpt[1]) >= 5 && !chatVariant;
 }
 
+/** A message as chat completions take it: a tool call's arguments as JSON text, results by call id. */
+export function chatMessage(message: ChatMessage): Record<string, unknown> {
+  if (message.role === 'tool')
+    return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+  if (message.role === 'assistant' && message.toolCalls?.length) {
+    return {
+      role: 'assistant',
+      content: message.content || null,
+      tool_calls: message.toolCalls.map((call) => ({
+        id: call.id ?? call.name,
+        type: 'function',
+        function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+      })),
+    };
+  }
+  return { role: message.role, content: message.content };
+}
+
 export function chatCompletionsBody(
   flavor: ChatFlavor,
   model: string,
@@ -25,7 +44,8 @@ export function chatCompletionsBody(
   const reasoning = flavor === 'openai' && isOpenAiReasoningModel(model);
   const messages = [
     { role: reasoning ? 'developer' : 'system', content: request.system },
-    ...request.messages.map((message) => ({ role: message.role, content: message.content })),
+    // OpenAI caches any repeated prefix of 1,024 tokens or more by itself: no mark to send.
+    ...messagesWithContext(request).map(chatMessage),
   ];
   const tools = request.tools.map((tool) => ({
     type: 'function',

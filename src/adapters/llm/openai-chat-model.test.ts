@@ -91,6 +91,30 @@ describe('OpenAiChatModel', () => {
     expect(sent!.completed).toBe(true);
   });
 
+  it('sends the context with the latest words, no cache mark, and reads the cached tokens OpenAI reports', async () => {
+    fake.enqueue({
+      text: 'Got it.',
+      usage: { promptTokens: 2_000, completionTokens: 2, cachedTokens: 1_792 },
+    });
+    const marked: ModelRequest = {
+      ...request,
+      messages: request.messages.map((m, i) => (i === 1 ? { ...m, cacheMark: true } : m)),
+      context: '<call_state>\nIt is now noon.\n</call_state>',
+    };
+    const events = await collect(model().stream(marked));
+    // gpt-4o-mini: 208 × 0.15 + 1,792 × 0.075 + 2 × 0.6 = 167.4
+    expect(events.at(-1)).toEqual({
+      type: 'finish',
+      usage: { inputTokens: 2_000, outputTokens: 2, cachedInputTokens: 1_792, costMicroUsd: 167 },
+    });
+    expect(fake.requests[0]!.body.messages).toEqual([
+      { role: 'system', content: 'You are a test agent.' },
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: 'hi, how can I help?' },
+      { role: 'user', content: '<call_state>\nIt is now noon.\n</call_state>\n\nmy name is Manas' },
+    ]);
+  });
+
   it('asks an OpenAI reasoning model as @ai-sdk/openai does: developer message, max_completion_tokens, no temperature', async () => {
     fake.enqueue({ text: 'Hi.' });
     await collect(model({ model: 'o4-mini' }).stream({ ...request, tools: [], maxOutputTokens: 99 }));
@@ -117,7 +141,7 @@ describe('OpenAiChatModel', () => {
     expect(events.map((e) => e.type)).toEqual(['text-delta', 'tool-call', 'finish']);
     expect(events[1]).toEqual({
       type: 'tool-call',
-      call: { name: 'record_field', arguments: { field: 'name', value: 'Manas' } },
+      call: { id: 'call_0', name: 'record_field', arguments: { field: 'name', value: 'Manas' } },
     });
   });
 
@@ -225,7 +249,10 @@ describe('OpenAiChatModel', () => {
       expect(events).toEqual([
         { type: 'text-delta', text: 'Hé' },
         { type: 'text-delta', text: 'llo' },
-        { type: 'tool-call', call: { name: 'record_field', arguments: { field: 'name', value: 'Ana' } } },
+        {
+          type: 'tool-call',
+          call: { id: 'c1', name: 'record_field', arguments: { field: 'name', value: 'Ana' } },
+        },
         { type: 'finish', usage: { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } },
       ]);
     });

@@ -28,7 +28,12 @@ export interface OpenAiChatModelOptions {
 interface Chunk {
   error?: { message?: string };
   choices?: { delta?: { content?: string | null; refusal?: string | null; tool_calls?: ToolCallDelta[] } }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    /** The part of prompt_tokens served from OpenAI's prompt cache (absent on most other servers). */
+    prompt_tokens_details?: { cached_tokens?: number | null } | null;
+  } | null;
 }
 
 // An error body is read for its message only; a proxy's page can be long.
@@ -96,7 +101,9 @@ export class OpenAiChatModel implements LanguageModel {
       const known = new Set(request.tools.map((tool) => tool.name));
       for (const call of tools.finish(known)) yield { type: 'tool-call', call };
       finished = true;
-      yield finishEvent(this.model, usage?.prompt_tokens ?? 0, usage?.completion_tokens ?? 0);
+      yield finishEvent(this.model, usage?.prompt_tokens ?? 0, usage?.completion_tokens ?? 0, {
+        cachedInputTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      });
     } catch (error) {
       if (signal.aborted && !(error instanceof AppError)) throw aborted();
       throw toModelError(error, label, secrets);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costMicroUsd, priceOf } from './pricing.js';
+import { costMicroUsd, finishEvent, priceOf } from './pricing.js';
 
 describe('pricing', () => {
   it('prices well-known models in integer micro-USD', () => {
@@ -18,5 +18,44 @@ describe('pricing', () => {
 
   it('costs 0 for an unknown model', () => {
     expect(costMicroUsd('llama3.1', 1_000, 1_000)).toBe(0);
+  });
+});
+
+describe('pricing of prompt-cache reads and writes', () => {
+  it('bills cached input at the cached price (OpenAI: half for gpt-4o-mini, a quarter for gpt-4.1)', () => {
+    // 1M input of which 600k cached: 400k × 0.15 + 600k × 0.075 = 60,000 + 45,000.
+    expect(costMicroUsd('gpt-4o-mini', 1_000_000, 0, { cachedInputTokens: 600_000 })).toBe(105_000);
+    expect(costMicroUsd('gpt-4.1', 1_000_000, 0, { cachedInputTokens: 1_000_000 })).toBe(500_000);
+  });
+
+  it('bills Anthropic cache reads at a tenth and cache writes at 1.25× the input price', () => {
+    // claude-3-5-haiku input 0.8: 100k plain + 800k read + 100k written.
+    const cost = costMicroUsd('claude-3-5-haiku-latest', 1_000_000, 0, {
+      cachedInputTokens: 800_000,
+      cacheWriteTokens: 100_000,
+    });
+    expect(cost).toBe(80_000 + 64_000 + 100_000);
+  });
+
+  it('bills cached tokens at the input price for a model without a cache price', () => {
+    expect(costMicroUsd('gpt-3.5-turbo', 1_000, 0, { cachedInputTokens: 1_000 })).toBe(
+      costMicroUsd('gpt-3.5-turbo', 1_000, 0),
+    );
+  });
+
+  it('never counts more cached tokens than input tokens', () => {
+    expect(costMicroUsd('gpt-4o-mini', 100, 0, { cachedInputTokens: 10_000 })).toBe(8);
+  });
+
+  it('puts the cached count on the finish event only when there is one', () => {
+    // 976 × 0.15 + 1,024 × 0.075 + 10 × 0.6 = 229.2
+    expect(finishEvent('gpt-4o-mini', 2_000, 10, { cachedInputTokens: 1_024 })).toEqual({
+      type: 'finish',
+      usage: { inputTokens: 2_000, outputTokens: 10, cachedInputTokens: 1_024, costMicroUsd: 229 },
+    });
+    expect(finishEvent('gpt-4o-mini', 2_000, 10)).toEqual({
+      type: 'finish',
+      usage: { inputTokens: 2_000, outputTokens: 10, costMicroUsd: 306 },
+    });
   });
 });

@@ -2,24 +2,39 @@ import type { ModelEvent } from '../../ports/language-model.js';
 // List prices in USD per million tokens (provider price pages, 2025). A model id matches the longest
 // key it contains, so dated ids ("gpt-4o-mini-2024-07-18") and Bedrock ids
 // ("us.anthropic.claude-3-5-haiku-20241022-v1:0") find their family. Unknown models cost 0.
+//
+// Prompt caching: OpenAI bills cached input at half the input price for the GPT-4o family and a
+// quarter for GPT-4.1, and caches on its own (no write premium). Anthropic (direct and on Bedrock)
+// bills a cache read at a tenth of the input price and a cache write (5-minute lifetime) at 1.25×.
 export interface ModelPrice {
   inputUsdPerMillion: number;
   outputUsdPerMillion: number;
+  /** Input read from the provider's prompt cache; the input price when the model has no cache. */
+  cachedInputUsdPerMillion?: number;
+  /** Input written to the prompt cache (Anthropic); the input price when absent. */
+  cacheWriteUsdPerMillion?: number;
 }
 
+const anthropic = (input: number, output: number): ModelPrice => ({
+  inputUsdPerMillion: input,
+  outputUsdPerMillion: output,
+  cachedInputUsdPerMillion: input * 0.1,
+  cacheWriteUsdPerMillion: input * 1.25,
+});
+
 const PRICES: Readonly<Record<string, ModelPrice>> = {
-  'gpt-4o-mini': { inputUsdPerMillion: 0.15, outputUsdPerMillion: 0.6 },
-  'gpt-4o': { inputUsdPerMillion: 2.5, outputUsdPerMillion: 10 },
-  'gpt-4.1-nano': { inputUsdPerMillion: 0.1, outputUsdPerMillion: 0.4 },
-  'gpt-4.1-mini': { inputUsdPerMillion: 0.4, outputUsdPerMillion: 1.6 },
-  'gpt-4.1': { inputUsdPerMillion: 2, outputUsdPerMillion: 8 },
+  'gpt-4o-mini': { inputUsdPerMillion: 0.15, outputUsdPerMillion: 0.6, cachedInputUsdPerMillion: 0.075 },
+  'gpt-4o': { inputUsdPerMillion: 2.5, outputUsdPerMillion: 10, cachedInputUsdPerMillion: 1.25 },
+  'gpt-4.1-nano': { inputUsdPerMillion: 0.1, outputUsdPerMillion: 0.4, cachedInputUsdPerMillion: 0.025 },
+  'gpt-4.1-mini': { inputUsdPerMillion: 0.4, outputUsdPerMillion: 1.6, cachedInputUsdPerMillion: 0.1 },
+  'gpt-4.1': { inputUsdPerMillion: 2, outputUsdPerMillion: 8, cachedInputUsdPerMillion: 0.5 },
   'gpt-3.5-turbo': { inputUsdPerMillion: 0.5, outputUsdPerMillion: 1.5 },
-  'claude-3-haiku': { inputUsdPerMillion: 0.25, outputUsdPerMillion: 1.25 },
-  'claude-3-5-haiku': { inputUsdPerMillion: 0.8, outputUsdPerMillion: 4 },
-  'claude-haiku-4-5': { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
-  'claude-3-5-sonnet': { inputUsdPerMillion: 3, outputUsdPerMillion: 15 },
-  'claude-3-7-sonnet': { inputUsdPerMillion: 3, outputUsdPerMillion: 15 },
-  'claude-sonnet-4': { inputUsdPerMillion: 3, outputUsdPerMillion: 15 },
+  'claude-3-haiku': anthropic(0.25, 1.25),
+  'claude-3-5-haiku': anthropic(0.8, 4),
+  'claude-haiku-4-5': anthropic(1, 5),
+  'claude-3-5-sonnet': anthropic(3, 15),
+  'claude-3-7-sonnet': anthropic(3, 15),
+  'claude-sonnet-4': anthropic(3, 15),
 };
 
 /** The price of a model, or undefined when it is not in the table. */
@@ -32,20 +47,53 @@ export function priceOf(modelId: string): ModelPrice | undefined {
   return best ? PRICES[best] : undefined;
 }
 
-/**
- * Cost of one request in integer micro-USD (DynamoDB stores integers exactly; floats drift).
- * USD per million tokens times tokens is already micro-USD.
- */
-export function costMicroUsd(modelId: string, inputTokens: number, outputTokens: number): number {
-  const price = priceOf(modelId);
-  if (!price) return 0;
-  return Math.round(inputTokens * price.inputUsdPerMillion + outputTokens * price.outputUsdPerMillion);
+/** How a request's input tokens split by what the provider's prompt cache did with them. */
+export interface CacheUsage {
+  /** Input tokens read from the cache (part of the input tokens). */
+  cachedInputTokens?: number;
+  /** Input tokens written to the cache (part of the input tokens). */
+  cacheWriteTokens?: number;
 }
 
-/** The finish event of a reply: its token counts and what they cost. */
-export function finishEvent(modelId: string, inputTokens: number, outputTokens: number): ModelEvent {
+/**
+ * Cost of one request in integer micro-USD (DynamoDB stores integers exactly; floats drift).
+ * USD per million tokens times tokens is already micro-USD. `inputTokens` counts every input token,
+ * cached ones included.
+ */
+export function costMicroUsd(
+  modelId: string,
+  inputTokens: number,
+  outputTokens: number,
+  cache: CacheUsage = {},
+): number {
+  const price = priceOf(modelId);
+  if (!price) return 0;
+  const read = Math.min(cache.cachedInputTokens ?? 0, inputTokens);
+  const written = Math.min(cache.cacheWriteTokens ?? 0, inputTokens - read);
+  const plain = inputTokens - read - written;
+  return Math.round(
+    plain * price.inputUsdPerMillion +
+      read * (price.cachedInputUsdPerMillion ?? price.inputUsdPerMillion) +
+      written * (price.cacheWriteUsdPerMillion ?? price.inputUsdPerMillion) +
+      outputTokens * price.outputUsdPerMillion,
+  );
+}
+
+/** The finish event of a reply: its token counts, what the cache served and what they cost. */
+export function finishEvent(
+  modelId: string,
+  inputTokens: number,
+  outputTokens: number,
+  cache: CacheUsage = {},
+): ModelEvent {
+  const cached = cache.cachedInputTokens ?? 0;
   return {
     type: 'finish',
-    usage: { inputTokens, outputTokens, costMicroUsd: costMicroUsd(modelId, inputTokens, outputTokens) },
+    usage: {
+      inputTokens,
+      outputTokens,
+      ...(cached > 0 ? { cachedInputTokens: cached } : {}),
+      costMicroUsd: costMicroUsd(modelId, inputTokens, outputTokens, cache),
+    },
   };
 }

@@ -6,6 +6,7 @@ import type { LanguageModel as AiModel } from 'ai';
 import type { Config } from '../../config.js';
 import type { LanguageModel, LanguageModelFactory } from '../../ports/language-model.js';
 import { AiSdkLanguageModel, type ProviderModel } from './ai-sdk-language-model.js';
+import { cacheMarkKind } from './cache-marks.js';
 import { createKeepAliveFetch } from './keep-alive-fetch.js';
 import { OpenAiChatModel } from './openai-chat-model.js';
 
@@ -221,6 +222,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
           model,
           languageModel: build(kind, model, own),
           secrets,
+          cacheMarks: cacheMarkKind(kind, model),
         });
     }
   }

@@ -113,6 +113,50 @@ describe('extract command', () => {
     ]);
   });
 
+  it('answers JSONL lines as speech recognizers write them; keys it does not read, such as expected, are ignored', async () => {
+    const lines = [
+      {
+        type: 'phone',
+        text: 'My number is four one five five five five zero one zero zero.',
+        expected: '+14155550100',
+      },
+      { type: 'phone', text: 'Four one five, five five five, oh one double oh?' },
+      { type: 'phone', text: 'मेरा नंबर है नौ आठ सात छह पांच, चार तीन दो एक शून्य।', language: 'hi-IN' },
+      { type: 'email', text: 'J-O-H-N dot Smith at the rate Gmail dot com.', language: 'en-IN' },
+      { type: 'name', text: 'My first name is John, last name Smith.' },
+      { type: 'name', text: 'Smith, John.' },
+      { type: 'date', text: 'March the third.', now: '2026-03-09T15:00:00Z', timezone: 'America/New_York' },
+      {
+        type: 'date',
+        text: 'Parson.',
+        language: 'en-IN',
+        now: '2026-03-09T15:00:00Z',
+        timezone: 'Asia/Kolkata',
+      },
+      { type: 'number', text: 'Twenty-five thousand, five hundred.' },
+      { type: 'boolean', text: 'Ji nahin.', language: 'en-IN' },
+      { type: 'enum', text: 'Tech support, please.', options: ['sales', 'technical support', 'billing'] },
+    ];
+    const result = await run(
+      ['--jsonl'],
+      lines.map((line) => JSON.stringify(line)),
+    );
+    expect(result.out.map((line) => (JSON.parse(line) as { value: unknown }).value)).toEqual([
+      '+14155550100',
+      '+14155550100',
+      '+919876543210',
+      'john.smith@gmail.com',
+      'John Smith',
+      'John Smith',
+      '2027-03-03',
+      '2026-03-11',
+      25500,
+      false,
+      'technical support',
+    ]);
+    expect(result.err).toEqual([]);
+  });
+
   describe('with --llm and a model that cannot be reached', () => {
     beforeEach(async () => {
       vi.stubEnv('LLM_PROVIDER', 'openai-compatible');

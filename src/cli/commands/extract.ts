@@ -184,7 +184,10 @@ export function registerExtractCommand(program: Command, io: ExtractIo = default
     .option('--now <iso>', 'the moment relative dates resolve against (default: now)')
     .option('--timezone <zone>', 'IANA time zone of the call (default: this machine)')
     .option('--options <list>', 'comma-separated options of an enum field')
-    .option('--jsonl', 'read {type, text, language?, region?, now?, timezone?, options?} lines from stdin')
+    .option(
+      '--jsonl',
+      'read {type, text, language?, region?, now?, timezone?, options?} lines from stdin (other keys are ignored)',
+    )
     .option('--llm', 'let the configured language model propose the value (still validated by the rules)')
     .action(async (text: string | undefined, options: ExtractOptions) => {
       const fail = (message: string) => {

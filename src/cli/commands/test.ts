@@ -124,14 +124,19 @@ async function run(paths: string[], options: TestCommandOptions, io: TestCommand
   const timeoutSeconds = positiveInt(options.timeout, '--timeout', 3_600);
   const config = io.config ?? (await import('../../config.js')).loadConfigOrExit();
 
-  const [{ loadSuites, SuiteFileError }, { runSuites }, { createProgress }, { summaryLine }, { toJUnitXml }] =
-    await Promise.all([
-      import('../../agent-tests/loader.js'),
-      import('../../agent-tests/runner.js'),
-      import('../../agent-tests/progress.js'),
-      import('../../agent-tests/report.js'),
-      import('../../agent-tests/junit.js'),
-    ]);
+  const [
+    { loadSuites, SuiteFileError },
+    { runSuites },
+    { createProgress },
+    { summaryLine, verdictLines },
+    { toJUnitXml },
+  ] = await Promise.all([
+    import('../../agent-tests/loader.js'),
+    import('../../agent-tests/runner.js'),
+    import('../../agent-tests/progress.js'),
+    import('../../agent-tests/report.js'),
+    import('../../agent-tests/junit.js'),
+  ]);
   const suites = await loadSuites(paths.length > 0 ? paths : [config.AGENT_TESTS_DIR]).catch(
     (error: unknown) => {
       if (error instanceof SuiteFileError) throw badInput(`invalid test files:\n${error.message}`);
@@ -165,7 +170,12 @@ async function run(paths: string[], options: TestCommandOptions, io: TestCommand
       });
     }
     if (options.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-    else io.out(`${formatReportTable(report)}\n\n${summaryLine(report)}\n`);
+    else {
+      // Persona scenarios: who played the caller and the verdict on each criterion.
+      const verdicts = verdictLines(report, scenarioLabel);
+      const block = verdicts.length > 0 ? `${verdicts.join('\n')}\n\n` : '';
+      io.out(`${formatReportTable(report)}\n\n${block}${summaryLine(report)}\n`);
+    }
     return report.ok ? 0 : 1;
   } finally {
     await target?.close();

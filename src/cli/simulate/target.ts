@@ -76,28 +76,14 @@ export async function resolveTarget(
       close: noop,
     };
   }
-  const { startServer } = await import('../../server.js');
-  const { createLogger } = await import('../../logger.js');
+  const { startCommandServer } = await import('../command-server.js');
   const { startRecordingServer } = await import('../../simulator/recording-server.js');
   // Without a TWILIO_API_URL of its own, the server this command starts fetches recordings from the
   // media host the simulator plays; that host learns the server's credentials once it has started.
   const media = config.TWILIO_API_URL ? undefined : await startRecordingServer({ notFoundFirst: 1 });
-  // The in-process server speaks only when something is wrong; the conversation is the output.
-  const local = {
-    ...config,
-    HOST: '127.0.0.1',
-    PORT: 0,
-    LOG_LEVEL: 'error' as const,
-    ...(media ? { TWILIO_API_URL: media.baseUrl } : {}),
-  };
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: Awaited<ReturnType<typeof startCommandServer>>;
   try {
-    server = await startServer(local, {
-      logger: createLogger(local, 'cli'),
-      print: () => {},
-      handleSignals: false,
-      recordDiscovery: false,
-    });
+    server = await startCommandServer(config, media ? { TWILIO_API_URL: media.baseUrl } : {});
   } catch (error) {
     await media?.close();
     throw error;
@@ -107,12 +93,14 @@ export async function resolveTarget(
   return {
     serverUrl: server.url,
     // The in-process server checks signatures against its own PUBLIC_URL.
-    publicUrl: trim(local.publicUrl),
+    publicUrl: trim(config.publicUrl),
     // Its own secrets: with DATA_DIR=:memory: they exist only inside that server.
     accountSid: own.twilioAccountSid,
     authToken: own.twilioAuthToken,
     adminApiKey: own.adminApiKey,
-    ...(local.TWILIO_API_URL ? { twilioApiUrl: local.TWILIO_API_URL } : {}),
+    ...(server.container.config.TWILIO_API_URL
+      ? { twilioApiUrl: server.container.config.TWILIO_API_URL }
+      : {}),
     ...(media ? { media } : {}),
     source: 'in-process',
     close: async () => {

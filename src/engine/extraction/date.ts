@@ -1,56 +1,30 @@
 import * as chrono from 'chrono-node';
 import { bareDayOfMonth, nextDayOfMonth } from './day-of-month.js';
 import { dateTimeFormat } from '../date-time-format.js';
-import { asciiDigits } from './text-utils.js';
+import { englishDateWords, ordinalDigits } from './date-words.js';
+import { fromRecognizer } from './recognizer-text.js';
+import { defaultRegion } from './region.js';
 
 export interface DateContext {
   now: Date;
   timezone: string;
+  /** BCP-47 language and ISO country: the country decides whether "3/4" is March or April (default US). */
+  language?: string;
+  region?: string;
 }
 
-// Hindi date words rewritten as English for chrono. In a booking conversation "कल" means
-// tomorrow (it also means yesterday; the forward reading is the useful one here).
-const HINDI_DATE_WORDS: ReadonlyArray<[string, string]> = [
-  ['परसों', 'the day after tomorrow'],
-  ['कल', 'tomorrow'],
-  ['आज', 'today'],
-  ['अगले हफ्ते', 'next week'],
-  ['अगले हफ़्ते', 'next week'],
-  ['अगले', 'next'],
-  ['अगला', 'next'],
-  ['सोमवार', 'monday'],
-  ['मंगलवार', 'tuesday'],
-  ['बुधवार', 'wednesday'],
-  ['गुरुवार', 'thursday'],
-  ['वीरवार', 'thursday'],
-  ['शुक्रवार', 'friday'],
-  ['शनिवार', 'saturday'],
-  ['रविवार', 'sunday'],
-  ['जनवरी', 'january'],
-  ['फरवरी', 'february'],
-  ['फ़रवरी', 'february'],
-  ['मार्च', 'march'],
-  ['अप्रैल', 'april'],
-  ['मई', 'may'],
-  ['जून', 'june'],
-  ['जुलाई', 'july'],
-  ['अगस्त', 'august'],
-  ['सितंबर', 'september'],
-  ['सितम्बर', 'september'],
-  ['अक्टूबर', 'october'],
-  ['नवंबर', 'november'],
-  ['नवम्बर', 'november'],
-  ['दिसंबर', 'december'],
-  ['दिसम्बर', 'december'],
-];
-
+/** The text as chrono reads it: Hindi words and numbers in English, spoken ordinals as digits. */
 function toChronoText(text: string): string {
-  let out = asciiDigits(text);
-  for (const [hindi, english] of HINDI_DATE_WORDS) {
-    out = out.replace(new RegExp(`(^|[\\s,.।])${hindi}(?=$|[\\s,.।?])`, 'g'), `$1${english}`);
-  }
-  // chrono reads "day after tomorrow" as tomorrow.
-  return out.replace(/\b(the )?day after tomorrow\b/gi, 'in 2 days');
+  return ordinalDigits(englishDateWords(fromRecognizer(text)));
+}
+
+// Day before month ("3/4" is 3 April) outside the United States and Canada.
+const MONTH_FIRST_REGIONS = new Set(['US', 'CA']);
+
+/** chrono's parser for the call's country: month first in the United States, day first elsewhere. */
+function parserFor(context: DateContext): chrono.Chrono {
+  const region = defaultRegion({ language: context.language ?? 'en-US', region: context.region });
+  return MONTH_FIRST_REGIONS.has(region) ? chrono.casual : chrono.en.GB;
 }
 
 /** Minutes east of UTC of `timezone` at `instant` (negative in the Americas); 0 for an unknown zone. */
@@ -87,7 +61,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 export function normalizeDate(text: string, context: DateContext): string | null {
   const offset = utcOffsetMinutes(context.now, context.timezone);
   const chronoText = toChronoText(text);
-  const [result] = chrono.casual.parse(
+  const [result] = parserFor(context).parse(
     chronoText,
     { instant: context.now, timezone: offset },
     { forwardDate: true },

@@ -1,22 +1,15 @@
+import { MONTHS, ORDINAL_WORDS } from './date-words.js';
 import { DIGIT_WORDS, TENS_WORDS } from './digit-words.js';
 import { HINDI_NUMBER_WORDS } from './hindi-numbers.js';
 
 // A day of the month said without its month: "the 31st", "on the fifth", "इकतीस तारीख". chrono
 // reads none of these, so they are found here and resolved to the next such day that exists.
 
-// prettier-ignore
-const ORDINAL_WORDS: Readonly<Record<string, number>> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
-  eleventh: 11, twelfth: 12, thirteenth: 13, fourteenth: 14, fifteenth: 15, sixteenth: 16, seventeenth: 17,
-  eighteenth: 18, nineteenth: 19, twentieth: 20, thirtieth: 30,
-};
 const DIGIT_ORDINAL = /\b(\d{1,2})(?:st|nd|rd|th)\b/i;
 const WORD_ORDINAL = /\bthe\s+(?:(twenty|thirty)[\s-]+)?([a-z]+)\b/gi;
 const HINDI_DATE = /(\S+)\s+(?:तारीख़|तारीख|तारिख|tarikh|tareekh|tarik)(?=$|[\s,.।?])/iu;
 
 // A month next to the ordinal makes it a full date, left to chrono: "the 30th of February" is no date.
-const MONTHS =
-  'jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december';
 const MONTH_BEFORE = new RegExp(`\\b(?:${MONTHS})\\.?\\s+(?:the\\s+)?$`, 'i');
 const MONTH_AFTER = new RegExp(`^\\s+(?:of\\s+)?(?:${MONTHS})\\b`, 'i');
 

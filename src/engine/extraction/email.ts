@@ -1,4 +1,7 @@
-import { DIGIT_WORDS, REPEAT_WORDS, TEEN_WORDS, TENS_WORDS } from './digit-words.js';
+import { ENGLISH_DIGIT_WORDS } from './digit-words.js';
+import { fromRecognizer, trimPunctuation } from './recognizer-text.js';
+import { spokenDigits } from './spoken-digits.js';
+import { nfcKeys } from './text-utils.js';
 
 // Email addresses, written or spoken: "john dot smith at gmail dot com", "j o h n at example dot org",
 // "rahul underscore k at the rate yahoo dot co dot in".
@@ -10,7 +13,10 @@ const WRITTEN_EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/;
 
 // Spoken symbols; multi-word forms are joined first so each becomes a single token.
 const SPOKEN_SYMBOLS: ReadonlyArray<[RegExp, string]> = [
-  [/\bat the rate of\b|\bat the rate\b|\bat sign\b|\bat symbol\b|एट द रेट|एट दी रेट|ऐट द रेट/g, ' @ '],
+  [
+    /\bat the rate of\b|\bat the rate\b|\bat rate\b|\bat sign\b|\bat symbol\b|एट द रेट|एट दी रेट|ऐट द रेट/g,
+    ' @ ',
+  ],
   [/\bat\b|(^|\s)(?:एट|ऐट)(?=\s|$)/g, ' @ '],
   [/\bdot\b|\bpoint\b|(^|\s)(?:डॉट|डोट)(?=\s|$)/g, ' . '],
   [/\bunderscore\b|\bunder score\b|(^|\s)अंडरस्कोर(?=\s|$)/g, ' _ '],
@@ -30,13 +36,26 @@ const LEAD_IN_WORDS = new Set([
   'office', 'be', 'would', 'will', 'should', 'think', 'guess', 'just', 'actually', 'basically', 'say',
   'said', 'spell', 'spelled', 'spelt', 'have', 'got', 'as', 'under', 'via', 'from', 'with', 'by', 'of',
   'your', 'his', 'her', 'their', 'our', 'here', 'there',
+  // romanized Hindi: "meri email ID … hai", "mera email hai …"
+  'mera', 'meri', 'mere', 'hai', 'hain', 'ji', 'haan', 'toh', 'aap', 'ka', 'ki', 'ke', 'yeh', 'ye', 'woh',
 ]);
+// Said in Devanagari after "@": "जीमेल डॉट कॉम". Only the domain reads these; "को" and "इन" are Hindi words too.
+// prettier-ignore
+const DOMAIN_WORDS = nfcKeys({
+  जीमेल: 'gmail', याहू: 'yahoo', हॉटमेल: 'hotmail', आउटलुक: 'outlook', रेडिफमेल: 'rediffmail',
+  रेडिफ़मेल: 'rediffmail', कॉम: 'com', नेट: 'net', ऑर्ग: 'org', इन: 'in', को: 'co',
+});
+// At most this many words said apart make one domain label: "g mail dot com".
+const MAX_LABEL_WORDS = 3;
 // Whole words of a local part: "john smith 42" is two; spelled letters and digits are not counted.
 // More words than this before "at" is a sentence, not an address: no value rather than a wrong one.
 const MAX_LOCAL_WORDS = 4;
 
+/** At most 254 characters, 64 of them before the "@" (RFC 5321). */
 export function isEmailSyntax(value: string): boolean {
-  return value.length <= 254 && EMAIL_PATTERN.test(value) && !value.includes('..');
+  return (
+    value.length <= 254 && value.indexOf('@') <= 64 && EMAIL_PATTERN.test(value) && !value.includes('..')
+  );
 }
 
 function isAtom(token: string | undefined): token is string {
@@ -79,54 +98,37 @@ function localPart(tokens: string[], at: number): string | null {
   return parts.length > 0 ? parts.join('') : null;
 }
 
-/** English digits, teens and tens as words; the Hindi ones in DIGIT_WORDS are left to the model. */
-const numberWord = (words: Readonly<Record<string, number>>, token: string | undefined) =>
-  token !== undefined && /^[a-z]+$/.test(token) ? words[token] : undefined;
+const domainWord = (token: string | undefined) =>
+  token === undefined ? undefined : (DOMAIN_WORDS[token] ?? token);
 
-/**
- * Number words become digits, compounds included: "twenty three" -> "23", "nineteen ninety" -> "1990";
- * "double"/"triple" repeat the letter or digit after them.
- */
-function numberWordsToDigits(tokens: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i] as string;
-    const repeat = numberWord(REPEAT_WORDS, token);
-    const repeated = tokens[i + 1];
-    if (repeat !== undefined && repeated !== undefined) {
-      // "double o seven" -> "oo7", "triple five" -> "555"
-      const digit = numberWord(DIGIT_WORDS, repeated);
-      if (digit !== undefined || isSpelled(repeated)) {
-        out.push(String(digit ?? repeated).repeat(repeat));
-        i += 1;
-        continue;
-      }
-    }
-    const tens = numberWord(TENS_WORDS, token);
-    const unit = numberWord(DIGIT_WORDS, tokens[i + 1]);
-    if (tens !== undefined && unit !== undefined && unit > 0) {
-      out.push(String(tens + unit));
-      i += 1;
-    } else {
-      const value = tens ?? numberWord(TEEN_WORDS, token) ?? numberWord(DIGIT_WORDS, token);
-      out.push(value === undefined ? token : String(value));
-    }
+/** True when the words from `start` on run into a dot: "g mail dot com" is one label, "com thanks" is not. */
+function labelContinues(tokens: string[], start: number): boolean {
+  for (let i = start; i < start + MAX_LABEL_WORDS; i += 1) {
+    const token = domainWord(tokens[i]);
+    if (token === '.') return i > start;
+    if (!isAtom(token)) return false;
   }
-  return out;
+  return false;
 }
 
 /** Walks forward from the token after "@", collecting label (. label)*. */
 function domainPart(tokens: string[], at: number): string | null {
   let i = at + 1;
-  if (!isAtom(tokens[i])) return null;
-  const parts = [tokens[i] as string];
+  while (tokens[i] === ',') i += 1;
+  const first = domainWord(tokens[i]);
+  if (!isAtom(first)) return null;
+  const parts = [first];
   i += 1;
   while (i < tokens.length) {
-    const token = tokens[i] as string;
-    if ((token === '.' || token === '-') && isAtom(tokens[i + 1])) {
-      parts.push(token, tokens[i + 1] as string);
+    const token = domainWord(tokens[i]) as string;
+    const next = domainWord(tokens[i + 1]);
+    if ((token === '.' || token === '-') && isAtom(next)) {
+      parts.push(token, next);
       i += 2;
-    } else if (isSpelled(token) && isSpelled(parts[parts.length - 1])) {
+    } else if (
+      (isSpelled(token) && isSpelled(parts[parts.length - 1])) ||
+      (isAtom(token) && labelContinues(tokens, i))
+    ) {
       parts.push(token);
       i += 1;
     } else {
@@ -136,9 +138,18 @@ function domainPart(tokens: string[], at: number): string | null {
   return parts.join('');
 }
 
+const SYMBOLS = new Set(['@', ...CONNECTORS]);
+
+/** "lisa, at gmail", "P E T E R, dot Parker": a comma next to "at", "dot" and the like is a pause. */
+function withoutPausesAtSymbols(tokens: string[]): string[] {
+  return tokens.filter(
+    (t, i) => t !== ',' || !(SYMBOLS.has(tokens[i - 1] ?? '') || SYMBOLS.has(tokens[i + 1] ?? '')),
+  );
+}
+
 /** The email address in `text` (lower-case), or null when there is no syntactically valid one. */
 export function normalizeEmail(text: string): string | null {
-  const lower = text.toLowerCase().replace(/[\u2018\u2019]/g, "'");
+  const lower = fromRecognizer(text).toLowerCase();
   const written = lower.match(WRITTEN_EMAIL)?.[0]?.replace(/\.+$/, '');
   if (written && isEmailSyntax(written)) return written;
   let spoken = lower;
@@ -151,10 +162,13 @@ export function normalizeEmail(text: string): string | null {
     .replace(SPELLING_AID, '$1')
     .replace(/[;:!?"()]/g, ' ')
     .replace(/([@_+,])/g, ' $1 ')
+    .replace(/(?<=[a-z0-9])-(?=[a-z0-9])/g, ' - ')
     .split(/\s+/)
-    .map((t) => (t === '.' ? t : t.replace(/\.+$/, '')))
+    .map((t) => (t === '.' || t === ',' ? t : trimPunctuation(t)))
     .filter(Boolean);
-  const tokens = numberWordsToDigits(words);
+  const tokens = withoutPausesAtSymbols(
+    spokenDigits(words, { digits: ENGLISH_DIGIT_WORDS, zeroLetters: false }),
+  );
   // The last "@" whose domain has a dot wins ("reach me at john at gmail dot com").
   for (let at = tokens.length - 1; at >= 0; at -= 1) {
     if (tokens[at] !== '@') continue;

@@ -51,4 +51,4 @@ export function normalizeValue(
 
 export { normalizeBoolean, normalizeDate, normalizeEmail, normalizeEnum, normalizeName, normalizeNumber };
 export { normalizePhone, normalizeText };
-export { defaultRegion } from './phone.js';
+export { defaultRegion } from './region.js';

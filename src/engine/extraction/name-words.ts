@@ -6,14 +6,18 @@ export const NAME_LEAD_INS = [
   'you can call me', 'my full name is', 'my first name is', 'my name is', "my name's", 'the name is',
   "the name's", "name's", 'name is', 'call me', 'this is', 'it is', "it's", 'i am', "i'm", 'im', 'speaking',
   'hi there', 'hello there', 'hi', 'hey', 'hello', 'yeah', 'yes', 'sure', 'uh', 'um', 'uhm', 'er', 'so',
-  'well', 'ok', 'okay', 'oh', 'it', 'sorry',
+  'well', 'ok', 'okay', 'oh', 'it', 'sorry', 'name',
+  // Indian English: "My good name is Priya", "Myself Rahul Sharma"
+  'my good name is', 'good name is', 'myself',
+  // a spelling: "it's spelled J O H N", "that's J-O-H-N"
+  'spelled', 'spelt', 'spelled as', 'the spelling is', 'spelling is', "that's", 'that is',
 ];
 
 /** A name ends where one of these starts ("John and I need help", "John from Acme"). */
 // prettier-ignore
 export const NAME_STOPPERS = new Set([
   'and', 'but', 'from', 'calling', 'speaking', 'here', 'thanks', 'thank', 'please', 'with', 'about', 'who',
-  'again',
+  'again', 'this', // "Rahul this side" (Indian English for "this is Rahul")
 ]);
 
 /** Words that are never part of a name: pronouns, verbs, question words, answers, nouns of the trade. */
@@ -64,7 +68,8 @@ export const TITLE_PERIOD = /(^|\s)(dr|mr|mrs|ms|mx|prof|smt|डॉ)\.(?=\s)/giu
 // "Rahul bol raha hoon". "main"/"mai" open a name only when "hoon" closes it ("Mai" is also a name).
 // prettier-ignore
 export const ROMAN_HINDI_LEAD_INS = [
-  'mera naam', 'mera pura naam', 'mera poora naam', 'meraa naam', 'mera name', 'naam', 'ji', 'haan', 'han',
+  'mera naam hai', 'mera naam', 'mera pura naam', 'mera poora naam', 'meraa naam', 'mera name', 'naam hai',
+  'naam', 'ji', 'haan', 'han',
   'namaste', 'namaskar',
 ];
 export const ROMAN_HINDI_ENDINGS = ['hai', 'he', 'hai ji'];
@@ -87,6 +92,6 @@ export const HINDI_NOT_NAME_WORDS = new Set([
 ]);
 // prettier-ignore
 export const HINDI_LEAD_INS = [
-  'मेरा नाम', 'मेरा पूरा नाम', 'नाम', 'मैं', 'जी', 'हाँ', 'हां', 'हेलो', 'हैलो', 'नमस्ते', 'नमस्कार',
+  'मेरा नाम है', 'मेरा नाम', 'मेरा पूरा नाम', 'नाम है', 'नाम', 'मैं', 'जी', 'हाँ', 'हां', 'हेलो', 'हैलो', 'नमस्ते', 'नमस्कार',
 ];
 export const HINDI_ENDINGS = ['बोल रहा हूँ', 'बोल रहा हूं', 'बोल रही हूँ', 'बोल रही हूं', 'है', 'हूँ', 'हूं', 'जी'];

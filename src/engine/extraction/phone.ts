@@ -1,78 +1,45 @@
-import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { DIGIT_WORDS, REPEAT_WORDS, ZERO_LETTERS, digitOf } from './digit-words.js';
-import { asciiDigits } from './text-utils.js';
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { DIGIT_WORDS, LOAN_DIGIT_WORDS, ROMAN_HINDI_DIGIT_WORDS } from './digit-words.js';
+import { fromRecognizer, trimPunctuation } from './recognizer-text.js';
+import { defaultRegion, type PhoneContext } from './region.js';
+import { spokenDigits } from './spoken-digits.js';
+import { languageFamily } from './text-utils.js';
 
-export interface PhoneContext {
-  language: string;
-  region?: string;
-}
-
-// Country for numbers said without a country code, by the agent's language.
-const REGION_BY_LANGUAGE: Readonly<Record<string, string>> = {
-  'en-US': 'US',
-  'en-GB': 'GB',
-  'en-IN': 'IN',
-  'hi-IN': 'IN',
-  'es-US': 'US',
-  'es-ES': 'ES',
-  'fr-FR': 'FR',
-  'de-DE': 'DE',
-  'en-AU': 'AU',
-  'en-CA': 'CA',
-};
-
-export function defaultRegion(context: PhoneContext): CountryCode {
-  const explicit = context.region?.toUpperCase();
-  if (explicit && /^[A-Z]{2}$/.test(explicit)) return explicit as CountryCode;
-  const byLanguage = REGION_BY_LANGUAGE[context.language];
-  if (byLanguage) return byLanguage as CountryCode;
-  const suffix = context.language.split('-')[1]?.toUpperCase();
-  return (suffix && /^[A-Z]{2}$/.test(suffix) ? suffix : 'US') as CountryCode;
-}
+const PHONE_DIGITS = { ...DIGIT_WORDS, ...LOAN_DIGIT_WORDS };
+const HINDI_PHONE_DIGITS = { ...PHONE_DIGITS, ...ROMAN_HINDI_DIGIT_WORDS };
 
 /**
- * Rewrites spoken digits as digits: "four one five double five" -> "4 1 5 55",
- * "triple 0" -> "000", "four oh five" -> "4 0 5", "plus nine one" -> "+ 9 1".
+ * Rewrites spoken digits as digits: "Four one five, double five…" -> "4 1 5 55 …",
+ * "triple 0" -> "000", "four oh five" -> "4 0 5", "plus nine one" -> "+ 9 1", "415-555-0100" -> "415 555 0100".
  * Other words are kept so a number can still be found inside a sentence.
  */
-export function spokenDigitsToText(text: string): string {
-  const tokens = asciiDigits(text)
+export function spokenDigitsToText(text: string, language = 'en-US'): string {
+  const tokens = fromRecognizer(text)
     .toLowerCase()
-    .replace(/[,;:!?()]/g, ' ')
+    .replace(/[,;:!?()।]/g, ' ')
     .replace(/(\d)[.\-/](?=\d)/g, '$1 ')
     .split(/\s+/)
-    .filter(Boolean);
-  const out: string[] = [];
-  const isDigitish = (t: string | undefined) =>
-    t !== undefined && (/^\+?\d+$/.test(t) || t in DIGIT_WORDS || t in REPEAT_WORDS);
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i] as string;
-    const repeat = REPEAT_WORDS[token];
-    const next = tokens[i + 1];
-    const nextDigit =
-      next === undefined ? undefined : (digitOf(next) ?? (ZERO_LETTERS.has(next) ? 0 : undefined));
-    if (repeat !== undefined && nextDigit !== undefined) {
-      out.push(String(nextDigit).repeat(repeat));
-      i += 1;
-    } else if (digitOf(token) !== undefined) {
-      out.push(String(digitOf(token)));
-    } else if (ZERO_LETTERS.has(token) && (isDigitish(tokens[i - 1]) || isDigitish(next))) {
-      out.push('0');
-    } else if (token === 'plus' || token === 'प्लस') {
-      out.push('+');
-    } else {
-      out.push(token);
-    }
-  }
-  return out.join(' ');
+    .map(trimPunctuation)
+    .filter(Boolean)
+    .map((t) => (t === 'plus' || t === 'प्लस' ? '+' : t));
+  const digits = languageFamily(language) === 'hi' ? HINDI_PHONE_DIGITS : PHONE_DIGITS;
+  return spokenDigits(tokens, { digits, zeroLetters: true }).join(' ');
+}
+
+/** A number said twice in a row, to be sure, is said once: "4155550100 4155550100" -> "4155550100". */
+function saidTwice(digits: string): string {
+  const half = digits.length / 2;
+  return Number.isInteger(half) && digits.slice(0, half) === digits.slice(half)
+    ? digits.slice(0, half)
+    : digits;
 }
 
 /** The E.164 form of a valid phone number in `text`, else null. */
 export function normalizePhone(text: string, context: PhoneContext): string | null {
   const region = defaultRegion(context);
-  const spoken = spokenDigitsToText(text);
+  const spoken = spokenDigitsToText(text, context.language);
   // First: every digit in the utterance is the number (the usual answer to "what's your number?").
-  const digits = spoken.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
+  const digits = saidTwice(spoken.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, ''));
   if (digits.replace('+', '').length >= 6) {
     const whole = parsePhoneNumberFromString(digits, region);
     if (whole?.isValid()) return whole.number;

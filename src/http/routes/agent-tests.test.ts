@@ -29,6 +29,15 @@ describe('POST /agents/:id/test', () => {
     expect(report.suites.map((s) => [s.agent, s.file.endsWith('default.yaml')])).toEqual([['default', true]]);
     expect(report.summary.total).toBeGreaterThan(0);
     expect(report.summary.passed).toBe(report.summary.total);
+    // A persona scenario comes back with its transcript and the verdict on each criterion.
+    const persona = report.suites[0]!.scenarios.find((s) => s.persona);
+    expect(persona?.persona).toMatchObject({ played_by: 'script' });
+    expect(persona?.persona?.transcript[0]).toMatchObject({ seq: 0, kind: 'greeting' });
+    expect(persona?.persona?.verdicts.map((v) => [v.criterion, v.status, v.judge])).toEqual([
+      ['data_collected', 'pass', 'rules'],
+      ['goal_met', 'pass', 'rules'],
+      ['no_invented_facts', 'pass', 'rules'],
+    ]);
   }, 30_000);
 
   it('runs a suite from the body against the agent as stored now, with failure reasons', async () => {

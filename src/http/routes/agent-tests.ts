@@ -17,7 +17,7 @@ import type { AgentService } from '../../services/agent-service.js';
 import { issuesFromZod, validationError } from '../../services/validation.js';
 import { loadSuites, SuiteFileError, formatIssue, type LoadedSuite } from '../../agent-tests/loader.js';
 import { runSuites } from '../../agent-tests/runner.js';
-import { suiteFileSchema, TRANSPORT_NAMES } from '../../agent-tests/schema.js';
+import { CRITERIA, suiteFileSchema, TRANSPORT_NAMES } from '../../agent-tests/schema.js';
 import { errorBodySchema } from '../error-handler.js';
 import type { LanguageModel } from '../../ports/language-model.js';
 import type { Agent } from '../../domain/agent.js';
@@ -55,6 +55,25 @@ const scenarioResultSchema = z.object({
   reasons: z.array(z.string()),
   duration_ms: z.number(),
   call_sid: z.string().optional(),
+  persona: z
+    .object({
+      played_by: z.enum(['model', 'script']),
+      transcript: z.array(
+        z.object({ seq: z.number(), kind: z.string(), caller: z.string().optional(), agent: z.string() }),
+      ),
+      verdicts: z.array(
+        z.object({
+          criterion: z.enum(CRITERIA),
+          status: z.enum(['pass', 'fail', 'skip']),
+          reason: z.string(),
+          judge: z.enum(['model', 'rules']),
+        }),
+      ),
+    })
+    .optional()
+    .describe(
+      "Persona scenarios: who played the caller, the call's transcript and the verdict on each criterion",
+    ),
 });
 const reportSchema = z.object({
   ok: z.boolean(),

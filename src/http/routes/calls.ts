@@ -6,6 +6,7 @@ import type { CallStore } from '../../ports/call-store.js';
 import { legacyMakeCallSchema, outboundCallSchema, type CallService } from '../../services/call-service.js';
 import { normalizeE164 } from '../../services/phone-number-service.js';
 import { startedBound } from '../../services/started-bound.js';
+import { modelFirstTokenMs, serverAddedMs } from '../../engine/turn-timeline.js';
 import { errorBodySchema } from '../error-handler.js';
 
 const sidParams = z.object({ sid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a call SID') }).strict();
@@ -57,9 +58,14 @@ export function callDetail(call: Call, turns: Turn[]) {
       model_latency_ms: turn.model_latency_ms,
       input_tokens: turn.input_tokens,
       output_tokens: turn.output_tokens,
+      cached_input_tokens: turn.cached_input_tokens,
       cost_micro_usd: turn.cost_micro_usd,
       model_error: turn.model_error,
       model: turn.model,
+      tool_calls: turn.tool_calls,
+      timeline: turn.timeline,
+      server_added_ms: turn.timeline && serverAddedMs(turn.timeline),
+      model_first_token_ms: turn.timeline && modelFirstTokenMs(turn.timeline),
     })),
   };
 }

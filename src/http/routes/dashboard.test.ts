@@ -34,6 +34,18 @@ describe('dashboard routes', () => {
     expect(css.headers['content-type']).toContain('text/css');
   });
 
+  it("serves the chart library from its installed package, under the page's CSP", async () => {
+    const script = await t.app.inject({ method: 'GET', url: '/assets/vendor/uplot.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-type']).toContain('text/javascript');
+    expect(script.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(script.body).toMatch(/^\/\*! https:\/\/github\.com\/leeoniya\/uPlot/);
+    const css = await t.app.inject({ method: 'GET', url: '/assets/vendor/uplot.css' });
+    expect(css.headers['content-type']).toContain('text/css');
+    expect(css.body).toContain('.uplot');
+    expect((await t.app.inject({ method: 'GET', url: '/assets/vendor/uPlot.cjs.js' })).statusCode).toBe(404);
+  });
+
   it('serves only the files it loaded', async () => {
     for (const url of ['/assets/../routes/dashboard.ts', '/assets/%2e%2e/app.ts', '/assets/nope.js']) {
       const response = await t.app.inject({ method: 'GET', url });

@@ -3,9 +3,11 @@
 // admin check (see dashboard-session.ts), until it expires or is signed out (revoked in the store,
 // for every instance). Sign-in checks the key as a Bearer header is checked, wrong-key backoff
 // included (auth.ts). Assets are read once at start-up and only those files are served, so no
-// request path ever reaches the file system.
+// request path ever reaches the file system. Third-party browser files (the chart library) are
+// served from the installed package under /assets/vendor/, never copied into our tree.
 import cookie from '@fastify/cookie';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
@@ -66,6 +68,24 @@ export function loadAssets(dir: string): Map<string, DashboardAsset> {
   return assets;
 }
 
+/** URL path under /assets/vendor/ → the installed package's file (docs/decisions/0018-chart-library.md). */
+export const VENDOR_FILES: Record<string, string> = {
+  '/assets/vendor/uplot.js': 'uplot/dist/uPlot.iife.min.js',
+  '/assets/vendor/uplot.css': 'uplot/dist/uPlot.min.css',
+};
+
+/** The vendor files, read from node_modules once. */
+export function loadVendorAssets(files: Record<string, string> = VENDOR_FILES): Map<string, DashboardAsset> {
+  const resolve = createRequire(import.meta.url).resolve;
+  const assets = new Map<string, DashboardAsset>();
+  for (const [urlPath, module] of Object.entries(files)) {
+    const contentType = CONTENT_TYPES[extname(module)];
+    if (!contentType) throw new Error(`no content type for ${module}`);
+    assets.set(urlPath, { body: readFileSync(resolve(module)), contentType });
+  }
+  return assets;
+}
+
 function sendAsset(reply: FastifyReply, asset: DashboardAsset): FastifyReply {
   return reply
     .header('content-type', asset.contentType)
@@ -92,7 +112,7 @@ export interface DashboardRoutesOptions {
 export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, options) => {
   const keys: SessionKeys = { adminApiKey: options.adminApiKey, signingSecret: options.signingSecret };
   const now = options.now ?? Date.now;
-  const assets = loadAssets(options.assetsDir ?? DASHBOARD_ASSETS_DIR);
+  const assets = new Map([...loadAssets(options.assetsDir ?? DASHBOARD_ASSETS_DIR), ...loadVendorAssets()]);
   const page = assets.get('/assets/index.html');
   if (!page) throw new Error('dashboard assets are missing index.html');
   const cookieOptions = sessionCookieOptions(options.publicUrl);

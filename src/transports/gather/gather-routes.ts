@@ -24,7 +24,7 @@ import { GATHER_PATH, gatherInput, twimlForTurn } from './gather-codec.js';
 
 export interface GatherRouteDeps {
   auth: TwilioWebhookAuth;
-  engine: Pick<CallEngine, 'sessions' | 'conversation' | 'operations'>;
+  engine: CallEngine;
   /** Overrides WEBHOOK_DEADLINE_MS (tests). */
   webhookDeadlineMs?: number;
 }
@@ -61,7 +61,9 @@ export async function gatherRoutes(app: FastifyInstance, deps: GatherRouteDeps):
       if (!callSid || !Number.isInteger(seq) || seq < 1 || seq > 100_000) {
         return sendTwiml(reply, fallbackTwiml(), 400);
       }
-      const work = takeTurn(deps, { ...deps.engine, log: request.log }, params, callSid, seq);
+      // The turn's timeline starts when Fastify received the request, not when this handler ran.
+      const inputAt = performance.now() - reply.elapsedTime;
+      const work = takeTurn(deps, { ...deps.engine, log: request.log }, params, callSid, seq, inputAt);
       try {
         return sendTwiml(reply, await withDeadline(work, remainingMs(reply, deadlineMs)));
       } catch (error) {
@@ -95,9 +97,10 @@ async function takeTurn(
   params: FormParams,
   callSid: string,
   seq: number,
+  inputAt: number,
 ): Promise<string> {
   const session = await deps.engine.sessions.open(callSid);
-  const result = await new TurnRunner(runnerDeps, session).take(gatherInput(params), seq);
+  const result = await new TurnRunner(runnerDeps, session).take(gatherInput(params), seq, { inputAt });
   const turn = result.outcome.turn;
   return twimlForTurn({
     agent: session.agent,

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { dialTwiml, fallbackTwiml } from '../../adapters/twilio/twiml.js';
 import { isTerminal, type Call } from '../../domain/call.js';
 import type { CallEngine } from '../../engine/call-engine.js';
+import { findTransferTarget } from '../../engine/tools/transfer.js';
 import { HANGUP_TWIML } from '../twilio/webhook-reply.js';
 import { parseHandoff } from './handoff.js';
 import { relayConnectTwiml } from './relay-twiml.js';
@@ -51,7 +52,7 @@ export async function relayActionTwiml(
     error_code: input.errorCode?.slice(0, 10),
   };
   if (handoff?.reason === 'transfer') {
-    const target = agent.transfer_targets.find((candidate) => candidate.id === handoff.target_id);
+    const target = findTransferTarget(agent, handoff.target_id);
     if (!target) {
       // Only the agent's own list may be dialled, whatever the handoff names.
       log.warn(context, 'relay handoff names a transfer target the agent does not list; hanging up');

@@ -23,7 +23,7 @@ export interface TwilioRelayDeps {
   auth: TwilioWebhookAuth;
   /** Signs and checks the per-call socket URLs (relaySocketKey). */
   relaySocketKey: Buffer;
-  engine: Pick<CallEngine, 'sessions' | 'conversation' | 'operations'>;
+  engine: CallEngine;
   /** The app's open sessions; pass one to call closeAll() on shutdown. Created here when absent. */
   sessions?: RelaySessions;
   limits?: Partial<RelayLimits>;

@@ -25,7 +25,7 @@ import type { RelaySocketGrant } from './relay-socket-grant.js';
 import { DEFAULT_RELAY_TIMING, type RelayTiming } from './relay-timing.js';
 
 export interface RelaySessionDeps {
-  engine: Pick<CallEngine, 'sessions' | 'conversation' | 'operations'>;
+  engine: CallEngine;
   sessions: RelaySessions;
   /** The call and session number the socket URL was signed for; `setup` must name that call. */
   grant: RelaySocketGrant;

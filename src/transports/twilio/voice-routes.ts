@@ -8,6 +8,8 @@ import type { Transport } from '../../domain/agent.js';
 import type { Turn } from '../../domain/call.js';
 import type { CallEngine } from '../../engine/call-engine.js';
 import type { CallSession } from '../../engine/call-session.js';
+import { personalize } from '../../engine/contact-variables.js';
+import { TimelineClock } from '../../engine/turn-timeline.js';
 import type { CallService } from '../../services/call-service.js';
 import { callSidOf, param } from './params.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from './signature-check.js';
@@ -33,7 +35,7 @@ export type AnswerTwiml = (started: StartedCall) => string;
 
 export interface VoiceRouteDeps {
   auth: TwilioWebhookAuth;
-  engine: Pick<CallEngine, 'sessions' | 'conversation' | 'operations'>;
+  engine: CallEngine;
   callService: Pick<CallService, 'ensureCall' | 'recordingStartFor'>;
   /** Each Twilio transport's answer. */
   answers: Record<Transport, AnswerTwiml>;
@@ -48,7 +50,9 @@ export async function voiceRoutes(app: FastifyInstance, deps: VoiceRouteDeps): P
     const callSid = callSidOf(params);
     if (!callSid) return sendTwiml(reply, fallbackTwiml(), 400);
     try {
-      const answered = withRetries(() => answer(deps, request, params, callSid));
+      // The greeting's timeline starts when Fastify received the request (Twilio's clock runs from there).
+      const clock = new TimelineClock(monotonic, monotonic() - reply.elapsedTime);
+      const answered = withRetries(() => answer(deps, request, params, callSid, clock));
       return sendTwiml(reply, await withDeadline(answered, remainingMs(reply, deadlineMs)));
     } catch (error) {
       request.log.error({ err: error, call_sid: callSid }, 'voice webhook failed; caller hears the fallback');
@@ -57,7 +61,15 @@ export async function voiceRoutes(app: FastifyInstance, deps: VoiceRouteDeps): P
   });
 }
 
-async function answer(deps: VoiceRouteDeps, request: FastifyRequest, params: FormParams, callSid: string) {
+const monotonic = (): number => performance.now();
+
+async function answer(
+  deps: VoiceRouteDeps,
+  request: FastifyRequest,
+  params: FormParams,
+  callSid: string,
+  clock: TimelineClock,
+) {
   const query = request.query as { agent_id?: string; transport?: string };
   const { call, agent, created } = await deps.callService.ensureCall({
     callSid,
@@ -71,7 +83,8 @@ async function answer(deps: VoiceRouteDeps, request: FastifyRequest, params: For
   const answeredBy = param(params, 'AnsweredBy');
   if (answeredBy && /^(machine|fax)/.test(answeredBy)) {
     await deps.engine.operations.markVoicemail(callSid, answeredBy);
-    const message = agent.voicemail_message;
+    // The contact's variables fill it ({{first_name}}), as they fill the greeting.
+    const message = personalize(agent, call).voicemail_message;
     return message
       ? hangupTwiml({ voice: agent.voice, language: agent.language, say: message })
       : HANGUP_TWIML;
@@ -83,6 +96,11 @@ async function answer(deps: VoiceRouteDeps, request: FastifyRequest, params: For
   });
   const answerOf = call.transport === 'web' ? undefined : deps.answers[call.transport];
   if (!answerOf) return fallbackTwiml(agent.language);
+  clock.mark('stored');
   const startRecording = deps.callService.recordingStartFor(call);
-  return answerOf({ session, greeting, ...(startRecording ? { startRecording } : {}) });
+  const twiml = answerOf({ session, greeting, ...(startRecording ? { startRecording } : {}) });
+  // Twilio speaks the greeting from this answer (Gather's <Say>, ConversationRelay's welcomeGreeting).
+  clock.mark('first_text_out');
+  deps.engine.observer.greetingDone(call, call.transport, clock.elapsed(), clock.timeline);
+  return twiml;
 }

@@ -16,6 +16,7 @@ import {
 import { AppError, notFound } from '../../domain/errors.js';
 import type { CallEngine } from '../../engine/call-engine.js';
 import { TurnRunner } from '../../engine/turn-runner.js';
+import { TimelineClock } from '../../engine/turn-timeline.js';
 import type { TurnLog } from '../../engine/transport.js';
 import type { CallStore } from '../../ports/call-store.js';
 import type { AgentService } from '../../services/agent-service.js';
@@ -64,7 +65,7 @@ export interface WebCallDeps {
   calls: Pick<CallService, 'newCall'>;
   callStore: Pick<CallStore, 'create' | 'get' | 'applyStatus'>;
   agents: Pick<AgentService, 'get'>;
-  engine: Pick<CallEngine, 'sessions' | 'conversation' | 'operations'>;
+  engine: CallEngine;
   onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
   logger: TurnLog;
 }
@@ -83,6 +84,7 @@ export class WebCallService {
 
   /** Creates the call item (in progress) and stores the greeting as turn 0. */
   async start(input: unknown): Promise<WebCallStarted> {
+    const clock = new TimelineClock(() => performance.now());
     const { agent_id } = parseOrThrow(webCallStartSchema, input);
     const agent = await this.agentForTrial(agent_id);
     const callSid = this.newSid();
@@ -100,10 +102,13 @@ export class WebCallService {
       sequence: IN_PROGRESS_SEQUENCE,
       at: call.started_at,
     });
-    const { sessions, conversation } = this.deps.engine;
+    const { sessions, conversation, observer } = this.deps.engine;
     const session = await sessions.adopt(call, { agent, created: true });
     // A web call's person is nobody we could recognise again: no past calls are recalled.
     const greeting = await conversation.startCall(session, { recall: false });
+    clock.mark('stored');
+    clock.mark('first_text_out');
+    observer.greetingDone(call, 'web', clock.elapsed(), clock.timeline);
     return {
       call_sid: callSid,
       agent_id: agent.agent_id,

@@ -3,8 +3,12 @@ import { api, get } from './api.js';
 import { h, replace } from './h.js';
 import { agentPage, newAgentPage } from './pages/agent-page.js';
 import { agentsPage } from './pages/agents.js';
+import { analyticsPage } from './pages/analytics.js';
 import { callPage } from './pages/call-page.js';
 import { callsPage } from './pages/calls.js';
+import { campaignPage } from './pages/campaign-page.js';
+import { campaignsPage } from './pages/campaigns.js';
+import { doNotCallPage } from './pages/do-not-call.js';
 import { numbersPage } from './pages/numbers.js';
 import { signInPage } from './pages/sign-in.js';
 import { errorBox } from './ui.js';
@@ -17,12 +21,19 @@ const ROUTES = [
   [/^\/numbers$/, numbersPage],
   [/^\/calls$/, callsPage],
   [/^\/calls\/([^/]+)$/, callPage],
+  [/^\/analytics$/, analyticsPage],
+  [/^\/campaigns$/, campaignsPage],
+  [/^\/campaigns\/([^/]+)$/, campaignPage],
+  [/^\/do-not-call$/, doNotCallPage],
 ];
 
 const NAV = [
   ['#/agents', 'Agents', '/agents'],
   ['#/numbers', 'Phone numbers', '/numbers'],
   ['#/calls', 'Calls', '/calls'],
+  ['#/analytics', 'Analytics', '/analytics'],
+  ['#/campaigns', 'Campaigns', '/campaigns'],
+  ['#/do-not-call', 'Do not call', '/do-not-call'],
 ];
 
 function parseHash() {

@@ -1,5 +1,6 @@
 // Shared pieces: the loading, empty and error looks; labelled form controls whose error message
-// sits next to them; status badges.
+// sits next to them; status badges; list filters kept in the hash.
+import { withQuery } from './api.js';
 import { h, replace, uid } from './h.js';
 
 export const loading = (what = 'Loading…') => h('p', { class: 'state state-loading', role: 'status' }, what);
@@ -55,6 +56,20 @@ const BADGE_TONES = {
   canceled: 'muted',
   passed: 'good',
   skipped: 'muted',
+  draft: 'plain',
+  running: 'live',
+  paused: 'warn',
+  pending: 'plain',
+  dialing: 'live',
+  in_call: 'live',
+  reached: 'good',
+  answered: 'good',
+  exhausted: 'bad',
+  expired: 'muted',
+  do_not_call: 'muted',
+  no_answer: 'bad',
+  voicemail: 'info',
+  hung_up_early: 'warn',
 };
 
 export const badge = (text, tone = BADGE_TONES[text] ?? 'plain') =>
@@ -108,8 +123,10 @@ export function showErrors(form, error) {
   for (const issue of error.issues ?? []) {
     const parts = String(issue.field).split('.');
     let wrapper;
+    let matched = '';
     while (parts.length > 0 && !wrapper) {
-      wrapper = form.querySelector(`[data-field="${CSS.escape(parts.join('.'))}"]`);
+      matched = parts.join('.');
+      wrapper = form.querySelector(`[data-field="${CSS.escape(matched)}"]`);
       parts.pop();
     }
     const slot = wrapper?.querySelector(':scope > .field-error');
@@ -117,7 +134,10 @@ export function showErrors(form, error) {
       unplaced.push(issue);
       continue;
     }
-    slot.textContent = slot.textContent ? `${slot.textContent} ${issue.message}` : issue.message;
+    // A JSON editor (data-detail) holds a whole object: its messages name the field inside it.
+    const inside = wrapper.dataset.detail !== undefined && issue.field !== matched;
+    const message = inside ? `${issue.field.slice(matched.length + 1)}: ${issue.message}` : issue.message;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
     slot.hidden = false;
     const control = wrapper.querySelector('input, select, textarea');
     control?.setAttribute('aria-invalid', 'true');
@@ -192,4 +212,31 @@ export function dataTable(caption, headers) {
     }
   };
   return { element, addRows };
+}
+
+/**
+ * A list page's filters: `controls` by query key, shown in the order of `labels` ([key, label]).
+ * Submitting puts their values in the hash query of `path` (`/calls`), which reloads the page.
+ */
+export function filterForm(path, controls, labels, { submitText, clearText }) {
+  return h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const next = Object.fromEntries(
+          Object.entries(controls).map(([key, control]) => [key, control.value.trim()]),
+        );
+        location.hash = withQuery(`#${path}`, next);
+      },
+    },
+    h('div', { class: 'form-summary', role: 'alert', tabindex: '-1' }),
+    h(
+      'div',
+      { class: 'field-row' },
+      labels.map(([key, label]) => field(label, controls[key], { path: key })),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, submitText), link(`#${path}`, clearText)),
+  );
 }

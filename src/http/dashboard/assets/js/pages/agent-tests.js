@@ -7,10 +7,70 @@ import { h, replace } from '../h.js';
 import { badge, dataTable, empty, errorBox, loading } from '../ui.js';
 
 const RESULT_WORDS = { pass: 'passed', fail: 'failed', skip: 'skipped' };
+const PLAYED_BY = { model: 'the language model', script: 'its own replies (no language model)' };
 
 function summaryLine({ total, passed, failed, skipped, duration_ms: ms }) {
   const noun = total === 1 ? 'scenario' : 'scenarios';
   return `${total} ${noun}: ${passed} passed, ${failed} failed, ${skipped} skipped in ${duration(ms)}`;
+}
+
+function verdictItem(verdict) {
+  return h(
+    'li',
+    { class: 'verdict' },
+    badge(RESULT_WORDS[verdict.status] ?? verdict.status),
+    ' ',
+    h('strong', {}, verdict.criterion.replaceAll('_', ' ')),
+    ` (${verdict.judge === 'model' ? 'model judge' : 'rules'}): `,
+    verdict.reason,
+  );
+}
+
+function transcriptLines(transcript) {
+  return h(
+    'ol',
+    { class: 'persona-transcript' },
+    transcript.flatMap((turn) => [
+      turn.caller !== undefined
+        ? h(
+            'li',
+            { class: 'said said-caller' },
+            h('span', { class: 'who' }, 'Caller'),
+            ' ',
+            turn.caller || `(${turn.kind})`,
+          )
+        : null,
+      turn.agent
+        ? h('li', { class: 'said said-agent' }, h('span', { class: 'who' }, 'Agent'), ' ', turn.agent)
+        : null,
+    ]),
+  );
+}
+
+/** Each persona scenario: who played the caller, the verdict on each criterion, the transcript. */
+function personaView(report) {
+  const scenarios = report.suites.flatMap((suite) => suite.scenarios).filter((s) => s.persona);
+  if (scenarios.length === 0) return null;
+  return h(
+    'section',
+    { class: 'persona-results', 'aria-labelledby': 'persona-heading' },
+    h('h3', { id: 'persona-heading' }, 'Persona calls'),
+    scenarios.map((scenario) =>
+      h(
+        'article',
+        { class: 'persona-result' },
+        h('h4', {}, scenario.scenario, ' ', badge(RESULT_WORDS[scenario.status] ?? scenario.status)),
+        h('p', { class: 'sub' }, `The caller was played by ${PLAYED_BY[scenario.persona.played_by]}.`),
+        h('ul', { class: 'verdicts' }, scenario.persona.verdicts.map(verdictItem)),
+        h(
+          'details',
+          {},
+          h('summary', {}, `Transcript (${scenario.persona.transcript.length} turns)`),
+          transcriptLines(scenario.persona.transcript),
+        ),
+      ),
+    ),
+  );
 }
 
 function reportView(report) {
@@ -42,6 +102,7 @@ function reportView(report) {
       summaryLine(report.summary),
     ),
     table.element,
+    personaView(report),
   ];
 }
 

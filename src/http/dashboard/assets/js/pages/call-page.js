@@ -5,6 +5,7 @@ import { get } from '../api.js';
 import { cost, dateTime, ms, seconds, time, words } from '../format.js';
 import { h, replace } from '../h.js';
 import { badge, dataTable, empty, errorBox, link, loading } from '../ui.js';
+import { waterfall } from '../waterfall.js';
 
 const REFRESH_MS = 3_000;
 const TERMINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
@@ -63,6 +64,15 @@ function collectedSection(call) {
   );
 }
 
+/**
+ * "1200 in (1024 from the prompt cache) / 18 out": the cached part of the input, which the provider
+ * bills lower, is already in the cost shown next to it.
+ */
+function tokens(input, output, cached) {
+  const fromCache = cached ? ` (${cached} from the prompt cache)` : '';
+  return `${input} in${fromCache} / ${output ?? 0} out`;
+}
+
 // A web call's lines are typed (stored with confidence 1), and the greeting answers nobody, so
 // neither a confidence nor a reply latency would mean anything there.
 function turnItem(turn, call) {
@@ -70,7 +80,7 @@ function turnItem(turn, call) {
     turn.latency_ms !== undefined && turn.kind !== 'greeting' ? `latency ${ms(turn.latency_ms)}` : null,
     turn.model_latency_ms !== undefined ? `model ${ms(turn.model_latency_ms)}` : null,
     turn.input_tokens !== undefined
-      ? `${turn.input_tokens} in / ${turn.output_tokens ?? 0} out tokens`
+      ? `${tokens(turn.input_tokens, turn.output_tokens, turn.cached_input_tokens)} tokens`
       : null,
     turn.cost_micro_usd !== undefined ? `cost ${cost(turn.cost_micro_usd)}` : null,
   ].filter(Boolean);
@@ -112,8 +122,45 @@ function turnItem(turn, call) {
           extracted.map(([k, v], i) => [i ? ', ' : '', h('code', {}, `${k} = ${v}`)]),
         )
       : null,
+    turn.tool_calls?.length ? toolCallsList(turn.tool_calls) : null,
     turn.model_error ? h('p', { class: 'sub error-text' }, `Model error: ${turn.model_error}`) : null,
     usage.length ? h('p', { class: 'sub' }, usage.join(' · ')) : null,
+    turn.timeline ? waterfall(turn.timeline, turn) : null,
+  );
+}
+
+// The agent's own tools the model called on a turn: name, how it went, the (masked) arguments.
+function toolCallsList(calls) {
+  return h(
+    'ul',
+    { class: 'tool-calls', 'aria-label': 'Tool calls' },
+    calls.map((call) =>
+      h(
+        'li',
+        { class: 'tool-call' },
+        h('code', {}, call.name),
+        ' ',
+        badge(
+          words(call.status),
+          call.status === 'ok' ? 'good' : call.status === 'rejected' ? 'warn' : 'bad',
+        ),
+        ' ',
+        h(
+          'span',
+          { class: 'sub' },
+          [
+            ms(call.latency_ms),
+            call.http_status !== undefined ? `HTTP ${call.http_status}` : null,
+            call.response_bytes !== undefined ? `${call.response_bytes} bytes` : null,
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        ),
+        h('br'),
+        h('code', { class: 'tool-args' }, JSON.stringify(call.arguments)),
+        call.error ? h('p', { class: 'sub error-text' }, call.error) : null,
+      ),
+    ),
   );
 }
 
@@ -210,8 +257,26 @@ function render(call, agentName) {
             : '—',
         ],
         ['Model latency', totals ? ms(totals.model_latency_ms) : '—'],
-        ['Tokens', totals ? `${totals.input_tokens} in / ${totals.output_tokens} out` : '—'],
+        call.latency_p50_ms !== undefined
+          ? ['Turn p50 / p95', `${ms(call.latency_p50_ms)} / ${ms(call.latency_p95_ms)}`]
+          : null,
+        call.server_added_p50_ms !== undefined
+          ? ['Server added p50 / p95', `${ms(call.server_added_p50_ms)} / ${ms(call.server_added_p95_ms)}`]
+          : null,
+        call.model_first_token_p50_ms !== undefined
+          ? [
+              'Model first token p50 / p95',
+              `${ms(call.model_first_token_p50_ms)} / ${ms(call.model_first_token_p95_ms)}`,
+            ]
+          : null,
+        [
+          'Tokens',
+          totals ? tokens(totals.input_tokens, totals.output_tokens, totals.cached_input_tokens) : '—',
+        ],
         ['Total cost', totals ? cost(totals.cost_micro_usd) : '—'],
+        totals?.tool_calls
+          ? ['Tool calls', `${totals.tool_calls} (${ms(totals.tool_latency_ms ?? 0)} waiting on tools)`]
+          : null,
       ]),
     ),
     h(

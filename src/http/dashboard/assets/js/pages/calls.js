@@ -5,7 +5,7 @@ import { dateTime, dayBound, seconds, words } from '../format.js';
 import { h, replace } from '../h.js';
 import { loadAllAgents } from '../agents-lookup.js';
 import { loadMeta } from '../meta.js';
-import { badge, dataTable, empty, errorBox, field, link, loading, select, showErrors } from '../ui.js';
+import { badge, dataTable, empty, errorBox, filterForm, link, loading, select, showErrors } from '../ui.js';
 
 export async function callsPage(main, { query, signal }) {
   const filters = {
@@ -33,34 +33,17 @@ export async function callsPage(main, { query, signal }) {
     from: h('input', { type: 'date', value: filters.from }),
     to: h('input', { type: 'date', value: filters.to }),
   };
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const next = Object.fromEntries(
-          Object.entries(c).map(([key, control]) => [key, control.value.trim()]),
-        );
-        location.hash = withQuery('#/calls', next);
-      },
-    },
-    h('div', { class: 'form-summary', role: 'alert', tabindex: '-1' }),
-    h(
-      'div',
-      { class: 'field-row' },
-      field('Agent', c.agent_id, { path: 'agent_id' }),
-      field('Status', c.status, { path: 'status' }),
-      field('Number', c.recipient, { path: 'recipient' }),
-      field('From day', c.from, { path: 'from' }),
-      field('To day', c.to, { path: 'to' }),
-    ),
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit' }, 'Filter'),
-      link('#/calls', 'Clear filters'),
-    ),
+  const form = filterForm(
+    '/calls',
+    c,
+    [
+      ['agent_id', 'Agent'],
+      ['status', 'Status'],
+      ['recipient', 'Number'],
+      ['from', 'From day'],
+      ['to', 'To day'],
+    ],
+    { submitText: 'Filter', clearText: 'Clear filters' },
   );
 
   const list = h('div', { class: 'list' }, loading('Loading calls…'));
