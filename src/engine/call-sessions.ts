@@ -1,7 +1,7 @@
 // The calls this instance serves, kept where the call is so a turn needs no store reads: a relay socket
 // holds its call's session for its life, and Gather turns, which may land on any instance, find theirs
 // in a bounded cache checked against the call's version (one GetItem). Whatever is missing or stale is
-// rebuilt from the store, so any instance can still take any turn. docs/decisions/0014-turn-runner-and-call-sessions.md
+// rebuilt from the store, so any instance can still take any turn. docs/decisions/0025-turn-runner-and-call-sessions.md
 import type { Agent } from '../domain/agent.js';
 import type { Call } from '../domain/call.js';
 import { notFound } from '../domain/errors.js';
