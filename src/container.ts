@@ -37,7 +37,7 @@ import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
 import { CircuitBreakers } from './engine/circuit-breaker.js';
 import { TwilioRestTelephony } from './adapters/twilio/rest-telephony.js';
 import { deterministicSummarizer } from './engine/call-summary.js';
-import { Conversation } from './engine/conversation.js';
+import { createCallEngine, type CallEngine } from './engine/call-engine.js';
 import { createPolicySelector } from './engine/policy-selector.js';
 import { ScriptedPolicy } from './engine/scripted-policy.js';
 import type { ReplyPolicy } from './ports/reply-policy.js';
@@ -65,8 +65,8 @@ import { INDEXES } from './adapters/dynamodb/tables.js';
 import { LatencyAlarms } from './services/latency-alarms.js';
 import { TurnInsights } from './services/turn-insights.js';
 import { AnalyticsService } from './services/analytics/analytics-service.js';
-import { WebCallService } from './services/web-call-service.js';
-import { WebCallSweeper } from './services/web-call-sweeper.js';
+import { WebCallService } from './transports/web/web-calls.js';
+import { WebCallSweeper } from './transports/web/web-call-sweeper.js';
 import { AjvSchemaValidator } from './adapters/json-schema/ajv-schema-validator.js';
 import { GuardedPool } from './adapters/net/guarded-pool.js';
 import { EnvSecrets, firstOf } from './adapters/secrets/env-secrets.js';
@@ -147,7 +147,8 @@ export interface Container {
   calls: CallService;
   /** Twilio's REST API (calls, number webhooks); its client is created on first use. */
   telephony: Telephony;
-  conversation: Conversation;
+  /** The engine: call sessions, the conversation, and the named operations on a call. */
+  engine: CallEngine;
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
   /** Agents' own tools: the real runner (guarded, signed), the catalog calls use, the schema validator. */
@@ -410,7 +411,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
     const pacerStore = new DynamoPacerStore({ doc: dynamo.doc, table: config.tables.campaigns });
     const doNotCallStore = new DynamoDoNotCallStore({ ...storeOptions, table: config.tables.doNotCall });
     const doNotCall = new DoNotCallService(doNotCallStore, clock);
-    const conversation = new Conversation({
+    const engine = createCallEngine({
       onDoNotCall: (call) => doNotCall.fromCaller(call),
       calls: callStore,
       getAgent: (agentId) => agents.get(agentId),
@@ -530,7 +531,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
     onClose(() => finalizer.drain());
     const onCallEnded = async (callSid: string, status: CallStatus) => {
       try {
-        await calls.recordEnd(callSid, status);
+        await engine.operations.callEnded(callSid, status);
       } catch (error) {
         logger.error({ err: error, call_sid: callSid }, 'recording the end of a call failed');
       }
@@ -559,7 +560,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       onClose(() => notifier.stop());
       // Web calls whose browser went away without hanging up are ended (a phone call gets Twilio's
       // final status instead).
-      const webCalls = new WebCallService({ calls, callStore, agents, conversation, onCallEnded });
+      const webCalls = new WebCallService({ calls, callStore, agents, engine, onCallEnded, logger });
       const sweeper = new WebCallSweeper({ callStore, agents, webCalls, logger });
       sweeper.start();
       onClose(() => sweeper.stop());
@@ -591,7 +592,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       phoneNumbers,
       calls,
       telephony,
-      conversation,
+      engine,
       policyFor,
       tools: {
         runner: realToolRunner,

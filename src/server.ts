@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { releaseDiscovery, writeDiscovery } from './adapters/embedded/discovery.js';
 import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type AppOptions } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ToolRunner } from './ports/tool-runner.js';
 
@@ -29,6 +29,8 @@ export interface StartOptions {
    * opens DATA_DIR as a command does, sharing a running server's database.
    */
   recordDiscovery?: boolean;
+  /** Parts of the app given by whoever starts the server (the agent-test sandbox: serve.ts). */
+  app?: AppOptions;
   /** Runs agents' tools on calls instead of the real runner (the agent tests' stubs). */
   toolRunner?: ToolRunner;
 }
@@ -91,7 +93,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp(container);
+    app = await buildApp(container, options.app);
     await app.listen({ host: config.HOST, port: config.PORT });
   } catch (error) {
     await container.close();

@@ -4,6 +4,8 @@
 // see each other's calls, so deterministic scenarios give the same result every time.
 import type { Config } from '../config.js';
 import type { Agent } from '../domain/agent.js';
+import { createLogger } from '../logger.js';
+import { startServer } from '../server.js';
 import type { TestTarget } from './observed-call.js';
 import { ToolStubRegistry } from './tool-stubs.js';
 
@@ -13,10 +15,6 @@ export interface SandboxOptions {
 }
 
 export async function startSandbox(config: Config, options: SandboxOptions = {}): Promise<TestTarget> {
-  const [{ startServer }, { createLogger }] = await Promise.all([
-    import('../server.js'),
-    import('../logger.js'),
-  ]);
   const local: Config = {
     ...config,
     DATA_DIR: ':memory:',

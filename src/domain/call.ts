@@ -216,7 +216,7 @@ export interface TurnTimeline {
   first_text_out?: number;
   /** The model's last token (the whole reply is known). */
   model_done?: number;
-  /** The turn's conditional put succeeded. */
+  /** The turn went to the store (its conditional put was sent; the caller hears only stored turns). */
   stored?: number;
   tools?: TimelineSpan[];
   /** What Twilio reported about this turn (ConversationRelay `info` events such as tokensPlayed). */

@@ -2,7 +2,7 @@
 // through the form, a web call typed to the end, its call page, the agent's tests, escaping, and a
 // phone-sized screen. The server's model is the fake OpenAI-compatible server playing a
 // form-filling model through the real provider adapter, so the pages show real tokens, cost and
-// model latency (the scripted path is covered by src/http/routes/web-calls.test.ts).
+// model latency (the scripted path is covered by src/transports/web/web-call-routes.test.ts).
 // Screenshots of every page go to test-results/screenshots/ (git-ignored). Chromium comes from
 // Debian (scripts/ensure-browser.sh); playwright-core never downloads a browser.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -15,7 +15,7 @@ import type { ToolEvent, TurnReply } from '../../src/ports/reply-policy.js';
 import { sendJson, startToolEndpoint, type ToolEndpoint } from '../fakes/tool-endpoint.js';
 import { ScriptedLanguageModel, type ModelStep } from '../fakes/scripted-language-model.js';
 import { exampleAgent, turnContext } from '../fakes/turn-context.js';
-import { Conversation } from '../../src/engine/conversation.js';
+import { createCallEngine } from '../../src/engine/call-engine.js';
 import { sampleCall } from '../contracts/call-store.contract.js';
 import { startDynamoStores } from '../recordings/harness.js';
 
@@ -233,7 +233,7 @@ describe('the model loop with the agent’s own tools', () => {
           ? { text: 'It has shipped.' }
           : { toolCalls: [{ id: 'c9', name: 'lookup_order', arguments: { order_id: '4412' } }] },
       );
-      const conversation = new Conversation({
+      const { sessions, conversation } = createCallEngine({
         calls: dynamo.calls,
         getAgent: async () => agent,
         policyFor: () => new LlmPolicy(model, { tools }),
@@ -241,8 +241,8 @@ describe('the model loop with the agent’s own tools', () => {
         defaultTimezone: 'UTC',
       });
       const events: ToolEvent[] = [];
-      const outcome = await conversation.handleInput(
-        callSid,
+      const outcome = await conversation.takeTurn(
+        await sessions.open(callSid),
         1,
         { kind: 'speech', text: 'Where is order 4412?' },
         { onToolEvent: (event) => events.push(event) },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTwilioRequest } from '../../adapters/twilio/signature.js';
 import { newSid } from '../../simulator/twilio-params.js';
 import { captureLogs, type LogCapture } from '../../../test/support/log-capture.js';
-import { createTestApp, type TestApp } from '../testing.js';
+import { createTestApp, type TestApp } from '../../http/testing.js';
 import { MAX_FORM_PARAMETERS, parseTwilioForm } from './form-body.js';
 
 const PUBLIC_URL = 'https://voice.example.test';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RelayTimers } from './relay-timers.js';
+import { TurnClocks } from './turn-clocks.js';
 
-describe('RelayTimers', () => {
+describe('TurnClocks', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -11,13 +11,9 @@ describe('RelayTimers', () => {
 
   const make = () => {
     const fired: string[] = [];
-    const timers = new RelayTimers(
-      { setupMs: 300, idleMs: 1_000, fillerMs: 500, speechMsPerChar: 10 },
-      {
-        onIdle: () => fired.push('idle'),
-        onDeadline: () => fired.push('deadline'),
-        onNoSetup: () => fired.push('no-setup'),
-      },
+    const timers = new TurnClocks(
+      { idleMs: 1_000, speechMsPerChar: 10 },
+      { onIdle: () => fired.push('idle'), onDeadline: () => fired.push('deadline') },
     );
     return { fired, timers };
   };
@@ -61,19 +57,15 @@ describe('RelayTimers', () => {
     expect(fired).toEqual(['deadline', 'deadline']);
   });
 
-  it('reports a socket without setup once setupMs has passed, unless stopped first', () => {
-    const { fired, timers } = make();
-    timers.startSetup();
-    vi.advanceTimersByTime(299);
-    timers.stopSetup();
-    vi.advanceTimersByTime(1_000);
+  it('keeps no idle clock for a transport that counts silence itself', () => {
+    const fired: string[] = [];
+    const timers = new TurnClocks(undefined, {
+      onIdle: () => fired.push('idle'),
+      onDeadline: () => fired.push('deadline'),
+    });
+    timers.startIdle(0);
+    expect(timers.idleRunning).toBe(false);
+    vi.advanceTimersByTime(600_000);
     expect(fired).toEqual([]);
-    timers.startSetup();
-    vi.advanceTimersByTime(300);
-    expect(fired).toEqual(['no-setup']);
-    timers.startSetup();
-    timers.stopAll();
-    vi.advanceTimersByTime(1_000);
-    expect(fired).toEqual(['no-setup']);
   });
 });

@@ -2,12 +2,11 @@
 // Phone calls always get a final status from Twilio; web calls get this instead: calls left idle, or
 // past their agent's maximum duration, are ended as the engine would have ended them, so they leave
 // "in progress", get a summary, an outcome and their end-of-call webhook.
-import type { Call, EndedBy } from '../domain/call.js';
-import { updateCallWithRetry } from '../engine/update-call.js';
-import type { Logger } from '../logger.js';
-import type { CallStore } from '../ports/call-store.js';
-import type { AgentService } from './agent-service.js';
-import type { WebCallService } from './web-call-service.js';
+import type { Call, EndedBy } from '../../domain/call.js';
+import type { Logger } from '../../logger.js';
+import type { CallStore } from '../../ports/call-store.js';
+import type { AgentService } from '../../services/agent-service.js';
+import type { WebCallService } from './web-calls.js';
 
 // Nobody types or speaks for five minutes in a conversation they are still having.
 export const WEB_CALL_IDLE_MS = 5 * 60_000;
@@ -47,13 +46,7 @@ export class WebCallSweeper {
           if (!maxSeconds.has(call.agent_id)) maxSeconds.set(call.agent_id, this.maxSecondsOf(call.agent_id));
           const reason = await this.abandonedBecause(call, await maxSeconds.get(call.agent_id));
           if (!reason) continue;
-          await updateCallWithRetry(
-            this.deps.callStore,
-            call.call_sid,
-            (current) => (current.ended_by ? undefined : { ended_by: reason }),
-            call,
-          );
-          await this.deps.webCalls.end(call.call_sid);
+          await this.deps.webCalls.endAbandoned(call, reason);
           ended.push(call.call_sid);
         } catch (error) {
           this.deps.logger.warn(

@@ -4,24 +4,19 @@
 // target, <Hangup/> for a finished call, and otherwise a new session that resumes from stored state.
 import type { FastifyBaseLogger } from 'fastify';
 import { dialTwiml, fallbackTwiml } from '../../adapters/twilio/twiml.js';
-import type { Agent } from '../../domain/agent.js';
 import { isTerminal, type Call } from '../../domain/call.js';
-import type { Conversation } from '../../engine/conversation.js';
+import type { CallEngine } from '../../engine/call-engine.js';
 import { findTransferTarget } from '../../engine/tools/transfer.js';
-import type { CallStore } from '../../ports/call-store.js';
+import { HANGUP_TWIML } from '../twilio/webhook-reply.js';
 import { parseHandoff } from './handoff.js';
 import { relayConnectTwiml } from './relay-twiml.js';
-
-export const HANGUP_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
 
 // A session that keeps failing (a socket URL that cannot be reached, a broken deploy) would otherwise
 // loop forever with the caller in silence; past this many reconnects the caller hears the apology.
 export const MAX_RELAY_RECONNECTS = 5;
 
 export interface RelayActionDeps {
-  calls: Pick<CallStore, 'get'>;
-  conversation: Pick<Conversation, 'updateCall'>;
-  agents: { get(agentId: string): Promise<Agent> };
+  engine: Pick<CallEngine, 'sessions' | 'operations'>;
   publicUrl: string;
   /** Signs the new socket URL (relaySocketKey). */
   socketKey: Buffer;
@@ -43,11 +38,12 @@ export async function relayActionTwiml(
   input: RelayActionInput,
   log: FastifyBaseLogger,
 ): Promise<string> {
-  const call = await deps.calls.get(input.callSid);
-  if (!call) {
+  const found = await deps.engine.sessions.read(input.callSid);
+  if (!found) {
     log.warn({ call_sid: input.callSid }, 'relay action for an unknown call; hanging up');
     return HANGUP_TWIML;
   }
+  const { call, agent } = found;
   const handoff = parseHandoff(input.handoffData);
   const context = {
     call_sid: call.call_sid,
@@ -56,17 +52,13 @@ export async function relayActionTwiml(
     error_code: input.errorCode?.slice(0, 10),
   };
   if (handoff?.reason === 'transfer') {
-    const agent = await deps.agents.get(call.agent_id);
     const target = findTransferTarget(agent, handoff.target_id);
     if (!target) {
       // Only the agent's own list may be dialled, whatever the handoff names.
       log.warn(context, 'relay handoff names a transfer target the agent does not list; hanging up');
       return HANGUP_TWIML;
     }
-    await deps.conversation.updateCall(call.call_sid, () => ({
-      transferred_to: target.target,
-      ended_by: 'transfer',
-    }));
+    await deps.engine.operations.transferDialled(call, target);
     log.info({ ...context, target_id: target.id }, 'relay call transferred');
     return dialTwiml({
       target: target.target,
@@ -80,16 +72,12 @@ export async function relayActionTwiml(
     return HANGUP_TWIML;
   }
   // server-restart, a lost socket or an error while the call goes on: a new session, no greeting.
-  const agent = await deps.agents.get(call.agent_id);
-  const updated = await deps.conversation.updateCall(call.call_sid, (current) => ({
-    relay_reconnects: (current.relay_reconnects ?? 0) + 1,
-  }));
-  if ((updated.relay_reconnects ?? 0) > MAX_RELAY_RECONNECTS) {
+  const reconnect = await deps.engine.operations.sessionLost(call);
+  if (reconnect > MAX_RELAY_RECONNECTS) {
     log.error(context, 'relay session failed too often; the caller hears the apology');
-    await deps.conversation.updateCall(call.call_sid, () => ({ ended_by: 'error' }));
+    await deps.engine.operations.endCall(call.call_sid, 'error');
     return fallbackTwiml(agent.language);
   }
-  const reconnect = updated.relay_reconnects ?? 0;
   log.warn({ ...context, reconnects: reconnect }, 'relay session lost; reconnecting the call');
   // A new socket URL with the new session number: sockets from URLs handed out before are now stale.
   return relayConnectTwiml({

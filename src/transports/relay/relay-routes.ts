@@ -4,39 +4,46 @@
 // Protocol: ../shared/reference/twilio-protocols.md §1(c); failure handling: reliability.md §1.5, F14, F15.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicSocketUrl, verifyWebSocketSignature } from '../../adapters/twilio/signature.js';
-import type { Agent } from '../../domain/agent.js';
-import type { Conversation } from '../../engine/conversation.js';
-import type { SpeechChunkerOptions } from '../../engine/speech-chunker.js';
-import type { CallStore } from '../../ports/call-store.js';
-import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/inbound-guard.js';
-import { HANGUP_TWIML, relayActionTwiml } from '../relay/relay-action.js';
-import { RelaySession } from '../relay/relay-session.js';
-import { RelaySessions } from '../relay/relay-sessions.js';
-import { readRelaySocketGrant } from '../relay/relay-socket-grant.js';
-import type { RelayTiming } from '../relay/relay-timers.js';
-import { RELAY_ACTION_PATH, RELAY_SOCKET_PATH } from '../relay/relay-paths.js';
+import { fallbackTwiml } from '../../adapters/twilio/twiml.js';
+import type { CallEngine } from '../../engine/call-engine.js';
 import { callSidOf, param } from '../twilio/params.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
-import { fallbackTwiml } from '../../adapters/twilio/twiml.js';
+import type { AnswerTwiml } from '../twilio/voice-routes.js';
+import { HANGUP_TWIML, sendTwiml } from '../twilio/webhook-reply.js';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './inbound-guard.js';
+import { relayActionTwiml } from './relay-action.js';
+import { RELAY_ACTION_PATH, RELAY_SOCKET_PATH } from './relay-paths.js';
+import { RelaySession } from './relay-session.js';
+import { RelaySessions } from './relay-sessions.js';
+import { readRelaySocketGrant } from './relay-socket-grant.js';
+import type { RelayTiming } from './relay-timing.js';
+import { relayConnectTwiml } from './relay-twiml.js';
 
 export interface TwilioRelayDeps {
   auth: TwilioWebhookAuth;
   /** Signs and checks the per-call socket URLs (relaySocketKey). */
   relaySocketKey: Buffer;
-  conversation: Pick<Conversation, 'handleInput' | 'updateCall'>;
-  calls: CallStore;
-  agents: { get(agentId: string): Promise<Agent> };
+  engine: CallEngine;
   /** The app's open sessions; pass one to call closeAll() on shutdown. Created here when absent. */
   sessions?: RelaySessions;
   limits?: Partial<RelayLimits>;
-  chunker?: SpeechChunkerOptions;
   endCloseDelayMs?: number;
-  /** Setup, silence, filler and speech-length clocks (defaults in relay-timers.ts). */
+  /** Setup, silence, filler and speech-length clocks (defaults in relay-timing.ts). */
   timing?: Partial<RelayTiming>;
 }
 
-function sendTwiml(reply: FastifyReply, twiml: string, status = 200): FastifyReply {
-  return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(twiml);
+/** How a relay call is answered when it starts: Twilio speaks the greeting and opens the socket. */
+export function relayAnswer(options: { publicUrl: string; socketKey: Buffer }): AnswerTwiml {
+  return ({ session, greeting, startRecording }) =>
+    relayConnectTwiml({
+      agent: session.agent,
+      callSid: session.callSid,
+      publicUrl: options.publicUrl,
+      socketKey: options.socketKey,
+      reconnect: session.call.relay_reconnects ?? 0,
+      welcomeGreeting: greeting.agent_text,
+      ...(startRecording ? { startRecording } : {}),
+    });
 }
 
 export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayDeps): Promise<void> {
@@ -79,15 +86,12 @@ export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayD
     // checkHandshake refused the upgrade without one; this only narrows the type.
     if (!grant) return socket.close(1008, 'policy violation');
     new RelaySession(socket, {
-      conversation: deps.conversation,
-      calls: deps.calls,
-      agents: deps.agents,
+      engine: deps.engine,
       sessions,
       grant,
       accountSid: auth.accountSid,
       logger: request.log,
       limits,
-      ...(deps.chunker ? { chunker: deps.chunker } : {}),
       ...(deps.endCloseDelayMs !== undefined ? { endCloseDelayMs: deps.endCloseDelayMs } : {}),
       ...(deps.timing ? { timing: deps.timing } : {}),
     });
@@ -100,9 +104,7 @@ export async function twilioRelayRoutes(app: FastifyInstance, deps: TwilioRelayD
     try {
       const twiml = await relayActionTwiml(
         {
-          calls: deps.calls,
-          conversation: deps.conversation,
-          agents: deps.agents,
+          engine: deps.engine,
           publicUrl: auth.publicUrl,
           socketKey: deps.relaySocketKey,
         },

@@ -1,10 +1,24 @@
+// The <Gather> transport's codec: Twilio's form parameters in, TwiML out. Each webhook is one turn:
+// what the caller said (or the silence Twilio timed out on) arrives as a Gather result, and the answer
+// speaks the stored turn and listens again, hangs up, or dials a transfer.
 import type { Agent, TransferTarget } from '../../domain/agent.js';
 import type { Turn } from '../../domain/call.js';
+import type { FormParams } from '../../adapters/twilio/signature.js';
 import { dialTwiml, gatherTwiml, hangupTwiml, type RecordingStart } from '../../adapters/twilio/twiml.js';
+import type { CallerInput } from '../../engine/conversation.js';
 import { callbackUrl } from '../../services/callback-url.js';
+import { confidenceOf, param } from '../twilio/params.js';
 
 /** Twilio posts what the caller said here; `seq` names the turn it answers. */
 export const GATHER_PATH = '/twilio/gather';
+
+/** A Gather result as caller input: speech, keys, or (neither) the silence Twilio timed out on. */
+export function gatherInput(params: FormParams): CallerInput {
+  const speech = (param(params, 'SpeechResult') ?? '').trim();
+  if (speech) return { kind: 'speech', text: speech, confidence: confidenceOf(params) };
+  const digits = (param(params, 'Digits') ?? '').trim();
+  return digits ? { kind: 'dtmf', digits } : { kind: 'silence' };
+}
 
 /** The TwiML that speaks a stored turn and then listens, hangs up, or transfers. */
 export function twimlForTurn(input: {

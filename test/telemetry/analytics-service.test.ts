@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCall } from '../../../test/contracts/call-store.contract.js';
-import { createTestApp, type TestApp } from '../../http/testing.js';
-import { AnalyticsService } from './analytics-service.js';
+import { sampleCall } from '../contracts/call-store.contract.js';
+import { createTestApp, type TestApp } from '../../src/http/testing.js';
+import { AnalyticsService } from '../../src/services/analytics/analytics-service.js';
 
 const range = { from: '2025-03-01T00:00:00.000Z', to: '2025-03-31T23:59:59.999Z', time_zone: 'UTC' };
 

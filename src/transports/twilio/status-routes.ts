@@ -4,8 +4,8 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { CallStatus } from '../../domain/call.js';
 import { CALL_STATUSES, isTerminal } from '../../domain/call.js';
 import type { CallStore } from '../../ports/call-store.js';
-import { callSidOf, param } from '../twilio/params.js';
-import { formParams } from '../twilio/signature-check.js';
+import { callSidOf, param } from './params.js';
+import { formParams } from './signature-check.js';
 
 export interface StatusDeps {
   calls: CallStore;

@@ -1,11 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import {
-  webCallMessageSchema,
-  webCallStartSchema,
-  type WebCallService,
-} from '../../services/web-call-service.js';
-import { errorBodySchema } from '../error-handler.js';
+import { webCallMessageSchema, webCallStartSchema, type WebCallService } from './web-calls.js';
+import { errorBodySchema } from '../../http/error-handler.js';
 
 const sidParams = z.object({ sid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a call SID') }).strict();
 const collected = z.record(z.string(), z.object({ value: z.unknown(), turn: z.number() }));

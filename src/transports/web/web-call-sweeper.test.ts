@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../http/testing.js';
+import { createTestApp, type TestApp } from '../../http/testing.js';
 import { WEB_CALL_IDLE_MS, WebCallSweeper } from './web-call-sweeper.js';
-import { WebCallService } from './web-call-service.js';
+import { WebCallService } from './web-calls.js';
 
 let t: TestApp;
 beforeAll(async () => {
