@@ -4,19 +4,18 @@
 // call. A call's end (its status callback, on whichever instance gets it) decides the contact's
 // next step. Nothing lives only in memory: a restart, or another instance, carries on from the
 // items. See docs/decisions/0022-campaign-scheduler.md.
-import type { Call } from '../../domain/call.js';
-import { isTerminal } from '../../domain/call.js';
-import { ACTIVE_CONTACT_STATES, type Campaign, type CampaignContact } from '../../domain/campaign.js';
-import { AppError } from '../../domain/errors.js';
+import type { Campaign, CampaignContact } from '../../domain/campaign.js';
 import type { Logger } from '../../logger.js';
 import type { CampaignStore, Pacer, PacerStore } from '../../ports/campaign-store.js';
 import type { CallStore } from '../../ports/call-store.js';
 import type { DoNotCallStore } from '../../ports/do-not-call-store.js';
 import type { CampaignCall, OutboundCallInput, OutboundCallResult } from '../call-service.js';
-import { attemptOutcome, nextStep, type NextStep } from './attempt-outcome.js';
+import { AttemptSettler, slotHoldMs } from './attempt-settler.js';
+import { completeIfDone, expirePending, FAR_FUTURE } from './campaign-completion.js';
 import type { Clock } from './clock.js';
 import { isCallableAt, nextCallableTime } from './local-time.js';
 import { planSlot } from './pace.js';
+import { afterPlacementError, type PlacementErrorDeps } from './placement-error.js';
 
 export interface SchedulerOptions {
   /** How often running campaigns are looked at when nothing is due sooner (other instances' work). */
@@ -35,11 +34,6 @@ const DEFAULT_OPTIONS: SchedulerOptions = {
   dialLeaseMs: 60_000,
   watchdogMs: 120_000,
 };
-// A slot is held for the call's whole possible life: ringing (Twilio gives up after 60 s), the
-// agent's limit (Twilio's timeLimit is max_call_seconds + 60) and a margin for the status callback.
-const SLOT_MARGIN_MS = 3 * 60_000;
-const FAR_FUTURE = '9999-12-31T00:00:00.000Z';
-const UNAVAILABLE_RETRY_MS = 60_000;
 
 export interface CampaignSchedulerDeps {
   store: CampaignStore;
@@ -68,7 +62,6 @@ interface CampaignCache {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 export class CampaignScheduler {
   private readonly options: SchedulerOptions;
@@ -82,8 +75,18 @@ export class CampaignScheduler {
   private ticking = false;
   private again = false;
 
+  private readonly placementDeps: PlacementErrorDeps;
+  private readonly settler: AttemptSettler;
+
   constructor(private readonly deps: CampaignSchedulerDeps) {
     this.options = { ...DEFAULT_OPTIONS, ...deps.options };
+    this.placementDeps = { ...deps, pause: (campaign, reason) => this.pause(campaign, reason) };
+    this.settler = new AttemptSettler({
+      ...deps,
+      watchdogMs: this.options.watchdogMs,
+      releaseSlot: (campaignId, slot, holder) => this.releaseSlot(campaignId, slot, holder),
+      retryScheduled: (campaignId, changes) => this.retryScheduled(campaignId, changes),
+    });
   }
 
   start(): void {
@@ -118,7 +121,7 @@ export class CampaignScheduler {
     this.track(
       (async () => {
         const call = await this.deps.calls.get(callSid);
-        if (call?.campaign) await this.settleAttempt(call);
+        if (call?.campaign) await this.settler.settleAttempt(call);
       })(),
     );
   }
@@ -206,11 +209,11 @@ export class CampaignScheduler {
     if (now >= cache.watchdogAt) {
       cache.watchdogAt = now + this.options.pollMs;
       for (const contact of await store.listContactsIn(id, 'in_call', iso(now), this.options.batch))
-        await this.checkInCall(campaign, contact);
+        await this.settler.checkInCall(campaign, contact);
     }
     if (campaign.end_at && now >= Date.parse(campaign.end_at)) {
-      await this.expirePending(campaign);
-      await this.completeIfDone(campaign);
+      await expirePending(this.deps, campaign);
+      await completeIfDone(this.deps, campaign);
       return now + this.options.pollMs;
     }
     if (cache.due.length === 0 && now < cache.quietUntil) return cache.quietUntil;
@@ -222,9 +225,9 @@ export class CampaignScheduler {
       const [next] = await store.listContactsIn(id, 'pending', FAR_FUTURE, 1);
       if (!next) {
         // The index said nothing is waiting; the full read may still find due contacts it missed.
-        const missed = await this.completeIfDone(campaign);
+        const missed = await completeIfDone(this.deps, campaign);
         for (const contact of missed.filter((c) => c.state === 'in_call'))
-          await this.checkInCall(campaign, contact);
+          await this.settler.checkInCall(campaign, contact);
         cache.due = missed.filter((c) => c.state !== 'in_call' && Date.parse(c.next_attempt_at) <= now);
         if (cache.due.length > 0) return now;
       }
@@ -247,7 +250,7 @@ export class CampaignScheduler {
         return plan.waitUntilMs;
       }
       const attempt = contact.state === 'dialing' ? (contact.dial_attempt ?? 1) : contact.attempt_count + 1;
-      const holder = { contact_key: contact.contact_key, attempt, until_ms: now + this.slotHoldMs(campaign) };
+      const holder = { contact_key: contact.contact_key, attempt, until_ms: now + slotHoldMs(campaign) };
       const taken = await this.deps.pacer.takeSlot(id, cache.pacer, plan.slot, holder, plan.nextSlotMs, now);
       if (!taken) {
         // Another instance moved the pacer: read it and plan again.
@@ -267,10 +270,6 @@ export class CampaignScheduler {
       this.track(this.dial(campaign, claimed));
     }
     return cache.pacer.next_slot_ms;
-  }
-
-  private slotHoldMs(campaign: Campaign): number {
-    return ((campaign.max_call_seconds ?? 600) + 120) * 1_000 + SLOT_MARGIN_MS;
   }
 
   /** A due contact outside its hours now: due again when they next hold. */
@@ -346,7 +345,7 @@ export class CampaignScheduler {
         `campaign:${campaign.campaign_id}:${contact.number}:${attempt}`,
       );
     } catch (error) {
-      return settle(await this.afterPlacementError(campaign, contact, attempt, error));
+      return settle(await afterPlacementError(this.placementDeps, campaign, contact, attempt, error));
     }
     const now = clock.now();
     await store.recordAttempt({
@@ -371,54 +370,6 @@ export class CampaignScheduler {
     );
   }
 
-  /** What a call that could not be placed means for its contact. */
-  private async afterPlacementError(
-    campaign: Campaign,
-    contact: CampaignContact,
-    attempt: number,
-    error: unknown,
-  ): Promise<Partial<CampaignContact>> {
-    const now = this.deps.clock.now();
-    const appError = error instanceof AppError ? error : undefined;
-    const field = appError?.issues[0]?.field;
-    if (appError?.code === 'rate_limited') {
-      // Nothing was placed: the same attempt runs again once the limit allows.
-      const wait = (appError.retryAfterSeconds ?? 1) * 1_000;
-      return { state: 'pending', next_attempt_at: iso(now + wait) };
-    }
-    if (appError?.code === 'unavailable') {
-      // Our side (the store, or telephony not ready) failed before a call: not the contact's attempt.
-      this.deps.logger.warn({ err: error, campaign_id: campaign.campaign_id }, 'campaign call postponed');
-      return { state: 'pending', next_attempt_at: iso(now + UNAVAILABLE_RETRY_MS) };
-    }
-    if (appError?.code === 'validation' && field === 'to')
-      return { state: 'skipped', result: `number refused: ${appError.issues[0]?.message}` };
-    if (
-      appError &&
-      (appError.code === 'not_found' || field === 'agent_id' || /agent/.test(appError.message))
-    ) {
-      await this.pause(campaign, `its agent cannot call: ${appError.message}`);
-      return { state: 'pending', next_attempt_at: iso(now) };
-    }
-    this.deps.logger.warn(
-      { err: error, campaign_id: campaign.campaign_id, attempt },
-      'campaign call could not be placed',
-    );
-    await this.deps.store.recordAttempt({
-      contact_key: contact.contact_key,
-      attempt,
-      campaign_id: campaign.campaign_id,
-      number: contact.number,
-      started_at: iso(now),
-      ended_at: iso(now),
-      outcome: 'failed',
-      error: describe(error),
-    });
-    const step = nextStep(campaign, { zones: contact.zones, attempt_count: attempt }, 'failed', now);
-    const result = 'result' in step ? { result: `${step.result} (last: ${describe(error)})` } : {};
-    return { ...step, ...result, attempt_count: attempt, last_outcome: 'failed' };
-  }
-
   private async pause(campaign: Campaign, reason: string): Promise<void> {
     const current = await this.deps.store.getCampaign(campaign.campaign_id);
     if (current?.state !== 'running') return;
@@ -428,145 +379,5 @@ export class CampaignScheduler {
       current.version,
     );
     this.deps.logger.warn({ campaign_id: campaign.campaign_id, reason }, 'campaign paused');
-  }
-
-  /** The attempt's call ended: its outcome moves the contact on, once, and frees its slot. */
-  private async settleAttempt(call: Call): Promise<void> {
-    const { store, clock } = this.deps;
-    const link = call.campaign!;
-    const outcome = attemptOutcome(call);
-    let slot: number | undefined;
-    for (let tries = 0; tries < 3; tries += 1) {
-      const contact = await store.getContact(link.contact_key);
-      const current =
-        contact &&
-        contact.dial_attempt === link.attempt &&
-        (contact.state === 'dialing' || contact.state === 'in_call');
-      if (!current) break;
-      const campaign = await store.getCampaign(link.campaign_id);
-      if (!campaign) break;
-      const now = clock.now();
-      const listed = await this.deps.doNotCall.get(contact.number);
-      const step: NextStep = listed
-        ? { state: 'do_not_call', result: 'on the do-not-call list' }
-        : campaign.state === 'canceled'
-          ? { state: 'canceled', result: 'the campaign was canceled' }
-          : nextStep(campaign, { zones: contact.zones, attempt_count: link.attempt }, outcome, now);
-      const settled = await store.settleContact(
-        contact.contact_key,
-        { ...step, attempt_count: link.attempt, last_outcome: outcome, call_sid: call.call_sid },
-        contact.version,
-        iso(now),
-      );
-      if (settled) {
-        slot = contact.slot;
-        this.retryScheduled(link.campaign_id, step);
-        break;
-      }
-    }
-    await store.recordAttempt({
-      contact_key: link.contact_key,
-      attempt: link.attempt,
-      campaign_id: link.campaign_id,
-      call_sid: call.call_sid,
-      ended_at: iso(clock.now()),
-      outcome,
-      call_status: call.status,
-      ...(call.answered_by ? { answered_by: call.answered_by } : {}),
-    });
-    await this.releaseSlot(link.campaign_id, slot, { contact_key: link.contact_key, attempt: link.attempt });
-  }
-
-  /** An in-call contact whose end has not come: settle it from its call, or look again later. */
-  private async checkInCall(campaign: Campaign, contact: CampaignContact): Promise<void> {
-    const now = this.deps.clock.now();
-    const call = contact.call_sid ? await this.deps.calls.get(contact.call_sid) : undefined;
-    if (call?.campaign && isTerminal(call.status)) return this.settleAttempt(call);
-    const startedMs = Date.parse(call?.started_at ?? contact.updated_at);
-    if (now - startedMs < this.slotHoldMs(campaign)) {
-      await this.deps.store.settleContact(
-        contact.contact_key,
-        { next_attempt_at: iso(now + this.options.watchdogMs) },
-        contact.version,
-        iso(now),
-      );
-      return;
-    }
-    // The call cannot still be running and its final status never came: the attempt failed.
-    const step = nextStep(
-      campaign,
-      { zones: contact.zones, attempt_count: contact.attempt_count },
-      'failed',
-      now,
-    );
-    const settled = await this.deps.store.settleContact(
-      contact.contact_key,
-      { ...step, last_outcome: 'failed' },
-      contact.version,
-      iso(now),
-    );
-    if (settled) {
-      await this.releaseSlot(campaign.campaign_id, contact.slot, {
-        contact_key: contact.contact_key,
-        attempt: contact.dial_attempt ?? contact.attempt_count,
-      });
-    }
-  }
-
-  /** The campaign's end has passed: contacts still waiting will not be called. */
-  private async expirePending(campaign: Campaign): Promise<void> {
-    const now = iso(this.deps.clock.now());
-    for (;;) {
-      const pending = await this.deps.store.listContactsIn(campaign.campaign_id, 'pending', FAR_FUTURE, 100);
-      if (pending.length === 0) return;
-      let moved = 0;
-      for (const contact of pending) {
-        const done = await this.deps.store.settleContact(
-          contact.contact_key,
-          { state: 'expired', result: 'the campaign ended before this contact was reached' },
-          contact.version,
-          now,
-        );
-        if (done) moved += 1;
-      }
-      if (moved === 0) return;
-    }
-  }
-
-  /**
-   * Completes the campaign when no contact is active. The status index is eventually consistent,
-   * so an empty answer there is confirmed by reading every contact: a contact never becomes active
-   * again once final, so if every one reads final, the campaign is done. Returns the active contacts
-   * that read found (the index missed them), for the caller to take up.
-   */
-  private async completeIfDone(campaign: Campaign): Promise<CampaignContact[]> {
-    const { store } = this.deps;
-    for (const state of ['pending', 'dialing', 'in_call'] as const) {
-      if ((await store.listContactsIn(campaign.campaign_id, state, FAR_FUTURE, 1)).length > 0) return [];
-    }
-    const active: CampaignContact[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.listContacts(campaign.campaign_id, { limit: 1_000, cursor });
-      active.push(...page.items.filter((c) => ACTIVE_CONTACT_STATES.includes(c.state)));
-      cursor = page.cursor;
-    } while (cursor);
-    if (active.length > 0) {
-      this.deps.logger.warn(
-        { campaign_id: campaign.campaign_id, contacts: active.length },
-        'active contacts the status index did not list',
-      );
-      return active;
-    }
-    const now = iso(this.deps.clock.now());
-    const current = await store.getCampaign(campaign.campaign_id);
-    if (current?.state !== 'running') return [];
-    const done = await store.updateCampaign(
-      campaign.campaign_id,
-      { state: 'completed', completed_at: now, updated_at: now },
-      current.version,
-    );
-    if (done) this.deps.logger.info({ campaign_id: campaign.campaign_id }, 'campaign completed');
-    return [];
   }
 }
