@@ -29,7 +29,11 @@ export function failedDigitFields(agent: Agent, rejected: readonly string[] | un
 }
 
 /** The field the previous turn asked the caller to key in, while the call still lacks it. */
-export function awaitedKeypadField(agent: Agent, call: Call, history: readonly Turn[]): DataField | undefined {
+export function awaitedKeypadField(
+  agent: Agent,
+  call: Call,
+  history: readonly Turn[],
+): DataField | undefined {
   const name = history.at(-1)?.keypad_field;
   if (!name || call.data_collected[name] !== undefined) return undefined;
   return agent.data_to_fill.find((f) => f.name === name);

@@ -92,11 +92,21 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
     const prompt = agent.silence_prompt ?? lines.stillThere();
     // Still waiting for keys: the keypad is asked for again, and the next input is still taken as keyed.
     if (keypad)
-      return { ...say('silence', `${prompt} ${keypadPhrasesFor(agent.language).ask(keypad)}`), keypadField: keypad.name };
+      return {
+        ...say('silence', `${prompt} ${keypadPhrasesFor(agent.language).ask(keypad)}`),
+        keypadField: keypad.name,
+      };
     return say('silence', prompt);
   }
   if (keypad && input.kind === 'dtmf') {
-    const reply = keyedEntryReply({ agent, call, history, field: keypad, digits: input.digits, extraction: extractionOf(deps, request) });
+    const reply = keyedEntryReply({
+      agent,
+      call,
+      history,
+      field: keypad,
+      digits: input.digits,
+      extraction: extractionOf(deps, request),
+    });
     if (reply) return keyedDecision(agent, reply);
   }
   if (input.kind === 'speech') {
@@ -153,7 +163,8 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
   const transfer = findTransferTarget(agent, reply.transferTo);
   let text = reply.text.trim() || (end ? (agent.closing_line ?? lines.closing()) : lines.turnFailed());
   const failedFields = failedDigitFields(agent, reply.rejected);
-  const have = (name: string) => reply.extracted[name] !== undefined || call.data_collected[name] !== undefined;
+  const have = (name: string) =>
+    reply.extracted[name] !== undefined || call.data_collected[name] !== undefined;
   const askKeys = end || transfer ? undefined : keypadDue(agent, history, failedFields, have);
   if (askKeys && reply.keypadField !== askKeys.name) {
     // The policy's words went out as it spoke them: the ask follows them.
@@ -192,7 +203,10 @@ function extractionOf(deps: DecisionDeps, request: DecisionRequest): ExtractionC
 }
 
 /** `onText` that marks the model's first token: one check per delta, no call. */
-function firstTokenMarked(timeline: TimelineClock, onText?: (delta: string) => void): (delta: string) => void {
+function firstTokenMarked(
+  timeline: TimelineClock,
+  onText?: (delta: string) => void,
+): (delta: string) => void {
   let first = true;
   return (delta) => {
     if (first) {

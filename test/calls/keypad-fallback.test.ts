@@ -76,7 +76,9 @@ describe('keypad fallback for a misheard phone number', () => {
       dtmf: { 3: '4155550100#' },
     });
     expect(result.replies.at(-2)?.text).toContain('please type your best callback number');
-    expect(result.replies.at(-1)?.text).toContain('I have your best callback number as 4 1 5, 5 5 5, 0 1 0 0.');
+    expect(result.replies.at(-1)?.text).toContain(
+      'I have your best callback number as 4 1 5, 5 5 5, 0 1 0 0.',
+    );
     const turns = await h.container.callStore.listTurns(result.callSid);
     expect(turns).toHaveLength(5);
     expect(turns[3]).toMatchObject({ keypad_field: 'phone', failed_fields: ['phone'] });
