@@ -207,6 +207,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       turnTimeoutMs: config.TURN_TIMEOUT_MS,
       defaultTimezone: config.DEFAULT_TIMEZONE,
       observer: turnObserver,
+      ...(config.DEFAULT_PHONE_REGION ? { phoneRegion: config.DEFAULT_PHONE_REGION } : {}),
       onError: (error, context) =>
         logger.error({ err: error, call_sid: context.callSid, seq: context.seq }, 'turn failed'),
     });

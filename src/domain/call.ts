@@ -160,6 +160,10 @@ export interface Turn {
   transfer_to?: string;
   /** The caller asked never to be called again; their number went on the do-not-call list. */
   do_not_call?: boolean;
+  /** Digit fields (phone, number) whose value failed validation this turn: names only, never values. */
+  failed_fields?: string[];
+  /** The reply asks the caller to key this field in on the keypad: the next input is taken as keyed. */
+  keypad_field?: string;
   received_at: string;
   replied_at: string;
   latency_ms: number;

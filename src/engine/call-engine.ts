@@ -25,6 +25,8 @@ export interface CallEngineDeps {
   policyFor: (agent: Agent) => ReplyPolicy;
   turnTimeoutMs: number;
   defaultTimezone: string;
+  /** ISO country of phone numbers keyed in without one (DEFAULT_PHONE_REGION). */
+  phoneRegion?: string;
   now?: () => Date;
   onError?: (error: unknown, context: { callSid: string; seq: number }) => void;
   /** Puts a caller who asks "stop calling me" on the do-not-call list (conversation.ts). */
@@ -41,6 +43,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     policyFor: deps.policyFor,
     turnTimeoutMs: deps.turnTimeoutMs,
     defaultTimezone: deps.defaultTimezone,
+    ...(deps.phoneRegion ? { phoneRegion: deps.phoneRegion } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
     ...(deps.onDoNotCall ? { onDoNotCall: deps.onDoNotCall } : {}),

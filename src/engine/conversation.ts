@@ -50,6 +50,8 @@ export interface ConversationDeps {
   policyFor: (agent: Agent) => ReplyPolicy;
   turnTimeoutMs: number;
   defaultTimezone: string;
+  /** ISO country of phone numbers keyed in without one (DEFAULT_PHONE_REGION). */
+  phoneRegion?: string;
   now?: () => Date;
   onError?: (error: unknown, context: { callSid: string; seq: number }) => void;
   /**
@@ -186,6 +188,8 @@ export class Conversation {
       ...(Object.keys(decision.reply.extracted).length > 0 ? { extracted: decision.reply.extracted } : {}),
       ...(decision.transfer ? { transfer_to: decision.transfer.id } : {}),
       ...(decision.doNotCall ? { do_not_call: true } : {}),
+      ...(decision.failedFields ? { failed_fields: decision.failedFields } : {}),
+      ...(decision.keypadField ? { keypad_field: decision.keypadField } : {}),
       received_at: receivedAt.toISOString(),
       replied_at: repliedAt.toISOString(),
       latency_ms: Math.max(0, repliedAt.getTime() - receivedAt.getTime()),

@@ -218,6 +218,7 @@ export class LlmPolicy implements ReplyPolicy {
     if (attempt.label !== this.name) {
       reply.modelError = firstFailure?.error?.message ?? `${this.name}: circuit open, model skipped`;
     }
+    if (effects.rejected.length > 0) reply.rejected = [...new Set(effects.rejected)];
     if (effects.end) reply.end = effects.end;
     if (effects.transferTo) reply.transferTo = effects.transferTo;
     if (!reply.text) this.#composeLine(context, reply, queue, records.length > 0);

@@ -49,7 +49,7 @@ export interface Phrases {
   spokenValue(field: DataField, value: CollectedScalar, region?: string): string;
 }
 
-interface Label {
+export interface Label {
   /** "your email address" / "अपना ईमेल पता" */
   yours: string;
   /** "your email address" / "आपका ईमेल पता" (the subject form) */
@@ -74,7 +74,7 @@ function lowerFirst(s: string): string {
 }
 
 /** "The caller's preferred date." -> "your preferred date"; falls back to the field's type or name. */
-function englishLabel(field: DataField): string {
+export function englishLabel(field: DataField): string {
   const description = field.description.trim().replace(/[.!]+$/, '');
   if (description && description.length <= MAX_DESCRIPTION_LABEL && !description.endsWith('?')) {
     const rest = description.replace(
@@ -86,7 +86,7 @@ function englishLabel(field: DataField): string {
   return `your ${EN_LABELS[field.type] ?? field.name.replace(/_/g, ' ')}`;
 }
 
-function hindiLabel(field: DataField): Label {
+export function hindiLabel(field: DataField): Label {
   const description = field.description.trim().replace(/[.।!]+$/, '');
   if (description && /[\u0900-\u097F]/.test(description) && !description.endsWith('?')) {
     return { yours: description, subject: description };

@@ -5,7 +5,9 @@ import { correctValue } from './correction.js';
 import { isGoodbye } from './end-of-call.js';
 import { defaultRegion, normalizeBoolean, normalizeName, normalizeValue } from './extraction/index.js';
 import type { ExtractionContext } from './extraction/index.js';
+import { keypadDue } from './keypad-fallback.js';
 import { phrasesFor, type Phrases } from './phrases.js';
+import { keypadPhrasesFor } from './phrases-keypad.js';
 
 /** Asks after which an optional field is skipped; a required one is asked again in other words. */
 export const MAX_FIELD_TRIES = 3;
@@ -119,6 +121,8 @@ function decide(context: TurnContext): TurnReply {
   const lead: string[] = firstTurn ? [s.phrases.acknowledgeNeed(callerText), s.phrases.scriptedNotice()] : [];
   let readBack: Candidate | undefined;
   let forced: DataField | undefined;
+  /** The field asked for, whose answer failed validation. */
+  let rejected: DataField | undefined;
   let current: DataField | undefined = missing(s)[0];
 
   if (pending) {
@@ -150,6 +154,7 @@ function decide(context: TurnContext): TurnReply {
   } else if (current) {
     const value = normalizeValue(current, callerText, extraction);
     readBack = value === null ? undefined : take(s, current, value);
+    if (value === null) rejected = current;
   }
   readBack ??= opportunistic(s, pending?.field ?? (firstTurn ? undefined : current));
   if (readBack) {
@@ -164,6 +169,13 @@ function decide(context: TurnContext): TurnReply {
 
   let next = forced ?? missing(s)[0];
   const failedAgain = next !== undefined && next === current && !(next.name in s.extracted);
+  const failures = rejected ? { rejected: [rejected.name] } : {};
+  const keys = rejected && keypadDue(agent, history, [rejected.name], (name) => name in s.extracted);
+  if (keys && keys === next) {
+    // A digit field failed twice: the keypad is asked for, and the engine takes the keys as given.
+    lead.push(s.phrases.notCaught(), keypadPhrasesFor(agent.language).ask(keys));
+    return { text: lead.join(' '), extracted: s.extracted, ...failures, keypadField: keys.name };
+  }
   if (next && failedAgain && !firstTurn) {
     if (!next.required && timesAsked(s, next) >= MAX_FIELD_TRIES) {
       lead.push(s.phrases.skipField(next));
@@ -173,9 +185,9 @@ function decide(context: TurnContext): TurnReply {
       lead.push(s.phrases.notCaught());
     }
   }
-  if (!next) return finish(s, lead);
+  if (!next) return { ...finish(s, lead), ...failures };
   lead.push(s.phrases.askField(next, timesAsked(s, next)));
-  return { text: lead.join(' '), extracted: s.extracted };
+  return { text: lead.join(' '), extracted: s.extracted, ...failures };
 }
 
 /**

@@ -6,7 +6,10 @@ import type { Call, EndedBy, Turn, TurnKind } from '../domain/call.js';
 import type { ReplyPolicy, TurnContext, TurnReply } from '../ports/reply-policy.js';
 import { doNotCallConfirmation, isDoNotCallRequest } from './do-not-call-request.js';
 import { isGoodbye } from './end-of-call.js';
+import type { ExtractionContext } from './extraction/index.js';
+import { awaitedKeypadField, failedDigitFields, keyedEntryReply, keypadDue } from './keypad-fallback.js';
 import { phrasesFor } from './phrases.js';
+import { keypadPhrasesFor } from './phrases-keypad.js';
 import { findTransferTarget } from './tools/transfer.js';
 import { isBudgetExceeded, runWithBudget, type BudgetExceeded } from './turn-budget.js';
 import type { TimelineClock } from './turn-timeline.js';
@@ -25,6 +28,8 @@ export interface DecisionDeps {
   policyFor: (agent: Agent) => ReplyPolicy;
   turnTimeoutMs: number;
   defaultTimezone: string;
+  /** ISO country of phone numbers keyed in without one (DEFAULT_PHONE_REGION); else from the language. */
+  phoneRegion?: string;
   onError?: (error: unknown, context: { callSid: string; seq: number }) => void;
   /**
    * Puts the caller's number on the do-not-call list ("stop calling me"); the agent confirms only
@@ -56,6 +61,10 @@ export interface TurnDecision {
   transfer?: TransferTarget;
   /** The caller asked not to be called again: their number went on the do-not-call list. */
   doNotCall?: boolean;
+  /** Digit fields whose value failed validation this turn (keypad-fallback.ts). */
+  failedFields?: string[];
+  /** The reply asks the caller to key this field in on the keypad. */
+  keypadField?: string;
 }
 
 /** What the caller said (or keyed), as stored and as the policy reads it. */
@@ -75,11 +84,30 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
   if (elapsedMs > agent.max_call_seconds * 1_000)
     return say('speech', agent.closing_line ?? lines.closing(), 'system_timeout');
 
+  const keypad = awaitedKeypadField(agent, call, history);
   if (input.kind === 'silence') {
     const silentInARow = trailingCount(history, 'silence') + 1;
     if (silentInARow > agent.silence_reprompts)
       return say('silence', lines.silenceGoodbye(), 'system_silence');
-    return say('silence', agent.silence_prompt ?? lines.stillThere());
+    const prompt = agent.silence_prompt ?? lines.stillThere();
+    // Still waiting for keys: the keypad is asked for again, and the next input is still taken as keyed.
+    if (keypad)
+      return {
+        ...say('silence', `${prompt} ${keypadPhrasesFor(agent.language).ask(keypad)}`),
+        keypadField: keypad.name,
+      };
+    return say('silence', prompt);
+  }
+  if (keypad && input.kind === 'dtmf') {
+    const reply = keyedEntryReply({
+      agent,
+      call,
+      history,
+      field: keypad,
+      digits: input.digits,
+      extraction: extractionOf(deps, request),
+    });
+    if (reply) return keyedDecision(agent, reply);
   }
   if (input.kind === 'speech') {
     const lowConfidence = input.confidence !== undefined && input.confidence < agent.confidence_threshold;
@@ -133,12 +161,52 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
   const goodbye = input.kind === 'speech' && isGoodbye(callerText, agent.language, agent.end_call_phrases);
   const end = reply.end ?? (goodbye ? 'user' : undefined);
   const transfer = findTransferTarget(agent, reply.transferTo);
-  const text = reply.text.trim() || (end ? (agent.closing_line ?? lines.closing()) : lines.turnFailed());
-  return { kind, reply: { ...reply, text, end: transfer ? 'transfer' : end }, transfer };
+  let text = reply.text.trim() || (end ? (agent.closing_line ?? lines.closing()) : lines.turnFailed());
+  const failedFields = failedDigitFields(agent, reply.rejected);
+  const have = (name: string) =>
+    reply.extracted[name] !== undefined || call.data_collected[name] !== undefined;
+  const askKeys = end || transfer ? undefined : keypadDue(agent, history, failedFields, have);
+  if (askKeys && reply.keypadField !== askKeys.name) {
+    // The policy's words went out as it spoke them: the ask follows them.
+    const ask = ` ${keypadPhrasesFor(agent.language).ask(askKeys)}`;
+    onText?.(ask);
+    text += ask;
+  }
+  return {
+    kind,
+    reply: { ...reply, text, end: transfer ? 'transfer' : end },
+    transfer,
+    ...(failedFields.length > 0 ? { failedFields } : {}),
+    ...(askKeys ? { keypadField: askKeys.name } : {}),
+  };
+}
+
+/** A keyed entry answered by the engine (keypad-fallback.ts): no model is asked. */
+function keyedDecision(agent: Agent, reply: TurnReply): TurnDecision {
+  const failedFields = failedDigitFields(agent, reply.rejected);
+  return {
+    kind: 'dtmf',
+    reply,
+    ...(failedFields.length > 0 ? { failedFields } : {}),
+    ...(reply.keypadField ? { keypadField: reply.keypadField } : {}),
+  };
+}
+
+function extractionOf(deps: DecisionDeps, request: DecisionRequest): ExtractionContext {
+  const { agent, receivedAt } = request;
+  return {
+    language: agent.language,
+    ...(deps.phoneRegion ? { region: deps.phoneRegion } : {}),
+    now: receivedAt,
+    timezone: agent.timezone ?? deps.defaultTimezone,
+  };
 }
 
 /** `onText` that marks the model's first token: one check per delta, no call. */
-function firstTokenMarked(timeline: TimelineClock, onText?: (delta: string) => void): (delta: string) => void {
+function firstTokenMarked(
+  timeline: TimelineClock,
+  onText?: (delta: string) => void,
+): (delta: string) => void {
   let first = true;
   return (delta) => {
     if (first) {

@@ -49,6 +49,10 @@ export interface TurnReply {
   extracted: Record<string, CollectedScalar>;
   /** The id of one of the agent's transfer targets. */
   transferTo?: string;
+  /** Fields whose value the caller gave this turn but which failed validation (names only). */
+  rejected?: string[];
+  /** The reply already asks the caller to key this field in on the keypad (the engine adds no ask). */
+  keypadField?: string;
   /** Total time spent waiting on the model this turn, retries included. */
   modelLatencyMs?: number;
   /** Time from the first model request to its first text or tool call. */

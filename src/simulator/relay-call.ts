@@ -144,13 +144,17 @@ export async function runRelayCall(options: RelayCallOptions): Promise<RelayCall
     await nextTick();
     return client.endMessage !== undefined;
   };
-  const press = async (digits: string) => {
-    for (const digit of digits) {
-      if (await ended()) return;
-      note({ speaker: 'caller', text: '', event: 'digits', digits: digit });
-      client.dtmf(digit);
-      heard(await client.nextReply());
+  // One `dtmf` message per key, as Twilio sends them. A single key is a menu choice the agent answers
+  // at once; several keys are an entry the agent asked to have keyed in, answered once: at # or,
+  // without one, after the server's pause.
+  const press = async (keys: string) => {
+    if (await ended()) return;
+    for (const key of keys) {
+      note({ speaker: 'caller', text: '', event: 'digits', digits: key });
+      client.dtmf(key);
     }
+    const entry = keys.length > 1 && !keys.endsWith('#');
+    heard(await client.nextReply(entry ? SILENCE_REPLY_WAIT_MS : undefined));
   };
 
   for (let index = 0; index < options.lines.length; index += 1) {

@@ -2,6 +2,7 @@
 // the caller hears, and lets a test (or the CLI) speak, stay silent, hang up or resend.
 import type { FormParams } from '../adapters/twilio/signature.js';
 import { parseTwiml, type GatherVerb, type PromptVerb, type TwimlVerb } from './twiml-parser.js';
+import { keysTwilioPosts } from './gather-keys.js';
 import {
   inboundAnswerParams,
   statusCallbackParams,
@@ -112,9 +113,17 @@ export class SimulatedCall {
     await this.answerGather(undefined, 'speech');
   }
 
-  async press(digits: string): Promise<void> {
-    this.transcript.push({ speaker: 'caller', text: '', event: 'digits', digits });
-    await this.answerGather({ Digits: digits }, 'dtmf');
+  /**
+   * The caller presses `keys`. As Twilio does, a Gather that takes keys posts those before its
+   * finishOnKey (default #, left out of Digits) or its first numDigits; a speech-only Gather hears no
+   * keys and times out.
+   */
+  async press(keys: string): Promise<void> {
+    this.transcript.push({ speaker: 'caller', text: '', event: 'digits', digits: keys });
+    const gather = this.pendingGather;
+    if (gather && !gather.input.includes('dtmf')) return this.answerGather(undefined, 'dtmf');
+    const { digits, finishedOnKey } = keysTwilioPosts(keys, gather?.attributes ?? {});
+    await this.answerGather(digits ? { Digits: digits, FinishedOnKey: finishedOnKey } : undefined, 'dtmf');
   }
 
   /** The caller hangs up; Twilio then sends the completed status callback. */

@@ -111,7 +111,7 @@ describe('voice-agent simulate', () => {
   }, 120_000);
 
   it.each([
-    [['--press', '1', '--say', 'hi'], '--press: the relay transport only'],
+    [['--press', '12a', '--say', 'hi'], '--press: keypad keys'],
     [['--transport', 'relay', '--press', '12a'], '--press: keypad keys'],
     [['--transport', 'relay', '--say', 'hi', '--drop-after', '2'], '--drop-after: a line number from 1 to 1'],
   ])(

@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import { AppError } from '../../domain/errors.js';
 import { childElements, parseXml, textOf, type XmlElement } from '../../simulator/xml-reader.js';
 import { cleanForSpeech } from './speech-text.js';
-import { dialTwiml, fallbackTwiml, gatherTwiml, hangupTwiml, redirectTwiml, relayTwiml } from './twiml.js';
+import {
+  dialTwiml,
+  fallbackTwiml,
+  gatherTwiml,
+  hangupTwiml,
+  KEYPAD_TIMEOUT_SECONDS,
+  redirectTwiml,
+  relayTwiml,
+} from './twiml.js';
 
 const voice = { voice: 'Polly.Joanna', language: 'en-US' };
 const actionUrl = 'https://agent.example.com/twilio/gather?seq=2&call=CA1';
@@ -39,6 +47,21 @@ describe('gatherTwiml', () => {
     const say = only(gather, 'Say');
     expect(say.attributes).toEqual({ voice: 'Polly.Joanna', language: 'en-US' });
     expect(textOf(say)).toBe('How can I help?');
+  });
+
+  it('takes keys or speech ended by # when the caller is asked to key a value in', () => {
+    const keyed = (keypad: { maxDigits?: number }) =>
+      only(parseXml(gatherTwiml({ ...voice, say: 'Type it.', actionUrl, keypad })), 'Gather').attributes;
+    expect(keyed({ maxDigits: 15 })).toMatchObject({
+      input: 'dtmf speech',
+      finishOnKey: '#',
+      numDigits: '15',
+      timeout: String(KEYPAD_TIMEOUT_SECONDS),
+      actionOnEmptyResult: 'true',
+    });
+    expect(keyed({})).not.toHaveProperty('numDigits');
+    const spoken = only(parseXml(gatherTwiml({ ...voice, say: 'Hi', actionUrl })), 'Gather').attributes;
+    expect(spoken).not.toHaveProperty('finishOnKey');
   });
 
   it('sets timeout and speechModel only when given', () => {

@@ -42,7 +42,12 @@ export interface GatherTwimlOptions extends SpeechVoice, Answer {
    * model, speechTimeout is SPEECH_TIMEOUT_WITH_MODEL_SECONDS instead of auto.
    */
   speechModel?: string;
+  /** The caller is asked to key a value in: keys or speech, ended by # (keypad-fallback). */
+  keypad?: { maxDigits?: number };
 }
+
+// Seconds Twilio waits for the first key and between keys while a caller types a number on the keypad.
+export const KEYPAD_TIMEOUT_SECONDS = 8;
 
 export interface DialTwimlOptions extends SpeechVoice, Answer {
   say?: string;
@@ -131,8 +136,9 @@ export function gatherTwiml(options: GatherTwimlOptions): string {
   addRecordingStart(response, options.startRecording);
   const hints = options.hints ? hintList(options.hints) : '';
   const speechModel = options.speechModel ? stripXmlIllegal(options.speechModel).trim() : '';
+  const keypad = options.keypad;
   const gather = response.gather({
-    input: ['speech'],
+    input: keypad ? ['dtmf', 'speech'] : ['speech'],
     action: stripXmlIllegal(options.actionUrl),
     method: 'POST',
     // Without it a silent caller falls through past the Gather instead of reaching our action URL.
@@ -144,6 +150,14 @@ export function gatherTwiml(options: GatherTwimlOptions): string {
       ? { timeout: Math.max(1, Math.round(options.timeoutSeconds)) }
       : {}),
     ...(speechModel ? { speechModel: speechModel as GatherAttributes['speechModel'] } : {}),
+    // # ends the entry (Twilio leaves it out of Digits); numDigits ends it without # at the longest value.
+    ...(keypad
+      ? {
+          finishOnKey: '#',
+          timeout: KEYPAD_TIMEOUT_SECONDS,
+          ...(keypad.maxDigits ? { numDigits: keypad.maxDigits } : {}),
+        }
+      : {}),
   });
   addSay(gather, options.say, options);
   return response.toString();

@@ -76,7 +76,8 @@ export function registerSimulateCommand(program: Command): Command {
     )
     .option(
       '--press <digits>',
-      'relay: keys the caller presses at this point among the --say lines (repeatable), e.g. --press 1',
+      'keys the caller presses at this point among the --say lines (repeatable): --press 1 for a menu ' +
+        'choice, --press 4155550100# to type a number the agent asked to have keyed in (# ends it)',
       step((press) => ({ press })),
       [],
     )
@@ -132,7 +133,6 @@ export function registerSimulateCommand(program: Command): Command {
         options.transport === 'relay' ? undefined : 'the relay transport only (--transport relay)';
       if (options.press.some((digits) => !/^[0-9*#]{1,32}$/.test(digits)))
         throw badInput('--press: keypad keys 0-9, * and #');
-      if (options.press.length > 0 && relayOnly) throw badInput(`--press: ${relayOnly}`);
       const { prompts, dtmf } = relayScript(steps);
       const lines = [
         ...prompts.map((prompt) => prompt ?? ''),

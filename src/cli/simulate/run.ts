@@ -64,7 +64,14 @@ export async function runSimulation(
     );
   }
   const next = async (index: number) => (request.ask ? request.ask() : request.lines[index]);
+  const press = async (index: number) => {
+    const keys = request.dtmf?.[index];
+    if (keys && !call.ended) await call.press(keys);
+    show();
+  };
   for (let index = 0; !call.ended; index += 1) {
+    await press(index);
+    if (call.ended) break;
     const line = await next(index);
     if (line === undefined) break;
     if (line.trim() === '') await call.silence();

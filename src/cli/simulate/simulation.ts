@@ -19,7 +19,7 @@ export interface SimulationRequest {
   lines: string[];
   confidence: number;
   interruptAfter?: number;
-  /** Relay: line index → keys pressed before that line (index lines.length: after the last). */
+  /** Line index → keys pressed before that line (index lines.length: after the last). */
   dtmf?: Record<number, string>;
   /** Relay: line index after whose reply the socket is lost (Twilio then reconnects the call). */
   dropAfterLine?: number;

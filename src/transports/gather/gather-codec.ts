@@ -45,10 +45,22 @@ export function twimlForTurn(input: {
     });
   }
   if (turn.ends_call) return hangupTwiml({ ...voice, say: turn.agent_text });
+  const keypad = keypadOf(agent, turn);
   return gatherTwiml({
     ...voice,
     say: turn.agent_text,
     actionUrl: callbackUrl(publicUrl, GATHER_PATH, { seq: turn.seq + 1 }),
     hints: agent.data_to_fill.flatMap((field) => field.options ?? []).slice(0, 50),
+    ...(keypad ? { keypad } : {}),
   });
+}
+
+// E.164 numbers have at most 15 digits: a longer entry is no phone number (ITU-T E.164).
+const MAX_PHONE_DIGITS = 15;
+
+/** The keypad entry a turn asks for (keypad-fallback): a phone number is done at 15 digits. */
+function keypadOf(agent: Agent, turn: Turn): { maxDigits?: number } | undefined {
+  if (!turn.keypad_field) return undefined;
+  const field = agent.data_to_fill.find((f) => f.name === turn.keypad_field);
+  return field?.type === 'phone' ? { maxDigits: MAX_PHONE_DIGITS } : {};
 }

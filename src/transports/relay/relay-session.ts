@@ -20,6 +20,7 @@ import type { CallEnd } from '../../engine/transport.js';
 import { TurnRunner } from '../../engine/turn-runner.js';
 import { encodeHandoff, type Handoff } from './handoff.js';
 import { InboundGuard, type RelayLimits } from './inbound-guard.js';
+import { KeypadEntry } from './keypad-entry.js';
 import type { RelaySessionHandle, RelaySessions } from './relay-sessions.js';
 import type { RelaySocketGrant } from './relay-socket-grant.js';
 import { DEFAULT_RELAY_TIMING, type RelayTiming } from './relay-timing.js';
@@ -60,6 +61,8 @@ export class RelaySession implements RelaySessionHandle {
   private readonly timing: RelayTiming;
   /** Twilio said so in an `agentSpeaking` info event (sent only with the `events` attribute). */
   private agentSpeaking = false;
+  /** Keys pressed for a keyed entry the agent asked for: one turn at # or a pause. */
+  private readonly keypad = new KeypadEntry((digits) => this.runner?.input({ kind: 'dtmf', digits }));
 
   constructor(
     private readonly socket: WebSocket,
@@ -143,11 +146,16 @@ export class RelaySession implements RelaySessionHandle {
         runner.callerActive();
         // Partial transcripts only preview what the caller is saying; the final one starts the turn.
         if (!event.last) return;
+        this.keypad.flush();
         return runner.input(
           event.text.trim() ? { kind: 'speech', text: event.text } : { kind: 'silence' },
           event.lang ? { lang: event.lang } : {},
         );
       case 'caller-dtmf':
+        runner.callerActive();
+        // Asked to key a value in: the keys are one entry. Otherwise each key is a turn (a menu choice).
+        if (this.keypad.pending || runner.session.turns.at(-1)?.keypad_field)
+          return this.keypad.key(event.digit);
         return runner.input({ kind: 'dtmf', digits: event.digit });
       case 'caller-interrupt':
         return runner.interrupt(event.heardText);
@@ -267,6 +275,7 @@ export class RelaySession implements RelaySessionHandle {
   private end(handoff: Handoff): void {
     if (this.phase === 'ended' || this.phase === 'closed') return;
     this.phase = 'ended';
+    this.keypad.clear();
     this.runner?.stop('session ended');
     this.send({ type: 'end', handoffData: encodeHandoff(handoff) });
     this.log.info({ reason: handoff.reason }, 'relay session ended');
@@ -288,6 +297,7 @@ export class RelaySession implements RelaySessionHandle {
     this.phase = 'closed';
     clearTimeout(this.closeTimer);
     clearTimeout(this.setupTimer);
+    this.keypad.clear();
     // Whatever the caller heard is stored with the turn; no more tokens are paid for.
     this.runner?.stop('socket closed');
     this.deps.sessions.remove(this, this.callSid);
