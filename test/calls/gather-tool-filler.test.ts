@@ -10,7 +10,7 @@ import { buildApp } from '../../src/http/app.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
 import { ordersModelScript } from '../fakes/orders-model-script.js';
 import { sendJson, startToolEndpoint, type ToolEndpoint } from '../fakes/tool-endpoint.js';
-import { exampleAgent } from '../fakes/turn-context.js';
+import { orderSupportAgentAt } from '../fakes/order-support-agent.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
 
 // The slow orders take this long, well past the filler time; the fast ones answer at once.
@@ -38,17 +38,11 @@ beforeAll(async () => {
   });
   // A second instance on the same stores: what a load balancer may send Twilio's redirect to.
   otherInstance = await buildApp(server.container);
-  const { agent_id, created_at, updated_at, version, ...example } = exampleAgent('order-support-001.json');
-  void [created_at, updated_at, version];
-  const tools = example.tools!.map((tool) => ({
-    ...tool,
-    request: { ...tool.request, url: `${endpoint.url}/orders/{order_id}` },
-  }));
   const created = await server.app.inject({
     method: 'POST',
     url: '/agents',
     headers: server.auth,
-    payload: { ...example, agent_id, tools },
+    payload: orderSupportAgentAt(endpoint.url),
   });
   expect(created.statusCode).toBe(201);
 });

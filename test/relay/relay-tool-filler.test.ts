@@ -3,14 +3,11 @@
 // does a tool the model announced in its own words. A caller who talks over the filler cuts the
 // turn: the tool's answer is not spoken, but how the call went is still kept on the turn.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AjvSchemaValidator } from '../../src/adapters/json-schema/ajv-schema-validator.js';
 import { GuardedPool } from '../../src/adapters/net/guarded-pool.js';
-import { EnvSecrets } from '../../src/adapters/secrets/env-secrets.js';
-import { HttpToolRunner } from '../../src/adapters/tools/http-tool-runner.js';
 import type { Turn } from '../../src/domain/call.js';
 import { LlmPolicy } from '../../src/engine/llm-policy.js';
-import { ToolCatalog } from '../../src/engine/tools/tool-catalog.js';
 import { ScriptedLanguageModel } from '../fakes/scripted-language-model.js';
+import { localToolCatalog } from '../fakes/local-tool-catalog.js';
 import { sendJson, startToolEndpoint, type ToolEndpoint } from '../fakes/tool-endpoint.js';
 import { startRelayHarness, type RelayHarness } from './relay-harness.js';
 
@@ -53,16 +50,7 @@ describe('a tool on relay', () => {
       sendJson(res, 200, { order_id: orderId, status: 'shipped' });
     });
     pool = new GuardedPool();
-    const tools = new ToolCatalog({
-      validator: new AjvSchemaValidator(),
-      runner: new HttpToolRunner({
-        pool,
-        secrets: new EnvSecrets({}),
-        signingSecret: 'secret',
-        privateNetworkAllowed: true,
-        requireHttps: false,
-      }),
-    });
+    const tools = localToolCatalog(pool);
     h = await startRelayHarness({
       streaming: new LlmPolicy(model, { tools, turnBudgetMs: 8_000 }),
       relay: { timing: { toolFillerMs: 200 } },
