@@ -4,7 +4,7 @@
 // endpoint's time as any client sees it) and as a tool call through the engine (argument
 // validation, templates, the secret, the signature, the SSRF guard's pool, the answer's size cap and
 // classification, the masked record). The difference is the overhead; CPU per call shows its cost
-// without the network. The time to the filler line is measured once the transports speak it (item 4).
+// without the network. Then the time to the filler line on relay calls (tool-filler.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent } from 'undici';
 import { AjvSchemaValidator } from '../src/adapters/json-schema/ajv-schema-validator.js';
@@ -18,8 +18,11 @@ import { noEffects } from '../src/engine/tools/tool.js';
 import { emptyCall, exampleAgent } from '../test/fakes/turn-context.js';
 import { positiveNumbers, runDate, type BenchEntry } from './relay-entry.js';
 import { loadAverage, machineInfo, percentile, round, sortedCopy } from './stats.js';
+import { timesToFiller, TOOL_FILLER_MS } from './tool-filler.js';
 
 const ENDPOINT_DELAY_MS = 20;
+// Paths under /slow/ answer after the filler time, so the caller hears the filler line first.
+const SLOW_ENDPOINT_MS = TOOL_FILLER_MS + 500;
 const TARGET_P99_MS = 5;
 
 // The endpoint: JSON after a fixed delay, in its own process so its work is not ours.
@@ -28,7 +31,8 @@ const http = require('node:http');
 const body = JSON.stringify({ order_id: '4412', status: 'shipped', delivery: 'Thursday, June 12', items: ['a blue kettle'] });
 http.createServer((req, res) => {
   req.resume();
-  setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(body), ${ENDPOINT_DELAY_MS});
+  const delay = req.url.startsWith('/slow/') ? ${SLOW_ENDPOINT_MS} : ${ENDPOINT_DELAY_MS};
+  setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(body), delay);
 }).listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });
 `;
 
@@ -151,6 +155,8 @@ export function toolBenchmark(log: (line: string) => void): BenchEntry {
         await response.body.text();
       };
       const rows: string[] = [];
+      const fillerRows: string[] = [];
+      const fillerLevels = positiveNumbers(process.env.BENCH_FILLER_CALLS, [1, 20]);
       try {
         // Warm both paths (connections, compiled schema, JIT).
         await phase(10, 1, direct);
@@ -167,6 +173,19 @@ export function toolBenchmark(log: (line: string) => void): BenchEntry {
             `| ${calls} | ${pauseMs ? 'about 1 s' : 'none'} | ${t.latencies.length} | ${round(p(d, 50))} | ${round(p(t, 50))} | ${round(p(d, 99))} | ` +
               `${round(p(t, 99))} | **${round(overheadP99)}** | ${Math.round(d.cpuMicrosPerCall)} | ` +
               `${Math.round(t.cpuMicrosPerCall)} | ${overheadP99 <= TARGET_P99_MS ? 'yes' : 'no'} |`,
+          );
+        }
+        for (const calls of fillerLevels) {
+          log(`tools: time to the filler line, ${calls} concurrent relay calls`);
+          const times = await timesToFiller(calls, catalog, {
+            ...tool!,
+            request: { ...tool!.request, url: `${url}/slow/orders/{order_id}` },
+            timeout_ms: 4_000,
+            filler: 'Let me look that up.',
+          });
+          const q = (p: number) => round(percentile(times, p));
+          fillerRows.push(
+            `| ${calls} | ${times.length} | ${q(50)} | ${q(99)} | ${round(times.at(-1) ?? NaN)} |`,
           );
         }
       } finally {
@@ -191,7 +210,14 @@ export function toolBenchmark(log: (line: string) => void): BenchEntry {
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         ...rows,
         '',
-        'Time to the filler line: measured once the transports speak it while a tool runs (issue 15, item 4).',
+        `Time to the filler line: relay calls through a whole server (embedded DynamoDB, real sockets), each turn's`,
+        `model calling a tool that answers after ${SLOW_ENDPOINT_MS} ms; from the caller's final prompt to the first \`text\``,
+        `message, the tool's filler line. TOOL_FILLER_MS is ${TOOL_FILLER_MS}; the rest is the model's time to its tool call`,
+        'and the server saying the line. BENCH_FILLER_CALLS sets the concurrent calls.',
+        '',
+        '| concurrent calls | fillers heard | p50 ms | p99 ms | max ms |',
+        '| --- | --- | --- | --- | --- |',
+        ...fillerRows,
         '',
       ].join('\n');
     },

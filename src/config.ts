@@ -154,6 +154,7 @@ const envSchema = z.object({
   TURN_TIMEOUT_MS: int(8_000, 1_000, 13_000),
   RELAY_IDLE_MS: int(8_000, 1_000, 60_000),
   RELAY_FILLER_MS: int(1_500, 200, 10_000),
+  TOOL_FILLER_MS: int(1_000, 200, 5_000),
   AGENT_TESTS_DIR: z.string().min(1).default('tests/agents'),
 
   LLM_PROVIDER: z.enum(['none', 'openai', 'anthropic', 'openai-compatible', 'bedrock']).default('none'),

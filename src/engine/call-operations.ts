@@ -2,11 +2,18 @@
 // each: one read-modify-write of the call item under its version (no read when this instance keeps the
 // call's session), so nothing outside the engine writes call fields itself.
 import type { TransferTarget } from '../domain/agent.js';
-import { TERMINAL_STATUSES, type Call, type CallStatus, type EndedBy } from '../domain/call.js';
+import {
+  TERMINAL_STATUSES,
+  type Call,
+  type CallStatus,
+  type EndedBy,
+  type ToolCallRecord,
+} from '../domain/call.js';
 import { notFound } from '../domain/errors.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { CallSession } from './call-session.js';
 import type { CallSessions } from './call-sessions.js';
+import { withToolCalls, ZERO_TOTALS } from './count-turns.js';
 
 /** A call: its sid, or the item as just read (then the write needs no read first). */
 export type CallRef = string | Call;
@@ -14,7 +21,7 @@ export type CallRef = string | Call;
 export class CallOperations {
   constructor(
     private readonly sessions: CallSessions,
-    private readonly calls: Pick<CallStore, 'markTurnInterrupted'>,
+    private readonly calls: Pick<CallStore, 'markTurnInterrupted' | 'setTurnToolCalls'>,
   ) {}
 
   /** Answering-machine detection found a machine: the call ends with the voicemail outcome. */
@@ -63,5 +70,20 @@ export class CallOperations {
     await this.calls.markTurnInterrupted(session.callSid, seq, heardText);
     const turn = session.turn(seq);
     if (turn) session.add({ ...turn, agent_text: heardText, interrupted: true });
+  }
+
+  /**
+   * A stored turn's tools answered after it was stored (the caller had cut it short): the turn keeps
+   * how every call went, and a call that already counts the turn counts the calls it lacked.
+   */
+  async keepToolCalls(session: CallSession, seq: number, records: readonly ToolCallRecord[]): Promise<void> {
+    await this.calls.setTurnToolCalls(session.callSid, seq, [...records]);
+    const turn = session.turn(seq);
+    const added = records.slice(turn?.tool_calls?.length ?? 0);
+    if (turn) session.add({ ...turn, tool_calls: [...records] });
+    if (!turn || added.length === 0) return;
+    await this.sessions.update(session, (current) =>
+      current.turn_count > seq ? { totals: withToolCalls(current.totals ?? ZERO_TOTALS, added) } : undefined,
+    );
   }
 }

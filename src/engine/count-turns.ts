@@ -1,5 +1,5 @@
 import type { Agent, TransferTarget } from '../domain/agent.js';
-import type { Call, CollectedValue, Turn } from '../domain/call.js';
+import type { Call, CollectedValue, ToolCallRecord, Turn } from '../domain/call.js';
 import { findTransferTarget } from './tools/transfer.js';
 import { latencyStats } from './latency-stats.js';
 
@@ -37,11 +37,7 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     totals.output_tokens += turn.output_tokens ?? 0;
     totals.cached_input_tokens = (totals.cached_input_tokens ?? 0) + (turn.cached_input_tokens ?? 0);
     totals.cost_micro_usd += turn.cost_micro_usd ?? 0;
-    if (turn.tool_calls?.length) {
-      totals.tool_calls = (totals.tool_calls ?? 0) + turn.tool_calls.length;
-      totals.tool_latency_ms =
-        (totals.tool_latency_ms ?? 0) + turn.tool_calls.reduce((sum, call) => sum + call.latency_ms, 0);
-    }
+    if (turn.tool_calls?.length) Object.assign(totals, withToolCalls(totals, turn.tool_calls));
     endedBy ??= turn.ends_call;
     const target = agent && findTarget(agent, turn);
     if (target) transferredTo = target.target;
@@ -53,6 +49,18 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     ...latencyStats(turns),
     ...(endedBy && !current.ended_by ? { ended_by: endedBy } : {}),
     ...(transferredTo !== current.transferred_to ? { transferred_to: transferredTo } : {}),
+  };
+}
+
+/** A call's totals with `records` more tool calls counted. */
+export function withToolCalls(
+  totals: NonNullable<Call['totals']>,
+  records: readonly ToolCallRecord[],
+): NonNullable<Call['totals']> {
+  return {
+    ...totals,
+    tool_calls: (totals.tool_calls ?? 0) + records.length,
+    tool_latency_ms: (totals.tool_latency_ms ?? 0) + records.reduce((sum, call) => sum + call.latency_ms, 0),
   };
 }
 

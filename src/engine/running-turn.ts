@@ -1,6 +1,8 @@
+import type { ToolCallRecord } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
 import type { ToolEvent } from '../ports/reply-policy.js';
 import { phrasesFor } from './phrases.js';
+import { ToolWait } from './tool-wait.js';
 import type { CallerInput } from './turn-decision.js';
 import type { TimelineClock } from './turn-timeline.js';
 import type { TransportOutput, TurnLog } from './transport.js';
@@ -23,12 +25,17 @@ export class RunningTurn {
   filler: string | undefined;
   /** The turn number it runs under, once claimed. */
   seq: number | undefined;
-  /** The filler line of the agent's tool running now (said instead of the general one). */
-  #toolFiller: string | undefined;
-  /** Ends the timeline span of each tool running now, by its call id. */
-  #toolSpans: Map<string, (ok?: boolean) => void> | undefined;
+  /** The agent's own tools of this turn, once one starts. */
+  #tools: ToolWait | undefined;
+  #replyFiller: NodeJS.Timeout | undefined;
+  /** A tool running this long unanswered is covered by a filler line (unset: only a slow reply is). */
+  #toolFillerMs: number | undefined;
+  #log: TurnLog | undefined;
 
-  /** Receives the policy's text (streaming transports); one function per turn, none per delta. */
+  /**
+   * Receives the policy's text (streaming transports, and a transport that says fillers: the model's
+   * own words before a tool call are the line that covers it there); one function per turn.
+   */
   readonly onText: ((delta: string) => void) | undefined;
 
   constructor(
@@ -39,13 +46,14 @@ export class RunningTurn {
     readonly lang: string,
     private readonly output: TransportOutput,
   ) {
-    this.onText = output.speak
-      ? (delta) => {
-          if (this.aborted) return;
-          this.streamed += delta;
-          this.speak(delta);
-        }
-      : undefined;
+    this.onText =
+      output.speak || output.filler
+        ? (delta) => {
+            if (this.aborted) return;
+            this.streamed += delta;
+            this.speak(delta);
+          }
+        : undefined;
   }
 
   get signal(): AbortSignal {
@@ -103,36 +111,56 @@ export class RunningTurn {
   }
 
   /**
-   * One of the agent's own tools started or ended: its time goes on the timeline, and while it runs
-   * a filler line said to cover the wait is the tool's own.
+   * One of the agent's own tools started or ended: its time goes on the timeline, one that keeps the
+   * caller waiting past the tool filler time is covered by its filler line, and how it went is kept.
    */
   readonly onToolEvent = (event: ToolEvent): void => {
-    const spans = (this.#toolSpans ??= new Map());
-    if (event.type === 'tool-start') {
-      spans.set(event.callId, this.timeline.tool(event.name));
-      this.#toolFiller = event.filler;
-      return;
-    }
-    spans.get(event.callId)?.(event.status === 'ok');
-    spans.delete(event.callId);
-    if (spans.size === 0) this.#toolFiller = undefined;
+    const slowMs = this.#toolFillerMs;
+    this.#tools ??= new ToolWait(
+      this.timeline,
+      slowMs !== undefined ? { afterMs: slowMs, then: () => this.#sayFiller('slow tool') } : undefined,
+    );
+    this.#tools.on(event);
   };
 
-  /** Past fillerMs with nothing said, one filler line covers the wait (a silent turn needs no model). */
-  startFiller(fillerMs: number | undefined, log: TurnLog): NodeJS.Timeout | undefined {
-    if (fillerMs === undefined || !this.output.filler || this.input.kind === 'silence') return undefined;
-    const timer = setTimeout(() => this.#sayFiller(log), fillerMs);
-    timer.unref();
-    return timer;
+  /** Resolves with how each of the agent's tools went this turn, once none is running. */
+  toolsSettled(): Promise<readonly ToolCallRecord[]> {
+    return this.#tools?.settled() ?? Promise.resolve([]);
   }
 
-  /** Once per turn, only before any of the reply went out; never stored with the turn. */
-  #sayFiller(log: TurnLog): void {
-    if (this.aborted || this.finished || this.filler !== undefined || this.streamed || this.sent) return;
-    const line = `${this.#toolFiller ?? phrasesFor(this.lang).filler()} `;
+  /**
+   * Past `replyMs` with nothing said, or `toolMs` into a tool's wait, one filler line covers the wait
+   * (a silent turn needs no model). Stopped by stopFillers.
+   */
+  startFillers(ms: { replyMs?: number; toolMs?: number }, log: TurnLog): void {
+    if (!this.output.filler || this.input.kind === 'silence') return;
+    this.#log = log;
+    this.#toolFillerMs = ms.toolMs;
+    if (ms.replyMs === undefined) return;
+    this.#replyFiller = setTimeout(() => this.#sayFiller('slow reply'), ms.replyMs);
+    this.#replyFiller.unref();
+  }
+
+  stopFillers(): void {
+    clearTimeout(this.#replyFiller);
+    this.#tools?.stopClock();
+  }
+
+  /**
+   * Once per turn, and only while the caller has heard nothing of the reply; never stored with the
+   * turn. Where the reply is not streamed (Gather), the model's own words before its tool call ("Let
+   * me check.") are the line, as the caller would hear them from a person; else the running tool's
+   * filler, else the general one. Where it is streamed, those words already went out and cover the
+   * wait themselves.
+   */
+  #sayFiller(why: 'slow reply' | 'slow tool'): void {
+    if (this.aborted || this.finished || this.filler !== undefined) return;
+    if (this.output.speak && (this.streamed.trim() || this.sent.trim())) return;
+    const own = this.output.speak ? '' : this.streamed.trim();
+    const line = `${own || this.#tools?.filler || phrasesFor(this.lang).filler()} `;
     if (this.output.filler?.(line)) {
       this.filler = line;
-      log.info({ seq: this.seq }, 'slow reply: the caller hears a filler line');
+      this.#log?.info({ seq: this.seq, why }, 'the caller hears a filler line while waiting');
     }
   }
 }

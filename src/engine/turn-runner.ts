@@ -4,7 +4,7 @@
 // transport asks for, covers a slow reply with a filler line, and ends or transfers the call after the
 // turn that says so. It keeps each turn's timeline and reports the turn to the observer (its span,
 // metrics, slow-turn alarm). The conversation (conversation.ts) decides and stores each turn.
-import type { TurnTimeline } from '../domain/call.js';
+import type { Turn, TurnTimeline } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
 import type { TurnSpan } from '../ports/telemetry.js';
 import type { TurnObserver } from '../ports/turn-observer.js';
@@ -27,7 +27,7 @@ const monotonic = (): number => performance.now();
 
 export interface TurnRunnerDeps {
   conversation: Pick<Conversation, 'takeTurn'>;
-  operations: Pick<CallOperations, 'commitHeard'>;
+  operations: Pick<CallOperations, 'commitHeard' | 'keepToolCalls'>;
   log: TurnLog;
   /** Told when a turn starts and once it is stored (absent: nobody is told). */
   observer?: TurnObserver;
@@ -41,6 +41,8 @@ export interface TurnRunnerOptions {
   deadline?: boolean;
   /** Past this with nothing said yet, `output.filler` covers the wait (unset: never). */
   fillerMs?: number;
+  /** Past this into one of the agent's tools with nothing said yet, so does its filler (unset: never). */
+  toolFillerMs?: number;
 }
 
 export interface TurnResult {
@@ -224,7 +226,7 @@ export class TurnRunner {
   /** Runs one turn: claims its number, streams its reply, keeps what was heard. */
   async #turn(turn: RunningTurn, explicitSeq: number | undefined): Promise<TurnOutcome> {
     const { conversation } = this.deps;
-    const filler = turn.startFiller(this.options.fillerMs, this.deps.log);
+    turn.startFillers({ replyMs: this.options.fillerMs, toolMs: this.options.toolFillerMs }, this.deps.log);
     let outcome: TurnOutcome;
     let span: TurnSpan | undefined;
     try {
@@ -253,14 +255,32 @@ export class TurnRunner {
       span?.end();
       throw error;
     } finally {
-      clearTimeout(filler);
+      turn.stopFillers();
     }
     if (!turn.aborted && !outcome.duplicate) turn.finish(outcome.turn.agent_text);
     turn.finished = true;
     this.#report(span, turn, outcome);
     if (turn.sent) this.#lastSpoken = { seq: outcome.turn.seq, turn };
     if (turn.heard !== undefined) await this.#commitHeard(outcome, turn.heard);
+    if (turn.aborted && !outcome.duplicate) this.#keepLateToolCalls(turn, outcome.turn);
     return outcome;
+  }
+
+  /**
+   * A turn cut short is stored at once, without its tools' outcomes; a tool still running goes on
+   * (user-tool.ts), and once all have answered the turn keeps how each went. Not awaited: the
+   * caller's next turn does not wait for a tool whose answer nobody will hear.
+   */
+  #keepLateToolCalls(turn: RunningTurn, stored: Turn): void {
+    void turn
+      .toolsSettled()
+      .then(async (records) => {
+        if (records.length <= (stored.tool_calls?.length ?? 0)) return;
+        await this.deps.operations.keepToolCalls(this.session, stored.seq, records);
+      })
+      .catch((error: unknown) =>
+        this.deps.log.error({ err: error, seq: stored.seq }, 'could not keep the tool calls of a cut turn'),
+      );
   }
 
   /**
@@ -272,7 +292,12 @@ export class TurnRunner {
     if (outcome.duplicate) return span.end();
     if (!this.output.speak) turn.timeline.mark('first_text_out');
     const { call } = this.session;
-    this.deps.observer?.turnDone(span, call, { ...outcome.turn, timeline: turn.timeline.timeline }, call.transport);
+    this.deps.observer?.turnDone(
+      span,
+      call,
+      { ...outcome.turn, timeline: turn.timeline.timeline },
+      call.transport,
+    );
   }
 
   #claimSeq(): number {

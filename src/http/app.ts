@@ -92,6 +92,7 @@ export async function buildApp(container: Container, options: AppOptions = {}): 
     bodyLimit: config.MAX_BODY_BYTES,
     relaySessions,
     relay: { timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS } },
+    toolFillerMs: config.TOOL_FILLER_MS,
     onCallEnded: container.onCallEnded,
     handleRecording: (params) => container.recordings.handleCallback(params),
   });

@@ -1,4 +1,4 @@
-import type { Call, CallStatus, PastCall, Turn } from '../domain/call.js';
+import type { Call, CallStatus, PastCall, ToolCallRecord, Turn } from '../domain/call.js';
 import type { Page, PageRequest } from './page.js';
 
 export interface StatusUpdate {
@@ -40,6 +40,8 @@ export interface CallStore {
    * Does nothing when the turn is not stored.
    */
   markTurnInterrupted(callSid: string, seq: number, heardText: string): Promise<void>;
+  /** The turn's tool_calls become `toolCalls` (tools that answered after the turn was stored). Does nothing when the turn is not stored. */
+  setTurnToolCalls(callSid: string, seq: number, toolCalls: ToolCallRecord[]): Promise<void>;
   list(query: CallQuery): Promise<Page<Call>>;
   /** Finished calls with the same agent and person, newest first (AgentRecipientIndex). */
   pastCalls(agentId: string, recipientPhone: string, limit: number): Promise<PastCall[]>;

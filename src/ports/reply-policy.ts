@@ -10,12 +10,21 @@ import type {
 } from '../domain/call.js';
 
 /**
- * A tool of the agent's own started or ended during the turn. The transports use `tool-start` to
- * cover a slow tool with its filler line (or the default) so the caller never waits in silence.
+ * A tool of the agent's own started or ended during the turn. The runner uses `tool-start` to cover
+ * a slow tool with its filler line (or the default) so the caller never waits in silence, and keeps
+ * `tool-end`'s record even when the caller cut the turn short before the tool answered.
  */
 export type ToolEvent =
   | { type: 'tool-start'; callId: string; name: string; filler: string }
-  | { type: 'tool-end'; callId: string; name: string; status: ToolCallStatus; latencyMs: number };
+  | {
+      type: 'tool-end';
+      callId: string;
+      name: string;
+      status: ToolCallStatus;
+      latencyMs: number;
+      /** How the call went, as the turn keeps it (masked). */
+      record: ToolCallRecord;
+    };
 
 /** Everything a policy needs to answer one caller utterance. */
 export interface TurnContext {

@@ -22,7 +22,10 @@ export interface ToolRequest {
   agentKey: string;
   /** The most this request may take: the tool's timeout_ms, less when the turn has less left. */
   timeoutMs: number;
-  /** Aborted when the turn ends (budget, hang-up, interruption). */
+  /**
+   * Cancels the request. The engine lets an agent's tool run to its timeoutMs even when the caller
+   * cuts the turn short, so its outcome is kept (user-tool.ts).
+   */
   signal: AbortSignal;
 }
 

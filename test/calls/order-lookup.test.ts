@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ordersService } from '../../examples/orders-service/server.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
 import { ordersModelScript } from '../fakes/orders-model-script.js';
-import { exampleAgent } from '../fakes/turn-context.js';
+import { orderSupportAgentAt } from '../fakes/order-support-agent.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
 
 const TOKEN = 'orders-token-for-the-test';
@@ -32,17 +32,11 @@ beforeAll(async () => {
     WEBHOOK_SECRET: SIGNING_SECRET,
   });
   // The example as `voice-agent agents import examples/` loads it, pointed at this test's service.
-  const { agent_id, created_at, updated_at, version, ...example } = exampleAgent('order-support-001.json');
-  const tools = example.tools!.map((tool) => ({
-    ...tool,
-    request: { ...tool.request, url: tool.request.url.replace('127.0.0.1:4010', `127.0.0.1:${port}`) },
-  }));
-  void [created_at, updated_at, version];
   const created = await server.app.inject({
     method: 'POST',
     url: '/agents',
     headers: server.auth,
-    payload: { ...example, agent_id, tools },
+    payload: orderSupportAgentAt(`http://127.0.0.1:${port}`),
   });
   expect(created.statusCode).toBe(201);
 });

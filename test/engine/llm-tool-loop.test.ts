@@ -2,16 +2,14 @@
 // back and the model finishes the same turn; a bad call is refused before any request, a failing
 // tool becomes words the caller hears, and every call is kept, masked, on the reply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AjvSchemaValidator } from '../../src/adapters/json-schema/ajv-schema-validator.js';
 import { GuardedPool } from '../../src/adapters/net/guarded-pool.js';
-import { EnvSecrets } from '../../src/adapters/secrets/env-secrets.js';
-import { HttpToolRunner } from '../../src/adapters/tools/http-tool-runner.js';
 import type { Agent } from '../../src/domain/agent.js';
 import { toolConfigSchema } from '../../src/domain/agent-tools.js';
 import { LlmPolicy } from '../../src/engine/llm-policy.js';
-import { ToolCatalog } from '../../src/engine/tools/tool-catalog.js';
+import type { ToolCatalog } from '../../src/engine/tools/tool-catalog.js';
 import type { ChatMessage } from '../../src/ports/language-model.js';
 import type { ToolEvent, TurnReply } from '../../src/ports/reply-policy.js';
+import { localToolCatalog } from '../fakes/local-tool-catalog.js';
 import { sendJson, startToolEndpoint, type ToolEndpoint } from '../fakes/tool-endpoint.js';
 import { ScriptedLanguageModel, type ModelStep } from '../fakes/scripted-language-model.js';
 import { exampleAgent, turnContext } from '../fakes/turn-context.js';
@@ -61,16 +59,7 @@ describe('the model loop with the agent’s own tools', () => {
       return sendJson(res, 404, { error: 'no such order' });
     });
     pool = new GuardedPool();
-    tools = new ToolCatalog({
-      validator: new AjvSchemaValidator(),
-      runner: new HttpToolRunner({
-        pool,
-        secrets: new EnvSecrets({}),
-        signingSecret: 'secret',
-        privateNetworkAllowed: true,
-        requireHttps: false,
-      }),
-    });
+    tools = localToolCatalog(pool);
   });
   afterAll(async () => {
     release.forEach((end) => end());

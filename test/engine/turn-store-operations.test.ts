@@ -3,7 +3,7 @@
 // conditional; the call, versioned), a Gather turn on a warm instance the same plus one read of the
 // call (its version check). Another instance's writes are found and never lose a turn.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Call, Turn } from '../../src/domain/call.js';
+import type { Call, ToolCallRecord, Turn } from '../../src/domain/call.js';
 import { createCallEngine } from '../../src/engine/call-engine.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../src/ports/call-store.js';
 import { connectRelay } from '../../src/simulator/relay-client.js';
@@ -52,6 +52,10 @@ class CountingCallStore implements CallStore {
   async markTurnInterrupted(callSid: string, seq: number, heardText: string) {
     this.log.push('markTurnInterrupted');
     return this.inner.markTurnInterrupted(callSid, seq, heardText);
+  }
+  async setTurnToolCalls(callSid: string, seq: number, toolCalls: ToolCallRecord[]) {
+    this.log.push('setTurnToolCalls');
+    return this.inner.setTurnToolCalls(callSid, seq, toolCalls);
   }
   async list(query: CallQuery) {
     this.log.push('list');

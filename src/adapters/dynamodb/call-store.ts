@@ -6,6 +6,7 @@ import {
   type Call,
   type CollectedScalar,
   type PastCall,
+  type ToolCallRecord,
   type Turn,
 } from '../../domain/call.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../ports/call-store.js';
@@ -190,11 +191,27 @@ export class DynamoCallStore implements CallStore {
   }
 
   async markTurnInterrupted(callSid: string, seq: number, heardText: string): Promise<void> {
+    await this.setTurnFields('turns.markInterrupted', callSid, seq, {
+      agent_text: heardText,
+      interrupted: true,
+    });
+  }
+
+  async setTurnToolCalls(callSid: string, seq: number, toolCalls: ToolCallRecord[]): Promise<void> {
+    await this.setTurnFields('turns.setToolCalls', callSid, seq, { tool_calls: toolCalls });
+  }
+
+  private async setTurnFields(
+    operation: string,
+    callSid: string,
+    seq: number,
+    fields: Partial<Turn>,
+  ): Promise<void> {
     const { doc, turnsTable } = this.options;
     const e = new ExpressionBuilder();
-    const clauses = setClauses({ agent_text: heardText, interrupted: true }, e);
+    const clauses = setClauses(fields, e);
     // Conditional on the item existing: an UpdateItem would otherwise create a turn with only these fields.
-    await this.conditional('turns.markInterrupted', () =>
+    await this.conditional(operation, () =>
       doc.send(
         new UpdateCommand({
           TableName: turnsTable,

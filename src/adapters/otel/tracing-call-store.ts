@@ -2,7 +2,7 @@
 // running on this instance, else of the call). Listing calls and past calls are not one call's
 // work and pass straight through. Used only when tracing is on.
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import type { Call, Turn } from '../../domain/call.js';
+import type { Call, ToolCallRecord, Turn } from '../../domain/call.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../ports/call-store.js';
 import {
   ATTR_DB_OPERATION_NAME,
@@ -72,6 +72,12 @@ export class TracingCallStore implements CallStore {
   markTurnInterrupted(callSid: string, seq: number, heardText: string) {
     return this.traced(callSid, 'markTurnInterrupted', true, () =>
       this.store.markTurnInterrupted(callSid, seq, heardText),
+    );
+  }
+
+  setTurnToolCalls(callSid: string, seq: number, toolCalls: ToolCallRecord[]) {
+    return this.traced(callSid, 'setTurnToolCalls', true, () =>
+      this.store.setTurnToolCalls(callSid, seq, toolCalls),
     );
   }
 

@@ -172,9 +172,10 @@ export function hangupTwiml(options: SpeechVoice & Answer & { say: string }): st
   return response.toString();
 }
 
-/** Sends Twilio to another of our URLs, e.g. after a filler line while a slow turn finishes. */
-export function redirectTwiml(url: string): string {
+/** Sends Twilio to another of our URLs, after a filler line (`say`) while a slow turn finishes. */
+export function redirectTwiml(url: string, say?: SpeechVoice & { text: string }): string {
   const response = new twilio.twiml.VoiceResponse();
+  if (say) addSay(response, say.text, say);
   response.redirect({ method: 'POST' }, stripXmlIllegal(url));
   return response.toString();
 }

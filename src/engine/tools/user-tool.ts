@@ -37,13 +37,16 @@ export function userTool(options: UserToolOptions): RegisteredTool {
     spec,
     source,
     async run(args, turn) {
-      const record = (fields: Omit<ToolCallRecord, 'name' | 'source' | 'arguments'>) =>
-        turn.records.push({
+      const record = (fields: Omit<ToolCallRecord, 'name' | 'source' | 'arguments'>): ToolCallRecord => {
+        const kept = {
           name: spec.name,
           source,
           arguments: maskArguments(args, options.maskArguments),
           ...fields,
-        });
+        };
+        turn.records.push(kept);
+        return kept;
+      };
       const problem = options.check(args);
       if (problem) {
         record({ status: 'invalid_arguments', error: problem, latency_ms: 0 });
@@ -69,10 +72,13 @@ export function userTool(options: UserToolOptions): RegisteredTool {
         context: callContext(turn),
         agentKey: options.agentKey,
         timeoutMs,
-        signal: turn.signal,
+        // Not the turn's signal: a request that went out may already have changed something at the
+        // business, so a caller who talks over the wait does not cut it short; its outcome is kept on
+        // the turn (turn-runner.ts), and timeoutMs already ends within the turn's budget.
+        signal: new AbortController().signal,
       });
       const latencyMs = Math.round(performance.now() - started);
-      record({
+      const kept = record({
         status: answer.status,
         ...(answer.error ? { error: answer.error.slice(0, 300) } : {}),
         ...(answer.httpStatus !== undefined ? { http_status: answer.httpStatus } : {}),
@@ -85,6 +91,7 @@ export function userTool(options: UserToolOptions): RegisteredTool {
         name: spec.name,
         status: answer.status,
         latencyMs,
+        record: kept,
       });
       if (answer.status === 'ok') return answer.content ?? '{}';
       if (answer.status === 'rejected')

@@ -1,6 +1,7 @@
 // The <Gather> transport's codec: Twilio's form parameters in, TwiML out. Each webhook is one turn:
 // what the caller said (or the silence Twilio timed out on) arrives as a Gather result, and the answer
 // speaks the stored turn and listens again, hangs up, or dials a transfer.
+import { createHash } from 'node:crypto';
 import type { Agent, TransferTarget } from '../../domain/agent.js';
 import type { Turn } from '../../domain/call.js';
 import type { FormParams } from '../../adapters/twilio/signature.js';
@@ -11,6 +12,23 @@ import { confidenceOf, param } from '../twilio/params.js';
 
 /** Twilio posts what the caller said here; `seq` names the turn it answers. */
 export const GATHER_PATH = '/twilio/gather';
+/** Twilio is redirected here after a filler line; it answers with the turn `seq` once it is ready. */
+export const GATHER_RESULT_PATH = '/twilio/gather/result';
+
+/**
+ * What the caller heard while the turn was not ready (its filler line), as the result URL carries
+ * it: its length and a digest, so no words go into URLs, which Twilio logs.
+ */
+export function saidDigest(text: string): string {
+  return `${text.length}.${createHash('sha256').update(text).digest('base64url').slice(0, 16)}`;
+}
+
+/** The reply less its start, when the caller heard that start already as the filler line. */
+export function unsaid(reply: string, said: string | undefined): string {
+  const length = Number(said?.split('.')[0]);
+  if (!said || !Number.isInteger(length) || length <= 0 || length > reply.length) return reply;
+  return saidDigest(reply.slice(0, length)) === said ? reply.slice(length).trim() : reply;
+}
 
 /** A Gather result as caller input: speech, keys, or (neither) the silence Twilio timed out on. */
 export function gatherInput(params: FormParams): CallerInput {
@@ -29,8 +47,13 @@ export function twimlForTurn(input: {
   callerId?: string;
   /** The answer of an inbound call starts its recording. */
   startRecording?: RecordingStart;
+  /** saidDigest of the filler line the caller heard while the turn was not ready. */
+  said?: string;
 }): string {
-  const { agent, turn, publicUrl } = input;
+  const { agent, publicUrl } = input;
+  const turn = input.said
+    ? { ...input.turn, agent_text: unsaid(input.turn.agent_text, input.said) }
+    : input.turn;
   const voice = {
     voice: agent.voice,
     language: agent.language,

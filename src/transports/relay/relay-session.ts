@@ -216,6 +216,7 @@ export class RelaySession implements RelaySessionHandle {
         idle: { idleMs: this.timing.idleMs, speechMsPerChar: this.timing.speechMsPerChar },
         deadline: true,
         fillerMs: this.timing.fillerMs,
+        toolFillerMs: this.timing.toolFillerMs,
       },
     );
     this.runner = runner;

@@ -6,6 +6,8 @@ export interface RelayTiming extends IdleClock {
   setupMs: number;
   /** How long a reply may take to start before a short filler line covers the wait. */
   fillerMs: number;
+  /** How long one of the agent's tools may run unanswered before its filler line covers the wait. */
+  toolFillerMs: number;
 }
 
 // Twilio sends `setup` the moment the socket opens; a socket still silent after this is not Twilio.
@@ -18,5 +20,6 @@ export const DEFAULT_RELAY_TIMING: RelayTiming = {
   setupMs: RELAY_SETUP_TIMEOUT_MS,
   idleMs: 8_000,
   fillerMs: 1_500,
+  toolFillerMs: 1_000,
   speechMsPerChar: 70,
 };

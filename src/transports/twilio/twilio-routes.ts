@@ -29,6 +29,8 @@ export interface TwilioRoutesDeps extends Omit<StatusDeps, 'calls'> {
   relay?: { limits?: Partial<RelayLimits>; timing?: Partial<RelayTiming>; endCloseDelayMs?: number };
   /** Overrides the voice and gather webhooks' 13 s deadline (tests). */
   webhookDeadlineMs?: number;
+  /** TOOL_FILLER_MS: how long an agent's tool may run unanswered before its filler line (both transports). */
+  toolFillerMs?: number;
 }
 
 export async function twilioRoutes(app: FastifyInstance, deps: TwilioRoutesDeps): Promise<void> {
@@ -45,13 +47,15 @@ export async function twilioRoutes(app: FastifyInstance, deps: TwilioRoutesDeps)
     },
     ...deadline,
   });
-  await app.register(gatherRoutes, { auth, engine, ...deadline });
+  const toolFiller = deps.toolFillerMs !== undefined ? { toolFillerMs: deps.toolFillerMs } : {};
+  await app.register(gatherRoutes, { auth, engine, calls: deps.calls, ...deadline, ...toolFiller });
   await app.register(twilioRelayRoutes, {
     auth,
     relaySocketKey: deps.relaySocketKey,
     engine,
     sessions: deps.relaySessions,
     ...deps.relay,
+    timing: { ...deps.relay?.timing, ...toolFiller },
   });
   await app.register(statusRoutes, {
     calls: deps.calls,
