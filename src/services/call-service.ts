@@ -5,6 +5,7 @@ import type { Agent } from '../domain/agent.js';
 import type { Call, CallDirection } from '../domain/call.js';
 import type { CampaignLink } from '../domain/campaign.js';
 import { AppError, invalid } from '../domain/errors.js';
+import { fallbackTransportOf } from '../domain/realtime-settings.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { Telephony } from '../ports/telephony.js';
@@ -405,6 +406,15 @@ export class CallService {
     });
   }
 
+  /**
+   * The transport a new call is answered with. Until the Media Streams transport answers calls, a
+   * realtime agent's calls go on over its fallback transport, as they do when its model is unavailable.
+   */
+  private transportFor(agent: Agent, hint?: 'gather' | 'relay'): 'gather' | 'relay' {
+    const chosen = hint ?? agent.transport ?? this.options.defaultTransport;
+    return chosen === 'realtime' ? fallbackTransportOf(agent, this.options.defaultTransport) : chosen;
+  }
+
   newCall(input: {
     callSid: string;
     agent: Agent;
@@ -422,10 +432,7 @@ export class CallService {
       call_sid: input.callSid,
       agent_id: input.agent.agent_id,
       direction: input.direction,
-      transport:
-        input.direction === 'web'
-          ? 'web'
-          : (input.transport ?? input.agent.transport ?? this.options.defaultTransport),
+      transport: input.direction === 'web' ? 'web' : this.transportFor(input.agent, input.transport),
       recipient_phone: input.recipient,
       agent_phone: input.ourNumber,
       agent_recipient_key: `${input.recipient}#${startedAt}`,
