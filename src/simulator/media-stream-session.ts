@@ -1,18 +1,12 @@
 // What a <Connect><Stream> gives the Media Streams client: where to connect (mapped to the server under
 // test), the signed handshake header, and the fields Twilio puts in `start`.
-import { TELEPHONY_AUDIO } from '../adapters/twilio/media-stream-codec.js';
+import { TELEPHONY_AUDIO, type StreamStartEvent } from '../adapters/twilio/media-stream-codec.js';
 import type { ConnectVerb } from './twiml-parser.js';
 import { newSid, type CallIdentity } from './twilio-params.js';
 import type { WebhookSender } from './webhook-sender.js';
 
-export interface MediaStreamStartFields {
-  streamSid: string;
-  accountSid: string;
-  callSid: string;
-  tracks: string[];
-  mediaFormat: { encoding: string; sampleRate: number; channels: number };
-  customParameters: Record<string, string>;
-}
+/** What Twilio puts in `start` (the fields the codec reads back as a StreamStartEvent). */
+export type MediaStreamStartFields = Omit<StreamStartEvent, 'type'>;
 
 export interface MediaStreamSession {
   /** The wss:// URL exactly as in the TwiML: the one the handshake signature covers. */

@@ -7,6 +7,7 @@
 // fields, never values: `start` carries our <Parameter>s and the call's SIDs.
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
+import { describeIssues, parseJsonObject } from './wire-json.js';
 
 /** What one stream may send us and what we send it: every bound the codec enforces. */
 export const MEDIA_STREAM_LIMITS = {
@@ -128,13 +129,6 @@ const stopMessage = z.object({
   stop: z.object({ accountSid: informational, callSid: informational }).optional().catch(undefined),
 });
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
-    .join('; ');
-}
-
 /** A decimal string ("5", as Twilio writes numbers) or a number, else undefined. */
 function numberOf(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
@@ -252,16 +246,8 @@ function toEvent(message: Record<string, unknown>): MediaStreamDecodeResult {
 /** Parses one WebSocket frame from Twilio. Never throws. */
 export function decodeMediaStreamMessage(raw: string | Buffer): MediaStreamDecodeResult {
   if (raw.length > MEDIA_STREAM_LIMITS.maxMessageChars) return { ok: false, reason: 'message too long' };
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'invalid JSON' };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    return { ok: false, reason: 'not a JSON object' };
-  return toEvent(parsed as Record<string, unknown>);
+  const parsed = parseJsonObject(raw);
+  return parsed.ok ? toEvent(parsed.message) : parsed;
 }
 
 /** Whether a stream carries what the realtime model is given without resampling: μ-law, 8 kHz, mono. */
