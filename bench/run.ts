@@ -13,6 +13,7 @@ import { capacityBenchmark } from './capacity-entry.js';
 import { relayBenchmark } from './relay-entry.js';
 import { conversationBenchmark } from './conversation-entry.js';
 import { microBenchmark } from './micro/entry.js';
+import { toolBenchmark } from './tool-entry.js';
 import { embeddedStoreBenchmark } from './embedded-store-entry.js';
 import { extractionBenchmark } from './extraction-bench.js';
 import { startOtlpSink, telemetryOn, withTelemetryNote } from './telemetry.js';
@@ -72,6 +73,7 @@ const benchmarks: Benchmark[] = [
   capacityBenchmark(log),
   conversationBenchmark(log),
   microBenchmark(log),
+  toolBenchmark(log),
   embeddedStoreBenchmark(log),
   extractionBenchmark(log),
   promptCacheBenchmark(log),

@@ -191,6 +191,9 @@ const envSchema = z.object({
   WEBHOOK_SECRET: optionalString,
   WEBHOOK_ALLOW_PRIVATE: bool(false),
 
+  TOOLS_ALLOW_PRIVATE_NETWORK: bool(false),
+  TOOL_SECRETS_MANAGER_PREFIX: optionalString,
+  TOOL_SECRETS_TTL_SECONDS: int(300, 0, 86_400),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
   TURN_ALARM_MS: int(250, 1, 60_000),
   GREETING_ALARM_MS: int(1_000, 1, 60_000),
@@ -220,6 +223,8 @@ export interface OtelSettings {
 }
 
 export interface Config extends Env {
+  /** TOOL_SECRET_<NAME> values by NAME: the secrets agents' tools name as {{secret.NAME}}. */
+  toolSecrets: Readonly<Record<string, string>>;
   /** No AWS region or endpoint: run dynalite and s3rver in-process under DATA_DIR. */
   embeddedDynamo: boolean;
   embeddedS3: boolean;
@@ -310,6 +315,8 @@ function crossSettingProblems(e: Partial<Env>): string[] {
   }
   if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN)
     problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  if (e.TOOL_SECRETS_MANAGER_PREFIX && !e.AWS_REGION)
+    problems.push('AWS_REGION: required with TOOL_SECRETS_MANAGER_PREFIX');
   return problems;
 }
 
@@ -345,6 +352,24 @@ function validSettings(merged: Record<string, unknown>): Partial<Env> {
   return valid as Partial<Env>;
 }
 
+const TOOL_SECRET_PREFIX = 'TOOL_SECRET_';
+
+/** TOOL_SECRET_<NAME> settings by NAME (names as {{secret.NAME}} takes them; empty values left out). */
+function toolSecretsOf(merged: Record<string, unknown>): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(merged)) {
+    const name = key.slice(TOOL_SECRET_PREFIX.length);
+    if (
+      key.startsWith(TOOL_SECRET_PREFIX) &&
+      /^[A-Z][A-Z0-9_]{0,63}$/.test(name) &&
+      typeof value === 'string' &&
+      value !== ''
+    )
+      secrets[name] = value;
+  }
+  return secrets;
+}
+
 /** Reads settings from `env`, with `.env` in the working directory underneath when present. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.env'): Config {
   const fromFile = dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
@@ -362,6 +387,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
   const otel = otelSettings(e);
   return {
     ...e,
+    toolSecrets: toolSecretsOf(merged),
     embeddedDynamo: !e.AWS_REGION && !e.DYNAMODB_ENDPOINT,
     embeddedS3: !e.AWS_REGION && !e.S3_ENDPOINT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

@@ -37,7 +37,7 @@ import { createLanguageModelFactory } from './adapters/llm/provider-factory.js';
 import { CircuitBreakers } from './engine/circuit-breaker.js';
 import { TwilioRestTelephony } from './adapters/twilio/rest-telephony.js';
 import { deterministicSummarizer } from './engine/call-summary.js';
-import { Conversation } from './engine/conversation.js';
+import { createCallEngine, type CallEngine } from './engine/call-engine.js';
 import { createPolicySelector } from './engine/policy-selector.js';
 import { ScriptedPolicy } from './engine/scripted-policy.js';
 import type { ReplyPolicy } from './ports/reply-policy.js';
@@ -65,8 +65,20 @@ import { INDEXES } from './adapters/dynamodb/tables.js';
 import { LatencyAlarms } from './services/latency-alarms.js';
 import { TurnInsights } from './services/turn-insights.js';
 import { AnalyticsService } from './services/analytics/analytics-service.js';
-import { WebCallService } from './services/web-call-service.js';
-import { WebCallSweeper } from './services/web-call-sweeper.js';
+import { WebCallService } from './transports/web/web-calls.js';
+import { WebCallSweeper } from './transports/web/web-call-sweeper.js';
+import { AjvSchemaValidator } from './adapters/json-schema/ajv-schema-validator.js';
+import { GuardedPool } from './adapters/net/guarded-pool.js';
+import { EnvSecrets, firstOf } from './adapters/secrets/env-secrets.js';
+import { SecretsManagerSecrets } from './adapters/secrets/secrets-manager-secrets.js';
+import { HttpToolRunner } from './adapters/tools/http-tool-runner.js';
+import { loggedToolRunner } from './adapters/tools/logged-tool-runner.js';
+import { McpToolClient } from './adapters/tools/mcp-tool-client.js';
+import { ToolCatalog } from './engine/tools/tool-catalog.js';
+import type { SchemaValidator } from './ports/schema-validator.js';
+import type { SecretSource } from './ports/secret-source.js';
+import type { ToolRunner } from './ports/tool-runner.js';
+import { toolConfigProblems } from './services/tool-config-check.js';
 import { DynamoCampaignStore } from './adapters/dynamodb/campaign-store.js';
 import { DynamoDoNotCallStore } from './adapters/dynamodb/do-not-call-store.js';
 import { DynamoPacerStore } from './adapters/dynamodb/pacer-store.js';
@@ -93,6 +105,11 @@ export interface ContainerOptions {
    * not start; 'cli' (a command, or a server a command runs for itself) shares a running one's.
    */
   dataDirRole?: Role;
+  /**
+   * Runs agents' tools on calls instead of the real runner: `voice-agent test` passes its stubs,
+   * which never leave the process. "Try it" (POST /agents/:id/tools/:name/try) always uses the real one.
+   */
+  toolRunner?: ToolRunner;
   /** The campaign scheduler's clock and timings (tests and benchmarks run campaigns on their own clock). */
   campaigns?: { clock?: Clock; scheduler?: Partial<SchedulerOptions> };
 }
@@ -130,9 +147,19 @@ export interface Container {
   calls: CallService;
   /** Twilio's REST API (calls, number webhooks); its client is created on first use. */
   telephony: Telephony;
-  conversation: Conversation;
+  /** The engine: call sessions, the conversation, and the named operations on a call. */
+  engine: CallEngine;
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
+  /** Agents' own tools: the real runner (guarded, signed), the catalog calls use, the schema validator. */
+  tools: {
+    runner: HttpToolRunner;
+    /** The tools calls use (stubs under `voice-agent test`). */
+    catalog: ToolCatalog;
+    /** The same tools on the real runner, always: what "Try it" runs. */
+    trialCatalog: ToolCatalog;
+    validator: SchemaValidator;
+  };
   /** After a call's terminal status: how it ended, then summary, outcome and webhook. Never throws. */
   onCallEnded: (callSid: string, status: CallStatus) => Promise<void>;
   s3: OpenedS3;
@@ -255,8 +282,51 @@ export async function createContainer(config: Config, options: ContainerOptions)
       table: config.tables.idempotency,
     });
 
+    // Agents' own tools: arguments checked with Ajv, requests through a guarded keep-alive pool,
+    // secrets from TOOL_SECRET_<NAME> then (when configured) Secrets Manager.
+    const validator = new AjvSchemaValidator();
+    const production = config.NODE_ENV === 'production';
+    const pool = new GuardedPool();
+    onClose(() => pool.close());
+    const secretSources: SecretSource[] = [new EnvSecrets(config.toolSecrets)];
+    if (config.TOOL_SECRETS_MANAGER_PREFIX) {
+      const manager = new SecretsManagerSecrets({
+        prefix: config.TOOL_SECRETS_MANAGER_PREFIX,
+        ttlMs: config.TOOL_SECRETS_TTL_SECONDS * 1_000,
+        region: config.AWS_REGION,
+      });
+      onClose(() => manager.close());
+      secretSources.push(manager);
+    }
+    const toolSecrets = firstOf(...secretSources);
+    const mcp = new McpToolClient({ pool, secrets: toolSecrets, signingSecret: secrets.signingSecret });
+    onClose(() => mcp.close());
+    const realToolRunner = new HttpToolRunner({
+      pool,
+      secrets: toolSecrets,
+      signingSecret: secrets.signingSecret,
+      privateNetworkAllowed: !production || config.TOOLS_ALLOW_PRIVATE_NETWORK,
+      requireHttps: production,
+      mcp,
+    });
+    const toolCatalog = new ToolCatalog({
+      runner: loggedToolRunner(options.toolRunner ?? realToolRunner, logger),
+      validator,
+      onListFailed: (error, where) =>
+        logger.warn(
+          { err: error, agent_id: where.agentId, mcp_server: where.server },
+          "an MCP server's tools could not be listed; they are left out of this turn",
+        ),
+    });
+
     // Services.
     const agents = new AgentService(agentStore, {
+      checkTools: (fields) =>
+        toolConfigProblems(fields, {
+          validator,
+          production,
+          privateNetworkAllowed: config.TOOLS_ALLOW_PRIVATE_NETWORK,
+        }),
       cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000,
       checkWebhookUrl: async (url) => {
         await checkOutboundUrl(url, {
@@ -329,6 +399,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       temperature: config.LLM_TEMPERATURE,
       region: config.DEFAULT_PHONE_REGION,
       breakers,
+      tools: toolCatalog,
     });
     const clock = options.campaigns?.clock ?? systemClock;
     const campaignStore = new DynamoCampaignStore({
@@ -340,7 +411,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
     const pacerStore = new DynamoPacerStore({ doc: dynamo.doc, table: config.tables.campaigns });
     const doNotCallStore = new DynamoDoNotCallStore({ ...storeOptions, table: config.tables.doNotCall });
     const doNotCall = new DoNotCallService(doNotCallStore, clock);
-    const conversation = new Conversation({
+    const engine = createCallEngine({
       onDoNotCall: (call) => doNotCall.fromCaller(call),
       calls: callStore,
       getAgent: (agentId) => agents.get(agentId),
@@ -460,7 +531,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
     onClose(() => finalizer.drain());
     const onCallEnded = async (callSid: string, status: CallStatus) => {
       try {
-        await calls.recordEnd(callSid, status);
+        await engine.operations.callEnded(callSid, status);
       } catch (error) {
         logger.error({ err: error, call_sid: callSid }, 'recording the end of a call failed');
       }
@@ -489,7 +560,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       onClose(() => notifier.stop());
       // Web calls whose browser went away without hanging up are ended (a phone call gets Twilio's
       // final status instead).
-      const webCalls = new WebCallService({ calls, callStore, agents, conversation, onCallEnded });
+      const webCalls = new WebCallService({ calls, callStore, agents, engine, onCallEnded, logger });
       const sweeper = new WebCallSweeper({ callStore, agents, webCalls, logger });
       sweeper.start();
       onClose(() => sweeper.stop());
@@ -521,8 +592,16 @@ export async function createContainer(config: Config, options: ContainerOptions)
       phoneNumbers,
       calls,
       telephony,
-      conversation,
+      engine,
       policyFor,
+      tools: {
+        runner: realToolRunner,
+        catalog: toolCatalog,
+        trialCatalog: options.toolRunner
+          ? new ToolCatalog({ runner: realToolRunner, validator })
+          : toolCatalog,
+        validator,
+      },
       onCallEnded,
       s3,
       recordings,

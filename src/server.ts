@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { releaseDiscovery, writeDiscovery } from './adapters/embedded/discovery.js';
 import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type AppOptions } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import type { ToolRunner } from './ports/tool-runner.js';
 
 export interface RunningServer {
   /** A loopback URL of this server (what the CLI and tests use). */
@@ -28,6 +29,10 @@ export interface StartOptions {
    * opens DATA_DIR as a command does, sharing a running server's database.
    */
   recordDiscovery?: boolean;
+  /** Parts of the app given by whoever starts the server (the agent-test sandbox: serve.ts). */
+  app?: AppOptions;
+  /** Runs agents' tools on calls instead of the real runner (the agent tests' stubs). */
+  toolRunner?: ToolRunner;
 }
 
 // Behind a load balancer (ALB idle timeout 60 s) the server must keep idle connections open longer
@@ -84,10 +89,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     role: 'server',
     dataDirRole: advertised ? 'server' : 'cli',
+    ...(options.toolRunner ? { toolRunner: options.toolRunner } : {}),
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp(container);
+    app = await buildApp(container, options.app);
     await app.listen({ host: config.HOST, port: config.PORT });
   } catch (error) {
     await container.close();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error a plain ESM script without types
@@ -22,5 +22,13 @@ describe('README', () => {
     const blocks = [...quickStart.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
     expect(blocks.slice(0, 2)).toEqual(['npm ci && npm start', 'npm ci && npm test']);
     expect(read('.ci/run')).toContain('npm ci && npm test');
+  });
+
+  it('names only files and folders that exist in its architecture section', () => {
+    const readme = read('README.md');
+    const section = readme.slice(readme.indexOf('## Architecture'), readme.indexOf('\n## More'));
+    const paths = [...section.matchAll(/`((?:src|docs)\/[^`\s]+)`/g)].map((m) => m[1]!);
+    expect(paths.length).toBeGreaterThan(20);
+    expect(paths.filter((path) => !existsSync(resolve(root, path.replace(/\/$/, ''))))).toEqual([]);
   });
 });

@@ -73,7 +73,11 @@ async function streamTextReply(model: ProviderModel): Promise<void> {
   const result = streamText({
     model,
     system: BENCH_REQUEST.system,
-    messages: BENCH_REQUEST.messages,
+    // The benchmark's conversation is text only.
+    messages: BENCH_REQUEST.messages.map((m) => ({
+      role: m.role as 'user' | 'assistant',
+      content: m.content,
+    })),
     tools: Object.fromEntries(
       BENCH_REQUEST.tools.map((t) => [
         t.name,

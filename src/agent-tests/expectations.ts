@@ -3,6 +3,7 @@
 // caller's Nth line is turn N (the server's turn sequence numbers).
 import type { Agent } from '../domain/agent.js';
 import { normalizeValue, type ExtractionContext } from '../engine/extraction/index.js';
+import { findTransferTarget } from '../engine/tools/transfer.js';
 import type { ObservedCall, ObservedTurn } from './observed-call.js';
 import type { Expectations, PhraseExpectation } from './schema.js';
 
@@ -111,7 +112,7 @@ function checkPhrases(expect: Expectations, call: ObservedCall): string[] {
 
 function checkTransfer(agent: Agent, expect: Expectations, call: ObservedCall): string[] {
   if (expect.transfer_to === undefined) return [];
-  const wanted = agent.transfer_targets.find((t) => t.id === expect.transfer_to);
+  const wanted = findTransferTarget(agent, expect.transfer_to);
   if (!wanted)
     return [`expected a transfer to "${expect.transfer_to}", but the agent has no such transfer target`];
   const last = lastTurn(call);
@@ -121,6 +122,42 @@ function checkTransfer(agent: Agent, expect: Expectations, call: ObservedCall): 
   const actual =
     agent.transfer_targets.find((t) => t.target === call.transferredTo)?.id ?? call.transferredTo;
   return [`turn ${last}: expected a transfer to "${wanted.id}", got "${actual}"`];
+}
+
+// What the server writes in place of personal data it will not keep (engine/tools/personal-data-mask.ts).
+const MASKS = new Set(['[masked]', '[email]', '[number]']);
+
+function checkTools(expect: Expectations, call: ObservedCall): string[] {
+  const failures: string[] = [];
+  const calls = call.transcript.flatMap((turn) =>
+    (turn.toolCalls ?? []).map((c) => ({ ...c, turn: turn.seq })),
+  );
+  for (const name of expect.tool_called ?? []) {
+    const made = calls.filter((c) => c.name === name);
+    if (made.length === 0) {
+      const others = [...new Set(calls.map((c) => c.name))];
+      failures.push(
+        `expected a call of ${name}; ${others.length ? `the agent called only ${others.join(', ')}` : 'the agent called no tool'}`,
+      );
+      continue;
+    }
+    const wanted = Object.entries(expect.with ?? {});
+    if (wanted.length === 0) continue;
+    const fits = (args: Record<string, unknown>) =>
+      wanted.every(([key, value]) => JSON.stringify(args[key]) === JSON.stringify(value));
+    if (made.some((c) => fits(c.arguments))) continue;
+    const last = made.at(-1)!;
+    const masked = wanted.filter(([key]) => MASKS.has(String(last.arguments[key]))).map(([key]) => key);
+    failures.push(
+      `turn ${last.turn}: expected ${name} with ${JSON.stringify(expect.with)}; it was called with ${JSON.stringify(last.arguments)}` +
+        (masked.length ? ` (${masked.join(', ')} masked when kept: personal data cannot be checked)` : ''),
+    );
+  }
+  for (const name of expect.tool_not_called ?? []) {
+    const made = calls.find((c) => c.name === name);
+    if (made) failures.push(`turn ${made.turn}: the agent called ${name} (tool_not_called)`);
+  }
+  return failures;
 }
 
 /** Every deterministic expectation the call misses (the rubric is judged elsewhere). */
@@ -146,5 +183,6 @@ export function checkExpectations(
       failures.push(`the agent spoke in ${spoken} turns (max_agent_turns ${expect.max_agent_turns})`);
   }
   failures.push(...checkTransfer(agent, expect, call));
+  failures.push(...checkTools(expect, call));
   return failures;
 }

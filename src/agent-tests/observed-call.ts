@@ -1,6 +1,7 @@
 // What a scenario's call turned out to be: the server's stored record (GET /calls/:sid) plus what the
 // simulated caller saw (did the agent end the call, were lines left unsaid, did anything break).
 import type { Agent } from '../domain/agent.js';
+import type { ToolStubRegistry } from './tool-stubs.js';
 
 /** A running server the scenarios call (the same shape as the simulate command's target). */
 export interface TestTarget {
@@ -9,7 +10,16 @@ export interface TestTarget {
   accountSid: string;
   authToken: string;
   adminApiKey: string;
+  /** The sandbox's tool stubs: present only where scenarios' stubs can apply (never with --url). */
+  toolStubs?: ToolStubRegistry;
   close(): Promise<void>;
+}
+
+export interface ObservedToolCall {
+  name: string;
+  /** As the server kept them: personal data masked. */
+  arguments: Record<string, unknown>;
+  status: string;
 }
 
 export interface ObservedTurn {
@@ -17,6 +27,7 @@ export interface ObservedTurn {
   kind: string;
   caller?: string;
   agent: string;
+  toolCalls?: ObservedToolCall[];
 }
 
 export interface ObservedCall {
@@ -53,7 +64,13 @@ interface StoredCall {
   ended_by?: string;
   transferred_to?: string;
   data_collected?: Record<string, { value: unknown; turn: number }>;
-  transcript?: { seq: number; kind: string; caller?: string; agent?: string }[];
+  transcript?: {
+    seq: number;
+    kind: string;
+    caller?: string;
+    agent?: string;
+    tool_calls?: ObservedToolCall[];
+  }[];
 }
 
 /** The server's record of the call: transcript, data collected, how it ended. */
@@ -73,6 +90,15 @@ export async function fetchStoredCall(
       kind: turn.kind,
       ...(turn.caller !== undefined ? { caller: turn.caller } : {}),
       agent: turn.agent ?? '',
+      ...(turn.tool_calls?.length
+        ? {
+            toolCalls: turn.tool_calls.map((c) => ({
+              name: c.name,
+              arguments: c.arguments,
+              status: c.status,
+            })),
+          }
+        : {}),
     })),
     dataCollected: call.data_collected ?? {},
     ...(call.ended_by ? { endedBy: call.ended_by } : {}),

@@ -49,6 +49,8 @@ interface Job {
   suite: LoadedSuite;
   scenario: Scenario;
   index: number;
+  /** The people's numbers of the run's calls in progress. */
+  callers: Set<string>;
 }
 
 class ScenarioTimeout extends Error {}
@@ -62,20 +64,49 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** A fictional US number per call, so no two scenarios share a caller's past calls. */
-function callerNumber(): string {
-  return `+1415555${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+/**
+ * A fictional US number per call, so no two scenarios share a caller's past calls, and none in use
+ * by another running scenario (the sandbox finds a scenario's tool stubs by it).
+ */
+function callerNumber(inUse: ReadonlySet<string>): string {
+  for (;;) {
+    const number = `+1415555${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+    if (!inUse.has(number)) return number;
+  }
 }
 
-async function play(
+interface Played {
+  call?: ObservedCall;
+  skip?: string;
+  playedBy?: PersonaReport['played_by'];
+}
+
+async function play(job: Job, transport: TransportName, options: RunOptions): Promise<Played> {
+  const { scenario } = job;
+  const caller = callerNumber(job.callers);
+  job.callers.add(caller);
+  const stubs = options.target.toolStubs;
+  if (scenario.tools) stubs?.register(caller, scenario.tools);
+  try {
+    return await playAs(job, transport, options, caller);
+  } finally {
+    stubs?.release(caller);
+    job.callers.delete(caller);
+  }
+}
+
+async function playAs(
   job: Job,
   transport: TransportName,
   options: RunOptions,
-): Promise<{ call?: ObservedCall; skip?: string; playedBy?: PersonaReport['played_by'] }> {
+  caller: string,
+): Promise<Played> {
   const { scenario, suite } = job;
+  if (scenario.tools && !options.target.toolStubs)
+    return { skip: 'tool stubs apply only in the private test server (not with --url)' };
   const play = {
     agentId: suite.agent,
-    caller: callerNumber(),
+    caller,
     ourNumber: options.ourNumber ?? '+14155550100',
     confidence: scenario.confidence ?? DEFAULT_CONFIDENCE,
   };
@@ -188,8 +219,9 @@ function notRun(job: Job, options: RunOptions): ScenarioResult {
 /** Runs every scenario (`concurrency` at a time) and returns the report, in file and scenario order. */
 export async function runSuites(suites: readonly LoadedSuite[], options: RunOptions): Promise<TestReport> {
   const started = performance.now();
+  const callers = new Set<string>();
   const jobs: Job[] = suites.flatMap((suite) =>
-    suite.scenarios.map((scenario, index) => ({ suite, scenario, index })),
+    suite.scenarios.map((scenario, index) => ({ suite, scenario, index, callers })),
   );
   const agents = new Map<string, Promise<AgentLookup>>();
   const agentFor = (id: string) => {

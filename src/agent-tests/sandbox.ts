@@ -4,7 +4,10 @@
 // see each other's calls, so deterministic scenarios give the same result every time.
 import type { Config } from '../config.js';
 import type { Agent } from '../domain/agent.js';
+import { createLogger } from '../logger.js';
+import { startServer } from '../server.js';
 import type { TestTarget } from './observed-call.js';
+import { ToolStubRegistry } from './tool-stubs.js';
 
 export interface SandboxOptions {
   /** Agents to install as they are (e.g. the agent under test as the real store has it now). */
@@ -12,10 +15,6 @@ export interface SandboxOptions {
 }
 
 export async function startSandbox(config: Config, options: SandboxOptions = {}): Promise<TestTarget> {
-  const [{ startServer }, { createLogger }] = await Promise.all([
-    import('../server.js'),
-    import('../logger.js'),
-  ]);
   const local: Config = {
     ...config,
     DATA_DIR: ':memory:',
@@ -26,12 +25,16 @@ export async function startSandbox(config: Config, options: SandboxOptions = {})
     // A scripted caller's silence needs no real-time wait; the shortest idle keeps relay runs quick.
     RELAY_IDLE_MS: 1_000,
   };
+  // Agents' tools answer from the scenarios' stubs: a test never reaches a real endpoint.
+  const toolStubs = new ToolStubRegistry();
   const server = await startServer(local, {
     logger: createLogger(local, 'cli'),
     print: () => {},
     handleSignals: false,
     recordDiscovery: false,
+    toolRunner: toolStubs.runner(),
   });
+  toolStubs.bindCalls((callSid) => server.container.callStore.get(callSid));
   try {
     const { agentStore, agents } = server.container;
     for (const agent of options.agents ?? []) {
@@ -53,6 +56,7 @@ export async function startSandbox(config: Config, options: SandboxOptions = {})
     accountSid: secrets.twilioAccountSid,
     authToken: secrets.twilioAuthToken,
     adminApiKey: secrets.adminApiKey,
+    toolStubs,
     close: () => server.stop(),
   };
 }

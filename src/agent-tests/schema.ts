@@ -44,6 +44,32 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
 const fieldName = z.string().min(1).max(64);
+const toolName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_]*$/, 'a tool name');
+
+/**
+ * What one of the agent's tools answers in a scenario: `response` (JSON, with an HTTP `status`,
+ * default 200: a 4xx is a refusal the model hears, a 5xx a failure) or `fail` (a failure and its
+ * reason, as a timeout would be). Stubs never leave the process: a scenario's tools are never called.
+ */
+export const toolStubSchema = z
+  .object({
+    response: z.unknown().optional(),
+    status: z.number().int().min(200).max(599).optional(),
+    fail: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((stub) => (stub.response === undefined) !== (stub.fail === undefined), {
+    message: 'give either response (with an optional status) or fail',
+  })
+  .refine((stub) => stub.fail === undefined || stub.status === undefined, {
+    path: ['status'],
+    message: 'status goes with response',
+  });
+export type ToolStub = z.output<typeof toolStubSchema>;
 
 /** What a persona scenario is judged on once the call is over (persona-judge.ts). */
 export const CRITERIA = [
@@ -108,6 +134,11 @@ export const expectationsSchema = z
     transfer_to: z.string().min(1).max(64).optional(),
     /** Sentences a language model judges against the transcript. */
     rubric: oneOrMany(z.string().min(1).max(500)).optional(),
+    /** The agent called these tools of its own (at least once each). */
+    tool_called: oneOrMany(toolName).optional(),
+    /** With tool_called naming one tool: one of its calls had these arguments (others may be present). */
+    with: z.record(z.string().min(1).max(64), z.unknown()).optional(),
+    tool_not_called: oneOrMany(toolName).optional(),
     /** Persona scenarios: what the call is judged on (default: all four). */
     criteria: z
       .union([z.enum(CRITERIA), z.array(z.enum(CRITERIA)).max(CRITERIA.length)], {
@@ -118,6 +149,16 @@ export const expectationsSchema = z
   })
   .strict()
   .superRefine((e, ctx) => {
+    if (e.with !== undefined && e.tool_called?.length !== 1)
+      ctx.addIssue({ code: 'custom', path: ['with'], message: 'with needs tool_called naming one tool' });
+    for (const name of e.tool_not_called ?? []) {
+      if (e.tool_called?.includes(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tool_not_called'],
+          message: `${name} is also in tool_called`,
+        });
+    }
     if (e.ends === false && e.ends_by_turn !== undefined)
       ctx.addIssue({ code: 'custom', path: ['ends'], message: 'ends: false contradicts ends_by_turn' });
     if (e.ends === false && e.ended_by !== undefined && e.ended_by !== 'user')
@@ -147,6 +188,8 @@ export const scenarioSchema = z
     transport: z.enum(TRANSPORT_NAMES).optional(),
     /** Speech confidence sent with string lines (default 0.95). */
     confidence: z.number().min(0).max(1).optional(),
+    /** What the agent's own tools answer in this scenario, by tool name (never the real endpoints). */
+    tools: z.record(toolName, toolStubSchema).optional(),
     expect: expectationsSchema.default({}),
   })
   .strict()

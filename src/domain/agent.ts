@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentToolsShape, checkAgentTools } from './agent-tools.js';
 import { checkRealtimeModel, realtimeModelSchema } from './realtime-settings.js';
 import { SUPPORTED_LANGUAGES, voiceFitsLanguage } from './voices.js';
 
@@ -169,7 +170,18 @@ export const agentWritableShape = {
   webhook_url: z.string().url().max(2_000).optional(),
   timezone: z.string().min(1).max(64).optional(),
   memory: z.enum(MEMORY_POLICIES).default('verified'),
+  ...agentToolsShape,
 };
+
+/** The rules between an agent's fields: its voice speaks its language, its tools' names and templates. */
+function checkAgent(agent: AgentRefinable, ctx: z.RefinementCtx): void {
+  checkVoice(agent, ctx);
+  checkAgentTools(agent, ctx);
+}
+type AgentRefinable = { voice?: string; language?: string; relay?: RelaySettings } & Parameters<
+  typeof checkAgentTools
+>[0] &
+  Parameters<typeof checkRealtimeModel>[0];
 
 function checkVoice(
   agent: { voice?: string; language?: string; relay?: RelaySettings } & Parameters<
@@ -208,7 +220,7 @@ function checkRelayLanguages(
 export const agentCreateSchema = z
   .object({ agent_id: agentIdSchema.optional(), ...agentWritableShape })
   .strict()
-  .superRefine(checkVoice);
+  .superRefine(checkAgent);
 export type AgentCreate = z.input<typeof agentCreateSchema>;
 
 // PATCH: every writable field optional; defaults are not applied so absent fields stay untouched.
@@ -238,7 +250,7 @@ export const agentSchema = z
     version: z.number().int().min(1),
   })
   .strict()
-  .superRefine(checkVoice);
+  .superRefine(checkAgent);
 export type Agent = z.infer<typeof agentSchema>;
 
-export { checkVoice as checkAgentVoice };
+export { checkAgent, checkVoice as checkAgentVoice };

@@ -121,6 +121,10 @@ export interface Call {
     /** Input tokens the model providers served from their prompt caches (part of input_tokens). */
     cached_input_tokens?: number;
     cost_micro_usd: number;
+    /** Calls of the agent's own tools (HTTP and MCP); absent on calls counted before tools existed. */
+    tool_calls?: number;
+    /** Time the caller waited on those tools, summed over turns. */
+    tool_latency_ms?: number;
   };
   /**
    * Percentiles over the call's replies (turns after the greeting), in ms: the whole turn
@@ -168,8 +172,33 @@ export interface Turn {
   model_error?: string;
   /** 'provider:model' that answered: the agent's model or its fallback. */
   model?: string;
+  /** The agent's own tools (HTTP, MCP) the model called this turn, in order. */
+  tool_calls?: ToolCallRecord[];
   /** Where the turn's time went, on one clock. */
   timeline?: TurnTimeline;
+}
+
+/**
+ * How a tool call went: `ok` (an answer the model used), `rejected` (the endpoint refused it with a
+ * 4xx, which the model heard), `invalid_arguments` (refused before any request; the model heard
+ * why), `failed` (no usable answer: timeout, 5xx, too large, not JSON, refused address…).
+ */
+export const TOOL_CALL_STATUSES = ['ok', 'rejected', 'invalid_arguments', 'failed'] as const;
+export type ToolCallStatus = (typeof TOOL_CALL_STATUSES)[number];
+
+/** One call of an agent's tool, as kept on its turn: never secrets, personal data masked. */
+export interface ToolCallRecord {
+  name: string;
+  source: 'http' | 'mcp';
+  /** The model's arguments; personal data (emails, phone and card numbers, mask_arguments) masked. */
+  arguments: Record<string, unknown>;
+  status: ToolCallStatus;
+  /** Why it did not succeed, in words fit for logs and the dashboard. */
+  error?: string;
+  http_status?: number;
+  latency_ms: number;
+  /** Bytes of the answer read (at most the tool's max_response_bytes). */
+  response_bytes?: number;
 }
 
 /**
@@ -187,7 +216,7 @@ export interface TurnTimeline {
   first_text_out?: number;
   /** The model's last token (the whole reply is known). */
   model_done?: number;
-  /** The turn's conditional put succeeded. */
+  /** The turn went to the store (its conditional put was sent; the caller hears only stored turns). */
   stored?: number;
   tools?: TimelineSpan[];
   /** What Twilio reported about this turn (ConversationRelay `info` events such as tokensPlayed). */

@@ -93,4 +93,20 @@ describe('countTurns', () => {
     const turns = [sampleTurn(SID, 0, { transfer_to: 'nowhere' })];
     expect(countTurns(sampleCall(SID), turns, agent)).not.toHaveProperty('transferred_to');
   });
+
+  it('counts the agent’s own tool calls and the time they took', () => {
+    const record = (latency: number) => ({
+      name: 'lookup_order',
+      source: 'http' as const,
+      arguments: { order_id: '4412' },
+      status: 'ok' as const,
+      latency_ms: latency,
+    });
+    const turns = [
+      sampleTurn(SID, 1, { tool_calls: [record(120), record(80)] }),
+      sampleTurn(SID, 2, { tool_calls: [record(50)] }),
+    ];
+    const changes = countTurns(sampleCall(SID, { turn_count: 1 }), turns, agent);
+    expect(changes?.totals).toMatchObject({ tool_calls: 3, tool_latency_ms: 250 });
+  });
 });

@@ -1,5 +1,6 @@
 import type { Agent, TransferTarget } from '../domain/agent.js';
 import type { Call, CollectedValue, Turn } from '../domain/call.js';
+import { findTransferTarget } from './tools/transfer.js';
 import { latencyStats } from './latency-stats.js';
 
 export const ZERO_TOTALS: NonNullable<Call['totals']> = {
@@ -36,6 +37,11 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     totals.output_tokens += turn.output_tokens ?? 0;
     totals.cached_input_tokens = (totals.cached_input_tokens ?? 0) + (turn.cached_input_tokens ?? 0);
     totals.cost_micro_usd += turn.cost_micro_usd ?? 0;
+    if (turn.tool_calls?.length) {
+      totals.tool_calls = (totals.tool_calls ?? 0) + turn.tool_calls.length;
+      totals.tool_latency_ms =
+        (totals.tool_latency_ms ?? 0) + turn.tool_calls.reduce((sum, call) => sum + call.latency_ms, 0);
+    }
     endedBy ??= turn.ends_call;
     const target = agent && findTarget(agent, turn);
     if (target) transferredTo = target.target;
@@ -52,5 +58,5 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
 
 /** The listed transfer target a turn handed the call to; an id the agent does not list is none. */
 export function findTarget(agent: Agent, turn: Turn): TransferTarget | undefined {
-  return turn.transfer_to ? agent.transfer_targets.find((t) => t.id === turn.transfer_to) : undefined;
+  return findTransferTarget(agent, turn.transfer_to);
 }

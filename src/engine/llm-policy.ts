@@ -1,21 +1,18 @@
 import type { DataField } from '../domain/agent.js';
-import type { CollectedScalar } from '../domain/call.js';
+import type { CollectedScalar, ToolCallRecord } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
 import type { LanguageModel, ModelRequest, ToolCall } from '../ports/language-model.js';
 import type { ReplyPolicy, TurnContext, TurnReply, TurnStream } from '../ports/reply-policy.js';
 import { extractAnswer } from './asked-field.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import type { ExtractionContext } from './extraction/index.js';
-import {
-  applyToolCalls,
-  buildTools,
-  callerCorrections,
-  type CallerTurn,
-  type ToolOutcome,
-} from './llm-tools.js';
 import { phrasesFor } from './phrases.js';
 import { buildPrompt, type PromptOptions } from './prompt-builder.js';
 import { TextQueue } from './text-queue.js';
+import { callerCorrections } from './tools/record-field.js';
+import { runToolCalls, type StepCall } from './tools/run-tool-calls.js';
+import { noEffects, type ToolEffects } from './tools/tool.js';
+import { ToolCatalog } from './tools/tool-catalog.js';
 
 export interface LlmPolicyOptions {
   /** LLM_TIMEOUT_MS: the longest wait for the first text or tool call of one attempt. */
@@ -32,6 +29,8 @@ export interface LlmPolicyOptions {
   fallback?: LanguageModel;
   /** The process's circuit breakers, one per provider:model (shared by every policy); none open without. */
   breakers?: CircuitBreakers;
+  /** The tools agents' models are offered; without one, only the built-in tools. */
+  tools?: ToolCatalog;
 }
 
 const DEFAULTS = { firstTokenTimeoutMs: 6_000, turnBudgetMs: 8_000, temperature: 0.4, maxOutputTokens: 300 };
@@ -43,9 +42,19 @@ const RETRY_DELAY_MS = 100;
 const MIN_PRIMARY_BUDGET_MS = 500;
 const FALLBACK_RESERVE_MS = MIN_RETRY_BUDGET_MS + 100;
 const MAX_ATTEMPTS = 2;
+// Model requests in one turn when the model calls the agent's own tools: three rounds of tools,
+// then an answer. Each round is a request the caller waits on.
+const MAX_MODEL_STEPS = 4;
 
 // The prompt forbids markdown and emoji; this catches what slips through, per delta (no state needed).
 const UNSPEAKABLE = /[*#`]|\p{Extended_Pictographic}\uFE0F?/gu;
+
+interface Asked {
+  /** The attempt that answered, or the last one that failed. */
+  attempt: Attempt;
+  firstFailure?: Attempt;
+  totals: typeof NO_USAGE;
+}
 
 interface Attempt {
   label: string;
@@ -99,12 +108,14 @@ export class LlmPolicy implements ReplyPolicy {
   readonly #models: LanguageModel[];
   readonly #breakers: CircuitBreakers;
   readonly #options: typeof DEFAULTS & LlmPolicyOptions;
+  readonly #tools: ToolCatalog;
 
   constructor(model: LanguageModel, options: LlmPolicyOptions = {}) {
     this.#models = options.fallback ? [model, options.fallback] : [model];
     // Alone (no shared registry), a policy never skips its model: circuits are per process.
     this.#breakers = options.breakers ?? new CircuitBreakers({ failureThreshold: 0 });
     this.#options = { ...DEFAULTS, ...options };
+    this.#tools = options.tools ?? new ToolCatalog();
     this.name = labelOf(model);
   }
 
@@ -119,64 +130,81 @@ export class LlmPolicy implements ReplyPolicy {
   async #run(context: TurnContext, queue: TextQueue): Promise<TurnReply> {
     const started = Date.now();
     const { agent } = context;
+    const found = this.#tools.forAgent(agent, context.signal);
+    const tools = found instanceof Promise ? await found : found;
     const prompt = buildPrompt(context, {
       ...this.#options.prompt,
       canTransfer: agent.transfer_targets.length > 0,
+      ownTools: tools.hasUserTools,
     });
-    const request: ModelRequest = {
+    let request: ModelRequest = {
       system: prompt.system,
       messages: prompt.messages,
       context: prompt.context,
-      tools: buildTools(agent),
+      tools: tools.specs,
       temperature: agent.llm?.temperature ?? this.#options.temperature,
       maxOutputTokens: this.#options.maxOutputTokens,
     };
-    const totals = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 };
+    const totals = { ...NO_USAGE };
+    const effects = noEffects();
+    const records: ToolCallRecord[] = [];
     let spoken = '';
-    let attempt: Attempt | undefined;
-    let firstFailure: Attempt | undefined;
-    let model = this.#choose(undefined);
-    for (let n = 1; model; n += 1) {
-      const remaining = this.#options.turnBudgetMs - (Date.now() - started);
-      const another = n < MAX_ATTEMPTS && this.#hasOther(model);
-      attempt = await this.#attempt(model, request, context.signal, remaining, another, (text) => {
-        const clean = (spoken ? text : text.trimStart()).replace(UNSPEAKABLE, '');
+    let toolMs = 0;
+    let firstTokenAt: number | undefined;
+    let outcome: Asked | undefined;
+    for (let step = 1; step <= MAX_MODEL_STEPS; step += 1) {
+      // A later step's words follow the earlier ones after a space.
+      let stepStart = true;
+      outcome = await this.#ask(request, context, started, spoken, (text) => {
+        let clean = (spoken ? text : text.trimStart()).replace(UNSPEAKABLE, '');
+        if (stepStart && spoken && clean && !/\s$/.test(spoken) && !/^\s/.test(clean)) clean = ` ${clean}`;
+        stepStart = false;
         spoken += clean;
         queue.push(clean);
       });
-      totals.inputTokens += attempt.inputTokens;
-      totals.outputTokens += attempt.outputTokens;
-      totals.cachedInputTokens += attempt.cachedInputTokens;
-      totals.costMicroUsd += attempt.costMicroUsd;
-      if (!attempt.error && !attempt.text.trim() && attempt.calls.length === 0) {
-        attempt.error = new AppError('upstream', `${attempt.label}: empty output`, { retryable: true });
-      }
-      this.#report(model, attempt.error, context.signal);
-      if (!attempt.error) break;
-      firstFailure ??= attempt;
-      if (n >= MAX_ATTEMPTS || !attempt.error.retryable || spoken || context.signal.aborted) break;
-      const next = this.#choose(model);
-      if (!next) break;
-      // Another model is asked at once: the failed one's Retry-After says nothing about it.
-      const retryAfterSeconds = attempt.error.retryAfterSeconds;
-      const delay =
-        next !== model ? 0 : retryAfterSeconds !== undefined ? retryAfterSeconds * 1_000 : RETRY_DELAY_MS;
-      if (this.#options.turnBudgetMs - (Date.now() - started) - delay < MIN_RETRY_BUDGET_MS) {
-        this.#breakers.for(labelOf(next)).released();
-        break;
-      }
-      await sleep(delay, context.signal);
-      model = next;
+      totals.inputTokens += outcome.totals.inputTokens;
+      totals.outputTokens += outcome.totals.outputTokens;
+      totals.cachedInputTokens += outcome.totals.cachedInputTokens;
+      totals.costMicroUsd += outcome.totals.costMicroUsd;
+      firstTokenAt ??= outcome.attempt.firstTokenAt;
+      const { attempt } = outcome;
+      if (attempt.error || attempt.calls.length === 0) break;
+      const calls: StepCall[] = attempt.calls.map((call, index) => ({
+        ...call,
+        id: call.id ?? `call_${step}_${index}`,
+      }));
+      const toolsStarted = Date.now();
+      const result = await runToolCalls(calls, tools, {
+        agent,
+        call: context.call,
+        callerText: context.callerText,
+        extraction: this.#extractionContext(context),
+        effects,
+        records,
+        // The model's next answer needs room after the tool.
+        timeLeftMs: this.#options.turnBudgetMs - (toolsStarted - started) - MIN_RETRY_BUDGET_MS,
+        signal: context.signal,
+        onToolEvent: context.onToolEvent,
+      });
+      toolMs += Date.now() - toolsStarted;
+      if (!result.ranUserTool || context.signal.aborted || step === MAX_MODEL_STEPS) break;
+      request = {
+        ...request,
+        messages: [
+          ...request.messages,
+          { role: 'assistant', content: attempt.text, toolCalls: calls },
+          ...result.messages,
+        ],
+      };
     }
-    attempt ??= this.#skipped();
+    const { attempt, firstFailure } = outcome!;
     const usage = {
-      modelLatencyMs: Date.now() - started,
-      modelFirstTokenMs: attempt.firstTokenAt === undefined ? undefined : attempt.firstTokenAt - started,
+      modelLatencyMs: Date.now() - started - toolMs,
+      modelFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - started,
       ...totals,
+      ...(records.length > 0 ? { toolCalls: records } : {}),
     };
-    const turn: CallerTurn = { callerText: context.callerText, collected: context.call.data_collected };
-    const outcome = applyToolCalls(attempt.calls, agent, this.#extractionContext(context), turn);
-    const extracted = { ...this.#fallbackExtraction(context, outcome), ...outcome.extracted };
+    const extracted = { ...this.#fallbackExtraction(context, effects), ...effects.extracted };
     if (attempt.error) {
       // Both models failed: keep both reasons.
       const both = firstFailure?.error && firstFailure.label !== attempt.label;
@@ -190,10 +218,60 @@ export class LlmPolicy implements ReplyPolicy {
     if (attempt.label !== this.name) {
       reply.modelError = firstFailure?.error?.message ?? `${this.name}: circuit open, model skipped`;
     }
-    if (outcome.end) reply.end = outcome.end;
-    if (outcome.transferTo) reply.transferTo = outcome.transferTo;
-    if (!reply.text) this.#composeLine(context, reply, queue);
+    if (effects.end) reply.end = effects.end;
+    if (effects.transferTo) reply.transferTo = effects.transferTo;
+    if (!reply.text) this.#composeLine(context, reply, queue, records.length > 0);
     return reply;
+  }
+
+  /**
+   * One model answer to `request`: the primary, then (on a retryable failure, if no words of this
+   * step were spoken) a retry or the fallback, within the turn's budget.
+   */
+  async #ask(
+    request: ModelRequest,
+    context: TurnContext,
+    started: number,
+    spokenBefore: string,
+    onText: (text: string) => void,
+  ): Promise<Asked> {
+    const totals = { ...NO_USAGE };
+    let spokenThisStep = false;
+    let attempt: Attempt | undefined;
+    let firstFailure: Attempt | undefined;
+    let model = this.#choose(undefined);
+    for (let n = 1; model; n += 1) {
+      const remaining = this.#options.turnBudgetMs - (Date.now() - started);
+      const another = n < MAX_ATTEMPTS && this.#hasOther(model);
+      attempt = await this.#attempt(model, request, context.signal, remaining, another, (text) => {
+        spokenThisStep ||= text.length > 0;
+        onText(text);
+      });
+      totals.inputTokens += attempt.inputTokens;
+      totals.outputTokens += attempt.outputTokens;
+      totals.cachedInputTokens += attempt.cachedInputTokens;
+      totals.costMicroUsd += attempt.costMicroUsd;
+      if (!attempt.error && !attempt.text.trim() && attempt.calls.length === 0 && !spokenBefore.trim()) {
+        attempt.error = new AppError('upstream', `${attempt.label}: empty output`, { retryable: true });
+      }
+      this.#report(model, attempt.error, context.signal);
+      if (!attempt.error) break;
+      firstFailure ??= attempt;
+      if (n >= MAX_ATTEMPTS || !attempt.error.retryable || spokenThisStep || context.signal.aborted) break;
+      const next = this.#choose(model);
+      if (!next) break;
+      // Another model is asked at once: the failed one's Retry-After says nothing about it.
+      const retryAfterSeconds = attempt.error.retryAfterSeconds;
+      const delay =
+        next !== model ? 0 : retryAfterSeconds !== undefined ? retryAfterSeconds * 1_000 : RETRY_DELAY_MS;
+      if (this.#options.turnBudgetMs - (Date.now() - started) - delay < MIN_RETRY_BUDGET_MS) {
+        this.#breakers.for(labelOf(next)).released();
+        break;
+      }
+      await sleep(delay, context.signal);
+      model = next;
+    }
+    return { attempt: attempt ?? this.#skipped(), firstFailure, totals };
   }
 
   /**
@@ -242,7 +320,10 @@ export class LlmPolicy implements ReplyPolicy {
     const room = another && remainingMs - FALLBACK_RESERVE_MS >= MIN_PRIMARY_BUDGET_MS;
     const cap = room ? remainingMs - FALLBACK_RESERVE_MS : remainingMs;
     const timeoutMs = Math.max(0, Math.min(this.#options.firstTokenTimeoutMs, cap));
-    const timer = setTimeout(() => firstToken.abort(), timeoutMs);
+    // A limit that is only the turn's remaining budget is the turn's own abort: a second timer for
+    // the same moment, measured from a slightly later clock, could fire first and mislabel the turn.
+    const bySignal = !room && this.#options.firstTokenTimeoutMs >= remainingMs;
+    const timer = bySignal ? undefined : setTimeout(() => firstToken.abort(), timeoutMs);
     try {
       const signal = AbortSignal.any([turnSignal, firstToken.signal]);
       for await (const event of model.stream({ ...request, signal })) {
@@ -278,8 +359,11 @@ export class LlmPolicy implements ReplyPolicy {
     return { text: spoken ? `${spoken.trim()} ${apology}` : apology, extracted: {}, modelError: message };
   }
 
-  /** The next line when the model only called tools: close, confirm what it recorded, or ask. */
-  #composeLine(context: TurnContext, reply: TurnReply, queue: TextQueue): void {
+  /**
+   * The next line when the model only called tools: close, say a tool gave nothing to say, confirm
+   * what it recorded, or ask.
+   */
+  #composeLine(context: TurnContext, reply: TurnReply, queue: TextQueue, ranUserTools: boolean): void {
     const { agent } = context;
     const phrases = phrasesFor(agent.language);
     const closing = agent.closing_line ?? phrases.closing();
@@ -287,6 +371,8 @@ export class LlmPolicy implements ReplyPolicy {
       reply.text = closing;
     } else if (reply.transferTo) {
       reply.text = phrases.filler();
+    } else if (ranUserTools) {
+      reply.text = phrases.toolFailed();
     } else {
       const confirm = agent.data_to_fill.find(
         (f) => (f.type === 'email' || f.type === 'phone') && reply.extracted[f.name] !== undefined,
@@ -309,8 +395,8 @@ export class LlmPolicy implements ReplyPolicy {
     return context.agent.data_to_fill.find((f) => f.required && !have(f));
   }
 
-  #fallbackExtraction(context: TurnContext, outcome: ToolOutcome): Record<string, CollectedScalar> {
-    if (outcome.proposed) return {};
+  #fallbackExtraction(context: TurnContext, effects: ToolEffects): Record<string, CollectedScalar> {
+    if (effects.proposed) return {};
     const last = context.history.at(-1);
     const extraction = this.#extractionContext(context);
     return {

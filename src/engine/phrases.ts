@@ -43,6 +43,8 @@ export interface Phrases {
   recap(values: ReadonlyArray<{ field: DataField; value: CollectedScalar }>, region?: string): string;
   scriptedNotice(): string;
   filler(): string;
+  /** Said when one of the agent's tools gave nothing to say and the model added no words. */
+  toolFailed(): string;
   /** A value as it is said in passing (a recap): emails with "dot"/"at", phone digits grouped, dates in words. */
   spokenValue(field: DataField, value: CollectedScalar, region?: string): string;
 }
@@ -218,6 +220,7 @@ function english(language: string): Phrases {
     scriptedNotice: () =>
       "I'm running without a language model, so I'll take your details and our team will follow up.",
     filler: () => 'One moment...',
+    toolFailed: () => "Sorry, I couldn't check that just now. Is there anything else I can help with?",
     spokenValue,
   };
 }
@@ -265,6 +268,7 @@ function hindi(language: string): Phrases {
     scriptedNotice: () =>
       'यह स्वचालित सेवा अभी बिना लैंग्वेज मॉडल के चल रही है, इसलिए यहाँ समस्या हल नहीं हो सकती, लेकिन आपकी जानकारी ले ली जाएगी ताकि हमारी टीम आपसे संपर्क कर सके।',
     filler: () => 'एक क्षण...',
+    toolFailed: () => 'माफ़ कीजिए, मैं अभी यह जाँच नहीं पाया। क्या मैं किसी और चीज़ में मदद कर सकता हूँ?',
     spokenValue,
   };
 }

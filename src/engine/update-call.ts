@@ -11,14 +11,16 @@ const MAX_TRIES = 8;
  * does not exist or the change was skipped.
  */
 export async function updateCallWithRetry(
-  calls: CallStore,
+  calls: Pick<CallStore, 'get' | 'update'>,
   callSid: string,
   change: (call: Call) => Partial<Call> | undefined,
   /** The call as the caller last read it: the first try skips the read. */
   known?: Call,
+  /** How the call is read again after another writer got there first (default: one read). */
+  reread: () => Promise<Call | undefined> = () => calls.get(callSid),
 ): Promise<Call | undefined> {
   for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
-    const call = attempt === 0 && known ? known : await calls.get(callSid);
+    const call = attempt === 0 && known ? known : await reread();
     if (!call) return undefined;
     const changes = change(call);
     if (!changes) return undefined;

@@ -6,22 +6,21 @@ import { registerAdminAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { agentRoutes } from './routes/agents.js';
-import { agentTestRoutes } from './routes/agent-tests.js';
+import { agentToolRoutes } from './routes/agent-tools.js';
+import { agentTestRoutes, type StartSandbox } from './routes/agent-tests.js';
 import { healthRoutes } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
-import { twilioRelayRoutes } from './routes/twilio-relay.js';
-import { RelaySessions } from './relay/relay-sessions.js';
-import { relaySocketKey } from './relay/relay-socket-grant.js';
-import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
-import { acceptTwilioFormsOnly } from './twilio/form-body.js';
+import { RelaySessions } from '../transports/relay/relay-sessions.js';
+import { relaySocketKey } from '../transports/relay/relay-socket-grant.js';
+import { twilioRoutes } from '../transports/twilio/twilio-routes.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { metaRoutes } from './routes/meta.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { analyticsRoutes } from './routes/analytics.js';
-import { webCallRoutes } from './routes/web-calls.js';
-import { WebCallService } from '../services/web-call-service.js';
+import { webCallRoutes } from '../transports/web/web-call-routes.js';
+import { WebCallService } from '../transports/web/web-calls.js';
 import { useZodSchemas } from './zod-schemas.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { doNotCallRoutes } from './routes/do-not-call.js';
@@ -32,7 +31,12 @@ const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1_024;
 // with the 20 s drain that keeps shutdown under the usual 30 s grace period.
 const RELAY_HANDOFF_GRACE_MS = 15_000;
 
-export async function buildApp(container: Container): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** For POST /agents/:id/test: the sandbox server its scenarios call (src/agent-tests/sandbox.ts). */
+  startSandbox?: StartSandbox;
+}
+
+export async function buildApp(container: Container, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = container;
   const app = Fastify({
     loggerInstance: container.logger,
@@ -61,7 +65,12 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     eventLoop: () => container.eventLoop.current(),
   });
   await app.register(agentRoutes, { agents: container.agents });
-  await app.register(agentTestRoutes, { agents: container.agents, config });
+  await app.register(agentToolRoutes, { agents: container.agents, catalog: container.tools.trialCatalog });
+  await app.register(agentTestRoutes, {
+    agents: container.agents,
+    config,
+    ...(options.startSandbox ? { startSandbox: options.startSandbox } : {}),
+  });
   await app.register(phoneNumberRoutes, { phoneNumbers: container.phoneNumbers });
   await app.register(callRoutes, { calls: container.callStore, callService: container.calls });
   await app.register(analyticsRoutes, { analytics: container.analytics });
@@ -74,27 +83,17 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(recordingRoutes, { calls: container.callStore, recordings: container.s3.store });
   // Twilio's webhooks and socket in a context of their own, whose only body parser is Twilio's flat
   // form; everywhere else bodies are JSON.
-  const socketKey = relaySocketKey(container.secrets.signingSecret);
-  await app.register(async (twilio) => {
-    acceptTwilioFormsOnly(twilio, { bodyLimit: config.MAX_BODY_BYTES });
-    await twilio.register(twilioWebhookRoutes, {
-      auth: twilioAuth,
-      relaySocketKey: socketKey,
-      conversation: container.conversation,
-      callService: container.calls,
-      calls: container.callStore,
-      onCallEnded: container.onCallEnded,
-      handleRecording: (params) => container.recordings.handleCallback(params),
-    });
-    await twilio.register(twilioRelayRoutes, {
-      auth: twilioAuth,
-      relaySocketKey: socketKey,
-      conversation: container.conversation,
-      calls: container.callStore,
-      agents: container.agents,
-      sessions: relaySessions,
-      timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS },
-    });
+  await app.register(twilioRoutes, {
+    auth: twilioAuth,
+    relaySocketKey: relaySocketKey(container.secrets.signingSecret),
+    engine: container.engine,
+    callService: container.calls,
+    calls: container.callStore,
+    bodyLimit: config.MAX_BODY_BYTES,
+    relaySessions,
+    relay: { timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS } },
+    onCallEnded: container.onCallEnded,
+    handleRecording: (params) => container.recordings.handleCallback(params),
   });
   await app.register(dashboardRoutes, {
     adminApiKey: container.secrets.adminApiKey,

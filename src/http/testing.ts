@@ -1,5 +1,6 @@
 // Test support: an app on a fresh in-memory store (embedded dynalite, seeded), with a known key.
 import type { FastifyInstance } from 'fastify';
+import { startSandbox } from '../agent-tests/sandbox.js';
 import { loadConfig } from '../config.js';
 import { createContainer, type Container } from '../container.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -28,7 +29,9 @@ export async function createTestApp(
     logger: options.logger ?? createLogger(config),
     role: 'server',
   });
-  const app = await buildApp(container);
+  const app = await buildApp(container, {
+    startSandbox: (agents) => startSandbox(config, { agents }),
+  });
   await app.ready();
   return {
     app,

@@ -1,14 +1,17 @@
-/** A provider-neutral chat model; the LLM adapter implements it with the AI SDK. */
-export interface ChatMessage {
-  role: 'user' | 'assistant';
-  content: string;
+/** A provider-neutral chat model; the LLM adapters implement it. */
+export type ChatMessage = (
+  | { role: 'user'; content: string }
+  /** `toolCalls`: the calls the model made after (or instead of) its text; each gets a tool message. */
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; toolName: string; content: string }
+) & {
   /**
    * The request's stable prefix ends after this message: the next request of the call repeats
    * everything up to here byte for byte. Providers that cache only at explicit marks (Anthropic,
    * Bedrock) put one here; the others cache any repeated prefix on their own.
    */
   cacheMark?: boolean;
-}
+};
 
 export interface ToolSpec {
   name: string;
@@ -18,6 +21,8 @@ export interface ToolSpec {
 }
 
 export interface ToolCall {
+  /** The provider's id for the call, which its result must name; adapters always set it. */
+  id?: string;
   name: string;
   arguments: Record<string, unknown>;
 }

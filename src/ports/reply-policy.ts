@@ -1,5 +1,21 @@
 import type { Agent } from '../domain/agent.js';
-import type { Call, CollectedScalar, EndedBy, PastCallGist, Turn } from '../domain/call.js';
+import type {
+  Call,
+  CollectedScalar,
+  EndedBy,
+  PastCallGist,
+  ToolCallRecord,
+  ToolCallStatus,
+  Turn,
+} from '../domain/call.js';
+
+/**
+ * A tool of the agent's own started or ended during the turn. The transports use `tool-start` to
+ * cover a slow tool with its filler line (or the default) so the caller never waits in silence.
+ */
+export type ToolEvent =
+  | { type: 'tool-start'; callId: string; name: string; filler: string }
+  | { type: 'tool-end'; callId: string; name: string; status: ToolCallStatus; latencyMs: number };
 
 /** Everything a policy needs to answer one caller utterance. */
 export interface TurnContext {
@@ -20,6 +36,8 @@ export interface TurnContext {
   timezone: string;
   /** Aborted when the turn's time budget runs out or the caller interrupts. */
   signal: AbortSignal;
+  /** Told when one of the agent's own tools starts and ends (never for the built-in ones). */
+  onToolEvent?: (event: ToolEvent) => void;
 }
 
 export interface TurnReply {
@@ -44,6 +62,8 @@ export interface TurnReply {
   modelError?: string;
   /** 'provider:model' that produced the reply: the agent's model or its fallback. */
   model?: string;
+  /** The agent's own tools called this turn, masked for keeping. */
+  toolCalls?: ToolCallRecord[];
 }
 
 /** A streamed reply: text as it is produced, then the whole reply. */

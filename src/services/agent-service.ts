@@ -5,17 +5,17 @@ import {
   agentCreateSchema,
   agentPatchSchema,
   agentWritableShape,
-  checkAgentVoice,
+  checkAgent,
   type Agent,
 } from '../domain/agent.js';
-import { AppError, conflict, notFound } from '../domain/errors.js';
+import { AppError, conflict, notFound, type FieldIssue } from '../domain/errors.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { Page } from '../ports/page.js';
 import { TtlCache } from './ttl-cache.js';
-import { parseOrThrow } from './validation.js';
+import { parseOrThrow, validationError } from './validation.js';
 
 /** PUT body: every writable field (defaults applied); the id comes from the URL. */
-export const agentReplaceSchema = z.object(agentWritableShape).strict().superRefine(checkAgentVoice);
+export const agentReplaceSchema = z.object(agentWritableShape).strict().superRefine(checkAgent);
 
 export const agentListQuerySchema = z
   .object({
@@ -34,6 +34,8 @@ export interface AgentServiceOptions {
   newId?: () => string;
   /** Refuses a webhook_url that must not be called (SSRF: loopback, private, link-local hosts). */
   checkWebhookUrl?: (url: string) => Promise<void>;
+  /** Problems of the agent's tools that its schema cannot see (services/tool-config-check.ts). */
+  checkTools?: (fields: Pick<Agent, 'tools' | 'mcp_servers'>) => FieldIssue[];
 }
 
 export interface ImportResult {
@@ -79,6 +81,7 @@ export class AgentService {
 
   async create(input: unknown): Promise<Agent> {
     const { agent_id, ...fields } = parseOrThrow(agentCreateSchema, input);
+    this.checkTools(fields);
     if (fields.webhook_url) await this.options.checkWebhookUrl?.(fields.webhook_url);
     const at = this.now().toISOString();
     const agent: Agent = {
@@ -188,7 +191,13 @@ export class AgentService {
     return current;
   }
 
+  private checkTools(fields: Pick<Agent, 'tools' | 'mcp_servers'>): void {
+    const issues = this.options.checkTools?.(fields) ?? [];
+    if (issues.length > 0) throw validationError(issues);
+  }
+
   private async write(current: Agent, fields: z.output<typeof agentReplaceSchema>): Promise<Agent> {
+    this.checkTools(fields);
     if (fields.webhook_url && fields.webhook_url !== current.webhook_url) {
       await this.options.checkWebhookUrl?.(fields.webhook_url);
     }

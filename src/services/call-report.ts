@@ -1,6 +1,6 @@
 // The end-of-call report: what the webhook receiver gets, built from the stored call at each attempt.
 import type { Agent } from '../domain/agent.js';
-import type { Call, CollectedScalar, Turn } from '../domain/call.js';
+import type { Call, CollectedScalar, ToolCallRecord, Turn } from '../domain/call.js';
 
 /** Stable across retries: receivers deduplicate on it; it keys the delivery job too. */
 export const webhookEventId = (callSid: string) => `${callSid}:call.completed`;
@@ -28,7 +28,15 @@ export interface CallReport {
     | 'metadata'
   >;
   agent: { agent_id: string; name?: string };
-  transcript: { seq: number; at: string; caller_text?: string; agent_text: string; interrupted?: boolean }[];
+  transcript: {
+    seq: number;
+    at: string;
+    caller_text?: string;
+    agent_text: string;
+    interrupted?: boolean;
+    /** The agent's own tools called on this turn (arguments with personal data masked). */
+    tool_calls?: ToolCallRecord[];
+  }[];
   data_collected: Record<string, CollectedScalar>;
   recording: { status: string; s3_key?: string; duration_seconds?: number; url?: string } | null;
   totals: Call['totals'] | null;
@@ -71,6 +79,7 @@ export function buildCallReport(
         caller_text: t.caller_text,
         agent_text: t.agent_text,
         ...(t.interrupted ? { interrupted: true } : {}),
+        ...(t.tool_calls?.length ? { tool_calls: t.tool_calls } : {}),
       })),
     data_collected: Object.fromEntries(Object.entries(call.data_collected).map(([k, v]) => [k, v.value])),
     recording:

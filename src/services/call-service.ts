@@ -10,10 +10,10 @@ import type { CallStore } from '../ports/call-store.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { Telephony } from '../ports/telephony.js';
 import type { AgentService } from './agent-service.js';
+import { updateCallWithRetry } from '../engine/update-call.js';
 import { callbackUrl } from './callback-url.js';
 import type { PhoneNumberService } from './phone-number-service.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { updateCallWithRetry } from '../engine/update-call.js';
 import { parseOrThrow } from './validation.js';
 
 export const outboundCallSchema = z
@@ -363,9 +363,10 @@ export class CallService {
     direction: string;
     agentIdHint?: string;
     transportHint?: 'gather' | 'relay';
-  }): Promise<{ call: Call; agent: Agent }> {
+  }): Promise<{ call: Call; agent: Agent; created: boolean }> {
     const existing = await this.deps.calls.get(params.callSid);
-    if (existing) return { call: existing, agent: await this.deps.agents.get(existing.agent_id) };
+    if (existing)
+      return { call: existing, agent: await this.deps.agents.get(existing.agent_id), created: false };
     const outbound = params.direction.startsWith('outbound');
     const agent =
       outbound && params.agentIdHint
@@ -380,11 +381,11 @@ export class CallService {
       status: 'in-progress',
       transport: params.transportHint,
     });
-    if (await this.deps.calls.create(call)) return { call, agent };
+    if (await this.deps.calls.create(call)) return { call, agent, created: true };
     const raced = await this.deps.calls.get(params.callSid);
     if (!raced)
       throw new AppError('unavailable', 'call item vanished after a conflicting create', { retryable: true });
-    return { call: raced, agent };
+    return { call: raced, agent, created: false };
   }
 
   /**
@@ -394,16 +395,6 @@ export class CallService {
   recordingStartFor(call: Call): { statusCallbackUrl: string } | undefined {
     if (!this.options.record || call.direction !== 'inbound') return undefined;
     return { statusCallbackUrl: `${this.options.publicUrl}/twilio/recording` };
-  }
-
-  /** After a terminal status: a call nobody ended in the conversation was ended by the caller. */
-  async recordEnd(callSid: string, status: Call['status']): Promise<Call | undefined> {
-    return updateCallWithRetry(this.deps.calls, callSid, (call) => {
-      if (call.ended_by || !['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status))
-        return undefined;
-      if (status === 'completed') return { ended_by: call.turn_count > 0 ? 'user' : 'system_complete' };
-      return { ended_by: 'system_complete', outcome: status === 'failed' ? 'failed' : 'no_answer' };
-    });
   }
 
   /**

@@ -2,7 +2,7 @@
 // through the form, a web call typed to the end, its call page, the agent's tests, escaping, and a
 // phone-sized screen. The server's model is the fake OpenAI-compatible server playing a
 // form-filling model through the real provider adapter, so the pages show real tokens, cost and
-// model latency (the scripted path is covered by src/http/routes/web-calls.test.ts).
+// model latency (the scripted path is covered by src/transports/web/web-call-routes.test.ts).
 // Screenshots of every page go to test-results/screenshots/ (git-ignored). Chromium comes from
 // Debian (scripts/ensure-browser.sh); playwright-core never downloads a browser.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ import {
 import { launchChromium } from '../support/chromium.js';
 import { formModelScript } from '../fakes/form-model-script.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { sendJson, startToolEndpoint, type ToolEndpoint } from '../fakes/tool-endpoint.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const XSS = '<img src=x onerror="window.__xss = 1">';
@@ -171,6 +172,7 @@ async function seedAnalytics(store: CallStore): Promise<string> {
 describe('dashboard in a browser', () => {
   let server: LiveServer;
   let model: FakeOpenAiServer;
+  let orders: ToolEndpoint;
   let suites: string;
   let context: BrowserContext;
   let page: Page;
@@ -190,6 +192,11 @@ describe('dashboard in a browser', () => {
     suites = mkdtempSync(join(tmpdir(), 'voice-agent-suites-'));
     writeFileSync(join(suites, 'browser-agent.yaml'), SUITE);
     model = await startFakeOpenAiServer({ script: browserModel });
+    orders = await startToolEndpoint((req, res) =>
+      req.url === '/orders/4412'
+        ? sendJson(res, 200, { order_id: '4412', status: 'shipped', email: 'asha.rao@example.com' })
+        : sendJson(res, 404, { error: 'no such order' }),
+    );
     server = await startLiveServer({
       LLM_PROVIDER: 'openai-compatible',
       OPENAI_COMPATIBLE_BASE_URL: `${model.url}/v1`,
@@ -208,6 +215,7 @@ describe('dashboard in a browser', () => {
     await context?.close();
     await server?.close();
     await model?.close();
+    await orders?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     if (suites) rmSync(suites, { recursive: true, force: true });
   });
@@ -305,6 +313,47 @@ describe('dashboard in a browser', () => {
       // Before a web call there is nothing collected, and no empty heading saying so.
       expect(await page.getByRole('heading', { name: 'Data collected' }).count()).toBe(0);
       await shot('04-agent-page');
+    },
+    STEP_MS,
+  );
+
+  it(
+    'edits the agent’s tools as JSON, naming a bad field inside one, and tries one for real',
+    async () => {
+      const tool = (url: string) =>
+        JSON.stringify({
+          type: 'http',
+          name: 'lookup_order',
+          description: 'Find an order by its number',
+          parameters: {
+            type: 'object',
+            properties: { order_id: { type: 'string' } },
+            required: ['order_id'],
+          },
+          request: { method: 'GET', url },
+          allow_private_network: true,
+        });
+      await page.getByRole('button', { name: 'Add a tool' }).click();
+      const editor = page.locator('[data-field="tools.0"] textarea');
+      await editor.fill(tool(`${orders.url}/orders/{order_number}`));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      const error = page.locator('[data-field="tools.0"] > .field-error');
+      await expect.poll(() => error.textContent()).toContain('request.url: {order_number} is not one of');
+      await shot('04b-agent-tool-error');
+
+      await editor.fill(tool(`${orders.url}/orders/{order_id}`));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('Saved.', { exact: true }).waitFor();
+      expect((await server.container.agents.get('browser-agent')).tools?.[0]?.name).toBe('lookup_order');
+
+      await page.getByLabel('Sample arguments (JSON)').fill('{"order_id": "4412"}');
+      await page.getByRole('button', { name: 'Try it' }).click();
+      const output = page.locator('.tool-try-output');
+      await expect.poll(() => output.textContent()).toContain('"status": "shipped"');
+      expect(await output.textContent()).toContain('[email]');
+      expect(await output.textContent()).not.toContain('asha.rao');
+      expect(orders.requests.at(-1)?.url).toBe('/orders/4412');
+      await shot('04c-agent-tool-tried');
     },
     STEP_MS,
   );
@@ -411,6 +460,29 @@ describe('dashboard in a browser', () => {
           status: 'completed',
           duration_seconds: 42,
           memory: { policy: 'verified', identity: 'unattested', used: false },
+          totals: {
+            latency_ms: 4_900,
+            model_latency_ms: 700,
+            input_tokens: 900,
+            output_tokens: 40,
+            cost_micro_usd: 0,
+            tool_calls: 1,
+            tool_latency_ms: 4_001,
+          },
+        }),
+      );
+      await server.container.callStore.putTurn(
+        sampleTurn('CA-three-years-ago', 1, {
+          tool_calls: [
+            {
+              name: 'lookup_order',
+              source: 'http',
+              arguments: { order_id: '4412', email: '[email]' },
+              status: 'failed',
+              error: 'no answer within 4000 ms',
+              latency_ms: 4_001,
+            },
+          ],
         }),
       );
       await go('#/calls?from=2023-03-01&to=2023-03-31');
@@ -423,6 +495,13 @@ describe('dashboard in a browser', () => {
       // Its page says whether earlier calls were recalled, and why.
       await rows.first().getByRole('link').first().click();
       await page.getByText('none recalled (number not verified; memory verified)').waitFor();
+      // A turn that called one of the agent's tools shows it: how it went, why, its masked arguments.
+      const toolCall = page.locator('.tool-call', { hasText: 'lookup_order' });
+      await toolCall.waitFor();
+      expect(await toolCall.textContent()).toContain('{"order_id":"4412","email":"[email]"}');
+      expect(await toolCall.textContent()).toContain('no answer within 4000 ms');
+      await page.getByText('1 (4001 ms waiting on tools)').waitFor();
+      await shot('09b-call-with-tool');
       await go('#/calls?from=2023-04-01&to=2023-04-30');
       await page.getByText('No calls match these filters.').waitFor();
       await page.getByLabel('From day').fill('2023-04-30');

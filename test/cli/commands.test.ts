@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli, tempDir } from './run-cli.js';
@@ -95,5 +95,42 @@ describe('voice-agent CLI', () => {
     expect(invalid.stderr).toContain('phone_number');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.trim()).toBe('error: agent nobody not found');
+  });
+
+  it('imports agents with tools from a folder; a bad tool is reported invalid, naming its field', async () => {
+    const folder = join(dir.path, 'with-tools');
+    mkdirSync(folder);
+    copyFileSync(
+      new URL('../../examples/order-support-001.json', import.meta.url),
+      join(folder, 'orders.json'),
+    );
+    writeFileSync(
+      join(folder, 'bad-tool.json'),
+      JSON.stringify({
+        agent_id: 'bad-tool',
+        name: 'Bad tool',
+        prompt: 'p',
+        voice: 'Polly.Joanna',
+        language: 'en-US',
+        greeting: 'Hi',
+        tools: [
+          {
+            type: 'http',
+            name: 'end_call',
+            description: 'Clashes with a built-in tool',
+            parameters: { type: 'object' },
+            request: { url: 'https://api.example.com/x' },
+          },
+        ],
+      }),
+    );
+    const result = await runCli(['agents', 'import', folder, '--json'], env, dir.path);
+    expect(result.stderr).toBe('');
+    const rows = JSON.parse(result.stdout) as { agent_id: string; result: string; message?: string }[];
+    expect(rows.find((r) => r.agent_id === 'order-support-001')).toMatchObject({ result: 'created' });
+    expect(rows.find((r) => r.agent_id === 'bad-tool')).toMatchObject({ result: 'invalid' });
+    expect(rows.find((r) => r.agent_id === 'bad-tool')?.message).toContain('tools.0.name');
+    const stored = await runCli(['agents', 'get', 'order-support-001', '--json'], env, dir.path);
+    expect(JSON.parse(stored.stdout).tools[0]).toMatchObject({ name: 'lookup_order', timeout_ms: 3000 });
   });
 });

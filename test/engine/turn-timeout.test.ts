@@ -1,7 +1,7 @@
 // A turn that runs out its whole time budget still records what it spent: the turn is stored as
 // 'timeout' with the reason, the model's latency and the tokens of the attempts that finished.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conversation } from '../../src/engine/conversation.js';
+import { createCallEngine } from '../../src/engine/call-engine.js';
 import { LlmPolicy } from '../../src/engine/llm-policy.js';
 import { sampleAgent } from '../contracts/agent-store.contract.js';
 import { sampleCall } from '../contracts/call-store.contract.js';
@@ -30,14 +30,15 @@ async function turnAgainst(steps: ModelStep[]) {
     }),
   );
   const model = new ScriptedLanguageModel(steps);
-  const conversation = new Conversation({
+  const { sessions, conversation } = createCallEngine({
     calls: dynamo.calls,
     getAgent: async () => agent,
     policyFor: () => new LlmPolicy(model, { turnBudgetMs: BUDGET_MS, firstTokenTimeoutMs: 60_000 }),
     turnTimeoutMs: BUDGET_MS,
     defaultTimezone: 'UTC',
   });
-  const outcome = await conversation.handleInput(callSid, 1, { kind: 'speech', text: 'Can I move my slot?' });
+  const session = await sessions.open(callSid);
+  const outcome = await conversation.takeTurn(session, 1, { kind: 'speech', text: 'Can I move my slot?' });
   return { outcome, stored: await dynamo.calls.getTurn(callSid, 1), call: await dynamo.calls.get(callSid) };
 }
 

@@ -1,7 +1,7 @@
 // POST /twilio/relay-action: what Twilio does with a call once its relay session is over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTwiml } from '../../src/simulator/twiml-parser.js';
-import { MAX_RELAY_RECONNECTS } from '../../src/http/relay/relay-action.js';
+import { MAX_RELAY_RECONNECTS } from '../../src/transports/relay/relay-action.js';
 import { ACCOUNT_SID, PUBLIC_URL, startRelayHarness, type RelayHarness } from './relay-harness.js';
 
 let h: RelayHarness;
@@ -69,7 +69,7 @@ describe('the relay action URL', () => {
     const { callSid } = await h.startCall('action-agent');
     const ended = await action(callSid, { HandoffData: '{"reason":"end","ended_by":"user"}' });
     expect(parseTwiml(ended.body)).toEqual([{ verb: 'hangup' }]);
-    await h.conversation.updateCall(callSid, () => ({ ended_by: 'system_complete' }));
+    await h.engine.operations.endCall(callSid, 'system_complete');
     const lost = await action(callSid, { SessionStatus: 'failed', ErrorCode: '64105' });
     expect(parseTwiml(lost.body)).toEqual([{ verb: 'hangup' }]);
   });

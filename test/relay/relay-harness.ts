@@ -1,6 +1,6 @@
 // A real server for relay tests: the in-memory container (embedded dynalite, seeded agents), the Twilio
-// voice/status webhooks and the relay routes on a Fastify app listening on 127.0.0.1:0, with a
-// Conversation whose policy the test chooses (the container's own wiring picks it from settings).
+// webhooks (voice, Gather, status) and the relay routes on a Fastify app listening on 127.0.0.1:0,
+// with an engine whose policy the test chooses (the container's own wiring picks it from settings).
 import { Writable } from 'node:stream';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -8,14 +8,14 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createContainer, type Container } from '../../src/container.js';
 import type { Agent } from '../../src/domain/agent.js';
-import { Conversation } from '../../src/engine/conversation.js';
+import { createCallEngine, type CallEngine } from '../../src/engine/call-engine.js';
 import { ScriptedPolicy } from '../../src/engine/scripted-policy.js';
-import { twilioRelayRoutes, type TwilioRelayDeps } from '../../src/http/routes/twilio-relay.js';
-import { twilioWebhookRoutes } from '../../src/http/routes/twilio-webhooks.js';
-import { RelaySessions } from '../../src/http/relay/relay-sessions.js';
-import { relaySocketKey, relaySocketPath } from '../../src/http/relay/relay-socket-grant.js';
-import { acceptTwilioFormsOnly } from '../../src/http/twilio/form-body.js';
+import type { TwilioRelayDeps } from '../../src/transports/relay/relay-routes.js';
+import { RelaySessions } from '../../src/transports/relay/relay-sessions.js';
+import { relaySocketKey, relaySocketPath } from '../../src/transports/relay/relay-socket-grant.js';
+import { twilioRoutes } from '../../src/transports/twilio/twilio-routes.js';
 import { createLogger, loggerOptions } from '../../src/logger.js';
+import type { CallStore } from '../../src/ports/call-store.js';
 import type { IdempotencyStore } from '../../src/ports/idempotency-store.js';
 import type { ReplyPolicy } from '../../src/ports/reply-policy.js';
 import type { Telephony } from '../../src/ports/telephony.js';
@@ -38,7 +38,7 @@ export const PERSON = '+14155550142';
 export interface RelayHarness {
   app: FastifyInstance;
   container: Container;
-  conversation: Conversation;
+  engine: CallEngine;
   sessions: RelaySessions;
   serverUrl: string;
   /** Plays Twilio against this server, with its account and token. */
@@ -65,6 +65,8 @@ export interface HarnessOptions {
   validateSignatures?: boolean;
   /** Lowers the voice and gather webhooks' deadline (13 s), past which a turn is redirected. */
   webhookDeadlineMs?: number;
+  /** Wraps the call store the engine and the webhooks use (a decorator that counts requests). */
+  wrapCalls?: (calls: CallStore) => CallStore;
   logLevel?: string;
   /** Receives every log record (JSON) at logLevel (default warn) instead of stdout. */
   onLog?: (record: Record<string, unknown>) => void;
@@ -111,8 +113,9 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     : createLogger(config);
   const container = await createContainer(config, { logger, role: 'server' });
   const scripted = new ScriptedPolicy();
-  const conversation = new Conversation({
-    calls: container.callStore,
+  const calls = options.wrapCalls ? options.wrapCalls(container.callStore) : container.callStore;
+  const engine = createCallEngine({
+    calls,
     getAgent: (agentId) => container.agents.get(agentId),
     policyFor: (agent) =>
       agent.agent_id.startsWith('stream-') && options.streaming ? options.streaming : scripted,
@@ -122,7 +125,7 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
   const unused = () => Promise.reject(new Error('not used by relay tests'));
   const callService = new CallService(
     {
-      calls: container.callStore,
+      calls,
       agents: container.agents,
       phoneNumbers: container.phoneNumbers,
       telephony: { createCall: unused, hangUp: unused, connectNumber: unused } as Telephony,
@@ -151,25 +154,20 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
     loggerInstance: logger,
     bodyLimit: config.MAX_BODY_BYTES,
   }) as unknown as FastifyInstance;
-  acceptTwilioFormsOnly(app, { bodyLimit: config.MAX_BODY_BYTES });
   await app.register(websocket, { options: { maxPayload: 64 * 1_024 } });
-  await app.register(twilioWebhookRoutes, {
+  await app.register(twilioRoutes, {
     auth,
     relaySocketKey: socketKey,
-    conversation,
+    engine,
     callService,
-    calls: container.callStore,
+    calls,
+    bodyLimit: config.MAX_BODY_BYTES,
+    relaySessions: sessions,
+    relay: {
+      ...options.relay,
+      timing: { idleMs: 600_000, fillerMs: 600_000, ...options.relay?.timing },
+    },
     ...(options.webhookDeadlineMs !== undefined ? { webhookDeadlineMs: options.webhookDeadlineMs } : {}),
-  });
-  await app.register(twilioRelayRoutes, {
-    auth,
-    relaySocketKey: socketKey,
-    conversation,
-    calls: container.callStore,
-    agents: container.agents,
-    sessions,
-    ...options.relay,
-    timing: { idleMs: 600_000, fillerMs: 600_000, ...options.relay?.timing },
   });
   const serverUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const simulator = new TwilioSimulator({
@@ -207,7 +205,7 @@ export async function startRelayHarness(options: HarnessOptions = {}): Promise<R
   return {
     app,
     container,
-    conversation,
+    engine,
     sessions,
     serverUrl,
     simulator,

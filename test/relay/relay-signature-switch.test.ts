@@ -4,8 +4,9 @@
 import websocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { relaySocketKey, relaySocketPath } from '../../src/http/relay/relay-socket-grant.js';
-import { twilioRelayRoutes } from '../../src/http/routes/twilio-relay.js';
+import { relaySocketKey, relaySocketPath } from '../../src/transports/relay/relay-socket-grant.js';
+import { twilioRelayRoutes } from '../../src/transports/relay/relay-routes.js';
+import { createCallEngine } from '../../src/engine/call-engine.js';
 import type { CallStore } from '../../src/ports/call-store.js';
 import { connectRelay, RelayHandshakeError } from '../../src/simulator/relay-client.js';
 
@@ -24,9 +25,16 @@ async function serve(validate: boolean): Promise<string> {
   await app.register(twilioRelayRoutes, {
     auth: { publicUrl: 'https://voice.example.test', authTokens: ['token'], accountSid: 'AC1', validate },
     relaySocketKey: socketKey,
-    conversation: { handleInput: unused, updateCall: unused },
-    calls: { get: async () => undefined } as unknown as CallStore,
-    agents: { get: unused },
+    // A store that knows no call: the session ends at setup, after the handshake this test is about.
+    engine: createCallEngine({
+      calls: { get: async () => undefined } as unknown as CallStore,
+      getAgent: unused,
+      policyFor: () => {
+        throw new Error('not used');
+      },
+      turnTimeoutMs: 1_000,
+      defaultTimezone: 'UTC',
+    }),
   });
   return (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
 }

@@ -75,7 +75,7 @@ describe('a relay call past its time limit', () => {
   it('ends with the closing line (system_timeout) though the caller says nothing', async () => {
     const { callSid, connect } = await h.startCall('short-agent');
     // The call began 31 s ago: its 30 s are over when the socket opens.
-    await h.conversation.updateCall(callSid, () => ({
+    await h.engine.sessions.update(callSid, () => ({
       started_at: new Date(Date.now() - 31_000).toISOString(),
     }));
     const client = await connectRelay(connect);

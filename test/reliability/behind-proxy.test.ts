@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signTwilioRequest, type FormParams } from '../../src/adapters/twilio/signature.js';
-import { relaySocketKey, relaySocketPath } from '../../src/http/relay/relay-socket-grant.js';
+import { relaySocketKey, relaySocketPath } from '../../src/transports/relay/relay-socket-grant.js';
 import { createTestApp, type TestApp } from '../../src/http/testing.js';
 import { newSid } from '../../src/simulator/twilio-params.js';
 import { expectValidTwiml } from './support/fuzz-support.js';

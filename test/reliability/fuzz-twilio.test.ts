@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTwilioRequest, type FormParams } from '../../src/adapters/twilio/signature.js';
 import { createTestApp, type TestApp } from '../../src/http/testing.js';
-import { parseTwilioForm } from '../../src/http/twilio/form-body.js';
+import { parseTwilioForm } from '../../src/transports/twilio/form-body.js';
 import { newSid } from '../../src/simulator/twilio-params.js';
 import { captureLogs } from '../support/log-capture.js';
 import {

@@ -1,5 +1,6 @@
 // A real server on 127.0.0.1 with the embedded stores, and a Twilio simulator that calls it.
 import type { FastifyInstance } from 'fastify';
+import { startSandbox } from '../../src/agent-tests/sandbox.js';
 import { loadConfig } from '../../src/config.js';
 import { createContainer, type Container, type ContainerOptions } from '../../src/container.js';
 import { buildApp } from '../../src/http/app.js';
@@ -38,7 +39,7 @@ export async function startLiveServer(
     role: 'server',
     ...options.container,
   });
-  const app = await buildApp(container);
+  const app = await buildApp(container, { startSandbox: (agents) => startSandbox(config, { agents }) });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -1,3 +1,4 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
 import { APICallError, simulateReadableStream } from 'ai';
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV3 } from 'ai/test';
@@ -42,7 +43,10 @@ describe('AiSdkLanguageModel', () => {
     expect(events).toEqual([
       { type: 'text-delta', text: 'Thanks, ' },
       { type: 'text-delta', text: 'Manas.' },
-      { type: 'tool-call', call: { name: 'record_field', arguments: { field: 'name', value: 'Manas' } } },
+      {
+        type: 'tool-call',
+        call: { id: 'c1', name: 'record_field', arguments: { field: 'name', value: 'Manas' } },
+      },
       // gpt-4o-mini: 1,000 × 0.15 + 20 × 0.6 = 162 micro-USD
       { type: 'finish', usage: { inputTokens: 1_000, outputTokens: 20, costMicroUsd: 162 } },
     ]);
@@ -72,6 +76,59 @@ describe('AiSdkLanguageModel', () => {
     expect(call.abortSignal).toBeDefined();
     controller.abort();
     expect(call.abortSignal!.aborted).toBe(true);
+  });
+
+  it('sends tool calls and their results as the provider’s own messages (the real Anthropic provider)', async () => {
+    let sent: { messages: unknown[] } | undefined;
+    const anthropic = createAnthropic({
+      apiKey: 'test-key',
+      fetch: async (_url, init) => {
+        sent = JSON.parse(String(init?.body)) as { messages: unknown[] };
+        return new Response(
+          JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'stop' } }),
+          {
+            status: 400,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
+      },
+    });
+    const model = new AiSdkLanguageModel({
+      provider: 'anthropic',
+      model: 'claude-3-5-haiku-latest',
+      languageModel: anthropic('claude-3-5-haiku-latest'),
+      cacheMarks: 'anthropic',
+    });
+    const messages = [
+      ...request.messages,
+      {
+        role: 'assistant' as const,
+        content: 'Let me check.',
+        toolCalls: [{ id: 'toolu_1', name: 'record_field', arguments: { field: 'name', value: 'Ana' } }],
+      },
+      // A mark on a tool result reaches the provider too.
+      {
+        role: 'tool' as const,
+        toolCallId: 'toolu_1',
+        toolName: 'record_field',
+        content: 'Recorded.',
+        cacheMark: true,
+      },
+    ];
+    await expect(collect(model.stream({ ...request, messages }))).rejects.toThrow(AppError);
+    expect(sent?.messages.slice(-2)).toMatchObject([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me check.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'record_field', input: { field: 'name', value: 'Ana' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 'toolu_1', cache_control: { type: 'ephemeral' } }],
+      },
+    ]);
   });
 
   it('marks the system text and the flagged message for a provider that caches only at marks', async () => {
@@ -153,7 +210,7 @@ describe('AiSdkLanguageModel', () => {
     ]);
     const model = new AiSdkLanguageModel({ provider: 'openai', model: 'x', languageModel: mock });
     expect(await collect(model.stream(request))).toEqual([
-      { type: 'tool-call', call: { name: 'record_field', arguments: {} } },
+      { type: 'tool-call', call: { id: 'c2', name: 'record_field', arguments: {} } },
       { type: 'finish', usage: { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } },
     ]);
   });

@@ -1,6 +1,6 @@
 import type { LanguageModel as AiModel } from 'ai';
 import { AppError } from '../../domain/errors.js';
-import type { LanguageModel, ModelEvent, ModelRequest } from '../../ports/language-model.js';
+import type { ChatMessage, LanguageModel, ModelEvent, ModelRequest } from '../../ports/language-model.js';
 import { cacheMarkOptions, type CacheMarkKind } from './cache-marks.js';
 import { toModelError } from './model-error.js';
 import { finishEvent } from './pricing.js';
@@ -12,6 +12,7 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 512;
 /** A provider's model as the AI SDK 6 providers build it (specification v3). */
 export type ProviderModel = Extract<AiModel, { specificationVersion: 'v3' }>;
 type CallOptions = Parameters<ProviderModel['doStream']>[0];
+type PromptMessage = CallOptions['prompt'][number];
 type StreamPart =
   Awaited<ReturnType<ProviderModel['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never;
 
@@ -25,6 +26,44 @@ export interface AiSdkLanguageModelOptions {
   cacheMarks?: CacheMarkKind;
 }
 
+/** A message as the providers' prompt (specification v3) takes it; tool calls keep their ids. */
+function promptContent(message: ChatMessage): PromptMessage {
+  if (message.role === 'tool') {
+    return {
+      role: 'tool',
+      content: [
+        {
+          type: 'tool-result',
+          toolCallId: message.toolCallId,
+          toolName: message.toolName,
+          output: { type: 'text', value: message.content },
+        },
+      ],
+    };
+  }
+  if (message.role === 'assistant') {
+    return {
+      role: 'assistant',
+      content: [
+        ...(message.content ? [{ type: 'text' as const, text: message.content }] : []),
+        ...(message.toolCalls ?? []).map((call) => ({
+          type: 'tool-call' as const,
+          toolCallId: call.id ?? call.name,
+          toolName: call.name,
+          input: call.arguments,
+        })),
+      ],
+    };
+  }
+  return { role: 'user', content: [{ type: 'text', text: message.content }] };
+}
+
+/** The message with the provider's cache mark when it is flagged cacheMark and the provider needs one. */
+function promptMessage(message: ChatMessage, marks?: CacheMarkKind): PromptMessage {
+  const prompt = promptContent(message);
+  return message.cacheMark && marks ? { ...prompt, providerOptions: cacheMarkOptions(marks) } : prompt;
+}
+
 function callOptions(request: ModelRequest, abortSignal: AbortSignal, marks?: CacheMarkKind): CallOptions {
   // The system text is stable for the whole call, and the message flagged cacheMark ends the part of
   // the conversation the next request repeats: both end a cached prefix.
@@ -32,11 +71,7 @@ function callOptions(request: ModelRequest, abortSignal: AbortSignal, marks?: Ca
   return {
     prompt: [
       { role: 'system', content: request.system, ...mark },
-      ...messagesWithContext(request).map((m) => ({
-        role: m.role,
-        content: [{ type: 'text' as const, text: m.content }],
-        ...(m.cacheMark ? mark : {}),
-      })),
+      ...messagesWithContext(request).map((m) => promptMessage(m, marks)),
     ],
     // No execute, as streamText's tools without one: the calls come back to us, one step.
     ...(request.tools.length > 0
@@ -109,7 +144,11 @@ export class AiSdkLanguageModel implements LanguageModel {
             break;
           case 'tool-call': {
             const input = toolInput(part, request);
-            if (input) yield { type: 'tool-call', call: { name: part.toolName, arguments: input } };
+            if (input)
+              yield {
+                type: 'tool-call',
+                call: { id: part.toolCallId, name: part.toolName, arguments: input },
+              };
             break;
           }
           case 'error':

@@ -1,6 +1,6 @@
 // The body of a streamed chat-completions request, as the AI SDK's providers build it for our requests
 // (@ai-sdk/openai's .chat() and @ai-sdk/openai-compatible), so moving off the SDK changes no request.
-import type { ModelRequest } from '../../ports/language-model.js';
+import type { ChatMessage, ModelRequest } from '../../ports/language-model.js';
 import { messagesWithContext } from './request-context.js';
 
 /** 'openai' applies OpenAI's rules for reasoning models; 'openai-compatible' sends what it is given. */
@@ -17,6 +17,24 @@ export function isOpenAiReasoningModel(model: string): boolean {
   return Number(gpt[1]) >= 5 && !chatVariant;
 }
 
+/** A message as chat completions take it: a tool call's arguments as JSON text, results by call id. */
+export function chatMessage(message: ChatMessage): Record<string, unknown> {
+  if (message.role === 'tool')
+    return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+  if (message.role === 'assistant' && message.toolCalls?.length) {
+    return {
+      role: 'assistant',
+      content: message.content || null,
+      tool_calls: message.toolCalls.map((call) => ({
+        id: call.id ?? call.name,
+        type: 'function',
+        function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+      })),
+    };
+  }
+  return { role: message.role, content: message.content };
+}
+
 export function chatCompletionsBody(
   flavor: ChatFlavor,
   model: string,
@@ -27,7 +45,7 @@ export function chatCompletionsBody(
   const messages = [
     { role: reasoning ? 'developer' : 'system', content: request.system },
     // OpenAI caches any repeated prefix of 1,024 tokens or more by itself: no mark to send.
-    ...messagesWithContext(request).map((message) => ({ role: message.role, content: message.content })),
+    ...messagesWithContext(request).map(chatMessage),
   ];
   const tools = request.tools.map((tool) => ({
     type: 'function',

@@ -141,7 +141,7 @@ describe('OpenAiChatModel', () => {
     expect(events.map((e) => e.type)).toEqual(['text-delta', 'tool-call', 'finish']);
     expect(events[1]).toEqual({
       type: 'tool-call',
-      call: { name: 'record_field', arguments: { field: 'name', value: 'Manas' } },
+      call: { id: 'call_0', name: 'record_field', arguments: { field: 'name', value: 'Manas' } },
     });
   });
 
@@ -249,7 +249,10 @@ describe('OpenAiChatModel', () => {
       expect(events).toEqual([
         { type: 'text-delta', text: 'Hé' },
         { type: 'text-delta', text: 'llo' },
-        { type: 'tool-call', call: { name: 'record_field', arguments: { field: 'name', value: 'Ana' } } },
+        {
+          type: 'tool-call',
+          call: { id: 'c1', name: 'record_field', arguments: { field: 'name', value: 'Ana' } },
+        },
         { type: 'finish', usage: { inputTokens: 0, outputTokens: 0, costMicroUsd: 0 } },
       ]);
     });

@@ -12,8 +12,8 @@ describe('ToolCallAssembler', () => {
     calls.add({ index: 1, function: { arguments: ':"done"}' } });
     calls.add({ index: 0, function: { arguments: '"value":"a@b.co"}' } });
     expect(calls.finish(known)).toEqual([
-      { name: 'record_field', arguments: { field: 'email', value: 'a@b.co' } },
-      { name: 'end_call', arguments: { reason: 'done' } },
+      { id: 'a', name: 'record_field', arguments: { field: 'email', value: 'a@b.co' } },
+      { id: 'b', name: 'end_call', arguments: { reason: 'done' } },
     ]);
   });
 
@@ -23,8 +23,8 @@ describe('ToolCallAssembler', () => {
     calls.add({ function: { arguments: '"name","value":"Ana"}' } });
     calls.add({ id: 'y', function: { name: 'end_call' } });
     expect(calls.finish(known)).toEqual([
-      { name: 'record_field', arguments: { field: 'name', value: 'Ana' } },
-      { name: 'end_call', arguments: {} },
+      { id: 'x', name: 'record_field', arguments: { field: 'name', value: 'Ana' } },
+      { id: 'y', name: 'end_call', arguments: {} },
     ]);
   });
 

@@ -9,6 +9,7 @@ export interface ToolCallDelta {
 }
 
 interface Pending {
+  id?: string;
   name: string;
   arguments: string;
 }
@@ -26,6 +27,7 @@ export class ToolCallAssembler {
       call = { name: '', arguments: '' };
       this.#calls.set(key ?? `#${this.#calls.size}`, call);
     }
+    if (delta.id) call.id ??= delta.id;
     if (delta.function?.name) call.name ||= delta.function.name;
     if (delta.function?.arguments) call.arguments += delta.function.arguments;
     this.#last = call;
@@ -40,7 +42,7 @@ export class ToolCallAssembler {
     for (const call of this.#calls.values()) {
       if (!known.has(call.name)) continue;
       const parsed = parseObject(call.arguments.trim() === '' ? '{}' : call.arguments);
-      if (parsed) calls.push({ name: call.name, arguments: parsed });
+      if (parsed) calls.push({ ...(call.id ? { id: call.id } : {}), name: call.name, arguments: parsed });
     }
     return calls;
   }

@@ -5,6 +5,7 @@ import { AppError } from '../../domain/errors.js';
 import {
   decodeRelayMessage,
   encodeRelayMessage,
+  encodeRelayText,
   relayOutboundSchema,
   type RelayOutbound,
 } from './relay-codec.js';
@@ -79,6 +80,25 @@ describe('decodeRelayMessage', () => {
       expect(parameters.agent_id).toBe('a1');
     }
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+});
+
+describe('encodeRelayText', () => {
+  it.each([
+    ['a streamed token', 'Your order ', false, undefined],
+    ['the last, empty token', '', true, undefined],
+    ['a preemptible filler', 'One moment... ', false, true],
+    ['quotes, newlines, emoji and Hindi', 'Say "hi"\n👋 नमस्ते', false, undefined],
+  ])('writes %s as encodeRelayMessage does', (_name, token, last, preemptible) => {
+    const message: RelayOutbound = { type: 'text', token, last, ...(preemptible ? { preemptible } : {}) };
+    expect(encodeRelayText(token, last, preemptible)).toBe(encodeRelayMessage(message));
+    expect(relayOutboundSchema.safeParse(JSON.parse(encodeRelayText(token, last, preemptible))).success).toBe(
+      true,
+    );
+  });
+
+  it('refuses an empty token that is not the last', () => {
+    expect(() => encodeRelayText('', false)).toThrow(AppError);
   });
 });
 

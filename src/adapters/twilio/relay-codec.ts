@@ -274,6 +274,16 @@ function encodeValidText(message: Record<string, unknown>): string | undefined {
   return JSON.stringify({ type: 'text', token, last, lang, interruptible, preemptible });
 }
 
+/**
+ * A `text` message, written directly: the reply's hot path, one message per model delta. The same
+ * JSON as encodeRelayMessage gives for it (keys in the schema's order).
+ */
+export function encodeRelayText(token: string, last: boolean, preemptible?: boolean): string {
+  if (token.length === 0 && !last)
+    throw new AppError('internal', 'refusing to send an empty ConversationRelay text token');
+  return `{"type":"text","token":${JSON.stringify(token)},"last":${last}${preemptible ? ',"preemptible":true' : ''}}`;
+}
+
 /** Serializes one message for Twilio; throws AppError('internal') instead of sending what Twilio would drop. */
 export function encodeRelayMessage(message: RelayOutbound): string {
   if (message?.type === 'text') {

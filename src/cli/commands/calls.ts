@@ -29,14 +29,21 @@ function parseLimit(raw: string): number {
   return limit;
 }
 
-/** One line per turn: "  3  caller: … / agent: …". */
+/** One line per turn: "  3  caller: … / tool: … / agent: …". */
 function transcriptLines(turns: Turn[]): string[] {
   return turns.flatMap((turn) => {
     const seq = String(turn.seq).padStart(3);
     const caller = turn.caller_text ?? (turn.kind === 'silence' ? '(silence)' : undefined);
+    // The agent's own tools, between what the caller said and the answer they made possible.
+    const tools = (turn.tool_calls ?? []).map(
+      (call) =>
+        `     tool:   ${call.name} ${JSON.stringify(call.arguments)} → ${call.status}` +
+        `${call.error ? ` (${call.error})` : ''}, ${call.latency_ms} ms`,
+    );
     return [
       ...(caller !== undefined ? [`${seq}  caller: ${caller}`] : []),
-      `${caller !== undefined ? '   ' : seq}  agent:  ${turn.agent_text}`,
+      ...tools,
+      `${caller !== undefined || tools.length ? '   ' : seq}  agent:  ${turn.agent_text}`,
     ];
   });
 }

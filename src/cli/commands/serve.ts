@@ -6,13 +6,18 @@ export function registerServeCommand(program: Command): Command {
     .command('serve')
     .description('start the server (embedded DynamoDB under DATA_DIR unless AWS settings are given)')
     .action(async () => {
-      const [{ loadConfigOrExit }, { startServer }, { DataFolderInUseError }] = await Promise.all([
-        import('../../config.js'),
-        import('../../server.js'),
-        import('../../adapters/embedded/dynalite.js'),
-      ]);
+      const [{ loadConfigOrExit }, { startServer }, { DataFolderInUseError }, { startSandbox }] =
+        await Promise.all([
+          import('../../config.js'),
+          import('../../server.js'),
+          import('../../adapters/embedded/dynalite.js'),
+          import('../../agent-tests/sandbox.js'),
+        ]);
       try {
-        await startServer(loadConfigOrExit());
+        const config = loadConfigOrExit();
+        // POST /agents/:id/test runs its scenarios against a sandbox server: handed in here, since
+        // the sandbox is a server too (the app importing it would be an import cycle).
+        await startServer(config, { app: { startSandbox: (agents) => startSandbox(config, { agents }) } });
       } catch (error) {
         // Another process holds DATA_DIR: a setting to change (or a process to stop), exit code 2.
         if (error instanceof DataFolderInUseError) throw new CliError(error.message, 2);

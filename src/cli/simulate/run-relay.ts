@@ -1,13 +1,13 @@
 // `voice-agent simulate --transport relay`: the call over ConversationRelay, as Twilio plays it.
 import { runRelayCall, type RelayTranscriptEntry } from '../../simulator/relay-call.js';
 import { recognizerText } from '../../simulator/recognizer-text.js';
+import { deliverRecording } from './recording-delivery.js';
 import {
-  deliverRecording,
   fetchResult,
   outboundRecording,
   type SimulationRequest,
   type SimulationResult,
-} from './run.js';
+} from './simulation.js';
 import type { SimulationTarget } from './target.js';
 
 /** What the person at the terminal sees of one transcript entry, or undefined for nothing. */

@@ -1,7 +1,8 @@
 // POST /agents/:id/test: runs the agent's test suites (from AGENT_TESTS_DIR, or one given in the
 // body) and returns the report, for the dashboard's "Run tests" button and for scripts.
 //
-// Where the calls go: a sandbox server started for the run (src/agent-tests/sandbox.ts), the real app
+// Where the calls go: a sandbox server started for the run (src/agent-tests/sandbox.ts, handed in by
+// whoever starts this server, since the sandbox is itself a server), the real app
 // on 127.0.0.1:0 over a fresh in-memory store, holding a copy of the agent exactly as this server
 // stores it now. Calling this server itself over loopback would also exercise the real code, but
 // the test calls would land in the real call list, fire the end-of-call webhook to the customer's
@@ -16,10 +17,11 @@ import type { AgentService } from '../../services/agent-service.js';
 import { issuesFromZod, validationError } from '../../services/validation.js';
 import { loadSuites, SuiteFileError, formatIssue, type LoadedSuite } from '../../agent-tests/loader.js';
 import { runSuites } from '../../agent-tests/runner.js';
-import { startSandbox } from '../../agent-tests/sandbox.js';
 import { CRITERIA, suiteFileSchema, TRANSPORT_NAMES } from '../../agent-tests/schema.js';
 import { errorBodySchema } from '../error-handler.js';
 import type { LanguageModel } from '../../ports/language-model.js';
+import type { Agent } from '../../domain/agent.js';
+import type { TestTarget } from '../../agent-tests/observed-call.js';
 
 export const MAX_SCENARIOS_PER_RUN = 50;
 const SCENARIO_TIMEOUT_MS = 60_000;
@@ -97,7 +99,11 @@ export interface AgentTestRouteOptions {
   config: Config;
   /** The model that plays personas and judges rubrics; defaults to the configured provider. */
   languageModel?: () => Promise<{ model?: LanguageModel; close(): Promise<void> }>;
+  /** Starts the private server the scenarios call, holding copies of `agents`; without it, 503. */
+  startSandbox?: StartSandbox;
 }
+
+export type StartSandbox = (agents: readonly Agent[]) => Promise<TestTarget>;
 
 async function configuredModel(config: Config) {
   if (config.LLM_PROVIDER === 'none') return { close: async () => {} };
@@ -171,6 +177,9 @@ export const agentTestRoutes: FastifyPluginAsync<AgentTestRouteOptions> = async 
           { field: 'scenarios', message: `${total} scenarios; at most ${MAX_SCENARIOS_PER_RUN} per run` },
         ]);
       }
+      const { startSandbox } = options;
+      if (!startSandbox)
+        throw new AppError('unavailable', 'this server does not run agent tests (voice-agent test does)');
       if (running >= MAX_RUNS_AT_ONCE)
         throw new AppError('conflict', 'a test run is already in progress on this server', {
           retryable: true,
@@ -179,7 +188,7 @@ export const agentTestRoutes: FastifyPluginAsync<AgentTestRouteOptions> = async 
       running += 1;
       const model = await (options.languageModel ?? (() => configuredModel(config)))();
       try {
-        const target = await startSandbox(config, { agents: [agent] });
+        const target = await startSandbox([agent]);
         try {
           return await runSuites(suites, {
             target,

@@ -62,6 +62,7 @@ export function callDetail(call: Call, turns: Turn[]) {
       cost_micro_usd: turn.cost_micro_usd,
       model_error: turn.model_error,
       model: turn.model,
+      tool_calls: turn.tool_calls,
       timeline: turn.timeline,
       server_added_ms: turn.timeline && serverAddedMs(turn.timeline),
       model_first_token_ms: turn.timeline && modelFirstTokenMs(turn.timeline),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relaySocketKey, relaySocketPath } from '../../http/relay/relay-socket-grant.js';
+import { relaySocketKey, relaySocketPath } from '../relay/relay-socket-grant.js';
 import { mediaSocketKey, mediaSocketPath, readMediaSocketGrant } from './media-socket-grant.js';
 
 const key = mediaSocketKey('the-signing-secret');

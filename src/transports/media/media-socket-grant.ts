@@ -1,9 +1,9 @@
 // The Media Streams socket URL names its call in its path, `/twilio/media/CA…/<session>/<token>`:
 // Twilio's <Stream url> takes no query string (twilio.com/docs/voice/twiml/stream, "Custom
-// Parameters"). The grant and its token are the relay's (http/twilio/socket-grant.ts) under a key of
+// Parameters"). The grant and its token are the relay's (transports/twilio/socket-grant.ts) under a key of
 // their own, so a relay URL never opens a media socket nor the reverse.
 import { deriveKey } from '../../services/derived-keys.js';
-import { readSocketGrant, socketGrantToken, type SocketGrant } from '../../http/twilio/socket-grant.js';
+import { readSocketGrant, socketGrantToken, type SocketGrant } from '../twilio/socket-grant.js';
 import { MEDIA_SOCKET_PATH } from './media-paths.js';
 
 export type MediaSocketGrant = SocketGrant;

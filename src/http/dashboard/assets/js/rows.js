@@ -4,6 +4,27 @@ import { append, h } from './h.js';
 import { field } from './ui.js';
 
 /**
+ * "Remove <legend> N": takes its row out, renumbers the rest, says so to screen readers and moves
+ * focus to `focusAfter()` (the list's add button).
+ */
+export function removeRowButton({ row, legend, index, renumber, status, focusAfter }) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'remove link-button',
+      onclick: () => {
+        row().remove();
+        renumber();
+        status.textContent = `${legend} removed.`;
+        focusAfter().focus();
+      },
+    },
+    `Remove ${legend.toLowerCase()} ${index + 1}`,
+  );
+}
+
+/**
  * columns: [{ key, label, make(value) → control, read(control) → value or undefined, hint? }].
  * Returns { element, read() → array of row objects }.
  */
@@ -40,20 +61,7 @@ export function rowsEditor({ path, legend, addLabel, items, columns, blank }) {
           field(column.label, control, { path: `${path}.${index}.${column.key}`, hint: column.hint }),
         ),
       ),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'remove link-button',
-          onclick: () => {
-            row.remove();
-            renumber();
-            status.textContent = `${legend} removed.`;
-            addButton.focus();
-          },
-        },
-        `Remove ${legend.toLowerCase()} ${index + 1}`,
-      ),
+      removeRowButton({ row: () => row, legend, index, renumber, status, focusAfter: () => addButton }),
     );
     append(rows, row);
     if (focus) row.querySelector('input, select, textarea')?.focus();

@@ -123,8 +123,10 @@ export function showErrors(form, error) {
   for (const issue of error.issues ?? []) {
     const parts = String(issue.field).split('.');
     let wrapper;
+    let matched = '';
     while (parts.length > 0 && !wrapper) {
-      wrapper = form.querySelector(`[data-field="${CSS.escape(parts.join('.'))}"]`);
+      matched = parts.join('.');
+      wrapper = form.querySelector(`[data-field="${CSS.escape(matched)}"]`);
       parts.pop();
     }
     const slot = wrapper?.querySelector(':scope > .field-error');
@@ -132,7 +134,10 @@ export function showErrors(form, error) {
       unplaced.push(issue);
       continue;
     }
-    slot.textContent = slot.textContent ? `${slot.textContent} ${issue.message}` : issue.message;
+    // A JSON editor (data-detail) holds a whole object: its messages name the field inside it.
+    const inside = wrapper.dataset.detail !== undefined && issue.field !== matched;
+    const message = inside ? `${issue.field.slice(matched.length + 1)}: ${issue.message}` : issue.message;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
     slot.hidden = false;
     const control = wrapper.querySelector('input, select, textarea');
     control?.setAttribute('aria-invalid', 'true');

@@ -1,6 +1,8 @@
 // The agent form: every writable field, validated by the server; each 400 issue appears next to
 // the field it names. Language and voice are linked: the voice list is the language's voices.
+import { api } from '../api.js';
 import { h } from '../h.js';
+import { jsonListEditor } from '../json-list-editor.js';
 import { rowsEditor } from '../rows.js';
 import { clearErrors, field, select, showErrors } from '../ui.js';
 
@@ -59,6 +61,73 @@ const TRANSCRIPTION_PROVIDERS = [
   ['Google', 'Google'],
   ['Deepgram', 'Deepgram'],
 ];
+
+// What "Add a tool" starts from: the shape of an HTTP tool (domain/agent-tools.ts).
+const BLANK_TOOL = {
+  type: 'http',
+  name: 'lookup_order',
+  description: 'Find an order by its number',
+  parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+  request: {
+    method: 'GET',
+    url: 'https://api.example.com/orders/{order_id}',
+    headers: { Authorization: 'Bearer {{secret.ORDERS_API_TOKEN}}' },
+  },
+  timeout_ms: 4000,
+  filler: 'Let me look that up.',
+};
+const BLANK_MCP_SERVER = {
+  name: 'crm',
+  url: 'https://mcp.example.com/mcp',
+  headers: { Authorization: 'Bearer {{secret.CRM_TOKEN}}' },
+  allowed_tools: ['find_customer'],
+};
+
+/** Under a saved agent's tool: sample arguments, "Try it", and the masked answer. */
+function tryPanel(agentId, editor) {
+  const args = h('textarea', { rows: 2, spellcheck: 'false', value: '{}' });
+  const output = h('pre', { class: 'tool-try-output', role: 'status' });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: async () => {
+        let name;
+        let sample;
+        try {
+          name = JSON.parse(editor.value).name;
+          sample = JSON.parse(args.value || '{}');
+        } catch (error) {
+          output.textContent = `Not valid JSON: ${error.message}`;
+          return;
+        }
+        output.textContent = 'Running…';
+        button.disabled = true;
+        try {
+          const path = `/agents/${encodeURIComponent(agentId)}/tools/${encodeURIComponent(name)}/try`;
+          const { data } = await api('POST', path, { body: { arguments: sample } });
+          output.textContent = JSON.stringify(data, null, 2);
+        } catch (error) {
+          const issues = (error.issues ?? []).map((i) => `${i.field}: ${i.message}`).join('\n');
+          output.textContent = issues || error.message;
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    'Try it',
+  );
+  return h(
+    'div',
+    { class: 'tool-try' },
+    field('Sample arguments (JSON)', args, {
+      hint: 'Runs the saved version of this tool against its real endpoint; the answer is shown masked.',
+    }),
+    button,
+    output,
+  );
+}
 
 function voiceOptions(voiceSelect, languages, language, current) {
   const voices = languages.find((l) => l.code === language)?.voices ?? [];
@@ -193,6 +262,25 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
     ],
   });
 
+  const toolList = jsonListEditor({
+    path: 'tools',
+    legend: 'Tool',
+    addLabel: 'Add a tool',
+    items: agent.tools ?? [],
+    blank: () => structuredClone(BLANK_TOOL),
+    hint: 'An HTTP tool: name, description, parameters (a JSON Schema), request (method, url, query, headers, body with {argument} and {{secret.NAME}} placeholders), timeout_ms, filler.',
+    extra: isNew ? undefined : (editor) => tryPanel(agent.agent_id, editor),
+  });
+  const mcpList = jsonListEditor({
+    path: 'mcp_servers',
+    legend: 'MCP server',
+    addLabel: 'Add an MCP server',
+    items: agent.mcp_servers ?? [],
+    blank: () => structuredClone(BLANK_MCP_SERVER),
+    hint: 'A streamable HTTP MCP server: name, url, headers, allowed_tools (the only tools the model is offered).',
+  });
+  const shareCallerPhone = checkbox(agent.tools_share_caller_phone);
+
   const relayLanguageRows = rowsEditor({
     path: 'relay.languages',
     legend: 'Language',
@@ -243,6 +331,8 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
         ? { provider: c.llm_fallback_provider.value, model: optional(c.llm_fallback_model) }
         : undefined,
     };
+    const tools = toolList.read();
+    const mcpServers = mcpList.read();
     const body = {
       ...(isNew && optional(c.agent_id) ? { agent_id: c.agent_id.value.trim() } : {}),
       name: c.name.value,
@@ -267,6 +357,9 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
       timezone: optional(c.timezone),
       llm: Object.values(llm).some((v) => v !== undefined) ? llm : undefined,
       relay: Object.values(relay).some((v) => v !== undefined) ? relay : undefined,
+      tools: tools.length ? tools : undefined,
+      mcp_servers: mcpServers.length ? mcpServers : undefined,
+      tools_share_caller_phone: shareCallerPhone.checked || undefined,
     };
     return JSON.parse(JSON.stringify(body));
   }
@@ -381,6 +474,22 @@ export function agentForm({ agent, meta, isNew, submitLabel, onSubmit }) {
         }),
       ),
       relayLanguageRows.element,
+    ),
+    h(
+      'fieldset',
+      { dataset: { field: 'tools' } },
+      h('legend', {}, 'Tools'),
+      h(
+        'p',
+        { class: 'hint' },
+        "The business's own systems the model may call. Secrets are named ({{secret.NAME}}), never written here: the server reads TOOL_SECRET_NAME.",
+      ),
+      toolList.element,
+      h('h3', {}, 'MCP servers'),
+      mcpList.element,
+      field('Tools may receive the caller’s number ({{caller.phone}})', shareCallerPhone, {
+        path: 'tools_share_caller_phone',
+      }),
     ),
     h(
       'fieldset',

@@ -122,9 +122,45 @@ function turnItem(turn, call) {
           extracted.map(([k, v], i) => [i ? ', ' : '', h('code', {}, `${k} = ${v}`)]),
         )
       : null,
+    turn.tool_calls?.length ? toolCallsList(turn.tool_calls) : null,
     turn.model_error ? h('p', { class: 'sub error-text' }, `Model error: ${turn.model_error}`) : null,
     usage.length ? h('p', { class: 'sub' }, usage.join(' · ')) : null,
     turn.timeline ? waterfall(turn.timeline, turn) : null,
+  );
+}
+
+// The agent's own tools the model called on a turn: name, how it went, the (masked) arguments.
+function toolCallsList(calls) {
+  return h(
+    'ul',
+    { class: 'tool-calls', 'aria-label': 'Tool calls' },
+    calls.map((call) =>
+      h(
+        'li',
+        { class: 'tool-call' },
+        h('code', {}, call.name),
+        ' ',
+        badge(
+          words(call.status),
+          call.status === 'ok' ? 'good' : call.status === 'rejected' ? 'warn' : 'bad',
+        ),
+        ' ',
+        h(
+          'span',
+          { class: 'sub' },
+          [
+            ms(call.latency_ms),
+            call.http_status !== undefined ? `HTTP ${call.http_status}` : null,
+            call.response_bytes !== undefined ? `${call.response_bytes} bytes` : null,
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        ),
+        h('br'),
+        h('code', { class: 'tool-args' }, JSON.stringify(call.arguments)),
+        call.error ? h('p', { class: 'sub error-text' }, call.error) : null,
+      ),
+    ),
   );
 }
 
@@ -238,6 +274,9 @@ function render(call, agentName) {
           totals ? tokens(totals.input_tokens, totals.output_tokens, totals.cached_input_tokens) : '—',
         ],
         ['Total cost', totals ? cost(totals.cost_micro_usd) : '—'],
+        totals?.tool_calls
+          ? ['Tool calls', `${totals.tool_calls} (${ms(totals.tool_latency_ms ?? 0)} waiting on tools)`]
+          : null,
       ]),
     ),
     h(

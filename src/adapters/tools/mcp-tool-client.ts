@@ -1,0 +1,284 @@
+// MCP servers' tools for agents, through the official SDK's streamable HTTP client. One connection
+// per agent version and server, kept while used (an MCP session starts with an initialize round
+// trip and a notification; per call that would be three requests before the first tool answer),
+// closed after IDLE_MS unused or MAX_AGE_MS old (so rotated secrets in its headers are picked up)
+// and dropped after a transport failure. Its requests go through the guarded pool (SSRF guard),
+// signed like HTTP tools, with the server's time and size limits; the standalone GET stream of
+// server-initiated messages is never opened (we use none).
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { fetch as undiciFetch } from 'undici';
+import type { McpServerConfig } from '../../domain/agent-tools.js';
+import type { ToolSpec } from '../../ports/language-model.js';
+import type { SecretSource } from '../../ports/secret-source.js';
+import type { ToolAnswer, ToolRequest } from '../../ports/tool-runner.js';
+import { parseTemplate } from '../../domain/tool-templates.js';
+import { refusalIn, type GuardedPool } from '../net/guarded-pool.js';
+import { MAX_RESULT_CHARS, maskSecrets } from './classify-answer.js';
+import { fetchSecrets, renderHeaders } from './render-request.js';
+import { TOOL_SIGNATURE_HEADER, signToolRequest } from './tool-signature.js';
+import { ToolRequestError } from './tool-http-request.js';
+
+const IDLE_MS = 5 * 60_000;
+const MAX_AGE_MS = 15 * 60_000;
+const MAX_LIST_PAGES = 5;
+
+export interface McpGuard {
+  allowPrivate: boolean;
+  requireHttps: boolean;
+}
+
+export interface McpToolClientOptions {
+  pool: GuardedPool;
+  secrets: SecretSource;
+  signingSecret: string;
+  now?: () => number;
+}
+
+interface Connection {
+  client: Promise<Client>;
+  tools?: Promise<ToolSpec[]>;
+  secretValues: string[];
+  openedAt: number;
+  usedAt: number;
+}
+
+/** The marker a size-capped body throws, found again in whatever the SDK wraps it in. */
+class TooLarge extends Error {}
+
+function reasonOf(error: unknown, timeoutMs: number): string {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth += 1) {
+    if (e instanceof ToolRequestError) return e.reason;
+    if (e instanceof TooLarge) return e.message;
+    const code = (e as { code?: unknown }).code;
+    if (code === -32001) return `no answer within ${timeoutMs} ms`;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const name = error instanceof Error ? error.name : 'error';
+  return `the MCP request failed (${name})`;
+}
+
+export class McpToolClient {
+  readonly #options: McpToolClientOptions;
+  readonly #connections = new Map<string, Connection>();
+
+  constructor(options: McpToolClientOptions) {
+    this.#options = options;
+  }
+
+  async listTools(
+    server: McpServerConfig,
+    agentKey: string,
+    signal: AbortSignal,
+    guard: McpGuard,
+  ): Promise<ToolSpec[]> {
+    const connection = this.#connection(server, agentKey, guard);
+    connection.tools ??= (async () => {
+      const client = await connection.client;
+      const allowed = new Set(server.allowed_tools);
+      const specs: ToolSpec[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+        const listed = await client.listTools(cursor ? { cursor } : undefined, {
+          timeout: server.timeout_ms,
+          signal,
+        });
+        for (const tool of listed.tools) {
+          if (!allowed.has(tool.name)) continue;
+          specs.push({
+            name: tool.name,
+            description: (tool.description ?? tool.name).slice(0, 1_000),
+            parameters: tool.inputSchema as Record<string, unknown>,
+          });
+        }
+        cursor = listed.nextCursor;
+        if (!cursor) break;
+      }
+      return specs;
+    })();
+    return connection.tools.catch((error: unknown) => {
+      this.#drop(server, agentKey, connection);
+      throw new ToolRequestError(reasonOf(error, server.timeout_ms));
+    });
+  }
+
+  async call(
+    server: McpServerConfig,
+    toolName: string,
+    request: ToolRequest,
+    guard: McpGuard,
+  ): Promise<ToolAnswer> {
+    const connection = this.#connection(server, request.agentKey, guard);
+    try {
+      const client = await connection.client;
+      const result = await client.callTool(
+        {
+          name: toolName,
+          arguments: request.arguments,
+          _meta: {
+            'voice-agent/call_sid': request.context.callSid,
+            'voice-agent/agent_id': request.context.agentId,
+            ...(request.context.callerPhone
+              ? { 'voice-agent/caller_phone': request.context.callerPhone }
+              : {}),
+          },
+        },
+        undefined,
+        { timeout: request.timeoutMs, signal: request.signal },
+      );
+      const text = JSON.stringify(result.structuredContent ?? result.content ?? {});
+      const content = maskSecrets(
+        result.structuredContent
+          ? text
+          : ((result.content as { type: string; text?: string }[] | undefined) ?? [])
+              .map((part) => (part.type === 'text' ? (part.text ?? '') : `[${part.type}]`))
+              .join('\n'),
+        connection.secretValues,
+      ).slice(0, MAX_RESULT_CHARS);
+      const responseBytes = Buffer.byteLength(text);
+      if (result.isError)
+        return { status: 'rejected', error: 'the MCP tool reported an error', content, responseBytes };
+      return { status: 'ok', content, responseBytes };
+    } catch (error) {
+      // A broken session or connection is opened afresh by the next call.
+      if (!request.signal.aborted) this.#drop(server, request.agentKey, connection);
+      const reason = request.signal.aborted
+        ? 'the turn ended before the answer'
+        : reasonOf(error, request.timeoutMs);
+      return { status: 'failed', error: reason };
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#connections.values()];
+    this.#connections.clear();
+    await Promise.all(all.map((c) => c.client.then((client) => client.close()).catch(() => undefined)));
+  }
+
+  #connection(server: McpServerConfig, agentKey: string, guard: McpGuard): Connection {
+    const now = (this.#options.now ?? Date.now)();
+    this.#sweep(now);
+    const key = `${agentKey}|${server.name}`;
+    const connection = this.#connections.get(key);
+    if (connection) {
+      connection.usedAt = now;
+      return connection;
+    }
+    const created: Connection = {
+      client: Promise.resolve(undefined as never),
+      secretValues: [],
+      openedAt: now,
+      usedAt: now,
+    };
+    created.client = this.#open(server, guard, created);
+    created.client.catch(() => this.#drop(server, agentKey, created));
+    this.#connections.set(key, created);
+    return created;
+  }
+
+  async #open(server: McpServerConfig, guard: McpGuard, connection: Connection): Promise<Client> {
+    const names = new Set<string>();
+    for (const text of [server.url, ...Object.values(server.headers ?? {})])
+      for (const part of parseTemplate(text)) if (part.kind === 'secret') names.add(part.name);
+    const secrets = await fetchSecrets(names, this.#options.secrets);
+    connection.secretValues = [...secrets.values()].filter((value) => value.length >= 4);
+    const values = { args: {}, context: { callSid: '', agentId: '' }, secrets };
+    const headers = renderHeaders(server.headers ?? {}, values);
+    const url = new URL(
+      parseTemplate(server.url)
+        .map((part) =>
+          part.kind === 'text'
+            ? part.text
+            : part.kind === 'secret'
+              ? encodeURIComponent(secrets.get(part.name) ?? '')
+              : '',
+        )
+        .join(''),
+    );
+    if (guard.requireHttps && url.protocol !== 'https:')
+      throw new ToolRequestError('refused: only https:// MCP servers are used in production');
+    const transport = new StreamableHTTPClientTransport(url, {
+      requestInit: { headers },
+      fetch: (input, init) => this.#fetch(String(input), init ?? {}, server, guard),
+    });
+    const client = new Client({ name: 'voice-agent', version: '1' });
+    await client.connect(transport, { timeout: server.timeout_ms });
+    return client;
+  }
+
+  /** The transport's fetch: guarded, signed, size-capped, never the standalone GET stream. */
+  async #fetch(raw: string, init: RequestInit, server: McpServerConfig, guard: McpGuard): Promise<Response> {
+    const method = (init.method ?? 'GET').toUpperCase();
+    // 405 tells the SDK the server offers no stream of its own messages; we need none.
+    if (method === 'GET') return new Response(null, { status: 405 });
+    const url = await this.#options.pool.check(raw, guard.allowPrivate).catch((error: unknown) => {
+      const issue = (error as { issues?: { message: string }[] }).issues?.[0]?.message;
+      throw new ToolRequestError(`refused: ${issue ?? 'not a valid URL'}`);
+    });
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    headers[TOOL_SIGNATURE_HEADER] = signToolRequest(
+      this.#options.signingSecret,
+      method,
+      url,
+      body,
+      (this.#options.now ?? Date.now)(),
+    );
+    // Each answer is read whole, up to the size cap, within the server's time limit: a POST's
+    // stream ends with its answer (we ask for no progress), so nothing is lost, and a cap or a stall
+    // fails that request at once instead of leaving the SDK waiting for its own timeout.
+    const limit = AbortSignal.timeout(server.timeout_ms);
+    try {
+      const response = await undiciFetch(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: init.signal ? AbortSignal.any([init.signal, limit]) : limit,
+        redirect: 'manual',
+        dispatcher: this.#options.pool.dispatcher(guard.allowPrivate),
+      });
+      const declared = Number(response.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > server.max_response_bytes) {
+        await response.body?.cancel();
+        throw new TooLarge(`answer larger than ${server.max_response_bytes} bytes`);
+      }
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of response.body ?? []) {
+        size += chunk.byteLength;
+        if (size > server.max_response_bytes)
+          throw new TooLarge(`answer larger than ${server.max_response_bytes} bytes`);
+        chunks.push(chunk);
+      }
+      return new Response(response.status === 202 || response.status === 204 ? null : Buffer.concat(chunks), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers as unknown as Headers,
+      });
+    } catch (error) {
+      if (error instanceof TooLarge) throw error;
+      if (limit.aborted) throw new ToolRequestError(`no answer within ${server.timeout_ms} ms`);
+      const refusal = refusalIn(error);
+      if (refusal) throw new ToolRequestError(refusal.message);
+      throw error;
+    }
+  }
+
+  #drop(server: McpServerConfig, agentKey: string, connection: Connection): void {
+    const key = `${agentKey}|${server.name}`;
+    if (this.#connections.get(key) !== connection) return;
+    this.#connections.delete(key);
+    void connection.client.then((client) => client.close()).catch(() => undefined);
+  }
+
+  #sweep(now: number): void {
+    for (const [key, connection] of this.#connections) {
+      if (now - connection.usedAt < IDLE_MS && now - connection.openedAt < MAX_AGE_MS) continue;
+      this.#connections.delete(key);
+      void connection.client.then((client) => client.close()).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// The engine as transports, routes and services use it: the call sessions this instance keeps, the
+// conversation that takes turns on them, the named operations on a call, and what each turn and
+// greeting is reported to (span, metrics, slow-turn alarm). Built once by the
+// composition root (container.ts); tests build their own with the policy they choose.
+import type { Agent } from '../domain/agent.js';
+import type { Call } from '../domain/call.js';
+import type { CallStore } from '../ports/call-store.js';
+import type { ReplyPolicy } from '../ports/reply-policy.js';
+import { noopTurnObserver, type TurnObserver } from '../ports/turn-observer.js';
+import { CallOperations } from './call-operations.js';
+import { CallSessions, type CallSessionsOptions } from './call-sessions.js';
+import { Conversation } from './conversation.js';
+
+export interface CallEngine {
+  sessions: CallSessions;
+  conversation: Conversation;
+  operations: CallOperations;
+  /** Told of each turn (input received, stored) and of each greeting; the turn runner reports. */
+  observer: TurnObserver;
+}
+
+export interface CallEngineDeps {
+  calls: CallStore;
+  getAgent: (agentId: string) => Promise<Agent>;
+  policyFor: (agent: Agent) => ReplyPolicy;
+  turnTimeoutMs: number;
+  defaultTimezone: string;
+  now?: () => Date;
+  onError?: (error: unknown, context: { callSid: string; seq: number }) => void;
+  /** Puts a caller who asks "stop calling me" on the do-not-call list (conversation.ts). */
+  onDoNotCall?: (call: Call, seq: number) => Promise<void>;
+  observer?: TurnObserver;
+  sessions?: CallSessionsOptions;
+}
+
+export function createCallEngine(deps: CallEngineDeps): CallEngine {
+  const sessions = new CallSessions({ calls: deps.calls, getAgent: deps.getAgent }, deps.sessions);
+  const conversation = new Conversation({
+    calls: deps.calls,
+    sessions,
+    policyFor: deps.policyFor,
+    turnTimeoutMs: deps.turnTimeoutMs,
+    defaultTimezone: deps.defaultTimezone,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.onError ? { onError: deps.onError } : {}),
+    ...(deps.onDoNotCall ? { onDoNotCall: deps.onDoNotCall } : {}),
+  });
+  return {
+    sessions,
+    conversation,
+    operations: new CallOperations(sessions, deps.calls),
+    observer: deps.observer ?? noopTurnObserver,
+  };
+}

@@ -1,0 +1,67 @@
+// The changes a transport, a route or a service makes to a call outside its turns, one named operation
+// each: one read-modify-write of the call item under its version (no read when this instance keeps the
+// call's session), so nothing outside the engine writes call fields itself.
+import type { TransferTarget } from '../domain/agent.js';
+import { TERMINAL_STATUSES, type Call, type CallStatus, type EndedBy } from '../domain/call.js';
+import { notFound } from '../domain/errors.js';
+import type { CallStore } from '../ports/call-store.js';
+import type { CallSession } from './call-session.js';
+import type { CallSessions } from './call-sessions.js';
+
+/** A call: its sid, or the item as just read (then the write needs no read first). */
+export type CallRef = string | Call;
+
+export class CallOperations {
+  constructor(
+    private readonly sessions: CallSessions,
+    private readonly calls: Pick<CallStore, 'markTurnInterrupted'>,
+  ) {}
+
+  /** Answering-machine detection found a machine: the call ends with the voicemail outcome. */
+  async markVoicemail(call: CallRef, answeredBy: string): Promise<void> {
+    await this.sessions.update(call, () => ({
+      answered_by: answeredBy,
+      outcome: 'voicemail',
+      ended_by: 'system_complete',
+    }));
+  }
+
+  /** The call was handed to one of its agent's transfer targets (Twilio is dialling it). */
+  async transferDialled(call: CallRef, target: TransferTarget): Promise<void> {
+    await this.sessions.update(call, () => ({ transferred_to: target.target, ended_by: 'transfer' }));
+  }
+
+  /** A streaming session of the call was lost and is being reopened; resolves with the reopenings so far. */
+  async sessionLost(call: CallRef): Promise<number> {
+    const updated = await this.sessions.update(call, (current) => ({
+      relay_reconnects: (current.relay_reconnects ?? 0) + 1,
+    }));
+    if (!updated) throw notFound('call');
+    return updated.relay_reconnects ?? 0;
+  }
+
+  /** The call ends for `endedBy`, unless something ended it already. */
+  async endCall(call: CallRef, endedBy: EndedBy): Promise<Call | undefined> {
+    return this.sessions.update(call, (current) => (current.ended_by ? undefined : { ended_by: endedBy }));
+  }
+
+  /** After a terminal status: a call nobody ended in the conversation was ended by the caller (or never answered). */
+  async callEnded(call: CallRef, status: CallStatus): Promise<Call | undefined> {
+    if (!TERMINAL_STATUSES.includes(status)) return undefined;
+    return this.sessions.update(call, (current) => {
+      if (current.ended_by) return undefined;
+      if (status === 'completed') return { ended_by: current.turn_count > 0 ? 'user' : 'system_complete' };
+      return { ended_by: 'system_complete', outcome: status === 'failed' ? 'failed' : 'no_answer' };
+    });
+  }
+
+  /**
+   * The caller cut a stored reply short: the turn keeps only what they heard. The turn's own item is
+   * written (the call's count is unchanged), and the session's copy follows.
+   */
+  async commitHeard(session: CallSession, seq: number, heardText: string): Promise<void> {
+    await this.calls.markTurnInterrupted(session.callSid, seq, heardText);
+    const turn = session.turn(seq);
+    if (turn) session.add({ ...turn, agent_text: heardText, interrupted: true });
+  }
+}

@@ -1,0 +1,138 @@
+import { AppError } from '../domain/errors.js';
+import type { ToolEvent } from '../ports/reply-policy.js';
+import { phrasesFor } from './phrases.js';
+import type { CallerInput } from './turn-decision.js';
+import type { TimelineClock } from './turn-timeline.js';
+import type { TransportOutput, TurnLog } from './transport.js';
+
+/**
+ * One caller input on its way through the runner (turn-runner.ts): its reply going out through the
+ * transport as the policy produces it, and whether the caller cut it short.
+ */
+export class RunningTurn {
+  readonly #controller = new AbortController();
+  /** Set when the reply was cut short: what the caller heard of it, stored with the turn. */
+  heard: string | undefined;
+  /** The reply went out in full, or the turn is over. */
+  finished = false;
+  /** The reply text the policy produced so far. */
+  streamed = '';
+  /** The reply text that went out so far: at most what the caller heard. */
+  sent = '';
+  /** The filler line, once it went out: spoken, but not part of the reply. */
+  filler: string | undefined;
+  /** The turn number it runs under, once claimed. */
+  seq: number | undefined;
+  /** The filler line of the agent's tool running now (said instead of the general one). */
+  #toolFiller: string | undefined;
+  /** Ends the timeline span of each tool running now, by its call id. */
+  #toolSpans: Map<string, (ok?: boolean) => void> | undefined;
+
+  /** Receives the policy's text (streaming transports); one function per turn, none per delta. */
+  readonly onText: ((delta: string) => void) | undefined;
+
+  constructor(
+    readonly input: CallerInput,
+    readonly receivedAt: Date,
+    readonly timeline: TimelineClock,
+    /** The language of lines the runner says itself (apology, filler). */
+    readonly lang: string,
+    private readonly output: TransportOutput,
+  ) {
+    this.onText = output.speak
+      ? (delta) => {
+          if (this.aborted) return;
+          this.streamed += delta;
+          this.speak(delta);
+        }
+      : undefined;
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.#controller.signal.aborted;
+  }
+
+  abort(reason: string): void {
+    if (!this.aborted) this.#controller.abort(new AppError('unavailable', `turn aborted: ${reason}`));
+  }
+
+  /** For the conversation, just before the turn is stored. */
+  readonly heardNow = (): string | undefined => this.heard;
+
+  /** What the caller heard of the reply itself, from the transport's account of what was spoken. */
+  heardOfReply(utterance: string): string {
+    const filler = this.filler?.trim();
+    if (!filler) return utterance;
+    const heard = utterance.trimStart();
+    return heard.startsWith(filler) ? heard.slice(filler.length).trimStart() : utterance;
+  }
+
+  /** Sends part of the reply; what went out is what the caller may have heard. */
+  speak(text: string): void {
+    if (text.length === 0 || !this.output.speak?.(text)) return;
+    if (this.sent.length === 0) this.timeline.mark('first_text_out');
+    this.sent += text;
+  }
+
+  /**
+   * Sends what the caller has not heard yet, then marks the reply complete. Usually the stored reply
+   * is what was streamed; the engine may also answer without the policy (silence, low confidence, a
+   * timeout apology), and then the stored text is all there is to say.
+   */
+  finish(stored: string): void {
+    if (!this.output.speak) return;
+    const said = this.streamed.trim();
+    if (stored.trim() !== said) {
+      if (!said) this.speak(stored);
+      else if (stored.startsWith(said)) {
+        const rest = stored.slice(said.length);
+        if (rest.trim()) this.speak(rest);
+      } else this.speak(` ${stored}`);
+    }
+    this.output.replied?.();
+  }
+
+  /** The apology for a turn that could not be taken; it belongs to no stored turn. */
+  apologise(): void {
+    this.speak(phrasesFor(this.lang).turnFailed());
+    this.output.replied?.();
+  }
+
+  /**
+   * One of the agent's own tools started or ended: its time goes on the timeline, and while it runs
+   * a filler line said to cover the wait is the tool's own.
+   */
+  readonly onToolEvent = (event: ToolEvent): void => {
+    const spans = (this.#toolSpans ??= new Map());
+    if (event.type === 'tool-start') {
+      spans.set(event.callId, this.timeline.tool(event.name));
+      this.#toolFiller = event.filler;
+      return;
+    }
+    spans.get(event.callId)?.(event.status === 'ok');
+    spans.delete(event.callId);
+    if (spans.size === 0) this.#toolFiller = undefined;
+  };
+
+  /** Past fillerMs with nothing said, one filler line covers the wait (a silent turn needs no model). */
+  startFiller(fillerMs: number | undefined, log: TurnLog): NodeJS.Timeout | undefined {
+    if (fillerMs === undefined || !this.output.filler || this.input.kind === 'silence') return undefined;
+    const timer = setTimeout(() => this.#sayFiller(log), fillerMs);
+    timer.unref();
+    return timer;
+  }
+
+  /** Once per turn, only before any of the reply went out; never stored with the turn. */
+  #sayFiller(log: TurnLog): void {
+    if (this.aborted || this.finished || this.filler !== undefined || this.streamed || this.sent) return;
+    const line = `${this.#toolFiller ?? phrasesFor(this.lang).filler()} `;
+    if (this.output.filler?.(line)) {
+      this.filler = line;
+      log.info({ seq: this.seq }, 'slow reply: the caller hears a filler line');
+    }
+  }
+}
