@@ -48,6 +48,8 @@ export interface DecisionRequest {
   onToolEvent?: TurnContext['onToolEvent'];
   /** The turn's timeline: the model's request, first token and last token are marked on it. */
   timeline?: TimelineClock;
+  /** Answers instead of the agent's policy (a speech-to-speech model's reply, already spoken). */
+  policy?: ReplyPolicy;
 }
 
 export interface TurnDecision {
@@ -94,7 +96,7 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
   }
 
   const callerText = callerTextOf(input);
-  const policy = deps.policyFor(agent);
+  const policy = request.policy ?? deps.policyFor(agent);
   // Only a model's wait is the model's: the scripted policy's time is the server's own.
   const timeline = policy.name === 'scripted' ? undefined : request.timeline;
   timeline?.mark('model_request');
