@@ -180,6 +180,8 @@ export function usageOf(reply: TurnReply): Partial<Turn> {
     ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
     ...(reply.cachedInputTokens ? { cached_input_tokens: reply.cachedInputTokens } : {}),
     ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
+    ...(reply.audioInMs !== undefined ? { audio_in_ms: Math.round(reply.audioInMs) } : {}),
+    ...(reply.audioOutMs !== undefined ? { audio_out_ms: Math.round(reply.audioOutMs) } : {}),
     ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
     ...(reply.model ? { model: reply.model } : {}),
     ...(reply.toolCalls?.length ? { tool_calls: reply.toolCalls } : {}),
