@@ -1,7 +1,7 @@
 // The one place that builds adapters and wires them into services; used by the server and the CLI.
 // To add a part: build it in the matching section below, add it to Container, and register its
 // cleanup with onClose (cleanups run in reverse order).
-import type { Config } from './config.js';
+import { realtimeModelSettings, type Config } from './config.js';
 import {
   createDynamoClients,
   createTables,
@@ -75,6 +75,9 @@ import { HttpToolRunner } from './adapters/tools/http-tool-runner.js';
 import { loggedToolRunner } from './adapters/tools/logged-tool-runner.js';
 import { McpToolClient } from './adapters/tools/mcp-tool-client.js';
 import { ToolCatalog } from './engine/tools/tool-catalog.js';
+import { realtimeModelFactory } from './adapters/llm/realtime-model-factory.js';
+import type { RealtimeModelFactory } from './ports/realtime-model.js';
+import { realtimeModelOf } from './domain/realtime-settings.js';
 import type { SchemaValidator } from './ports/schema-validator.js';
 import type { SecretSource } from './ports/secret-source.js';
 import type { ToolRunner } from './ports/tool-runner.js';
@@ -149,6 +152,8 @@ export interface Container {
   telephony: Telephony;
   /** The engine: call sessions, the conversation, and the named operations on a call. */
   engine: CallEngine;
+  /** Realtime speech-to-speech models (an agent's llm.realtime), when their provider has a key. */
+  realtimeModels: RealtimeModelFactory;
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
   /** Agents' own tools: the real runner (guarded, signed), the catalog calls use, the schema validator. */
@@ -437,7 +442,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
       idempotency: new DynamoIdempotencyStore({ doc: dynamo.doc, table: config.tables.idempotency }),
       rateLimiter: new RateLimiter(config.CALLS_PER_MINUTE),
     };
+    const realtimeModels = realtimeModelFactory(realtimeModelSettings(config));
     const callOptions = {
+      realtimeAvailable: (agent: Agent) => realtimeModels.forAgent(realtimeModelOf(agent)) !== undefined,
       publicUrl: config.publicUrl,
       defaultFrom: config.TWILIO_PHONE_NUMBER,
       allowedCountries: config.ALLOWED_DESTINATION_COUNTRIES,
@@ -593,6 +600,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       calls,
       telephony,
       engine,
+      realtimeModels,
       policyFor,
       tools: {
         runner: realToolRunner,

@@ -109,6 +109,8 @@ export interface Call {
   /** Whether past calls were recalled for this call, and why; set once when the call starts. */
   memory?: MemoryDecision;
   transferred_to?: string;
+  /** The call left its realtime model for its fallback transport, and why (the model failed or was lost). */
+  transport_switch?: { from: 'realtime'; reason: string };
   /** ConversationRelay sessions reopened after a lost socket (bounds a reconnect loop). */
   relay_reconnects?: number;
   recording?: RecordingInfo;

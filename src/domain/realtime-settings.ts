@@ -73,3 +73,13 @@ export function fallbackTransportOf(
 ): FallbackTransport {
   return agent.llm?.realtime?.fallback_transport ?? serverDefault;
 }
+
+/** The model a call is bridged to when the agent names none (a call asked for realtime by its URL). */
+export const DEFAULT_REALTIME_MODEL: RealtimeModelSettings = { provider: 'openai', model: 'gpt-realtime' };
+
+/** The agent's realtime model, or the default one. */
+export function realtimeModelOf(agent: {
+  llm?: { realtime?: RealtimeModelSettings };
+}): RealtimeModelSettings {
+  return agent.llm?.realtime ?? DEFAULT_REALTIME_MODEL;
+}

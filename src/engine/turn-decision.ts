@@ -140,7 +140,10 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
 }
 
 /** `onText` that marks the model's first token: one check per delta, no call. */
-function firstTokenMarked(timeline: TimelineClock, onText?: (delta: string) => void): (delta: string) => void {
+function firstTokenMarked(
+  timeline: TimelineClock,
+  onText?: (delta: string) => void,
+): (delta: string) => void {
   let first = true;
   return (delta) => {
     if (first) {

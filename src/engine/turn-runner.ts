@@ -286,7 +286,12 @@ export class TurnRunner {
     if (outcome.duplicate) return span.end();
     if (!this.output.speak) turn.timeline.mark('first_text_out');
     const { call } = this.session;
-    this.deps.observer?.turnDone(span, call, { ...outcome.turn, timeline: turn.timeline.timeline }, call.transport);
+    this.deps.observer?.turnDone(
+      span,
+      call,
+      { ...outcome.turn, timeline: turn.timeline.timeline },
+      call.transport,
+    );
   }
 
   #claimSeq(): number {

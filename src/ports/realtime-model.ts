@@ -29,6 +29,8 @@ export interface RealtimeUsage {
   cachedInputTokens: number;
   outputTextTokens: number;
   outputAudioTokens: number;
+  /** What the response cost at the provider's list prices, micro-USD (0 for an unknown model). */
+  costMicroUsd?: number;
 }
 
 export type RealtimeResponseStatus = 'completed' | 'cancelled' | 'failed' | 'incomplete';

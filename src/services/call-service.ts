@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import type { Agent } from '../domain/agent.js';
+import type { Agent, Transport } from '../domain/agent.js';
 import type { Call, CallDirection } from '../domain/call.js';
 import type { CampaignLink } from '../domain/campaign.js';
 import { AppError, invalid } from '../domain/errors.js';
@@ -117,6 +117,11 @@ export interface CallServiceOptions {
   record: boolean;
   machineDetection: 'off' | 'Enable' | 'DetectMessageEnd';
   defaultTransport: 'gather' | 'relay';
+  /**
+   * Whether a realtime agent's model can be reached now (its provider has a key, its circuit is
+   * closed); absent, never: a realtime agent's calls then go on over its fallback transport.
+   */
+  realtimeAvailable?: (agent: Agent) => boolean;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -362,7 +367,7 @@ export class CallService {
     to: string;
     direction: string;
     agentIdHint?: string;
-    transportHint?: 'gather' | 'relay';
+    transportHint?: Transport;
   }): Promise<{ call: Call; agent: Agent; created: boolean }> {
     const existing = await this.deps.calls.get(params.callSid);
     if (existing)
@@ -398,12 +403,13 @@ export class CallService {
   }
 
   /**
-   * The transport a new call is answered with. Until the Media Streams transport answers calls, a
-   * realtime agent's calls go on over its fallback transport, as they do when its model is unavailable.
+   * The transport a new call is answered with. A realtime agent whose model cannot be reached now
+   * is answered over its fallback transport at once, without a stream.
    */
-  private transportFor(agent: Agent, hint?: 'gather' | 'relay'): 'gather' | 'relay' {
+  private transportFor(agent: Agent, hint?: Transport): Transport {
     const chosen = hint ?? agent.transport ?? this.options.defaultTransport;
-    return chosen === 'realtime' ? fallbackTransportOf(agent, this.options.defaultTransport) : chosen;
+    if (chosen !== 'realtime' || this.options.realtimeAvailable?.(agent)) return chosen;
+    return fallbackTransportOf(agent, this.options.defaultTransport);
   }
 
   newCall(input: {
@@ -414,7 +420,7 @@ export class CallService {
     ourNumber: string;
     status: Call['status'];
     metadata?: Record<string, string>;
-    transport?: 'gather' | 'relay';
+    transport?: Transport;
     campaign?: CampaignLink;
     variables?: Record<string, string>;
   }): Call {

@@ -12,6 +12,7 @@ import type {
   RealtimeSessionConfig,
 } from '../../ports/realtime-model.js';
 import { httpModelError, isRetryableStatus, redactSecrets } from './model-error.js';
+import { realtimeCostMicroUsd } from './pricing.js';
 import { REALTIME_LABEL, realtimeError, toRealtimeEvent } from './openai-realtime-events.js';
 import {
   RESPONSE_CANCEL,
@@ -63,6 +64,8 @@ class OpenAiRealtimeSession implements RealtimeSession {
       }
       if (typeof message !== 'object' || message === null) return;
       const event = toRealtimeEvent(message as Record<string, unknown>, this.secrets);
+      if (event?.type === 'response-done' && event.usage)
+        event.usage.costMicroUsd = realtimeCostMicroUsd(this.model, event.usage);
       if (event) this.onEvent(event);
     });
     this.socket.on('close', (code, reason) => {
