@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineAudio, type AudioLine } from '../support/audio-fixtures.js';
-import { EnergyVad } from './energy-vad.js';
+import { EnergyVad } from '../../src/simulator/fake-realtime/energy-vad.js';
 
 const SILENCE = Buffer.alloc(160 * 40, 0xff); // 800 ms
 
