@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, realtimeModelSettings } from './config.js';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -41,6 +41,33 @@ describe('loadConfig', () => {
       }),
     ).toEqual(['LLM_FALLBACK_BASE_URL: not used with LLM_FALLBACK_PROVIDER=bedrock']);
     expect(problemsOf({ LLM_BREAKER_FAILURES: '-1' })[0]).toMatch(/^LLM_BREAKER_FAILURES:/);
+  });
+
+  it('reads the realtime model settings: its own key else the OpenAI key, and a wss URL (ws only locally)', () => {
+    expect(realtimeModelSettings(loadConfig({}, ''))).toEqual({ openTimeoutMs: 5_000 });
+    expect(realtimeModelSettings(loadConfig({ OPENAI_API_KEY: 'sk-a' }, ''))).toMatchObject({
+      openaiApiKey: 'sk-a',
+    });
+    const own = loadConfig(
+      {
+        OPENAI_API_KEY: 'sk-a',
+        OPENAI_REALTIME_API_KEY: 'sk-b',
+        OPENAI_REALTIME_URL: 'ws://127.0.0.1:4010/v1/realtime',
+      },
+      '',
+    );
+    expect(realtimeModelSettings(own)).toEqual({
+      openaiApiKey: 'sk-b',
+      openaiUrl: 'ws://127.0.0.1:4010/v1/realtime',
+      openTimeoutMs: 5_000,
+    });
+    for (const url of [
+      'ws://realtime.example.com/v1/realtime',
+      'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+      'https://api.openai.com/v1/realtime',
+    ])
+      expect(problemsOf({ OPENAI_REALTIME_URL: url })[0]).toMatch(/^OPENAI_REALTIME_URL: a wss:\/\/ URL/);
+    expect(problemsOf({ REALTIME_OPEN_TIMEOUT_MS: '10' })[0]).toMatch(/^REALTIME_OPEN_TIMEOUT_MS:/);
   });
 
   it('reads TRUST_PROXY as Fastify takes it: none by default, any, or addresses and CIDRs', () => {

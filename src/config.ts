@@ -79,6 +79,15 @@ const otlpProtocol = optionalString.pipe(
     .optional(),
 );
 
+// The API key goes to this URL in a header: plain ws:// only to this machine (a local fake or proxy).
+const realtimeUrl = optionalUrl.refine((value) => {
+  if (value === undefined) return true;
+  const url = new URL(value);
+  if (url.search || url.hash) return false;
+  if (url.protocol === 'wss:') return true;
+  return url.protocol === 'ws:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}, 'a wss:// URL without a query (ws:// only to localhost, 127.0.0.1 or [::1])');
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -175,6 +184,10 @@ const envSchema = z.object({
   LLM_BREAKER_FAILURES: int(5, 0, 1_000),
   LLM_BREAKER_COOLDOWN_MS: int(30_000, 100, 3_600_000),
 
+  OPENAI_REALTIME_API_KEY: optionalString,
+  OPENAI_REALTIME_URL: realtimeUrl,
+  REALTIME_OPEN_TIMEOUT_MS: int(5_000, 500, 30_000),
+
   WEBHOOK_URL: optionalUrl,
   WEBHOOK_SECRET: optionalString,
   WEBHOOK_ALLOW_PRIVATE: bool(false),
@@ -248,6 +261,21 @@ function otelSettings(e: Env): OtelSettings | undefined {
     timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT,
     serviceName: e.OTEL_SERVICE_NAME ?? resourceAttributes['service.name'] ?? 'voice-agent',
     resourceAttributes,
+  };
+}
+
+/** How realtime agents reach their model: the key (OPENAI_REALTIME_API_KEY, else OPENAI_API_KEY) and URL. */
+export function realtimeModelSettings(
+  e: Pick<
+    Env,
+    'OPENAI_REALTIME_API_KEY' | 'OPENAI_API_KEY' | 'OPENAI_REALTIME_URL' | 'REALTIME_OPEN_TIMEOUT_MS'
+  >,
+): { openaiApiKey?: string; openaiUrl?: string; openTimeoutMs: number } {
+  const openaiApiKey = e.OPENAI_REALTIME_API_KEY ?? e.OPENAI_API_KEY;
+  return {
+    ...(openaiApiKey ? { openaiApiKey } : {}),
+    ...(e.OPENAI_REALTIME_URL ? { openaiUrl: e.OPENAI_REALTIME_URL } : {}),
+    openTimeoutMs: e.REALTIME_OPEN_TIMEOUT_MS,
   };
 }
 

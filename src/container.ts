@@ -24,6 +24,7 @@ import type { CallStore } from './ports/call-store.js';
 import type { CampaignStore, PacerStore } from './ports/campaign-store.js';
 import type { DoNotCallStore } from './ports/do-not-call-store.js';
 import type { PhoneNumberStore } from './ports/phone-number-store.js';
+import type { RealtimeModelFactory } from './ports/realtime-model.js';
 import type { ReplyPolicy } from './ports/reply-policy.js';
 import type { SchemaValidator } from './ports/schema-validator.js';
 import type { SessionRevocations } from './ports/session-revocations.js';
@@ -115,6 +116,8 @@ export interface Container {
   telephony: Telephony;
   /** The engine: call sessions, the conversation, and the named operations on a call. */
   engine: CallEngine;
+  /** Realtime speech-to-speech models (an agent's llm.realtime), when their provider has a key. */
+  realtimeModels: RealtimeModelFactory;
   /** The brain for an agent: its LLM, or the scripted policy when none is configured. */
   policyFor: (agent: Agent) => ReplyPolicy;
   /** Agents' own tools: the real runner (guarded, signed), the catalog calls use, the schema validator. */
@@ -192,7 +195,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
     });
 
     // The conversation: the LLM (or scripted policy) behind one engine shared by every transport.
-    const { llm, breakers, policyFor } = buildModels(
+    const { llm, breakers, policyFor, realtimeModels } = buildModels(
       config,
       { logger, metrics, tools: tools.catalog },
       onClose,
@@ -217,6 +220,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       calls: callStore,
       agents,
       phoneNumbers,
+      realtimeModels,
     });
     const campaignParts = buildCampaigns(
       config,
@@ -309,6 +313,7 @@ export async function createContainer(config: Config, options: ContainerOptions)
       calls,
       telephony,
       engine,
+      realtimeModels,
       policyFor,
       tools,
       onCallEnded,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentToolsShape, checkAgentTools } from './agent-tools.js';
+import { checkRealtimeModel, realtimeModelSchema } from './realtime-settings.js';
 import { SUPPORTED_LANGUAGES, voiceFitsLanguage } from './voices.js';
 
 export const FIELD_TYPES = ['text', 'name', 'email', 'phone', 'date', 'number', 'boolean', 'enum'] as const;
@@ -11,7 +12,8 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 export const LLM_PROVIDERS = ['openai', 'anthropic', 'openai-compatible', 'bedrock', 'scripted'] as const;
 export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
 
-export const TRANSPORTS = ['gather', 'relay'] as const;
+// realtime: a speech-to-speech model over a Twilio Media Stream (llm.realtime), see realtime-settings.ts.
+export const TRANSPORTS = ['gather', 'relay', 'realtime'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /**
@@ -75,6 +77,8 @@ export const llmSettingsSchema = z
       .object({ provider: z.enum(LLM_PROVIDERS), model: z.string().min(1).max(200).optional() })
       .strict()
       .optional(),
+    // The speech-to-speech model of a realtime agent (transport "realtime").
+    realtime: realtimeModelSchema.optional(),
   })
   .strict();
 
@@ -176,10 +180,13 @@ function checkAgent(agent: AgentRefinable, ctx: z.RefinementCtx): void {
 }
 type AgentRefinable = { voice?: string; language?: string; relay?: RelaySettings } & Parameters<
   typeof checkAgentTools
->[0];
+>[0] &
+  Parameters<typeof checkRealtimeModel>[0];
 
 function checkVoice(
-  agent: { voice?: string; language?: string; relay?: RelaySettings },
+  agent: { voice?: string; language?: string; relay?: RelaySettings } & Parameters<
+    typeof checkRealtimeModel
+  >[0],
   ctx: z.RefinementCtx,
 ): void {
   if (agent.voice && agent.language && !voiceFitsLanguage(agent.voice, agent.language)) {
@@ -190,6 +197,7 @@ function checkVoice(
     });
   }
   checkRelayLanguages(agent, ctx);
+  checkRealtimeModel(agent, ctx);
 }
 
 function checkRelayLanguages(

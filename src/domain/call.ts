@@ -109,6 +109,8 @@ export interface Call {
   /** Whether past calls were recalled for this call, and why; set once when the call starts. */
   memory?: MemoryDecision;
   transferred_to?: string;
+  /** The call left its realtime model for its fallback transport, and why (the model failed or was lost). */
+  transport_switch?: { from: 'realtime'; reason: string };
   /** ConversationRelay sessions reopened after a lost socket (bounds a reconnect loop). */
   relay_reconnects?: number;
   recording?: RecordingInfo;
@@ -125,6 +127,9 @@ export interface Call {
     tool_calls?: number;
     /** Time the caller waited on those tools, summed over turns. */
     tool_latency_ms?: number;
+    /** A realtime model's audio: the caller's heard by it, and its own (absent on other transports). */
+    audio_in_ms?: number;
+    audio_out_ms?: number;
   };
   /**
    * Percentiles over the call's replies (turns after the greeting), in ms: the whole turn
@@ -173,6 +178,9 @@ export interface Turn {
   /** Input tokens the provider served from its prompt cache (billed lower; part of input_tokens). */
   cached_input_tokens?: number;
   cost_micro_usd?: number;
+  /** A realtime model's audio this turn: the caller's it heard, and its own it sent. */
+  audio_in_ms?: number;
+  audio_out_ms?: number;
   model_error?: string;
   /** 'provider:model' that answered: the agent's model or its fallback. */
   model?: string;

@@ -47,6 +47,18 @@ export class CallOperations {
     return updated.relay_reconnects ?? 0;
   }
 
+  /**
+   * A realtime call's model could not be reached or was lost: the call goes on over `to` (its agent's
+   * fallback transport) from what was stored. Nothing changes on a call already ended or switched.
+   */
+  async transportSwitched(call: CallRef, to: 'gather' | 'relay', reason: string): Promise<Call | undefined> {
+    return this.sessions.update(call, (current) =>
+      current.ended_by || current.transport !== 'realtime'
+        ? undefined
+        : { transport: to, transport_switch: { from: 'realtime', reason: reason.slice(0, 100) } },
+    );
+  }
+
   /** The call ends for `endedBy`, unless something ended it already. */
   async endCall(call: CallRef, endedBy: EndedBy): Promise<Call | undefined> {
     return this.sessions.update(call, (current) => (current.ended_by ? undefined : { ended_by: endedBy }));

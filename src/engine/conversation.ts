@@ -42,6 +42,8 @@ export interface TurnOptions {
   onToolEvent?: TurnContext['onToolEvent'];
   /** The turn's moments as it goes, stored with the turn (the runner's clock). */
   timeline?: TimelineClock;
+  /** Answers instead of the agent's policy (a realtime model's reply, already spoken). */
+  policy?: ReplyPolicy;
 }
 
 export interface ConversationDeps {
@@ -173,6 +175,7 @@ export class Conversation {
       ...(options.onText ? { onText: options.onText } : {}),
       ...(options.onToolEvent ? { onToolEvent: options.onToolEvent } : {}),
       ...(options.timeline ? { timeline: options.timeline } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
     });
     const repliedAt = this.now();
     const heard = options.heard?.();

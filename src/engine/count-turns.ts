@@ -37,6 +37,10 @@ export function countTurns(current: Call, turns: readonly Turn[], agent?: Agent)
     totals.output_tokens += turn.output_tokens ?? 0;
     totals.cached_input_tokens = (totals.cached_input_tokens ?? 0) + (turn.cached_input_tokens ?? 0);
     totals.cost_micro_usd += turn.cost_micro_usd ?? 0;
+    if (turn.audio_in_ms !== undefined || turn.audio_out_ms !== undefined) {
+      totals.audio_in_ms = (totals.audio_in_ms ?? 0) + (turn.audio_in_ms ?? 0);
+      totals.audio_out_ms = (totals.audio_out_ms ?? 0) + (turn.audio_out_ms ?? 0);
+    }
     if (turn.tool_calls?.length) Object.assign(totals, withToolCalls(totals, turn.tool_calls));
     endedBy ??= turn.ends_call;
     const target = agent && findTarget(agent, turn);

@@ -3,15 +3,14 @@ import type { CollectedScalar, ToolCallRecord } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
 import type { LanguageModel, ModelRequest, ToolCall } from '../ports/language-model.js';
 import type { ReplyPolicy, TurnContext, TurnReply, TurnStream } from '../ports/reply-policy.js';
-import { extractAnswer } from './asked-field.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import type { ExtractionContext } from './extraction/index.js';
 import { phrasesFor } from './phrases.js';
 import { buildPrompt, type PromptOptions } from './prompt-builder.js';
 import { TextQueue } from './text-queue.js';
-import { callerCorrections } from './tools/record-field.js';
+import { callerWordsExtraction, extractionContextOf } from './tools/caller-extraction.js';
 import { runToolCalls, type StepCall } from './tools/run-tool-calls.js';
-import { noEffects, type ToolEffects } from './tools/tool.js';
+import { noEffects } from './tools/tool.js';
 import { ToolCatalog } from './tools/tool-catalog.js';
 
 export interface LlmPolicyOptions {
@@ -204,7 +203,10 @@ export class LlmPolicy implements ReplyPolicy {
       ...totals,
       ...(records.length > 0 ? { toolCalls: records } : {}),
     };
-    const extracted = { ...this.#fallbackExtraction(context, effects), ...effects.extracted };
+    const extracted = {
+      ...callerWordsExtraction(context, effects, this.#extractionContext(context)),
+      ...effects.extracted,
+    };
     if (attempt.error) {
       // Both models failed: keep both reasons.
       const both = firstFailure?.error && firstFailure.label !== attempt.label;
@@ -396,33 +398,7 @@ export class LlmPolicy implements ReplyPolicy {
     return context.agent.data_to_fill.find((f) => f.required && !have(f));
   }
 
-  #fallbackExtraction(context: TurnContext, effects: ToolEffects): Record<string, CollectedScalar> {
-    if (effects.proposed) return {};
-    const last = context.history.at(-1);
-    const extraction = this.#extractionContext(context);
-    return {
-      ...extractAnswer(
-        context.agent,
-        last?.agent_text ?? '',
-        context.callerText,
-        context.call.data_collected,
-        extraction,
-      ),
-      ...callerCorrections(
-        context.agent,
-        { callerText: context.callerText, collected: context.call.data_collected },
-        last?.seq,
-        extraction,
-      ),
-    };
-  }
-
   #extractionContext(context: TurnContext): ExtractionContext {
-    return {
-      language: context.agent.language,
-      region: this.#options.region,
-      now: context.now,
-      timezone: context.timezone,
-    };
+    return extractionContextOf(context, this.#options.region);
   }
 }

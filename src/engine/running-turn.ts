@@ -1,6 +1,6 @@
 import type { ToolCallRecord } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
-import type { ToolEvent } from '../ports/reply-policy.js';
+import type { ReplyPolicy, ToolEvent } from '../ports/reply-policy.js';
 import { phrasesFor } from './phrases.js';
 import { ToolWait } from './tool-wait.js';
 import type { CallerInput } from './turn-decision.js';
@@ -45,13 +45,17 @@ export class RunningTurn {
     /** The language of lines the runner says itself (apology, filler). */
     readonly lang: string,
     private readonly output: TransportOutput,
+    /** The reply is given, already spoken by the transport's own model: its text is not sent again. */
+    readonly given?: { policy: ReplyPolicy; heard?: string },
   ) {
+    this.heard = given?.heard;
     this.onText =
       output.speak || output.filler
         ? (delta) => {
             if (this.aborted) return;
             this.streamed += delta;
-            this.speak(delta);
+            if (given) this.sent += delta;
+            else this.speak(delta);
           }
         : undefined;
   }
@@ -93,6 +97,8 @@ export class RunningTurn {
    */
   finish(stored: string): void {
     if (!this.output.speak) return;
+    // A given reply cut short was stored as heard: nothing of it is said again.
+    if (this.given && this.heard !== undefined) return this.output.replied?.();
     const said = this.streamed.trim();
     if (stored.trim() !== said) {
       if (!said) this.speak(stored);

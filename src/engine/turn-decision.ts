@@ -53,6 +53,8 @@ export interface DecisionRequest {
   onToolEvent?: TurnContext['onToolEvent'];
   /** The turn's timeline: the model's request, first token and last token are marked on it. */
   timeline?: TimelineClock;
+  /** Answers instead of the agent's policy (a speech-to-speech model's reply, already spoken). */
+  policy?: ReplyPolicy;
 }
 
 export interface TurnDecision {
@@ -122,7 +124,7 @@ export async function decideTurn(deps: DecisionDeps, request: DecisionRequest): 
   }
 
   const callerText = callerTextOf(input);
-  const policy = deps.policyFor(agent);
+  const policy = request.policy ?? deps.policyFor(agent);
   // Only a model's wait is the model's: the scripted policy's time is the server's own.
   const timeline = policy.name === 'scripted' ? undefined : request.timeline;
   timeline?.mark('model_request');
@@ -246,6 +248,8 @@ export function usageOf(reply: TurnReply): Partial<Turn> {
     ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
     ...(reply.cachedInputTokens ? { cached_input_tokens: reply.cachedInputTokens } : {}),
     ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
+    ...(reply.audioInMs !== undefined ? { audio_in_ms: Math.round(reply.audioInMs) } : {}),
+    ...(reply.audioOutMs !== undefined ? { audio_out_ms: Math.round(reply.audioOutMs) } : {}),
     ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
     ...(reply.model ? { model: reply.model } : {}),
     ...(reply.toolCalls?.length ? { tool_calls: reply.toolCalls } : {}),

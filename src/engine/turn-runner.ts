@@ -6,6 +6,7 @@
 // metrics, slow-turn alarm). The conversation (conversation.ts) decides and stores each turn.
 import type { Turn, TurnTimeline } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
+import type { ReplyPolicy } from '../ports/reply-policy.js';
 import type { TurnSpan } from '../ports/telemetry.js';
 import type { TurnObserver } from '../ports/turn-observer.js';
 import type { CallOperations } from './call-operations.js';
@@ -125,10 +126,17 @@ export class TurnRunner {
   /**
    * A turn the runner numbers (streaming transports): it runs after the one before, which it cuts
    * off when that one is still answering. A failure is said to the caller as a short apology.
+   * `given`: the transport's own model already answered and spoke (a realtime speech-to-speech model);
+   * its policy returns that reply, and `heard` is what the caller heard of it when cut short.
    */
-  input(input: CallerInput, options: { lang?: string } = {}): void {
+  input(
+    input: CallerInput,
+    options: { lang?: string; given?: { policy: ReplyPolicy; heard?: string } } = {},
+  ): void {
     if (this.#state !== 'active') return;
-    const turn = this.#newTurn(input, new Date(), options.lang ?? this.session.agent.language);
+    const turn = this.#newTurn(input, new Date(), options.lang ?? this.session.agent.language, {
+      ...(options.given ? { given: options.given } : {}),
+    });
     this.#clocks.stopIdle();
     // Without an interrupt from the transport (which says what was heard), the caller heard at most
     // what was sent of the answer this input replaces.
@@ -199,9 +207,14 @@ export class TurnRunner {
 
   // ---- turns ------------------------------------------------------------------------------------
 
-  #newTurn(input: CallerInput, receivedAt: Date, lang: string, at: { inputAt?: number } = {}): RunningTurn {
+  #newTurn(
+    input: CallerInput,
+    receivedAt: Date,
+    lang: string,
+    at: { inputAt?: number; given?: RunningTurn['given'] } = {},
+  ): RunningTurn {
     const timeline = new TimelineClock(monotonic, at.inputAt ?? monotonic());
-    return new RunningTurn(input, receivedAt, timeline, lang, this.output);
+    return new RunningTurn(input, receivedAt, timeline, lang, this.output, at.given);
   }
 
   async #runQueued(turn: RunningTurn): Promise<void> {
@@ -242,6 +255,7 @@ export class TurnRunner {
           heard: turn.heardNow,
           contiguous: explicitSeq !== undefined,
           timeline: turn.timeline,
+          ...(turn.given ? { policy: turn.given.policy } : {}),
         });
         // A stored turn under a number this runner chose is someone else's: take the next one.
         if (explicitSeq !== undefined || !outcome.duplicate) break;

@@ -13,6 +13,7 @@ import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { RelaySessions } from '../transports/relay/relay-sessions.js';
+import { mediaSocketKey } from '../transports/media/media-socket-grant.js';
 import { relaySocketKey } from '../transports/relay/relay-socket-grant.js';
 import { twilioRoutes } from '../transports/twilio/twilio-routes.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -93,6 +94,15 @@ export async function buildApp(container: Container, options: AppOptions = {}): 
     relaySessions,
     relay: { timing: { idleMs: config.RELAY_IDLE_MS, fillerMs: config.RELAY_FILLER_MS } },
     toolFillerMs: config.TOOL_FILLER_MS,
+    media: {
+      mediaSocketKey: mediaSocketKey(container.secrets.signingSecret),
+      models: container.realtimeModels,
+      tools: container.tools.catalog,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
+      defaultTransport: config.DEFAULT_TRANSPORT,
+      region: config.DEFAULT_PHONE_REGION,
+      bridge: { idleMs: config.RELAY_IDLE_MS },
+    },
     onCallEnded: container.onCallEnded,
     handleRecording: (params) => container.recordings.handleCallback(params),
   });

@@ -71,6 +71,9 @@ export interface TurnReply {
   /** Input tokens the provider served from its prompt cache (part of inputTokens). */
   cachedInputTokens?: number;
   costMicroUsd?: number;
+  /** A realtime model's audio this turn, in ms: the caller's it heard, and its own. */
+  audioInMs?: number;
+  audioOutMs?: number;
   /** Why a model failed this turn; also set when the fallback answered because the primary did not. */
   modelError?: string;
   /** 'provider:model' that produced the reply: the agent's model or its fallback. */

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import type { Agent } from '../domain/agent.js';
+import type { Agent, Transport } from '../domain/agent.js';
 import type { Call, CallDirection } from '../domain/call.js';
 import type { CampaignLink } from '../domain/campaign.js';
 import { AppError, invalid } from '../domain/errors.js';
+import { fallbackTransportOf } from '../domain/realtime-settings.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { Telephony } from '../ports/telephony.js';
@@ -116,6 +117,11 @@ export interface CallServiceOptions {
   record: boolean;
   machineDetection: 'off' | 'Enable' | 'DetectMessageEnd';
   defaultTransport: 'gather' | 'relay';
+  /**
+   * Whether a realtime agent's model can be reached now (its provider has a key, its circuit is
+   * closed); absent, never: a realtime agent's calls then go on over its fallback transport.
+   */
+  realtimeAvailable?: (agent: Agent) => boolean;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -361,7 +367,7 @@ export class CallService {
     to: string;
     direction: string;
     agentIdHint?: string;
-    transportHint?: 'gather' | 'relay';
+    transportHint?: Transport;
   }): Promise<{ call: Call; agent: Agent; created: boolean }> {
     const existing = await this.deps.calls.get(params.callSid);
     if (existing)
@@ -396,6 +402,16 @@ export class CallService {
     return { statusCallbackUrl: `${this.options.publicUrl}/twilio/recording` };
   }
 
+  /**
+   * The transport a new call is answered with. A realtime agent whose model cannot be reached now
+   * is answered over its fallback transport at once, without a stream.
+   */
+  private transportFor(agent: Agent, hint?: Transport): Transport {
+    const chosen = hint ?? agent.transport ?? this.options.defaultTransport;
+    if (chosen !== 'realtime' || this.options.realtimeAvailable?.(agent)) return chosen;
+    return fallbackTransportOf(agent, this.options.defaultTransport);
+  }
+
   newCall(input: {
     callSid: string;
     agent: Agent;
@@ -404,7 +420,7 @@ export class CallService {
     ourNumber: string;
     status: Call['status'];
     metadata?: Record<string, string>;
-    transport?: 'gather' | 'relay';
+    transport?: Transport;
     campaign?: CampaignLink;
     variables?: Record<string, string>;
   }): Call {
@@ -413,10 +429,7 @@ export class CallService {
       call_sid: input.callSid,
       agent_id: input.agent.agent_id,
       direction: input.direction,
-      transport:
-        input.direction === 'web'
-          ? 'web'
-          : (input.transport ?? input.agent.transport ?? this.options.defaultTransport),
+      transport: input.direction === 'web' ? 'web' : this.transportFor(input.agent, input.transport),
       recipient_phone: input.recipient,
       agent_phone: input.ourNumber,
       agent_recipient_key: `${input.recipient}#${startedAt}`,

@@ -1,14 +1,14 @@
 // One signing secret (WEBHOOK_SECRET, or the one generated under DATA_DIR), one key per purpose.
 // The webhook signature uses the secret as it is, because receivers verify with it; everything
-// else this server signs for itself (pagination cursors, dashboard sessions, the relay socket's
-// per-call token) uses a key derived for that purpose alone, so a value signed for one purpose is
-// never valid for another and the secret itself signs nothing but webhooks. A receiver holding the
+// else this server signs for itself (pagination cursors, dashboard sessions, the relay and Media
+// Streams sockets' per-call tokens) uses a key derived for that purpose alone, so a value signed for
+// one purpose is never valid for another and the secret itself signs nothing but webhooks. A receiver holding the
 // secret could derive these keys too, so none of them may be the only guard: cursors are read only
-// on admin-authenticated requests, a session key also depends on the admin key, and the relay
-// token travels inside a URL that Twilio's own signature covers.
+// on admin-authenticated requests, a session key also depends on the admin key, and the socket
+// tokens travel inside URLs that Twilio's own signature covers.
 import { hkdfSync } from 'node:crypto';
 
-export const KEY_PURPOSES = ['cursor', 'dashboard-session', 'relay-socket'] as const;
+export const KEY_PURPOSES = ['cursor', 'dashboard-session', 'relay-socket', 'media-socket'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 const KEY_BYTES = 32;

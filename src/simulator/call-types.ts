@@ -2,7 +2,7 @@
 import type { StatusEvent } from './twilio-params.js';
 import type { SentWebhook, WebhookResult, WebhookSender } from './webhook-sender.js';
 
-export type CallState = 'ringing' | 'in-progress' | 'awaiting-input' | 'in-relay' | 'ended';
+export type CallState = 'ringing' | 'in-progress' | 'awaiting-input' | 'in-relay' | 'in-stream' | 'ended';
 export type EndReason =
   | 'hangup-verb'
   | 'end-of-twiml'
@@ -68,7 +68,8 @@ export interface CallContext {
 }
 
 export interface Exchange {
-  kind: 'voice' | 'action' | 'redirect' | 'status' | 'recording' | 'relay-action' | 'fallback';
+  kind:
+    'voice' | 'action' | 'redirect' | 'status' | 'recording' | 'relay-action' | 'stream-action' | 'fallback';
   request: SentWebhook;
   response: WebhookResult;
 }

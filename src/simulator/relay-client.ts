@@ -3,10 +3,10 @@
 // it receives and drops malformed ones (error 64107), and it ignores message types it does not know.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { AppError } from '../domain/errors.js';
 import { relayOutboundSchema } from '../adapters/twilio/relay-codec.js';
-import { signTwilioRequest } from '../adapters/twilio/signature.js';
+import { HandshakeError, openSignedSocket, type SignedSocketOptions } from './signed-socket.js';
 
 export interface RelaySetup {
   callSid: string;
@@ -25,16 +25,8 @@ export interface RelaySetup {
   customParameters?: Record<string, string>;
 }
 
-export interface ConnectRelayOptions {
-  /** Where to connect: our server's ws://127.0.0.1:port/twilio/relay… */
-  wsUrl: string;
-  /** The public wss:// URL from our TwiML, which Twilio signs. Defaults to wsUrl. */
-  signedUrl?: string;
-  authToken: string;
+export interface ConnectRelayOptions extends SignedSocketOptions {
   setup: RelaySetup;
-  /** Replaces the computed X-Twilio-Signature; null sends none (handshake tests). */
-  signature?: string | null;
-  connectTimeoutMs?: number;
   /** How long prompt() and friends wait for a reply to finish. Default 10 s. */
   replyTimeoutMs?: number;
   /** Close the socket after an `end` message, as Twilio does. Default true. */
@@ -80,12 +72,9 @@ export interface CloseInfo {
 }
 
 /** The handshake was answered with an HTTP status instead of an upgrade. */
-export class RelayHandshakeError extends AppError {
-  constructor(readonly statusCode: number) {
-    super(
-      statusCode === 401 || statusCode === 403 ? 'forbidden' : 'upstream',
-      `relay handshake rejected: ${statusCode}`,
-    );
+export class RelayHandshakeError extends HandshakeError {
+  constructor(statusCode: number) {
+    super(statusCode, 'relay');
   }
 }
 
@@ -316,27 +305,7 @@ export class RelayClient {
 
 /** Opens a signed ConversationRelay socket to our server and sends `setup` as Twilio does. */
 export async function connectRelay(options: ConnectRelayOptions): Promise<RelayClient> {
-  const signature =
-    options.signature === undefined
-      ? signTwilioRequest(options.authToken, options.signedUrl ?? options.wsUrl, {})
-      : options.signature;
-  const socket = new WebSocket(options.wsUrl, {
-    headers: signature === null ? {} : { 'X-Twilio-Signature': signature },
-    handshakeTimeout: options.connectTimeoutMs ?? 5_000,
-    maxPayload: 1024 * 1024,
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.on('error', () => undefined); // a destroyed handshake may report twice; the first one rejects
-    socket.once('open', () => resolve());
-    socket.once('unexpected-response', (request, response) => {
-      response.resume();
-      request.destroy();
-      reject(new RelayHandshakeError(response.statusCode ?? 0));
-    });
-    socket.once('error', (error) =>
-      reject(new AppError('unavailable', 'relay connection failed', { cause: error })),
-    );
-  });
+  const socket = await openSignedSocket(options, (status) => new RelayHandshakeError(status), 'relay');
   return new RelayClient(socket, setupMessage(options.setup), {
     replyTimeoutMs: options.replyTimeoutMs ?? 10_000,
     closeOnEnd: options.closeOnEnd ?? true,

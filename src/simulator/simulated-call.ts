@@ -11,6 +11,7 @@ import {
   type StatusEvent,
 } from './twilio-params.js';
 import { SimulatorError, type SentWebhook, type WebhookResult } from './webhook-sender.js';
+import { mediaStreamFor, type MediaStreamSession } from './media-stream-session.js';
 import { relaySessionFor, type RelaySession } from './relay-session.js';
 import {
   APPLICATION_ERROR_TEXT,
@@ -43,6 +44,8 @@ export class SimulatedCall {
   readonly recordingRequests: RecordingRequest[] = [];
   pendingGather?: GatherVerb;
   relay?: RelaySession;
+  /** The Media Stream a <Connect><Stream> opens (connect to it with connectMediaStream). */
+  stream?: MediaStreamSession;
   transfer?: Extract<TwimlVerb, { verb: 'dial' }>;
   private remaining: TwimlVerb[] = [];
   private documentUrl = '';
@@ -161,6 +164,20 @@ export class SimulatedCall {
     if (options.errorMessage !== undefined) extra.ErrorMessage = options.errorMessage;
     this.state = 'in-progress';
     if (relay.actionUrl) await this.fetchAndRun('relay-action', relay.actionMethod, relay.actionUrl, extra);
+    else await this.runVerbs();
+  }
+
+  /**
+   * The Media Stream is over (our server closed the socket, or it failed): Twilio requests the
+   * <Connect action> URL and runs the TwiML it returns.
+   */
+  async endStream(): Promise<void> {
+    const stream = this.stream;
+    if (this.state !== 'in-stream' || !stream)
+      throw new SimulatorError(`call is ${this.state}, not in a media stream`);
+    this.stream = undefined;
+    this.state = 'in-progress';
+    if (stream.actionUrl) await this.fetchAndRun('stream-action', stream.actionMethod, stream.actionUrl, {});
     else await this.runVerbs();
   }
 
@@ -365,6 +382,12 @@ export class SimulatedCall {
           return this.end('dialed', 'completed');
         case 'connect': {
           const relay = relaySessionFor(verb, this.identity, this.context.sender, this.context.now());
+          const stream = relay ? undefined : mediaStreamFor(verb, this.identity, this.context.sender);
+          if (stream) {
+            this.stream = stream;
+            this.state = 'in-stream';
+            return;
+          }
           if (!relay) {
             this.unsupported.push('Connect');
             break;

@@ -141,7 +141,7 @@ export class TwilioSimulator {
     caller: string;
     /** Our Twilio number. */
     ourNumber: string;
-    transport?: 'gather' | 'relay';
+    transport?: 'gather' | 'relay' | 'realtime';
     /** What our server asks for when it places a call with RECORD_CALLS on. */
     record?: RestRecordingOptions;
   }): Promise<SimulatedCall> {

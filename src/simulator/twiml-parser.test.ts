@@ -6,6 +6,7 @@ import {
   hangupTwiml,
   redirectTwiml,
   relayTwiml,
+  streamTwiml,
 } from '../adapters/twilio/twiml.js';
 import { parseTwiml, TwimlError } from './twiml-parser.js';
 import { parseXml, XmlSyntaxError } from './xml-reader.js';
@@ -92,6 +93,27 @@ describe('parseTwiml round-trips our builders', () => {
     ]);
   });
 
+  it('media stream', () => {
+    const xml = streamTwiml({
+      url: 'wss://a.example.com/twilio/media/CA1/0/tok',
+      actionUrl: 'https://a.example.com/twilio/media-action',
+      parameters: { agent_id: 'a1', call_sid: 'CA1' },
+    });
+    expect(parseTwiml(xml)).toEqual([
+      {
+        verb: 'connect',
+        action: 'https://a.example.com/twilio/media-action',
+        method: 'POST',
+        stream: {
+          url: 'wss://a.example.com/twilio/media/CA1/0/tok',
+          attributes: { url: 'wss://a.example.com/twilio/media/CA1/0/tok' },
+          parameters: { agent_id: 'a1', call_sid: 'CA1' },
+        },
+      },
+      { verb: 'redirect', url: 'https://a.example.com/twilio/media-action', method: 'POST' },
+    ]);
+  });
+
   it('reads hand-written TwiML: bare Dial number, Play, Pause, unknown verbs', () => {
     const xml = `<?xml version="1.0"?>
       <!-- comment -->
@@ -154,6 +176,11 @@ describe('parseTwiml round-trips our builders', () => {
     expect(() => parseTwiml('<Other/>')).toThrow(TwimlError);
     expect(() => parseTwiml('<Response>hello</Response>')).toThrow(TwimlError);
     expect(() => parseTwiml('<Response><Gather><Hangup/></Gather></Response>')).toThrow(TwimlError);
+    // Twilio drops a <Stream> URL's query, so a socket URL relying on one would reach us unsigned.
+    expect(() =>
+      parseTwiml('<Response><Connect><Stream url="wss://a.example.com/m?t=1"/></Connect></Response>'),
+    ).toThrow(TwimlError);
+    expect(() => parseTwiml('<Response><Connect><Stream/></Connect></Response>')).toThrow(TwimlError);
   });
 });
 

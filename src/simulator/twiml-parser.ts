@@ -60,11 +60,19 @@ export interface RelaySpec {
   languages: Record<string, string>[];
   parameters: Record<string, string>;
 }
+/** `<Connect><Stream>`: a bidirectional Media Stream. */
+export interface StreamSpec {
+  url: string;
+  attributes: Record<string, string>;
+  /** <Parameter name value> pairs: Twilio sends them as start.customParameters. */
+  parameters: Record<string, string>;
+}
 export interface ConnectVerb {
   verb: 'connect';
   action?: string;
   method: string;
   relay?: RelaySpec;
+  stream?: StreamSpec;
 }
 /** `<Start><Recording>`: Twilio records the call from here on and goes straight to the next verb. */
 export interface StartRecordingVerb {
@@ -163,6 +171,17 @@ function dial(element: XmlElement): DialVerb {
   };
 }
 
+function parameters(element: XmlElement, allowed: string[]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const noun of childElements(element)) {
+    if (noun.name === 'Parameter' && noun.attributes.name !== undefined)
+      found[noun.attributes.name] = noun.attributes.value ?? '';
+    else if (!allowed.includes(noun.name))
+      throw new TwimlError(`<${noun.name}> inside <${element.name}> is not supported`);
+  }
+  return found;
+}
+
 function connect(element: XmlElement): ConnectVerb {
   const verb: ConnectVerb = {
     verb: 'connect',
@@ -170,17 +189,24 @@ function connect(element: XmlElement): ConnectVerb {
     method: method(element),
   };
   for (const child of childElements(element)) {
-    if (child.name !== 'ConversationRelay') throw new TwimlError(`<Connect><${child.name}> is not supported`);
     const url = child.attributes.url;
-    if (!url) throw new TwimlError('<ConversationRelay> needs a url');
-    const relay: RelaySpec = { url, attributes: { ...child.attributes }, languages: [], parameters: {} };
-    for (const noun of childElements(child)) {
-      if (noun.name === 'Language') relay.languages.push({ ...noun.attributes });
-      else if (noun.name === 'Parameter' && noun.attributes.name !== undefined)
-        relay.parameters[noun.attributes.name] = noun.attributes.value ?? '';
-      else throw new TwimlError(`<${noun.name}> inside <ConversationRelay> is not supported`);
-    }
-    verb.relay = relay;
+    if (child.name === 'ConversationRelay') {
+      if (!url) throw new TwimlError('<ConversationRelay> needs a url');
+      verb.relay = {
+        url,
+        attributes: { ...child.attributes },
+        languages: childElements(child)
+          .filter((noun) => noun.name === 'Language')
+          .map((noun) => ({ ...noun.attributes })),
+        parameters: parameters(child, ['Language']),
+      };
+    } else if (child.name === 'Stream') {
+      if (!url) throw new TwimlError('<Stream> needs a url');
+      // Twilio's <Stream url> takes no query string (twilio.com/docs/voice/twiml/stream).
+      if (url.includes('?'))
+        throw new TwimlError('<Stream> url has a query string, which Twilio does not support');
+      verb.stream = { url, attributes: { ...child.attributes }, parameters: parameters(child, []) };
+    } else throw new TwimlError(`<Connect><${child.name}> is not supported`);
   }
   return verb;
 }

@@ -5,6 +5,9 @@ import type { DynamoClients } from '../adapters/dynamodb/index.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store.js';
 import { TwilioRestTelephony } from '../adapters/twilio/rest-telephony.js';
 import type { Config } from '../config.js';
+import type { Agent } from '../domain/agent.js';
+import { realtimeModelOf } from '../domain/realtime-settings.js';
+import type { RealtimeModelFactory } from '../ports/realtime-model.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { AgentService } from '../services/agent-service.js';
 import { CallService } from '../services/call-service.js';
@@ -13,7 +16,13 @@ import { RateLimiter } from '../services/rate-limiter.js';
 
 export function buildCalls(
   config: Config,
-  deps: { dynamo: DynamoClients; calls: CallStore; agents: AgentService; phoneNumbers: PhoneNumberService },
+  deps: {
+    dynamo: DynamoClients;
+    calls: CallStore;
+    agents: AgentService;
+    phoneNumbers: PhoneNumberService;
+    realtimeModels: RealtimeModelFactory;
+  },
 ) {
   const telephony = new TwilioRestTelephony({
     accountSid: config.TWILIO_ACCOUNT_SID,
@@ -31,6 +40,8 @@ export function buildCalls(
       rateLimiter: new RateLimiter(config.CALLS_PER_MINUTE),
     },
     {
+      // A realtime agent whose model has no key is answered over its fallback transport.
+      realtimeAvailable: (agent: Agent) => deps.realtimeModels.forAgent(realtimeModelOf(agent)) !== undefined,
       publicUrl: config.publicUrl,
       defaultFrom: config.TWILIO_PHONE_NUMBER,
       allowedCountries: config.ALLOWED_DESTINATION_COUNTRIES,

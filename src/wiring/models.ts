@@ -1,7 +1,9 @@
 // The brain behind every transport: the agent's language model (or the scripted policy when none is
-// configured), one circuit breaker per model for the process, and the agents' tools offered to it.
+// configured), one circuit breaker per model for the process, the agents' tools offered to it, and
+// the realtime speech-to-speech models the Media Streams transport talks to.
 import { createLanguageModelFactory } from '../adapters/llm/provider-factory.js';
-import type { Config } from '../config.js';
+import { realtimeModelFactory } from '../adapters/llm/realtime-model-factory.js';
+import { realtimeModelSettings, type Config } from '../config.js';
 import { CircuitBreakers } from '../engine/circuit-breaker.js';
 import { createPolicySelector } from '../engine/policy-selector.js';
 import { ScriptedPolicy } from '../engine/scripted-policy.js';
@@ -37,5 +39,7 @@ export function buildModels(
     breakers,
     tools: deps.tools,
   });
-  return { llm, breakers, policyFor };
+  // Speech-to-speech models (an agent's llm.realtime), available when their provider has a key.
+  const realtimeModels = realtimeModelFactory(realtimeModelSettings(config));
+  return { llm, breakers, policyFor, realtimeModels };
 }

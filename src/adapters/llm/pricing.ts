@@ -37,6 +37,46 @@ const PRICES: Readonly<Record<string, ModelPrice>> = {
   'claude-sonnet-4': anthropic(3, 15),
 };
 
+/**
+ * The Realtime API bills text and audio tokens at their own rates, USD per million (OpenAI's pricing
+ * page, gpt-realtime GA): cached input is cached text and audio alike.
+ */
+const REALTIME_PRICES: Readonly<
+  Record<string, Record<'textIn' | 'textOut' | 'audioIn' | 'audioOut' | 'cachedIn', number>>
+> = {
+  'gpt-realtime-mini': { textIn: 0.6, textOut: 2.4, audioIn: 10, audioOut: 20, cachedIn: 0.06 },
+  'gpt-realtime': { textIn: 4, textOut: 16, audioIn: 32, audioOut: 64, cachedIn: 0.4 },
+};
+
+/** One realtime response's cost in integer micro-USD; unknown models cost 0. */
+export function realtimeCostMicroUsd(
+  modelId: string,
+  usage: {
+    inputTextTokens: number;
+    inputAudioTokens: number;
+    cachedInputTokens: number;
+    outputTextTokens: number;
+    outputAudioTokens: number;
+  },
+): number {
+  const id = modelId.toLowerCase();
+  const key = Object.keys(REALTIME_PRICES)
+    .filter((name) => id.includes(name))
+    .sort((a, b) => b.length - a.length)[0];
+  const price = key ? REALTIME_PRICES[key] : undefined;
+  if (!price) return 0;
+  // Cached tokens are part of the input; they are taken off the audio first (the bulk of a call's input).
+  const cached = Math.min(usage.cachedInputTokens, usage.inputTextTokens + usage.inputAudioTokens);
+  const cachedAudio = Math.min(cached, usage.inputAudioTokens);
+  return Math.round(
+    (usage.inputAudioTokens - cachedAudio) * price.audioIn +
+      (usage.inputTextTokens - (cached - cachedAudio)) * price.textIn +
+      cached * price.cachedIn +
+      usage.outputTextTokens * price.textOut +
+      usage.outputAudioTokens * price.audioOut,
+  );
+}
+
 /** The price of a model, or undefined when it is not in the table. */
 export function priceOf(modelId: string): ModelPrice | undefined {
   const id = modelId.toLowerCase();

@@ -3,6 +3,7 @@
 // Inbound messages carry personal data (numbers, transcripts): failure reasons name fields, never values.
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
+import { describeIssues, parseJsonObject } from './wire-json.js';
 
 // ---- Twilio -> us ----------------------------------------------------------------------------------
 
@@ -131,13 +132,6 @@ export type RelayInbound =
 
 export type DecodeResult = { ok: true; event: RelayInbound } | { ok: false; reason: string };
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
-    .join('; ');
-}
-
 function toEvent(message: Record<string, unknown>): DecodeResult {
   const fail = (type: string, error: z.ZodError): DecodeResult => ({
     ok: false,
@@ -203,17 +197,8 @@ function toEvent(message: Record<string, unknown>): DecodeResult {
 
 /** Parses one WebSocket frame from Twilio. Never throws; the caller bounds the frame size first. */
 export function decodeRelayMessage(raw: string | Buffer): DecodeResult {
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'invalid JSON' };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, reason: 'not a JSON object' };
-  }
-  return toEvent(parsed as Record<string, unknown>);
+  const parsed = parseJsonObject(raw);
+  return parsed.ok ? toEvent(parsed.message) : parsed;
 }
 
 // ---- us -> Twilio ----------------------------------------------------------------------------------

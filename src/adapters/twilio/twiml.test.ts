@@ -11,6 +11,7 @@ import {
   KEYPAD_TIMEOUT_SECONDS,
   redirectTwiml,
   relayTwiml,
+  streamTwiml,
 } from './twiml.js';
 
 const voice = { voice: 'Polly.Joanna', language: 'en-US' };
@@ -280,6 +281,57 @@ describe('relayTwiml', () => {
       'ConversationRelay',
     );
     expect(speech.attributes.interruptible).toBe('speech');
+  });
+});
+
+describe('streamTwiml', () => {
+  const base = {
+    url: 'wss://agent.example.com/twilio/media/CA0123456789abcdef0123456789abcdef/0/tok_en-1',
+    actionUrl: 'https://agent.example.com/twilio/media-action',
+    parameters: { agent_id: 'support-bot', note: `a"b<c>&d'e` },
+  };
+
+  it('connects a bidirectional stream with parameters, then goes on at the action URL once', () => {
+    const root = parseXml(
+      streamTwiml({ ...base, statusCallbackUrl: 'https://agent.example.com/twilio/media-status' }),
+    );
+    expect(shape(root)).toEqual(['Response', 'Connect', 'Stream', 'Parameter', 'Parameter', 'Redirect']);
+    const connect = only(root, 'Connect');
+    expect(connect.attributes).toEqual({ action: base.actionUrl, method: 'POST' });
+    expect(only(connect, 'Stream').attributes).toEqual({
+      url: base.url,
+      statusCallback: 'https://agent.example.com/twilio/media-status',
+      statusCallbackMethod: 'POST',
+    });
+    const parameters = childElements(only(connect, 'Stream')).map((child) => child.attributes);
+    expect(parameters).toEqual([
+      { name: 'agent_id', value: 'support-bot' },
+      { name: 'note', value: `a"b<c>&d'e` },
+    ]);
+    const redirect = only(root, 'Redirect');
+    expect(redirect.attributes).toEqual({ method: 'POST' });
+    expect(textOf(redirect)).toBe(base.actionUrl);
+  });
+
+  it('starts the recording first when asked, and names no status callback unless given', () => {
+    const root = parseXml(
+      streamTwiml({
+        ...base,
+        startRecording: { statusCallbackUrl: 'https://agent.example.com/twilio/recording' },
+      }),
+    );
+    expect(childElements(root).map((child) => child.name)).toEqual(['Start', 'Connect', 'Redirect']);
+    expect(only(only(root, 'Connect'), 'Stream').attributes).toEqual({ url: base.url });
+  });
+
+  it('refuses a URL Twilio would cut: a query string, a fragment, or not a socket URL', () => {
+    for (const url of [
+      'wss://agent.example.com/twilio/media?call_sid=CA1',
+      'wss://agent.example.com/twilio/media#x',
+      'https://agent.example.com/twilio/media',
+    ]) {
+      expect(() => streamTwiml({ ...base, url })).toThrow(AppError);
+    }
   });
 });
 

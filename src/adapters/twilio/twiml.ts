@@ -241,6 +241,50 @@ export function relayTwiml(options: RelayTwimlOptions): string {
   return response.toString();
 }
 
+export interface StreamTwimlOptions extends Answer {
+  /**
+   * Our wss:// socket URL, exactly as it will be signed. Twilio's <Stream> URL takes no query string
+   * (twilio.com/docs/voice/twiml/stream, "Custom Parameters"): what names the call goes in the path.
+   */
+  url: string;
+  /** Requested when the stream ends without the call ending: our server closed it to go on otherwise. */
+  actionUrl: string;
+  /** Arrive as customParameters in the stream's `start` message. */
+  parameters: Record<string, string>;
+  /** Twilio posts stream-started, stream-stopped and stream-error here. */
+  statusCallbackUrl?: string;
+}
+
+/**
+ * Hands the call's audio to our socket as a bidirectional Media Stream (<Connect><Stream>). Twilio
+ * runs nothing after it until our server closes the socket; then it requests the <Connect action>,
+ * or, if it does not honour that for a stream, reaches the <Redirect> to the same URL: either way the
+ * call goes on at actionUrl exactly once.
+ */
+export function streamTwiml(options: StreamTwimlOptions): string {
+  const url = stripXmlIllegal(options.url);
+  if (!/^wss?:\/\/[^?#\s]+$/i.test(url)) {
+    throw new AppError('internal', 'a Media Streams URL is ws(s):// without a query string', {
+      issues: [{ field: 'url', message: 'expected wss://host/path with no query or fragment' }],
+    });
+  }
+  const actionUrl = stripXmlIllegal(options.actionUrl);
+  const response = new twilio.twiml.VoiceResponse();
+  addRecordingStart(response, options.startRecording);
+  const connect = response.connect({ action: actionUrl, method: 'POST' });
+  const stream = connect.stream({
+    url,
+    ...(options.statusCallbackUrl
+      ? { statusCallback: stripXmlIllegal(options.statusCallbackUrl), statusCallbackMethod: 'POST' }
+      : {}),
+  });
+  for (const [name, value] of Object.entries(options.parameters)) {
+    stream.parameter({ name: stripXmlIllegal(name), value: stripXmlIllegal(value) });
+  }
+  response.redirect({ method: 'POST' }, actionUrl);
+  return response.toString();
+}
+
 // Written out by hand, not built: the fallback must answer even when the builder or its input is broken.
 const FALLBACK_EN =
   '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">' +

@@ -20,7 +20,7 @@ interface SimulateOptions {
   json?: boolean;
   url?: string;
   publicUrl?: string;
-  transport: 'gather' | 'relay';
+  transport: 'gather' | 'relay' | 'realtime';
   interruptAfter?: string;
   press: string[];
   dropAfter?: string;
@@ -91,7 +91,11 @@ export function registerSimulateCommand(program: Command): Command {
       "the person's phone number; with --inbound, `anonymous` is a caller who withholds it",
       '+14155550123',
     )
-    .option('--transport <kind>', 'gather (webhooks) or relay (ConversationRelay WebSocket)', 'gather')
+    .option(
+      '--transport <kind>',
+      'gather (webhooks), relay (ConversationRelay WebSocket) or realtime (Media Streams to a speech-to-speech model; offline, a fake one)',
+      'gather',
+    )
     .option('--interrupt-after <tokens>', 'relay: interrupt each agent reply after this many text tokens')
     .option('--confidence <0..1>', 'speech recognition confidence sent with each line', '0.95')
     .option(
@@ -106,7 +110,8 @@ export function registerSimulateCommand(program: Command): Command {
     )
     .option('--json', 'print {call_sid, ended_by, data_collected, transcript} as JSON')
     .action(async (options: SimulateOptions) => {
-      if (!['gather', 'relay'].includes(options.transport)) throw badInput('--transport: gather or relay');
+      if (!['gather', 'relay', 'realtime'].includes(options.transport))
+        throw badInput('--transport: gather, relay or realtime');
       const confidence = Number(options.confidence);
       if (!(confidence >= 0 && confidence <= 1)) throw badInput('--confidence: a number from 0 to 1');
       const interruptAfter =
@@ -151,10 +156,18 @@ export function registerSimulateCommand(program: Command): Command {
         import('../simulate/run.js'),
       ]);
       const config = loadConfigOrExit();
+      if (options.transport === 'realtime' && lines.length === 0)
+        throw badInput("--transport realtime: give the caller's lines with --say or --script");
+      const offline =
+        options.transport === 'realtime' && !config.OPENAI_REALTIME_URL
+          ? await (await import('../simulate/offline-realtime.js')).startOfflineRealtime(lines)
+          : undefined;
       const target: SimulationTarget = await resolveTarget(config, {
         url: options.url,
         publicUrl: options.publicUrl,
+        ...(offline ? { overrides: offline.settings } : {}),
       });
+      if (offline && options.agent) await offline.useAgent(target, options.agent);
       try {
         const interactive = lines.length === 0 && options.press.length === 0;
         const ask = interactive ? await interactivePrompt() : undefined;
@@ -182,6 +195,7 @@ export function registerSimulateCommand(program: Command): Command {
         }
       } finally {
         await target.close();
+        await offline?.close();
       }
     });
 }

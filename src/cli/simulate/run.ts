@@ -16,6 +16,10 @@ export async function runSimulation(
   target: SimulationTarget,
   request: SimulationRequest,
 ): Promise<SimulationResult> {
+  if (request.transport === 'realtime') {
+    const { runMediaSimulation } = await import('./run-media.js');
+    return runMediaSimulation(target, request);
+  }
   if (request.transport === 'relay') {
     const { runRelaySimulation } = await import('./run-relay.js');
     return runRelaySimulation(target, request);

@@ -15,7 +15,7 @@ export interface SimulationRequest {
   stirVerstat?: string | null;
   /** Outbound: our server asked Twilio to record the call (RECORD_CALLS). */
   record?: boolean;
-  transport: 'gather' | 'relay';
+  transport: 'gather' | 'relay' | 'realtime';
   lines: string[];
   confidence: number;
   interruptAfter?: number;

@@ -33,7 +33,7 @@ async function answers(url: string): Promise<boolean> {
 
 export async function resolveTarget(
   config: Config,
-  options: { url?: string; publicUrl?: string },
+  options: { url?: string; publicUrl?: string; overrides?: Partial<Config> },
 ): Promise<SimulationTarget> {
   const { loadLocalSecrets } = await import('../../adapters/embedded/local-secrets.js');
   const secrets = loadLocalSecrets(config);
@@ -83,7 +83,10 @@ export async function resolveTarget(
   const media = config.TWILIO_API_URL ? undefined : await startRecordingServer({ notFoundFirst: 1 });
   let server: Awaited<ReturnType<typeof startCommandServer>>;
   try {
-    server = await startCommandServer(config, media ? { TWILIO_API_URL: media.baseUrl } : {});
+    server = await startCommandServer(config, {
+      ...options.overrides,
+      ...(media ? { TWILIO_API_URL: media.baseUrl } : {}),
+    });
   } catch (error) {
     await media?.close();
     throw error;

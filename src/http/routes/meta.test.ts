@@ -26,7 +26,7 @@ describe('meta routes', () => {
     expect(types.json()).toEqual({ field_types: [...FIELD_TYPES] });
     const enums = await t.app.inject({ method: 'GET', url: '/meta/enums', headers: t.auth });
     expect(enums.json().call_statuses).toContain('in-progress');
-    expect(enums.json().transports).toEqual(['gather', 'relay']);
+    expect(enums.json().transports).toEqual(['gather', 'relay', 'realtime']);
     expect(enums.json().memory_policies).toEqual(['verified', 'any', 'off']);
     expect((await t.app.inject({ method: 'GET', url: '/meta/voices' })).statusCode).toBe(401);
   });

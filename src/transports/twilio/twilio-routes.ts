@@ -1,11 +1,12 @@
 // Twilio's side of the server, in a context of its own whose only body parser is Twilio's flat form:
 // the answer webhook every call starts with, each Twilio transport's binding (Gather's webhooks,
-// ConversationRelay's socket and action URL), and the status and recording callbacks. A transport
-// added here (Media Streams) brings its answer and its routes: one line each.
+// ConversationRelay's socket and action URL, Media Streams' socket and action URL), and the status and
+// recording callbacks. A transport brings its answer and its routes: one line each.
 import type { FastifyInstance } from 'fastify';
 import type { CallEngine } from '../../engine/call-engine.js';
 import type { CallService } from '../../services/call-service.js';
 import { gatherAnswer, gatherRoutes } from '../gather/gather-routes.js';
+import { mediaAnswer, mediaRoutes, type MediaRouteDeps } from '../media/media-routes.js';
 import type { RelayLimits } from '../relay/inbound-guard.js';
 import { relayAnswer, twilioRelayRoutes } from '../relay/relay-routes.js';
 import type { RelaySessions } from '../relay/relay-sessions.js';
@@ -27,6 +28,8 @@ export interface TwilioRoutesDeps extends Omit<StatusDeps, 'calls'> {
   /** The app's open relay sessions (closed on shutdown). */
   relaySessions: RelaySessions;
   relay?: { limits?: Partial<RelayLimits>; timing?: Partial<RelayTiming>; endCloseDelayMs?: number };
+  /** Media Streams with realtime models: the socket key, the models, the tools and defaults. */
+  media?: Omit<MediaRouteDeps, 'auth' | 'engine' | 'relaySocketKey'>;
   /** Overrides the voice and gather webhooks' 13 s deadline (tests). */
   webhookDeadlineMs?: number;
   /** TOOL_FILLER_MS: how long an agent's tool may run unanswered before its filler line (both transports). */
@@ -44,6 +47,10 @@ export async function twilioRoutes(app: FastifyInstance, deps: TwilioRoutesDeps)
     answers: {
       gather: gatherAnswer(auth.publicUrl),
       relay: relayAnswer({ publicUrl: auth.publicUrl, socketKey: deps.relaySocketKey }),
+      // Without Media Streams no call is put on the realtime transport (CallService.transportFor).
+      realtime: deps.media
+        ? mediaAnswer({ publicUrl: auth.publicUrl, socketKey: deps.media.mediaSocketKey })
+        : gatherAnswer(auth.publicUrl),
     },
     ...deadline,
   });
@@ -57,6 +64,8 @@ export async function twilioRoutes(app: FastifyInstance, deps: TwilioRoutesDeps)
     ...deps.relay,
     timing: { ...deps.relay?.timing, ...toolFiller },
   });
+  if (deps.media)
+    await app.register(mediaRoutes, { auth, engine, relaySocketKey: deps.relaySocketKey, ...deps.media });
   await app.register(statusRoutes, {
     calls: deps.calls,
     ...(deps.onCallEnded ? { onCallEnded: deps.onCallEnded } : {}),

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FormParams } from '../../adapters/twilio/signature.js';
 import { fallbackTwiml, hangupTwiml, type RecordingStart } from '../../adapters/twilio/twiml.js';
-import type { Transport } from '../../domain/agent.js';
+import { TRANSPORTS, type Transport } from '../../domain/agent.js';
 import type { Turn } from '../../domain/call.js';
 import type { CallEngine } from '../../engine/call-engine.js';
 import type { CallSession } from '../../engine/call-session.js';
@@ -63,6 +63,9 @@ export async function voiceRoutes(app: FastifyInstance, deps: VoiceRouteDeps): P
 
 const monotonic = (): number => performance.now();
 
+const isTransport = (value: unknown): value is Transport =>
+  (TRANSPORTS as readonly unknown[]).includes(value);
+
 async function answer(
   deps: VoiceRouteDeps,
   request: FastifyRequest,
@@ -78,7 +81,7 @@ async function answer(
     direction: param(params, 'Direction') ?? 'inbound',
     agentIdHint: query.agent_id,
     // Our own answer URLs may ask for a transport (the URL is signed, so it is ours).
-    transportHint: query.transport === 'relay' || query.transport === 'gather' ? query.transport : undefined,
+    transportHint: isTransport(query.transport) ? query.transport : undefined,
   });
   const answeredBy = param(params, 'AnsweredBy');
   if (answeredBy && /^(machine|fax)/.test(answeredBy)) {
@@ -99,7 +102,8 @@ async function answer(
   clock.mark('stored');
   const startRecording = deps.callService.recordingStartFor(call);
   const twiml = answerOf({ session, greeting, ...(startRecording ? { startRecording } : {}) });
-  // Twilio speaks the greeting from this answer (Gather's <Say>, ConversationRelay's welcomeGreeting).
+  // Twilio speaks the greeting from this answer (Gather's <Say>, ConversationRelay's welcomeGreeting;
+  // a realtime model says it as the stream opens).
   clock.mark('first_text_out');
   deps.engine.observer.greetingDone(call, call.transport, clock.elapsed(), clock.timeline);
   return twiml;

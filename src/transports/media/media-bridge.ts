@@ -1,0 +1,430 @@
+// The Media Streams binding: one Twilio stream bridged to one realtime model session. Twilio's caller
+// audio goes to the model as the base64 it came in, the model's audio back as `media` the same way,
+// each delta followed by a `mark` (played-audio.ts). The model finds the turns and speaks; each
+// finished exchange goes to the call's TurnRunner as a turn whose reply is given (given-reply.ts), so
+// it is stored, counted and ended like any other. The stream's start must name the call its URL was
+// signed for and our account. When the model cannot be opened or is lost, the call is switched to
+// its fallback transport and the stream closed: Twilio then asks the <Connect action> URL.
+import type { FastifyBaseLogger } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import {
+  decodeMediaStreamMessage,
+  encodeClearMessage,
+  encodeMarkMessage,
+  encodeMediaMessage,
+  isTelephonyAudio,
+  MEDIA_STREAM_LIMITS,
+  type MediaStreamInbound,
+  type StreamStartEvent,
+} from '../../adapters/twilio/media-stream-codec.js';
+import { isTerminal } from '../../domain/call.js';
+import { fallbackTransportOf, realtimeModelOf } from '../../domain/realtime-settings.js';
+import type { CallEngine } from '../../engine/call-engine.js';
+import type { CallSession } from '../../engine/call-session.js';
+import type { CallEnd } from '../../engine/transport.js';
+import { TurnRunner } from '../../engine/turn-runner.js';
+import type { RealtimeEvent, RealtimeModelFactory, RealtimeSession } from '../../ports/realtime-model.js';
+import { givenReplyPolicy } from './given-reply.js';
+import type { MediaSocketGrant } from './media-socket-grant.js';
+import { ModelTools, type ToolCatalogLike } from './model-tools.js';
+import { heardShare, PlayedAudio } from './played-audio.js';
+import { greetingInstructions, realtimeSessionConfig, sayExactly } from './realtime-session-config.js';
+import { Exchange } from './exchange.js';
+
+export interface MediaBridgeOptions {
+  engine: CallEngine;
+  models: RealtimeModelFactory;
+  tools: ToolCatalogLike;
+  grant: MediaSocketGrant;
+  /** Our Twilio account: `start` must name it. */
+  accountSid: string;
+  logger: FastifyBaseLogger;
+  defaultTimezone: string;
+  /** The server's DEFAULT_TRANSPORT, for an agent that names no fallback. */
+  defaultTransport: 'gather' | 'relay';
+  region?: string;
+  /** Caller silence after the agent's audio has played that becomes a silent turn. */
+  idleMs?: number;
+  /** After the last turn, the most we wait for its audio to play before closing the stream. */
+  endWaitMs?: number;
+  /** `start` must come within this. */
+  startTimeoutMs?: number;
+}
+
+const CLOSE_POLICY = 1008;
+const DEFAULT_IDLE_MS = 8_000;
+const DEFAULT_END_WAIT_MS = 30_000;
+const DEFAULT_START_TIMEOUT_MS = 10_000;
+// base64 length → μ-law bytes → ms (8 bytes a ms); padding is ignored (at most 2 bytes).
+const msOfBase64 = (chars: number) => (chars * 3) / 4 / 8;
+
+export class MediaBridge {
+  #phase: 'awaiting-start' | 'opening' | 'active' | 'ending' | 'closed' = 'awaiting-start';
+  #streamSid = '';
+  #session: CallSession | undefined;
+  #model: RealtimeSession | undefined;
+  #runner: TurnRunner | undefined;
+  #tools: ModelTools | undefined;
+  readonly #played: PlayedAudio;
+  readonly #log: FastifyBaseLogger;
+  /** The exchange whose reply is awaited, and every exchange by caller item and by response. */
+  #current: Exchange | undefined;
+  readonly #byItem = new Map<string, Exchange>();
+  readonly #byResponse = new Map<string, Exchange>();
+  /** Agent items' transcripts, for what was heard of them. */
+  readonly #transcripts = new Map<string, string>();
+  /** A line of the engine's own being collected, then said by the model. */
+  #engineLine = '';
+  #engineLinePending = false;
+  /** Usage of responses outside an exchange (greeting, engine lines), carried to the next turn. */
+  #looseUsage = new Exchange(undefined);
+  #callerAudioMs = 0;
+  #startTimer: NodeJS.Timeout;
+  #endWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: MediaBridgeOptions,
+  ) {
+    this.#log = options.logger.child({ call_sid: options.grant.callSid });
+    this.#played = new PlayedAudio({
+      onPlaying: () => this.#runner?.playback(true),
+      onDrained: () => this.#drained(),
+    });
+    socket.on('message', (data: RawData) => this.#onFrame(data));
+    socket.on('close', () => this.#onClose());
+    this.#startTimer = setTimeout(
+      () => this.#refuse('no start in time'),
+      options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+    );
+    this.#startTimer.unref();
+  }
+
+  // ---- Twilio -> us -----------------------------------------------------------------------------
+
+  #onFrame(data: RawData): void {
+    if (this.#phase === 'closed') return;
+    const raw = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    if (raw.byteLength > MEDIA_STREAM_LIMITS.maxMessageChars) return this.#refuse('frame too large');
+    const decoded = decodeMediaStreamMessage(raw);
+    if (!decoded.ok) {
+      if (!decoded.unknown) this.#log.warn({ reason: decoded.reason }, 'media stream message ignored');
+      return;
+    }
+    this.#dispatch(decoded.event);
+  }
+
+  #dispatch(event: MediaStreamInbound): void {
+    switch (event.type) {
+      case 'stream-start':
+        if (this.#phase !== 'awaiting-start') return;
+        clearTimeout(this.#startTimer);
+        void this.#begin(event).catch((error: unknown) => this.#fail('start failed', error));
+        return;
+      case 'caller-audio':
+        this.#callerAudioMs += msOfBase64(event.payload.length);
+        this.#model?.appendAudio(event.payload);
+        return;
+      case 'mark-played':
+        return this.#played.echoed(event.name);
+      case 'caller-dtmf':
+        return this.#keys(event.digit);
+      case 'stream-stop':
+        this.#log.info('media stream stopped by Twilio');
+        return this.#shutdown('caller hung up');
+      default:
+        return;
+    }
+  }
+
+  async #begin(start: StreamStartEvent): Promise<void> {
+    const { grant, engine } = this.options;
+    if (start.callSid !== grant.callSid) return this.#refuse('start names another call than the socket URL');
+    if (start.accountSid !== this.options.accountSid) return this.#refuse('start names another account');
+    this.#phase = 'opening';
+    this.#streamSid = start.streamSid;
+    const session = await engine.sessions.open(grant.callSid);
+    this.#session = session;
+    const { call, agent } = session;
+    if (isTerminal(call.status) || call.ended_by) return this.#close('call already over');
+    if (call.transport !== 'realtime') return this.#refuse('stream for a call not on the realtime transport');
+    if (grant.session < (call.relay_reconnects ?? 0)) return this.#refuse('socket URL of an earlier stream');
+    if (!isTelephonyAudio(start.mediaFormat)) return this.#fallback('stream audio is not μ-law 8 kHz');
+    const model = this.options.models.forAgent(realtimeModelOf(agent));
+    if (!model) return this.#fallback('no realtime model configured');
+    const tools = new ModelTools(this.options.tools, agent, this.options.region);
+    this.#tools = tools;
+    const config = realtimeSessionConfig(session, await tools.load(), {
+      timezone: this.options.defaultTimezone,
+    });
+    try {
+      this.#model = await model.open(config, (event) => this.#onModel(event));
+    } catch (error) {
+      this.#log.warn({ err: error }, 'realtime model could not be opened');
+      return this.#fallback('realtime model unavailable');
+    }
+    if ((this.#phase as string) !== 'opening') return this.#model.close();
+    this.#phase = 'active';
+    this.#runner = new TurnRunner({ ...engine, log: this.#log }, session, this.#output(), {
+      idle: { idleMs: this.options.idleMs ?? DEFAULT_IDLE_MS, speechMsPerChar: 0 },
+      deadline: true,
+    });
+    this.#runner.start();
+    this.#log.info({ model: model.model, next_seq: session.nextSeq }, 'realtime stream started');
+    // A fresh call: the model says the stored greeting first. A call going on says nothing until spoken to.
+    const greeting = session.turn(0);
+    if (session.nextSeq <= 1 && greeting)
+      this.#model.respond({ instructions: greetingInstructions(greeting.agent_text) });
+  }
+
+  #keys(digit: string): void {
+    if (this.#phase !== 'active' || !this.#model) return;
+    this.#runner?.callerActive();
+    const exchange = this.#open(undefined);
+    exchange.input = { kind: 'dtmf', digits: digit };
+    this.#model.sendText(`(The caller pressed ${digit} on the keypad.)`);
+  }
+
+  // ---- the model -> us --------------------------------------------------------------------------
+
+  #onModel(event: RealtimeEvent): void {
+    if (this.#phase === 'closed') return;
+    switch (event.type) {
+      case 'audio-delta':
+        return this.#audio(event.itemId, event.responseId, event.audio);
+      case 'speech-started':
+        this.#runner?.callerActive();
+        if (this.#played.playing) this.#bargeIn();
+        this.#open(event.itemId);
+        return;
+      case 'speech-stopped': {
+        const exchange = this.#byItem.get(event.itemId);
+        if (exchange) exchange.endedAt = performance.now();
+        return;
+      }
+      case 'caller-transcript': {
+        const exchange = this.#byItem.get(event.itemId);
+        if (!exchange) return;
+        exchange.input = event.text.trim() ? { kind: 'speech', text: event.text } : { kind: 'silence' };
+        return this.#handOver(exchange);
+      }
+      case 'transcript-done': {
+        this.#transcripts.set(event.itemId, event.text);
+        const exchange = this.#byResponse.get(event.responseId);
+        if (exchange) exchange.text = `${exchange.text} ${event.text}`.trim();
+        return;
+      }
+      case 'function-call':
+        this.#exchangeOf(event.responseId)?.pendingCalls.push(event);
+        return;
+      case 'response-done':
+        return this.#responseDone(event);
+      case 'error':
+        this.#log.warn({ err: event.error }, 'realtime model reported an error');
+        return;
+      case 'closed':
+        this.#model = undefined;
+        if (event.error && this.#phase === 'active') void this.#fallback('realtime model lost');
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Forwards one delta as it came: no decoding, one send for the audio and one for its mark. */
+  #audio(itemId: string, responseId: string, audio: string): void {
+    if (this.#phase !== 'active' && this.#phase !== 'ending') return;
+    const exchange = this.#exchangeOf(responseId);
+    if (exchange && exchange.firstAudioAt === undefined) exchange.firstAudioAt = performance.now();
+    const ms = msOfBase64(audio.length);
+    (exchange ?? this.#looseUsage).audioOutMs += ms;
+    this.socket.send(encodeMediaMessage(this.#streamSid, audio));
+    this.socket.send(encodeMarkMessage(this.#streamSid, this.#played.sent(itemId, ms * 8)));
+  }
+
+  /** The exchange a response answers: the one awaiting its reply when the response began. */
+  #exchangeOf(responseId: string): Exchange | undefined {
+    let exchange = this.#byResponse.get(responseId);
+    if (!exchange && this.#current && !this.#current.replied && !this.#engineLinePending) {
+      exchange = this.#current;
+      this.#byResponse.set(responseId, exchange);
+    }
+    return exchange;
+  }
+
+  #open(callerItem: string | undefined): Exchange {
+    const exchange = new Exchange(callerItem);
+    this.#current = exchange;
+    if (callerItem) this.#byItem.set(callerItem, exchange);
+    exchange.audioInMs = this.#callerAudioMs;
+    this.#callerAudioMs = 0;
+    return exchange;
+  }
+
+  #responseDone(event: Extract<RealtimeEvent, { type: 'response-done' }>): void {
+    const exchange = this.#byResponse.get(event.responseId);
+    if (event.usage) (exchange ?? this.#looseUsage).addUsage(event.usage);
+    if (!exchange) {
+      this.#engineLinePending = false;
+      if (!this.#played.playing) this.#drained();
+      return;
+    }
+    if (event.error) this.#log.warn({ err: event.error }, 'realtime response failed');
+    // Function calls: the results go back and the model answers in a response of its own.
+    if (exchange.pendingCalls.length > 0 && this.#model) {
+      void this.#tools?.run(exchange, this.#model, this.#session!, this.#log);
+      return;
+    }
+    if (!exchange.text && event.status === 'failed') return;
+    exchange.replied = true;
+    this.#handOver(exchange);
+  }
+
+  /** The exchange goes to the runner once both the caller's words and the reply are in. */
+  #handOver(exchange: Exchange): void {
+    const runner = this.#runner;
+    if (!runner || !exchange.ready || !exchange.input) return;
+    exchange.handed = true;
+    const model = this.#model?.model ?? realtimeModelOf(this.#session!.agent).model;
+    const usage = { ...exchange.usage };
+    for (const key of Object.keys(usage) as (keyof typeof usage)[]) usage[key] += this.#looseUsage.usage[key];
+    const audioOutMs = exchange.audioOutMs + this.#looseUsage.audioOutMs;
+    this.#looseUsage = new Exchange(undefined);
+    const policy = givenReplyPolicy({
+      text: exchange.text,
+      effects: exchange.effects,
+      toolCalls: exchange.toolCalls,
+      model: `openai:${model}`,
+      usage: {
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cachedInputTokens: usage.cachedInputTokens,
+        costMicroUsd: usage.costMicroUsd,
+        audioInMs: exchange.audioInMs,
+        audioOutMs,
+      },
+      ...(exchange.endedAt !== undefined && exchange.firstAudioAt !== undefined
+        ? { modelLatencyMs: Math.max(0, exchange.firstAudioAt - exchange.endedAt) }
+        : {}),
+      ...(this.options.region ? { region: this.options.region } : {}),
+    });
+    runner.input(exchange.input, {
+      given: { policy, ...(exchange.heard !== undefined ? { heard: exchange.heard } : {}) },
+    });
+  }
+
+  /** The caller talks over agent audio not yet played: Twilio drops it, the model forgets it. */
+  #bargeIn(): void {
+    this.socket.send(encodeClearMessage(this.#streamSid));
+    this.#played.cleared();
+    const itemId = this.#played.lastItem;
+    if (!itemId) return;
+    const playedMs = this.#played.playedMs(itemId);
+    const sentMs = this.#played.sentMs(itemId);
+    if (playedMs < sentMs) this.#model?.truncate(itemId, Math.floor(playedMs));
+    const exchange = [...this.#byResponse.values()].find((candidate) => candidate === this.#current);
+    const heard = heardShare(this.#transcripts.get(itemId) ?? exchange?.text ?? '', playedMs, sentMs);
+    this.#log.info({ played_ms: Math.round(playedMs), sent_ms: Math.round(sentMs) }, 'caller barged in');
+    // Not yet stored: it will be stored as heard. Stored (or a greeting, an engine line): cut now.
+    if (exchange && !exchange.handed) exchange.heard = heard;
+    else this.#runner?.interrupt(heard);
+    this.#runner?.playback(false);
+  }
+
+  #drained(): void {
+    if (this.#played.playing || this.#engineLinePending) return;
+    this.#runner?.playback(false);
+    for (const resolve of this.#endWaiters.splice(0)) resolve();
+  }
+
+  // ---- us -> the caller, from the runner --------------------------------------------------------
+
+  #output() {
+    return {
+      // The engine's own lines (a silence prompt, the closing line, an apology): the model says them.
+      speak: (text: string) => {
+        this.#engineLine += text;
+        return this.#phase === 'active';
+      },
+      replied: () => {
+        const line = this.#engineLine.trim();
+        this.#engineLine = '';
+        if (!line || !this.#model) return;
+        this.#engineLinePending = true;
+        this.#model.respond({ instructions: sayExactly(line) });
+      },
+      end: (end: CallEnd) => this.#endAfterPlayback(end),
+    };
+  }
+
+  /** The last turn said so: once its audio has played, the stream closes and the action URL ends the call. */
+  async #endAfterPlayback(end: CallEnd): Promise<void> {
+    this.#phase = 'ending';
+    this.#log.info({ end: end.kind }, 'realtime call ending after the last reply plays');
+    if (this.#played.playing || this.#engineLinePending) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.endWaitMs ?? DEFAULT_END_WAIT_MS);
+        timer.unref();
+        this.#endWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.#close('call ended');
+  }
+
+  // ---- ending -----------------------------------------------------------------------------------
+
+  /** The model failed: the call goes on over the agent's fallback transport, from what was stored. */
+  async #fallback(reason: string): Promise<void> {
+    if (this.#phase === 'closed' || this.#phase === 'ending') return;
+    this.#phase = 'ending';
+    this.#runner?.stop('model unavailable');
+    const session = this.#session;
+    if (session) {
+      const to = fallbackTransportOf(session.agent, this.options.defaultTransport);
+      try {
+        await this.options.engine.operations.transportSwitched(session.call, to, reason);
+        this.#log.warn({ reason, to }, 'realtime call goes on over its fallback transport');
+      } catch (error) {
+        this.#log.error({ err: error, reason }, 'could not switch the call to its fallback transport');
+      }
+    }
+    this.#close(reason);
+  }
+
+  #fail(what: string, error: unknown): void {
+    this.#log.error({ err: error }, what);
+    void this.#fallback(what);
+  }
+
+  #refuse(reason: string): void {
+    this.#log.warn({ reason }, 'media stream refused');
+    this.#phase = 'ending';
+    this.#closeSocket(CLOSE_POLICY, 'policy violation');
+  }
+
+  #close(reason: string): void {
+    this.#shutdown(reason);
+    this.#closeSocket(1000, 'stream ended');
+  }
+
+  #shutdown(reason: string): void {
+    this.#runner?.stop(reason);
+    this.#model?.close();
+    this.#model = undefined;
+    for (const resolve of this.#endWaiters.splice(0)) resolve();
+  }
+
+  #closeSocket(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING)
+      this.socket.close(code, reason);
+  }
+
+  #onClose(): void {
+    clearTimeout(this.#startTimer);
+    if (this.#phase !== 'closed') this.#shutdown('socket closed');
+    this.#phase = 'closed';
+  }
+}
