@@ -310,7 +310,12 @@ export async function createContainer(config: Config, options: ContainerOptions)
       mcp,
     });
     const toolCatalog = new ToolCatalog({
-      runner: loggedToolRunner(options.toolRunner ?? realToolRunner, logger),
+      runner: loggedToolRunner(
+        tracing
+          ? tracing.traceToolRunner(options.toolRunner ?? realToolRunner)
+          : (options.toolRunner ?? realToolRunner),
+        logger,
+      ),
       validator,
       onListFailed: (error, where) =>
         logger.warn(
@@ -416,6 +421,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
       calls: callStore,
       getAgent: (agentId) => agents.get(agentId),
       policyFor,
+      // Each turn's span, metrics and slow-turn alarm, and the greeting's.
+      observer: turnObserver,
       turnTimeoutMs: config.TURN_TIMEOUT_MS,
       defaultTimezone: config.DEFAULT_TIMEZONE,
       onError: (error, context) =>

@@ -1,6 +1,7 @@
 import type { HttpToolConfig, McpServerConfig } from '../domain/agent-tools.js';
 import type { ToolCallStatus } from '../domain/call.js';
 import type { ToolSpec } from './language-model.js';
+import type { TraceHeaders } from './telemetry.js';
 
 /** What a tool request may carry of the call (`{{call.sid}}`, `{{agent.id}}`, `{{caller.phone}}`). */
 export interface ToolCallContext {
@@ -24,6 +25,8 @@ export interface ToolRequest {
   timeoutMs: number;
   /** Aborted when the turn ends (budget, hang-up, interruption). */
   signal: AbortSignal;
+  /** W3C trace context (`traceparent`) for an HTTP tool's request; absent when tracing is off. */
+  traceHeaders?: TraceHeaders;
 }
 
 /** How a request went; never secrets (an answer that echoes one has it masked). */
