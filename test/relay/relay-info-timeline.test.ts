@@ -33,6 +33,12 @@ it("keeps Twilio's speaker and playback reports on the running turn's timeline",
   const timeline = turns[2]?.timeline;
   expect(timeline?.twilio?.map((m) => m.name)).toEqual(['agentSpeaking on', 'tokensPlayed']);
   for (const moment of timeline?.twilio ?? []) expect(moment.at).toBeLessThanOrEqual(timeline!.stored!);
+  // The relay turn's own moments, in the order they happen: text goes out while the model writes.
+  const { model_request, first_token, first_text_out, model_done, stored } = timeline!;
+  const moments = [0, model_request, first_token, first_text_out, model_done, stored];
+  expect(moments.every((at) => at !== undefined)).toBe(true);
+  expect([...moments].sort((a, b) => a! - b!)).toEqual(moments);
+  expect(first_text_out).toBeLessThan(model_done!);
   expect(JSON.stringify(turns[2]?.timeline)).not.toContain('one two');
   await client.close();
 });

@@ -108,6 +108,18 @@ it('exports one trace per call with one span per turn, then GET /metrics shows t
   expect(exported).not.toContain('4412');
   expect(exported).not.toContain('shipped');
 
+  // The stored turns keep their timelines: the greeting's to its store, the tool turn's in full.
+  const stored = await server.container.callStore.listTurns(call.callSid);
+  expect(stored[0]?.timeline).toMatchObject({ received: 0, stored: expect.any(Number) });
+  expect(stored[2]?.timeline).toMatchObject({
+    received: 0,
+    model_request: expect.any(Number),
+    first_token: expect.any(Number),
+    model_done: expect.any(Number),
+    stored: expect.any(Number),
+    tools: [{ name: 'lookup_order', start: expect.any(Number), end: expect.any(Number), ok: true }],
+  });
+
   const metrics = await fetch(`${server.url}/metrics`, {
     headers: { authorization: `Bearer ${METRICS_TOKEN}` },
   });
