@@ -4,6 +4,7 @@
 // and whose tool request carries that trace's `traceparent`; GET /metrics then shows the histograms.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { callTraceIds } from '../../src/adapters/otel/trace-ids.js';
+import { connectRelay } from '../../src/simulator/relay-client.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
 import { ordersModelScript } from '../fakes/orders-model-script.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../fakes/otlp-receiver.js';
@@ -131,4 +132,41 @@ it('exports one trace per call with one span per turn, then GET /metrics shows t
   expect(body).toContain(`voice_agent_greeting_seconds_count{${labels}} 1`);
   expect(body).toContain(`voice_agent_tool_seconds_count{${labels},tool="lookup_order",ok="true"} 1`);
   expect(body).toContain(`voice_agent_turns_total{${labels}} 3`);
+});
+
+it("counts the open relay socket while the call talks, and traces the relay turn in its call's trace", async () => {
+  const scrape = async () =>
+    (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const call = await server.simulator.startCall({
+    direction: 'outbound',
+    from: '+14155550100',
+    to: '+14155550124',
+    voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=${AGENT}&transport=relay`,
+  });
+  const relay = call.relay!;
+  const client = await connectRelay({
+    wsUrl: relay.serverUrl,
+    signedUrl: relay.url,
+    authToken: server.container.secrets.twilioAuthToken,
+    setup: relay.setup,
+  });
+  await client.prompt('Hi, where is my order?');
+  expect(await scrape()).toContain('voice_agent_relay_sockets 1\n');
+  await client.close();
+  await expect.poll(scrape).toContain('voice_agent_relay_sockets 0\n');
+
+  expect(await scrape()).toContain(
+    `voice_agent_turn_server_added_seconds_count{agent="${AGENT}",transport="relay"} 1`,
+  );
+  await server.container.telemetry.flush();
+  const { traceId, rootSpanId } = callTraceIds(call.callSid);
+  const turns = otlp.spans.filter((s) => s.name === 'turn' && s.traceId === traceId);
+  expect(turns).toHaveLength(1);
+  expect(turns[0]).toMatchObject({
+    parentSpanId: rootSpanId,
+    attributes: { 'voice_agent.transport': 'relay', 'voice_agent.turn.seq': 1 },
+  });
+  expect(turns[0]?.events.map((e) => e.name)).toEqual(
+    expect.arrayContaining(['model_request', 'first_token', 'first_text_out', 'model_done', 'stored']),
+  );
 });
