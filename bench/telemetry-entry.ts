@@ -134,14 +134,14 @@ function telemetryMarkdown(
     ...rows.map((row) => `| ${row} |`),
     '',
     `**Whole server: tracing on used ${difference} ms more CPU per turn** (mean on ${round(cpu(true), 2)} ms − ` +
-      `mean off ${round(cpu(false), 2)} ms; target ≤ 0.5 ms). At this pace a run measures a few hundred turns, so ` +
-      "the on runs also carry the tracing code's first compilation and first exports, and the rounds differ by " +
-      'more than the difference on a loaded machine.',
+      `mean off ${round(cpu(false), 2)} ms; target ≤ 0.5 ms). A run measures some hundreds of turns, and on a ` +
+      'loaded machine this difference moves between runs by more than the target; what the in-process figure ' +
+      'below does not account for (first compilation and first exports of the tracing code, garbage collection ' +
+      "of span objects among the server's own) needs long runs on an idle machine to tell apart.",
     '',
     `**The tracing work of one turn, in process: ${round(micro.onUs / 1_000, 3)} ms of CPU** (${micro.onUs} µs; ` +
       `the no-op: ${micro.offUs} µs), over ${micro.turns} turns after a warm-up: the turn span, four store spans ` +
       '(a turn makes two to four), its end with the stored timeline (model and tool spans drawn from it) and the batched protobuf export to a ' +
-      'local sink (bench/telemetry-micro.ts). This is the figure the target is about, measured without the ' +
-      "rest of the server's noise.",
+      'local sink (bench/telemetry-micro.ts), without the rest of the server and its noise.',
   ].join('\n');
 }
