@@ -143,7 +143,7 @@ export async function runRelayLevel(
     errorSamples: analysis.errorSamples,
     acknowledged,
     ...(before && analysis.measuredTurns > 0
-      ? { cpuPerTurnMs: round((after.cpuMs - before.cpuMs) / analysis.measuredTurns, 1) }
+      ? { cpuPerTurnMs: round((after.cpuMs - before.cpuMs) / analysis.measuredTurns, 2) }
       : {}),
     eventLoopMs: after.eventLoopMs,
     rssMiB: round(after.rssBytes / 1024 ** 2, 1),

@@ -17,6 +17,7 @@ import { toolBenchmark } from './tool-entry.js';
 import { embeddedStoreBenchmark } from './embedded-store-entry.js';
 import { extractionBenchmark } from './extraction-bench.js';
 import { startOtlpSink, telemetryOn, withTelemetryNote } from './telemetry.js';
+import { telemetryBenchmark } from './telemetry-entry.js';
 import { promptCacheBenchmark } from './prompt-cache.js';
 import { campaignBenchmark } from './campaign-entry.js';
 import { BenchSettingError } from './setting-error.js';
@@ -79,6 +80,7 @@ const benchmarks: Benchmark[] = [
   promptCacheBenchmark(log),
   campaignBenchmark(log),
   sideBySideBenchmark(log),
+  telemetryBenchmark(log),
 ];
 
 /** Splits a document into its preamble and "## " sections, keyed by heading. */

@@ -182,7 +182,12 @@ export async function createContainer(config: Config, options: ContainerOptions)
     const { embedded, dynamo, agentStore, callStore } = stores;
     const tools = buildTools(
       config,
-      { logger, signingSecret: secrets.signingSecret, stubRunner: options.toolRunner },
+      {
+        logger,
+        signingSecret: secrets.signingSecret,
+        stubRunner: options.toolRunner,
+        ...(tracing ? { traceToolRunner: (runner: ToolRunner) => tracing.traceToolRunner(runner) } : {}),
+      },
       onClose,
     );
     const { eventLoop, metrics, turnObserver } = buildMetrics(config, { dynamo, telemetry, logger }, onClose);

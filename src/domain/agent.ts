@@ -132,6 +132,11 @@ export const relaySettingsSchema = z
     voice: relayVoiceName.optional(),
     transcription_provider: z.enum(RELAY_TRANSCRIPTION_PROVIDERS).optional(),
     languages: z.array(relayLanguageSchema).max(10).optional(),
+    /**
+     * Twilio sends `info` events (who is speaking, text played): the silence clock follows the agent's
+     * real speech instead of an estimate, and each turn's timeline keeps when they came.
+     */
+    events: z.boolean().optional(),
   })
   .strict();
 export type RelaySettings = z.infer<typeof relaySettingsSchema>;

@@ -224,7 +224,11 @@ export interface TurnTimeline {
   model_request?: number;
   /** The model's first text or tool call. */
   first_token?: number;
-  /** Relay: the first text frame sent to Twilio; Gather: the TwiML answered; web: the reply sent. */
+  /**
+   * Relay: the first text frame sent to Twilio; Gather: the TwiML answered; web: the reply sent. Gather
+   * and web answer only once the turn is stored, so their stored turns end at `stored`; the turn's
+   * span, metrics and slow-turn alarm get this moment.
+   */
   first_text_out?: number;
   /** The model's last token (the whole reply is known). */
   model_done?: number;

@@ -83,12 +83,20 @@ export class Conversation {
    * call). Both land on the call item in one versioned write. Idempotent: a redelivered answer
    * webhook gets the stored greeting.
    */
-  async startCall(session: CallSession, options: { recall: boolean; stirVerstat?: string }): Promise<Turn> {
+  async startCall(
+    session: CallSession,
+    options: {
+      recall: boolean;
+      stirVerstat?: string;
+      /** From the answer webhook's arrival: the greeting turn keeps it up to its store. */
+      timeline?: TimelineClock;
+    },
+  ): Promise<Turn> {
     const { calls } = this.deps;
     const callSid = session.callSid;
     const needsMemory = options.recall && session.call.memory === undefined;
     const [greeting, recalled] = await Promise.all([
-      session.turn(0) ?? this.storeGreeting(session),
+      session.turn(0) ?? this.storeGreeting(session, options.timeline),
       needsMemory ? recallPastCalls(calls, session.call, session.agent, options.stirVerstat) : undefined,
     ]);
     const counting = this.deps.sessions.update(session, (current) => {
@@ -103,7 +111,7 @@ export class Conversation {
     return greeting;
   }
 
-  private async storeGreeting(session: CallSession): Promise<Turn> {
+  private async storeGreeting(session: CallSession, timeline?: TimelineClock): Promise<Turn> {
     const at = this.now().toISOString();
     const turn: Turn = {
       call_sid: session.callSid,
@@ -113,6 +121,7 @@ export class Conversation {
       received_at: at,
       replied_at: at,
       latency_ms: 0,
+      ...(timeline ? { timeline: storedTimeline(timeline) } : {}),
     };
     const stored = (await this.deps.calls.putTurn(turn))
       ? turn

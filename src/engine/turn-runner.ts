@@ -23,6 +23,8 @@ import type { CallEnd, TransportOutput, TurnLog } from './transport.js';
 const MAX_SEQ_ATTEMPTS = 3;
 // The engine ends a call whose input arrives after max_call_seconds; the deadline input comes just after.
 const DEADLINE_MARGIN_MS = 100;
+// A turn keeps this many of Twilio's reports at most: a chatty or hostile socket cannot grow it.
+const MAX_REPORTED = 16;
 // Turn timelines are measured on one monotonic clock (a wall-clock change cannot skew them).
 const monotonic = (): number => performance.now();
 
@@ -180,6 +182,17 @@ export class TurnRunner {
     if (this.#state !== 'active') return;
     if (playing) this.#clocks.stopIdle();
     else if (!this.#running) this.#clocks.startIdle(0);
+  }
+
+  /**
+   * Something the transport's far side reported about the reply playing (ConversationRelay's `info`
+   * events): a moment on the running turn's timeline, kept with the turn when it came before the
+   * turn was stored. A name only, never a value (tokensPlayed carries the words played).
+   */
+  reported(name: string): void {
+    const turn = this.#running;
+    if (turn && !turn.finished && (turn.timeline.timeline.twilio?.length ?? 0) < MAX_REPORTED)
+      turn.timeline.twilio(name);
   }
 
   /** No more turns: the running one is cut off (what was heard is kept) and the clocks stop. */

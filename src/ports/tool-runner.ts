@@ -1,6 +1,7 @@
 import type { HttpToolConfig, McpServerConfig } from '../domain/agent-tools.js';
 import type { ToolCallStatus } from '../domain/call.js';
 import type { ToolSpec } from './language-model.js';
+import type { TraceHeaders } from './telemetry.js';
 
 /** What a tool request may carry of the call (`{{call.sid}}`, `{{agent.id}}`, `{{caller.phone}}`). */
 export interface ToolCallContext {
@@ -27,6 +28,8 @@ export interface ToolRequest {
    * cuts the turn short, so its outcome is kept (user-tool.ts).
    */
   signal: AbortSignal;
+  /** W3C trace context (`traceparent`) for an HTTP tool's request; absent when tracing is off. */
+  traceHeaders?: TraceHeaders;
 }
 
 /** How a request went; never secrets (an answer that echoes one has it masked). */

@@ -16,7 +16,13 @@ import type { OnClose } from './cleanups.js';
 
 export function buildTools(
   config: Config,
-  options: { logger: Logger; signingSecret: string; stubRunner?: ToolRunner },
+  options: {
+    logger: Logger;
+    signingSecret: string;
+    stubRunner?: ToolRunner;
+    /** Wraps the runner calls use in a span per tool call (tracing on). */
+    traceToolRunner?: (runner: ToolRunner) => ToolRunner;
+  },
   onClose: OnClose,
 ) {
   const { logger, signingSecret } = options;
@@ -45,8 +51,9 @@ export function buildTools(
     requireHttps: production,
     mcp,
   });
+  const used = options.stubRunner ?? runner;
   const catalog = new ToolCatalog({
-    runner: loggedToolRunner(options.stubRunner ?? runner, logger),
+    runner: loggedToolRunner(options.traceToolRunner?.(used) ?? used, logger),
     validator,
     onListFailed: (error, where) =>
       logger.warn(

@@ -150,7 +150,7 @@ async function seedAnalytics(store: CallStore): Promise<string> {
       model_done: 720,
       stored: 726,
       tools: [{ name: 'lookup_order', start: 60, end: 420, ok: true }],
-      twilio: [{ name: 'agentSpeaking', at: 640 }],
+      twilio: [{ name: 'agentSpeaking on', at: 640 }],
     },
   ];
   await store.putTurn(sampleTurn(sid, 0, { agent_text: 'Hello! How can I help?' }));
@@ -569,7 +569,7 @@ describe('dashboard in a browser', () => {
       expect(await second.getByRole('row', { name: /Tool: lookup_order/ }).textContent()).toContain(
         '60 ms → 420 ms',
       );
-      expect(await second.getByRole('row', { name: /Twilio: agentSpeaking/ }).textContent()).toContain(
+      expect(await second.getByRole('row', { name: /Twilio: agentSpeaking on/ }).textContent()).toContain(
         'at 640 ms',
       );
       const fact = (name: string) =>

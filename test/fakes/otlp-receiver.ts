@@ -1,8 +1,10 @@
-// A local OpenTelemetry collector's OTLP/HTTP trace endpoint, JSON encoding
-// (OTEL_EXPORTER_OTLP_PROTOCOL=http/json): POST /v1/traces with an ExportTraceServiceRequest,
-// answered 200 with an empty ExportTraceServiceResponse. It keeps every span, flattened.
+// A local OpenTelemetry collector's OTLP/HTTP trace endpoint: POST /v1/traces with an
+// ExportTraceServiceRequest in JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json) or protobuf
+// (http/protobuf, the default), answered 200 with an empty ExportTraceServiceResponse in the same
+// encoding. It keeps every span, flattened, and the encoding of each request.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeTraceRequest } from './otlp-protobuf.js';
 
 type AnyValue = {
   stringValue?: string;
@@ -80,12 +82,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         response.writeHead(404).end();
         return;
       }
-      if (!String(request.headers['content-type']).startsWith('application/json')) {
-        response.writeHead(415, { 'content-type': 'application/json' }).end('{"message":"JSON only"}');
+      const type = String(request.headers['content-type']);
+      const json = type.startsWith('application/json');
+      if (!json && !type.startsWith('application/x-protobuf')) {
+        response.writeHead(415, { 'content-type': 'application/json' }).end('{"message":"unsupported"}');
         return;
       }
       requests.push(request.headers);
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExportRequest;
+      const raw = Buffer.concat(chunks);
+      const body = (json ? JSON.parse(raw.toString('utf8')) : decodeTraceRequest(raw)) as ExportRequest;
       for (const resourceSpans of body.resourceSpans ?? []) {
         const resource = flatten(resourceSpans.resource?.attributes);
         for (const scope of resourceSpans.scopeSpans ?? []) {
@@ -106,7 +111,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           }
         }
       }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      // An empty ExportTraceServiceResponse: `{}` in JSON, no bytes in protobuf.
+      response.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+      response.end(json ? '{}' : undefined);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

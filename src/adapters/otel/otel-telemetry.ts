@@ -159,10 +159,20 @@ export class OtelTelemetry implements Telemetry {
    * for writes (a read outside a turn is the dashboard or the API looking, not the call).
    */
   storeSpan(callSid: string, operation: string, write: boolean, attributes: Attributes): Span | undefined {
+    if (!write && !this.#activeTurns.has(callSid)) return undefined;
+    return this.#workSpan(callSid, operation, attributes);
+  }
+
+  /** A request the call's running turn makes (a tool's), with the headers that name it. */
+  startRequestSpan(callSid: string, name: string, attributes?: SpanAttributes): ChildSpan {
+    return new OtelChildSpan(this.#workSpan(callSid, name, cleanAttributes(attributes)));
+  }
+
+  /** A client span inside the call's running turn on this instance, else under the call. */
+  #workSpan(callSid: string, name: string, attributes: Attributes): Span {
     const turn = this.#activeTurns.get(callSid);
-    if (!turn && !write) return undefined;
     const parent = turn ? trace.setSpan(ROOT_CONTEXT, turn) : this.callContext(callSid);
-    return this.tracer.startSpan(operation, { kind: SpanKind.CLIENT, attributes }, parent);
+    return this.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
   }
 
   endCall(call: Call): void {

@@ -93,6 +93,8 @@ export class HttpToolRunner implements ToolRunner {
       'user-agent': 'voice-agent-tool',
       ...Object.fromEntries(Object.entries(rendered.headers).filter(([name]) => !RESERVED_HEADERS.has(name))),
       ...(rendered.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      // After the tool's own headers: the trace context is the server's to name.
+      ...request.traceHeaders,
       [TOOL_SIGNATURE_HEADER]: signToolRequest(
         this.#options.signingSecret,
         rendered.method,

@@ -76,11 +76,15 @@ export interface RelayTwimlOptions extends Answer {
   /** none | dtmf | speech | any; true means any, false means none. */
   interruptible: boolean | 'none' | 'dtmf' | 'speech' | 'any';
   dtmfDetection: boolean;
+  /** Twilio's `info` messages: speaker changes and text played. */
+  events?: boolean;
   /** Arrive as customParameters in the relay setup message. */
   parameters: Record<string, string>;
   languages?: RelayLanguage[];
 }
 
+// The `events` subscriptions that send `info` messages: agentSpeaking/clientSpeaking and tokensPlayed.
+const RELAY_EVENTS = 'speaker-events tokens-played';
 const E164 = /^\+[1-9]\d{6,14}$/;
 const SIP_URI = /^sips?:[^\s<>"]+$/i;
 // Twilio warns 13335 when speechTimeout="auto" comes with a speechModel ("use a positive integer for
@@ -219,6 +223,7 @@ export function relayTwiml(options: RelayTwimlOptions): string {
     voice: stripXmlIllegal(options.voice),
     interruptible: interruptibleValue(options.interruptible),
     dtmfDetection: options.dtmfDetection,
+    ...(options.events ? { events: RELAY_EVENTS } : {}),
     ...(greeting ? { welcomeGreeting: greeting } : {}),
     ...(options.ttsProvider ? { ttsProvider: stripXmlIllegal(options.ttsProvider) } : {}),
     ...(options.transcriptionProvider

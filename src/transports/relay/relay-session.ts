@@ -44,6 +44,14 @@ type Phase = 'awaiting-setup' | 'loading' | 'active' | 'ended' | 'closed';
 // Messages that arrive while setup is still loading the call (the client does not wait for us).
 const MAX_QUEUED_BEFORE_READY = 20;
 const DEFAULT_END_CLOSE_DELAY_MS = 30_000;
+
+/** The `info` events kept on the turn's timeline, by name: speaker changes with their side, played text without it. */
+function reportedMoment(name: string, value: unknown): string | undefined {
+  if (name === 'tokensPlayed') return name;
+  if ((name === 'agentSpeaking' || name === 'clientSpeaking') && (value === 'on' || value === 'off'))
+    return `${name} ${value}`;
+  return undefined;
+}
 // WebSocket close codes (RFC 6455): 1008 policy violation, 1011 server error, 1001 going away.
 const CLOSE_POLICY = 1008;
 const CLOSE_SERVER_ERROR = 1011;
@@ -252,6 +260,8 @@ export class RelaySession implements RelaySessionHandle {
     if (this.phase !== 'active' || !runner) return;
     if (name === 'clientSpeaking' && value === 'on') runner.callerActive();
     if (name === 'agentSpeaking') runner.playback(this.agentSpeaking);
+    const moment = reportedMoment(name, value);
+    if (moment) runner.reported(moment);
   }
 
   // ---- outbound and lifecycle ------------------------------------------------------------------

@@ -21,6 +21,22 @@ function relayOf(xml: string) {
 }
 
 describe('relayConnectTwiml', () => {
+  it("asks Twilio for its info events (speaker changes, text played) only when the agent's relay.events is on", () => {
+    const twiml = (relay?: Agent['relay']) =>
+      relayOf(
+        relayConnectTwiml({
+          agent: { ...agent, ...(relay ? { relay } : {}) },
+          callSid: CALL_SID,
+          publicUrl: 'https://voice.example.com/',
+          socketKey,
+          reconnect: 0,
+        }),
+      ).attributes;
+    expect(twiml({ events: true }).events).toBe('speaker-events tokens-played');
+    expect(twiml().events).toBeUndefined();
+    expect(twiml({ events: false }).events).toBeUndefined();
+  });
+
   it('names the provider and its own voice name, never the <Say> voice', () => {
     const relay = relayOf(
       relayConnectTwiml({

@@ -36,6 +36,7 @@ export function relayConnectTwiml(options: {
     ...(languages.length > 0 ? { languages } : {}),
     interruptible: 'any',
     dtmfDetection: true,
+    ...(agent.relay?.events ? { events: true } : {}),
     parameters: { agent_id: agent.agent_id, call_sid: callSid },
   });
 }

@@ -96,6 +96,7 @@ async function answer(
   const greeting = await deps.engine.conversation.startCall(session, {
     recall: true,
     stirVerstat: param(params, 'StirVerstat'),
+    timeline: clock,
   });
   const answerOf = call.transport === 'web' ? undefined : deps.answers[call.transport];
   if (!answerOf) return fallbackTwiml(agent.language);

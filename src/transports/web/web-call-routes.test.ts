@@ -56,6 +56,10 @@ describe('web calls API', () => {
       'asha.rao@example.com',
       'yes',
     ]);
+    // Each turn keeps its timeline up to its store; the greeting's runs from the start request.
+    const turns = await t.container.callStore.listTurns(sid);
+    for (const turn of turns)
+      expect(turn.timeline).toMatchObject({ received: 0, stored: expect.any(Number) });
     await t.container.finalizer.drain();
     const finished = await t.app.inject({ method: 'GET', url: `/calls/${sid}`, headers: t.auth });
     expect(finished.json().outcome).toBeDefined();

@@ -105,7 +105,7 @@ export class WebCallService {
     const { sessions, conversation, observer } = this.deps.engine;
     const session = await sessions.adopt(call, { agent, created: true });
     // A web call's person is nobody we could recognise again: no past calls are recalled.
-    const greeting = await conversation.startCall(session, { recall: false });
+    const greeting = await conversation.startCall(session, { recall: false, timeline: clock });
     clock.mark('stored');
     clock.mark('first_text_out');
     observer.greetingDone(call, 'web', clock.elapsed(), clock.timeline);
