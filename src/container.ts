@@ -265,17 +265,20 @@ export async function createContainer(config: Config, options: ContainerOptions)
     // Cursors are signed with a key of their own, never with the webhook secret itself.
     const storeOptions = { doc: dynamo.doc, cursorSecret: deriveKey(secrets.signingSecret, 'cursor') };
     const agentStore = new DynamoAgentStore({ ...storeOptions, table: config.tables.agents });
+    // A call's requests, from its voice webhook to its last turn, skip the SDK's middleware
+    // (docs/decisions/0010-dynamodb-wire-client.md).
+    const items = wireItemRequests(dynamo.wire);
     const dynamoCallStore = new DynamoCallStore({
       ...storeOptions,
       callsTable: config.tables.calls,
       turnsTable: config.tables.turns,
-      // The turn path's requests skip the SDK's middleware (docs/decisions/0010-dynamodb-wire-client.md).
-      items: wireItemRequests(dynamo.wire),
+      items,
     });
     const callStore = tracing ? tracing.traceCallStore(dynamoCallStore) : dynamoCallStore;
     const phoneNumberStore = new DynamoPhoneNumberStore({
       doc: dynamo.doc,
       table: config.tables.phoneNumbers,
+      items,
     });
     const sessionRevocations = new DynamoSessionRevocations({
       doc: dynamo.doc,

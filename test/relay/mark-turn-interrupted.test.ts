@@ -1,23 +1,31 @@
 // CallStore.markTurnInterrupted on real dynalite: it rewrites a stored turn and never creates one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCallStore } from '../../src/adapters/dynamodb/call-store.js';
+import { wireItemRequests } from '../../src/adapters/dynamodb/lean-commands.js';
 import { startTestDynamo, type TestDynamo } from '../../src/adapters/dynamodb/test-support.js';
 
 let dynamo: TestDynamo;
-let store: DynamoCallStore;
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  const tables = await dynamo.freshTables();
-  store = new DynamoCallStore({
-    doc: dynamo.doc,
-    callsTable: tables.calls,
-    turnsTable: tables.turns,
-    cursorSecret: 'test-secret',
-  });
 });
 afterAll(() => dynamo.close());
 
-describe('markTurnInterrupted', () => {
+describe.each([
+  ['the document client', false],
+  ['the wire client', true],
+])('markTurnInterrupted through %s', (_, wire) => {
+  let store: DynamoCallStore;
+  beforeAll(async () => {
+    const tables = await dynamo.freshTables();
+    store = new DynamoCallStore({
+      doc: dynamo.doc,
+      callsTable: tables.calls,
+      turnsTable: tables.turns,
+      cursorSecret: 'test-secret',
+      ...(wire ? { items: wireItemRequests(dynamo.wire) } : {}),
+    });
+  });
+
   it('keeps only what the caller heard and marks the turn', async () => {
     const at = new Date().toISOString();
     await store.putTurn({
