@@ -339,7 +339,9 @@ export async function createContainer(config: Config, options: ContainerOptions)
         });
       },
     });
-    const phoneNumbers = new PhoneNumberService(phoneNumberStore, agents);
+    const phoneNumbers = new PhoneNumberService(phoneNumberStore, agents, {
+      cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000,
+    });
     const analytics = new AnalyticsService({
       calls: callStore,
       fieldsOf: (agentId) =>
