@@ -359,7 +359,10 @@ export class CallService {
 
   /**
    * The call item for a call Twilio tells us about: an inbound call routed through PhoneNumbers
-   * (else the default agent), or an outbound call whose item we have not stored yet.
+   * (else the default agent), or an outbound call whose item we have not stored yet. An inbound
+   * call's item exists only when Twilio asks again about the same call (a retried webhook), so it is
+   * created first and read only when the create finds it there: one request fewer on every call's
+   * answer. A call we place usually has its item already, so it is read first.
    */
   async ensureCall(params: {
     callSid: string;
@@ -369,14 +372,23 @@ export class CallService {
     agentIdHint?: string;
     transportHint?: Transport;
   }): Promise<{ call: Call; agent: Agent; created: boolean }> {
-    const existing = await this.deps.calls.get(params.callSid);
-    if (existing)
-      return { call: existing, agent: await this.deps.agents.get(existing.agent_id), created: false };
     const outbound = params.direction.startsWith('outbound');
-    const agent =
-      outbound && params.agentIdHint
-        ? await this.deps.agents.get(params.agentIdHint)
-        : await this.deps.phoneNumbers.resolveAgentForNumber(params.to);
+    if (outbound) {
+      const existing = await this.deps.calls.get(params.callSid);
+      if (existing) return this.existingCall(existing);
+    }
+    let agent: Agent;
+    try {
+      agent =
+        outbound && params.agentIdHint
+          ? await this.deps.agents.get(params.agentIdHint)
+          : await this.deps.phoneNumbers.resolveAgentForNumber(params.to);
+    } catch (error) {
+      // The number lost its agent since the call began: a retried webhook still finds its call.
+      const existing = outbound ? undefined : await this.deps.calls.get(params.callSid);
+      if (existing) return this.existingCall(existing);
+      throw error;
+    }
     const call = this.newCall({
       callSid: params.callSid,
       agent,
@@ -387,10 +399,19 @@ export class CallService {
       transport: params.transportHint,
     });
     if (await this.deps.calls.create(call)) return { call, agent, created: true };
-    const raced = await this.deps.calls.get(params.callSid);
-    if (!raced)
+    const existing = await this.deps.calls.get(params.callSid);
+    if (!existing)
       throw new AppError('unavailable', 'call item vanished after a conflicting create', { retryable: true });
-    return { call: raced, agent, created: false };
+    return this.existingCall(existing, agent);
+  }
+
+  /** A call item already stored, with its own agent (`known` when it is that one). */
+  private async existingCall(
+    call: Call,
+    known?: Agent,
+  ): Promise<{ call: Call; agent: Agent; created: boolean }> {
+    const agent = known?.agent_id === call.agent_id ? known : await this.deps.agents.get(call.agent_id);
+    return { call, agent, created: false };
   }
 
   /**

@@ -79,3 +79,65 @@ describe('PhoneNumberService.resolveAgentForNumber', () => {
     await expect(bare.resolveAgentForNumber('+14155550100')).rejects.toMatchObject({ code: 'not_found' });
   });
 });
+
+describe('PhoneNumberService routing cache', () => {
+  it("keeps a number's agent for the TTL, and forgets it when the number is moved here", async () => {
+    const store = new MapNumberStore();
+    let reads = 0;
+    const read = store.get.bind(store);
+    store.get = async (n: string) => {
+      reads += 1;
+      return read(n);
+    };
+    let now = Date.parse('2026-12-07T12:00:00Z');
+    const service = new PhoneNumberService(
+      store,
+      agentsWith(
+        { agent_id: 'sales', status: 'active' },
+        { agent_id: 'support', status: 'active' },
+        { agent_id: 'default', status: 'active' },
+      ),
+      { cacheTtlMs: 60_000, now: () => new Date(now) },
+    );
+    await service.assign('+14155550100', { agent_id: 'sales' });
+    const agentOf = async () => (await service.resolveAgentForNumber('+14155550100')).agent_id;
+    expect(await agentOf()).toBe('sales');
+    expect(await agentOf()).toBe('sales');
+    expect(reads).toBe(1);
+    await service.assign('+14155550100', { agent_id: 'support' });
+    expect(await agentOf()).toBe('support');
+    expect(reads).toBe(2);
+    // Moved by another instance: seen once the TTL has passed.
+    store.items.set('+14155550100', {
+      phone_number: '+14155550100',
+      assigned_agent_id: 'sales',
+      assigned_at: '',
+    });
+    now += 59_000;
+    expect(await agentOf()).toBe('support');
+    now += 2_000;
+    expect(await agentOf()).toBe('sales');
+    await service.unassign('+14155550100');
+    expect(await agentOf()).toBe('default');
+  });
+
+  it('keeps nothing for a number without an agent, and nothing at all with a TTL of 0', async () => {
+    const store = new MapNumberStore();
+    const agents = agentsWith(
+      { agent_id: 'sales', status: 'active' },
+      { agent_id: 'default', status: 'active' },
+    );
+    const cached = new PhoneNumberService(store, agents, { cacheTtlMs: 60_000 });
+    expect((await cached.resolveAgentForNumber('+14155550100')).agent_id).toBe('default');
+    store.items.set('+14155550100', {
+      phone_number: '+14155550100',
+      assigned_agent_id: 'sales',
+      assigned_at: '',
+    });
+    expect((await cached.resolveAgentForNumber('+14155550100')).agent_id).toBe('sales');
+    const uncached = new PhoneNumberService(store, agents);
+    expect((await uncached.resolveAgentForNumber('+14155550100')).agent_id).toBe('sales');
+    store.items.delete('+14155550100');
+    expect((await uncached.resolveAgentForNumber('+14155550100')).agent_id).toBe('default');
+  });
+});

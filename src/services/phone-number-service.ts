@@ -5,6 +5,7 @@ import { AppError, invalid, notFound } from '../domain/errors.js';
 import type { PhoneNumberAssignment } from '../domain/phone-number.js';
 import type { PhoneNumberStore } from '../ports/phone-number-store.js';
 import type { AgentService } from './agent-service.js';
+import { TtlCache } from './ttl-cache.js';
 import { parseOrThrow } from './validation.js';
 
 export const DEFAULT_AGENT_ID = 'default';
@@ -34,12 +35,28 @@ export interface NumberLookup {
   agent?: Agent;
 }
 
+export interface PhoneNumberServiceOptions {
+  now?: () => Date;
+  /**
+   * How long the number -> agent routing read by every inbound call is kept in memory (0: never), as
+   * agents are (AGENT_CACHE_TTL_SECONDS): a number moved on another instance routes there within it.
+   */
+  cacheTtlMs?: number;
+}
+
 export class PhoneNumberService {
+  private readonly now: () => Date;
+  /** Assignments read for routing; a number without one is not kept (it may be assigned any time). */
+  private readonly routing: TtlCache<PhoneNumberAssignment>;
+
   constructor(
     private readonly store: PhoneNumberStore,
     private readonly agents: AgentService,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: PhoneNumberServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.routing = new TtlCache(options.cacheTtlMs ?? 0, 1_000, () => this.now().getTime());
+  }
 
   /** Assigns (or re-assigns) a number to an existing agent. */
   async assign(phoneNumber: string, input: unknown): Promise<PhoneNumberAssignment> {
@@ -54,11 +71,13 @@ export class PhoneNumberService {
       ...(label ? { label } : {}),
     };
     await this.store.put(assignment);
+    this.routing.delete(number);
     return assignment;
   }
 
   async unassign(phoneNumber: string): Promise<void> {
     const number = normalizeE164(phoneNumber);
+    this.routing.delete(number);
     if (!(await this.store.remove(number))) throw notFound(`phone number ${number}`);
   }
 
@@ -89,7 +108,7 @@ export class PhoneNumberService {
     } catch {
       number = undefined;
     }
-    const assignment = number ? await this.store.get(number) : undefined;
+    const assignment = number ? await this.routingOf(number) : undefined;
     if (assignment) {
       const agent = await this.agents.find(assignment.assigned_agent_id);
       if (agent?.status === 'active') return agent;
@@ -100,5 +119,13 @@ export class PhoneNumberService {
       if (error instanceof AppError) throw notFound('an agent for this number (and no active default agent)');
       throw error;
     }
+  }
+
+  private async routingOf(number: string): Promise<PhoneNumberAssignment | undefined> {
+    const kept = this.routing.get(number);
+    if (kept) return kept;
+    const assignment = await this.store.get(number);
+    if (assignment) this.routing.set(number, assignment);
+    return assignment;
   }
 }

@@ -44,5 +44,11 @@ export function buildAgents(
         () => undefined,
       ),
   });
-  return { agents, phoneNumbers: new PhoneNumberService(deps.phoneNumberStore, agents), analytics };
+  return {
+    agents,
+    phoneNumbers: new PhoneNumberService(deps.phoneNumberStore, agents, {
+      cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000,
+    }),
+    analytics,
+  };
 }

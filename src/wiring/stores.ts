@@ -51,12 +51,14 @@ export async function openStores(config: Config, options: StoreOptions, onClose:
   onClose(() => dynamo.destroy());
   // Cursors are signed with a key of their own, never with the webhook secret itself.
   const storeOptions = { doc: dynamo.doc, cursorSecret: deriveKey(options.signingSecret, 'cursor') };
+  // A call's requests, from its voice webhook to its last turn, skip the SDK's middleware
+  // (docs/decisions/0010-dynamodb-wire-client.md).
+  const items = wireItemRequests(dynamo.wire);
   const dynamoCallStore = new DynamoCallStore({
     ...storeOptions,
     callsTable: config.tables.calls,
     turnsTable: config.tables.turns,
-    // The turn path's requests skip the SDK's middleware (docs/decisions/0010-dynamodb-wire-client.md).
-    items: wireItemRequests(dynamo.wire),
+    items,
   });
   return {
     embedded,
@@ -64,7 +66,11 @@ export async function openStores(config: Config, options: StoreOptions, onClose:
     storeOptions,
     agentStore: new DynamoAgentStore({ ...storeOptions, table: config.tables.agents }),
     callStore: options.traceCallStore?.(dynamoCallStore) ?? dynamoCallStore,
-    phoneNumberStore: new DynamoPhoneNumberStore({ doc: dynamo.doc, table: config.tables.phoneNumbers }),
+    phoneNumberStore: new DynamoPhoneNumberStore({
+      doc: dynamo.doc,
+      table: config.tables.phoneNumbers,
+      items,
+    }),
     sessionRevocations: new DynamoSessionRevocations({ doc: dynamo.doc, table: config.tables.idempotency }),
   };
 }

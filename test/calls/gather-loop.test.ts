@@ -113,6 +113,29 @@ describe('inbound calls', () => {
     expect(detail.transcript).toHaveLength(2);
   });
 
+  it('answers a retried voice webhook as the first time, with one call item, even once its number moved', async () => {
+    const call = await inbound(SUPPORT_NUMBER, '+14155550125');
+    const first = call.exchanges.at(-1);
+    const moveTo = (agent_id: string) =>
+      server.app.inject({
+        method: 'PUT',
+        url: `/phone-numbers/${encodeURIComponent(SUPPORT_NUMBER)}`,
+        headers: server.auth,
+        payload: { agent_id },
+      });
+    expect((await moveTo('default')).statusCode).toBe(200);
+    try {
+      const again = await call.resend();
+      expect(again.status).toBe(200);
+      expect(again.body).toBe(first?.response.body);
+    } finally {
+      expect((await moveTo('customer-support-001')).statusCode).toBe(200);
+    }
+    const detail = await callDetail(call.callSid);
+    expect(detail.agent_id).toBe('customer-support-001');
+    expect(detail.transcript.map((t) => t.kind)).toEqual(['greeting']);
+  });
+
   it('keeps XML specials, emoji and Devanagari as text and still answers valid TwiML', async () => {
     const call = await inbound();
     const speech = 'ok <Hangup/> & "quotes" ]]> 😀 मेरा नाम राहुल है';

@@ -1,5 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   TERMINAL_STATUSES,
   isTerminal,
@@ -27,8 +26,9 @@ export interface DynamoCallStoreOptions extends DynamoStoreOptions {
   /** The current time, for the month walk of an unfiltered list. */
   now?: () => Date;
   /**
-   * How the turn path's requests (get the call, update it, put, get and list turns) are sent;
-   * default: the document client's own DynamoDB client. createDynamoClients' `wire` is lighter.
+   * How a call's own requests (create, read and update the call, its status, its turns, its past
+   * calls) are sent; default: the document client's own DynamoDB client. createDynamoClients' `wire`
+   * is lighter. Listings for the admin API stay on the document client.
    */
   items?: ItemRequests;
 }
@@ -57,17 +57,15 @@ export class DynamoCallStore implements CallStore {
   }
 
   async create(call: Call): Promise<boolean> {
-    const { doc, callsTable } = this.options;
+    const { callsTable } = this.options;
     const expression = new ExpressionBuilder();
     return this.conditional('calls.create', () =>
-      doc.send(
-        new PutCommand({
-          TableName: callsTable,
-          Item: { ...call, [STARTED_MONTH_ATTRIBUTE]: monthOf(call.started_at) },
-          ConditionExpression: `attribute_not_exists(${expression.name('call_sid')})`,
-          ...expression.attributes(),
-        }),
-      ),
+      this.items.putItem({
+        TableName: callsTable,
+        Item: { ...call, [STARTED_MONTH_ATTRIBUTE]: monthOf(call.started_at) },
+        ConditionExpression: `attribute_not_exists(${expression.name('call_sid')})`,
+        ...expression.attributes(),
+      }),
     );
   }
 
@@ -106,7 +104,7 @@ export class DynamoCallStore implements CallStore {
   }
 
   async applyStatus(callSid: string, update: StatusUpdate): Promise<boolean> {
-    const { doc, callsTable } = this.options;
+    const { callsTable } = this.options;
     const e = new ExpressionBuilder();
     const clauses = setClauses(
       {
@@ -133,15 +131,13 @@ export class DynamoCallStore implements CallStore {
       `NOT (${status} IN (${TERMINAL_STATUSES.map((s) => e.value(s)).join(', ')}))`,
     ].join(' AND ');
     return this.conditional('calls.applyStatus', () =>
-      doc.send(
-        new UpdateCommand({
-          TableName: callsTable,
-          Key: { call_sid: callSid },
-          UpdateExpression: `SET ${clauses.join(', ')}`,
-          ConditionExpression: condition,
-          ...e.attributes(),
-        }),
-      ),
+      this.items.updateItem({
+        TableName: callsTable,
+        Key: { call_sid: callSid },
+        UpdateExpression: `SET ${clauses.join(', ')}`,
+        ConditionExpression: condition,
+        ...e.attributes(),
+      }),
     );
   }
 
@@ -207,20 +203,18 @@ export class DynamoCallStore implements CallStore {
     seq: number,
     fields: Partial<Turn>,
   ): Promise<void> {
-    const { doc, turnsTable } = this.options;
+    const { turnsTable } = this.options;
     const e = new ExpressionBuilder();
     const clauses = setClauses(fields, e);
     // Conditional on the item existing: an UpdateItem would otherwise create a turn with only these fields.
     await this.conditional(operation, () =>
-      doc.send(
-        new UpdateCommand({
-          TableName: turnsTable,
-          Key: { call_sid: callSid, seq },
-          UpdateExpression: `SET ${clauses.join(', ')}`,
-          ConditionExpression: `attribute_exists(${e.name('call_sid')})`,
-          ...e.attributes(),
-        }),
-      ),
+      this.items.updateItem({
+        TableName: turnsTable,
+        Key: { call_sid: callSid, seq },
+        UpdateExpression: `SET ${clauses.join(', ')}`,
+        ConditionExpression: `attribute_exists(${e.name('call_sid')})`,
+        ...e.attributes(),
+      }),
     );
   }
 
@@ -232,28 +226,26 @@ export class DynamoCallStore implements CallStore {
   }
 
   async pastCalls(agentId: string, recipientPhone: string, limit: number): Promise<PastCall[]> {
-    const { doc, callsTable } = this.options;
+    const { callsTable } = this.options;
     const wanted = Math.max(0, Math.trunc(limit));
     const found: PastCall[] = [];
     let start: Item | undefined;
     for (let queries = 0; found.length < wanted && queries < PAST_CALLS_MAX_QUERIES; queries++) {
       const e = new ExpressionBuilder();
-      const result = await guard('calls.pastCalls', () =>
-        doc.send(
-          new QueryCommand({
-            TableName: callsTable,
-            IndexName: INDEXES.callsByAgentRecipient,
-            KeyConditionExpression: `${e.name('agent_id')} = ${e.value(agentId)} AND begins_with(${e.name('agent_recipient_key')}, ${e.value(`${recipientPhone}#`)})`,
-            FilterExpression: `${e.name('status')} IN (${TERMINAL_STATUSES.map((s) => e.value(s)).join(', ')})`,
-            ...e.attributes(),
-            ScanIndexForward: false,
-            Limit: Math.max(wanted * 2, 10),
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
+      const page = await guard('calls.pastCalls', () =>
+        this.items.queryItems({
+          TableName: callsTable,
+          IndexName: INDEXES.callsByAgentRecipient,
+          KeyConditionExpression: `${e.name('agent_id')} = ${e.value(agentId)} AND begins_with(${e.name('agent_recipient_key')}, ${e.value(`${recipientPhone}#`)})`,
+          FilterExpression: `${e.name('status')} IN (${TERMINAL_STATUSES.map((s) => e.value(s)).join(', ')})`,
+          ...e.attributes(),
+          ScanIndexForward: false,
+          Limit: Math.max(wanted * 2, 10),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
       );
-      found.push(...((result.Items ?? []) as Call[]).map(toPastCall));
-      start = result.LastEvaluatedKey;
+      found.push(...(page.items as unknown as Call[]).map(toPastCall));
+      start = page.lastEvaluatedKey;
       if (!start) break;
     }
     return found.slice(0, wanted);

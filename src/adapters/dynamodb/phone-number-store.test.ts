@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { describePhoneNumberStoreContract } from '../../../test/contracts/phone-number-store.contract.js';
+import { wireItemRequests } from './lean-commands.js';
 import { DynamoPhoneNumberStore } from './phone-number-store.js';
 import { startTestDynamo, type TestDynamo } from './test-support.js';
 
@@ -14,4 +15,13 @@ afterAll(async () => {
 describePhoneNumberStoreContract('DynamoPhoneNumberStore on dynalite', async () => {
   const tables = await dynamo.freshTables();
   return new DynamoPhoneNumberStore({ doc: dynamo.doc, table: tables.phoneNumbers });
+});
+
+describePhoneNumberStoreContract('DynamoPhoneNumberStore on dynalite, get on the wire client', async () => {
+  const tables = await dynamo.freshTables();
+  return new DynamoPhoneNumberStore({
+    doc: dynamo.doc,
+    table: tables.phoneNumbers,
+    items: wireItemRequests(dynamo.wire),
+  });
 });

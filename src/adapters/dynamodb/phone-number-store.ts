@@ -1,6 +1,6 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
@@ -10,22 +10,35 @@ import type { PhoneNumberAssignment } from '../../domain/phone-number.js';
 import type { PhoneNumberStore } from '../../ports/phone-number-store.js';
 import { guard } from './errors.js';
 import { ExpressionBuilder } from './expressions.js';
+import { sdkItemRequests, type ItemRequests } from './lean-commands.js';
 import { INDEXES } from './tables.js';
 
 type Item = Record<string, unknown>;
 
+export interface DynamoPhoneNumberStoreOptions {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  /**
+   * How `get`, read by every call's voice webhook, is sent; default: the document client's own
+   * DynamoDB client. createDynamoClients' `wire` is lighter.
+   */
+  items?: ItemRequests;
+}
+
 /** Which agent answers each of our Twilio numbers; one item per number. */
 export class DynamoPhoneNumberStore implements PhoneNumberStore {
-  constructor(private readonly options: { doc: DynamoDBDocumentClient; table: string }) {}
+  private readonly items: ItemRequests;
+
+  constructor(private readonly options: DynamoPhoneNumberStoreOptions) {
+    this.items = options.items ?? sdkItemRequests(options.doc as unknown as DynamoDBClient);
+  }
 
   async get(phoneNumber: string): Promise<PhoneNumberAssignment | undefined> {
-    const { doc, table } = this.options;
-    const result = await guard('numbers.get', () =>
-      doc.send(
-        new GetCommand({ TableName: table, Key: { phone_number: phoneNumber }, ConsistentRead: true }),
-      ),
+    const { table } = this.options;
+    const item = await guard('numbers.get', () =>
+      this.items.getItem({ TableName: table, Key: { phone_number: phoneNumber }, ConsistentRead: true }),
     );
-    return result.Item as PhoneNumberAssignment | undefined;
+    return item as PhoneNumberAssignment | undefined;
   }
 
   async put(assignment: PhoneNumberAssignment): Promise<void> {

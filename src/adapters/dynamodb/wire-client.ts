@@ -2,12 +2,12 @@
 // SDK's retry policy (wire-retry.ts). The SDK client costs about 1–1.4 ms of CPU per request in its
 // middleware stack; this path costs a fraction (docs/decisions/0010-dynamodb-wire-client.md). What is
 // off the hot path still comes from that SDK client: credentials (the default chain, refreshed before
-// they expire), the region, the endpoint (partitions, FIPS, dual-stack) and the hash for signing.
+// they expire), the region and the endpoint (partitions, FIPS, dual-stack).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent, type Dispatcher } from 'undici';
 import { DynamoServiceError, responseError } from './wire-errors.js';
 import { backoffMs, MAX_ATTEMPTS, retryKind, RetryQuota } from './wire-retry.js';
+import { WireSigner, type SigningCredentials } from './wire-signer.js';
 
 export type WireOperation = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
 
@@ -32,12 +32,13 @@ export interface WireClientSettings {
 interface Target {
   origin: string;
   host: string;
-  signer: SignatureV4;
+  signer: WireSigner;
+  /** The SDK client's provider: memoized, refreshed before the credentials expire. */
+  credentials: () => Promise<SigningCredentials>;
 }
 
 // DynamoDB says 'Date' in its answers; a skew past 5 minutes fails signatures (the SDK's threshold).
 const CLOCK_SKEW_MS = 300_000;
-const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -96,28 +97,17 @@ export class DynamoWireClient {
 
   async #attempt(operation: WireOperation, body: string): Promise<Record<string, unknown>> {
     for (const hook of this.#hooks) hook(`${operation}Command`);
-    const { origin, host, signer } = await this.#resolvedTarget();
-    const signed = await signer.sign(
-      {
-        method: 'POST',
-        protocol: origin.startsWith('https:') ? 'https:' : 'http:',
-        hostname: host,
-        path: '/',
-        query: {},
-        headers: {
-          host,
-          'content-type': JSON_CONTENT_TYPE,
-          'x-amz-target': `DynamoDB_20120810.${operation}`,
-        },
-        body,
-      },
-      { signingDate: new Date(Date.now() + this.#clockOffsetMs) },
+    const { origin, host, signer, credentials } = await this.#resolvedTarget();
+    const headers = signer.sign(
+      { host, target: `DynamoDB_20120810.${operation}`, body },
+      await credentials(),
+      new Date(Date.now() + this.#clockOffsetMs),
     );
     const response = await this.#dispatcher.request({
       origin,
       path: '/',
       method: 'POST',
-      headers: signed.headers,
+      headers,
       body,
     });
     const text = await response.body.text();
@@ -157,13 +147,12 @@ export class DynamoWireClient {
             UseDualStack: await config.useDualstackEndpoint(),
           }).url.href,
         );
-    const signer = new SignatureV4({
-      credentials: config.credentials,
-      region,
-      service: 'dynamodb',
-      sha256: config.sha256,
-    });
-    return { origin: url.origin, host: url.host, signer };
+    return {
+      origin: url.origin,
+      host: url.host,
+      signer: new WireSigner(region, 'dynamodb'),
+      credentials: () => config.credentials(),
+    };
   }
 }
 
