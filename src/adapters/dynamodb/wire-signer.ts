@@ -3,7 +3,7 @@
 // signature; wire-signer.test.ts compares both), with node:crypto's synchronous hashes and the
 // signing key kept for the day. @smithy's signer costs several times more per request: an HMAC per
 // request for its key cache, and every hash through an async, byte-array wrapper
-// (docs/decisions/0030-turn-path-cpu.md).
+// (docs/decisions/0029-turn-path-cpu.md).
 import { createHash, createHmac } from 'node:crypto';
 
 export interface SigningCredentials {
