@@ -49,7 +49,10 @@ export async function startMediaHarness(
 }
 
 /** A realtime support agent asking for a name and an email. */
-export function realtimeAgent(agentId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function realtimeAgent(
+  agentId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     agent_id: agentId,
     name: 'Realtime support',
@@ -63,13 +66,20 @@ export function realtimeAgent(agentId: string, overrides: Record<string, unknown
     ],
     end_call_phrases: ['goodbye', 'bye'],
     transport: 'realtime',
-    llm: { realtime: { provider: 'openai', model: 'gpt-realtime', voice: 'marin', fallback_transport: 'gather' } },
+    llm: {
+      realtime: { provider: 'openai', model: 'gpt-realtime', voice: 'marin', fallback_transport: 'gather' },
+    },
     ...overrides,
   };
 }
 
 export async function createAgent(server: LiveServer, agent: Record<string, unknown>): Promise<void> {
-  const created = await server.app.inject({ method: 'POST', url: '/agents', headers: server.auth, payload: agent });
+  const created = await server.app.inject({
+    method: 'POST',
+    url: '/agents',
+    headers: server.auth,
+    payload: agent,
+  });
   expect(created.statusCode, created.body).toBe(201);
 }
 
@@ -123,7 +133,8 @@ export async function waitForCall(
   for (;;) {
     const call = await readCall(server, callSid);
     if (ready(call)) return call;
-    if (Date.now() > deadline) throw new Error(`stored call not as expected: ${JSON.stringify(call).slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`stored call not as expected: ${JSON.stringify(call).slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -57,8 +57,14 @@ it('greets, stores each exchange as it completes, collects the data and complete
   await call.endStream();
   expect(call.ended).toBe(true);
 
-  const stored = await waitForCall(server, call.callSid, (c) => c.status === 'completed' && Boolean(c.summary));
-  expect(stored.transcript.map((turn: Record<string, unknown>) => [turn.seq, turn.caller, turn.agent])).toEqual([
+  const stored = await waitForCall(
+    server,
+    call.callSid,
+    (c) => c.status === 'completed' && Boolean(c.summary),
+  );
+  expect(
+    stored.transcript.map((turn: Record<string, unknown>) => [turn.seq, turn.caller, turn.agent]),
+  ).toEqual([
     [0, undefined, lineText('agent-greeting')],
     [1, 'My name is Manas.', 'Thanks, Manas. What is your email address?'],
     [2, 'My email is manas at example dot com.', lineText('agent-goodbye')],

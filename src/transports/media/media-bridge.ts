@@ -29,7 +29,7 @@ import type { MediaSocketGrant } from './media-socket-grant.js';
 import { ModelTools, type ToolCatalogLike } from './model-tools.js';
 import { heardShare, PlayedAudio } from './played-audio.js';
 import { greetingInstructions, realtimeSessionConfig, sayExactly } from './realtime-session-config.js';
-import { Exchange } from './exchange.js';
+import { Exchange, type AudioCut } from './exchange.js';
 
 export interface MediaBridgeOptions {
   engine: CallEngine;
@@ -76,6 +76,8 @@ export class MediaBridge {
   /** A line of the engine's own being collected, then said by the model. */
   #engineLine = '';
   #engineLinePending = false;
+  /** A greeting or engine line cut before its transcript came: stored as heard once it comes. */
+  #pendingCut: AudioCut | undefined;
   /** Usage of responses outside an exchange (greeting, engine lines), carried to the next turn. */
   #looseUsage = new Exchange(undefined);
   #callerAudioMs = 0;
@@ -210,6 +212,11 @@ export class MediaBridge {
       }
       case 'transcript-done': {
         this.#transcripts.set(event.itemId, event.text);
+        if (this.#pendingCut?.itemId === event.itemId) {
+          const cut = this.#pendingCut;
+          this.#pendingCut = undefined;
+          this.#runner?.interrupt(heardShare(event.text, cut.playedMs, cut.sentMs));
+        }
         const exchange = this.#byResponse.get(event.responseId);
         if (exchange) exchange.text = `${exchange.text} ${event.text}`.trim();
         return;
@@ -308,8 +315,9 @@ export class MediaBridge {
         : {}),
       ...(this.options.region ? { region: this.options.region } : {}),
     });
+    const cut = exchange.cut;
     runner.input(exchange.input, {
-      given: { policy, ...(exchange.heard !== undefined ? { heard: exchange.heard } : {}) },
+      given: { policy, ...(cut ? { heard: heardShare(exchange.text, cut.playedMs, cut.sentMs) } : {}) },
     });
   }
 
@@ -323,11 +331,17 @@ export class MediaBridge {
     const sentMs = this.#played.sentMs(itemId);
     if (playedMs < sentMs) this.#model?.truncate(itemId, Math.floor(playedMs));
     const exchange = [...this.#byResponse.values()].find((candidate) => candidate === this.#current);
-    const heard = heardShare(this.#transcripts.get(itemId) ?? exchange?.text ?? '', playedMs, sentMs);
     this.#log.info({ played_ms: Math.round(playedMs), sent_ms: Math.round(sentMs) }, 'caller barged in');
-    // Not yet stored: it will be stored as heard. Stored (or a greeting, an engine line): cut now.
-    if (exchange && !exchange.handed) exchange.heard = heard;
-    else this.#runner?.interrupt(heard);
+    // The transcript of a reply still streaming comes when its response ends (the model cancels it as
+    // the caller speaks), so what was heard is taken from it then: when the exchange is handed over,
+    // or, for a greeting or engine line already stored, when its transcript arrives.
+    const cut = { itemId, playedMs, sentMs };
+    if (exchange && !exchange.handed) exchange.cut = cut;
+    else {
+      const transcript = this.#transcripts.get(itemId);
+      if (transcript !== undefined) this.#runner?.interrupt(heardShare(transcript, playedMs, sentMs));
+      else this.#pendingCut = cut;
+    }
     this.#runner?.playback(false);
   }
 
