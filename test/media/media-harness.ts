@@ -2,6 +2,7 @@
 // Realtime API, a realtime agent created through the admin API, the call placed through the signed
 // voice webhook and its Media Stream opened as Twilio opens it (media-stream-client.ts).
 import { expect } from 'vitest';
+import type { callDetail } from '../../src/http/routes/calls.js';
 import {
   FAKE_REALTIME_KEY,
   startFakeRealtimeServer,
@@ -19,6 +20,9 @@ export const OUR_NUMBER = '+14155550100';
 export const CALLER = '+14155550142';
 /** Longer than the model's end-of-turn silence, so each line is one utterance. */
 export const PAUSE_MS = 800;
+
+/** A call as GET /calls/:sid answers it. */
+export type CallDetail = ReturnType<typeof callDetail>;
 
 export interface MediaHarness {
   server: LiveServer;
@@ -116,19 +120,19 @@ export async function openRealtimeCall(
   return { call, client };
 }
 
-export async function readCall(server: LiveServer, callSid: string): Promise<Record<string, any>> {
+export async function readCall(server: LiveServer, callSid: string): Promise<CallDetail> {
   const response = await server.app.inject({ method: 'GET', url: `/calls/${callSid}`, headers: server.auth });
   expect(response.statusCode).toBe(200);
-  return response.json();
+  return response.json<CallDetail>();
 }
 
 /** Polls the stored call until `ready` holds (turns are stored as the model's responses finish). */
 export async function waitForCall(
   server: LiveServer,
   callSid: string,
-  ready: (call: Record<string, any>) => boolean,
+  ready: (call: CallDetail) => boolean,
   timeoutMs = 10_000,
-): Promise<Record<string, any>> {
+): Promise<CallDetail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const call = await readCall(server, callSid);

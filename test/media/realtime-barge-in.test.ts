@@ -138,7 +138,7 @@ it.each([
 
     const replyMs = (lineAudio('agent-greeting').length * 2) / 8;
     const stored = await waitForCall(server, call.callSid, (c) => c.transcript.length >= 3);
-    const turn = stored.transcript[1];
+    const turn = stored.transcript[1]!;
     expect(turn).toMatchObject({ seq: 1, caller: lineText('caller-laptop'), interrupted: true });
     // What was heard: a share of the words the model had said by the time its audio was cut.
     const said = fake.connections

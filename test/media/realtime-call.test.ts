@@ -62,9 +62,7 @@ it('greets, stores each exchange as it completes, collects the data and complete
     call.callSid,
     (c) => c.status === 'completed' && Boolean(c.summary),
   );
-  expect(
-    stored.transcript.map((turn: Record<string, unknown>) => [turn.seq, turn.caller, turn.agent]),
-  ).toEqual([
+  expect(stored.transcript.map((turn) => [turn.seq, turn.caller, turn.agent])).toEqual([
     [0, undefined, lineText('agent-greeting')],
     [1, 'My name is Manas.', 'Thanks, Manas. What is your email address?'],
     [2, 'My email is manas at example dot com.', lineText('agent-goodbye')],
@@ -92,16 +90,21 @@ it('greets, stores each exchange as it completes, collects the data and complete
     audio_in_ms: expect.any(Number),
     audio_out_ms: expect.any(Number),
   });
-  expect(stored.totals.audio_out_ms).toBeGreaterThanOrEqual(
+  expect(stored.totals!.audio_out_ms).toBeGreaterThanOrEqual(
     (lineAudio('agent-greeting').length * 2 + lineAudio('agent-goodbye').length) / 8,
   );
 
   // The model was configured from the agent: μ-law both ways, its voice, the form's tools.
-  const update = fake.received('session.update')[0] as { session: Record<string, any> };
+  const update = fake.received('session.update')[0] as {
+    session: {
+      audio: { input: { format: unknown }; output: { format: unknown; voice: string } };
+      tools: { name: string }[];
+    };
+  };
   expect(update.session.audio.input.format).toEqual({ type: 'audio/pcmu' });
   expect(update.session.audio.output.format).toEqual({ type: 'audio/pcmu' });
   expect(update.session.audio.output.voice).toBe('marin');
-  expect(update.session.tools.map((tool: { name: string }) => tool.name)).toEqual(
+  expect(update.session.tools.map((tool) => tool.name)).toEqual(
     expect.arrayContaining(['record_field', 'end_call']),
   );
   const after = await readCall(server, call.callSid);
