@@ -55,6 +55,8 @@ const CLOSE_POLICY = 1008;
 const DEFAULT_IDLE_MS = 8_000;
 const DEFAULT_END_WAIT_MS = 30_000;
 const DEFAULT_START_TIMEOUT_MS = 10_000;
+// Caller audio kept while the model opens: 5 s of 20 ms frames, more than the open timeout's default.
+const EARLY_AUDIO_FRAMES = 250;
 // base64 length → μ-law bytes → ms (8 bytes a ms); padding is ignored (at most 2 bytes).
 const msOfBase64 = (chars: number) => (chars * 3) / 4 / 8;
 
@@ -81,6 +83,7 @@ export class MediaBridge {
   /** Usage of responses outside an exchange (greeting, engine lines), carried to the next turn. */
   #looseUsage = new Exchange(undefined);
   #callerAudioMs = 0;
+  readonly #early: string[] = [];
   #startTimer: NodeJS.Timeout;
   #endWaiters: (() => void)[] = [];
 
@@ -125,7 +128,8 @@ export class MediaBridge {
         return;
       case 'caller-audio':
         this.#callerAudioMs += msOfBase64(event.payload.length);
-        this.#model?.appendAudio(event.payload);
+        if (this.#model) this.#model.appendAudio(event.payload);
+        else if (this.#phase === 'opening') this.#keepEarly(event.payload);
         return;
       case 'mark-played':
         return this.#played.echoed(event.name);
@@ -167,6 +171,7 @@ export class MediaBridge {
     }
     if ((this.#phase as string) !== 'opening') return this.#model.close();
     this.#phase = 'active';
+    for (const payload of this.#early.splice(0)) this.#model.appendAudio(payload);
     this.#runner = new TurnRunner({ ...engine, log: this.#log }, session, this.#output(), {
       idle: { idleMs: this.options.idleMs ?? DEFAULT_IDLE_MS, speechMsPerChar: 0 },
       deadline: true,
@@ -177,6 +182,15 @@ export class MediaBridge {
     const greeting = session.turn(0);
     if (session.nextSeq <= 1 && greeting)
       this.#model.respond({ instructions: greetingInstructions(greeting.agent_text) });
+  }
+
+  /**
+   * Caller audio that comes while the model is being opened: Twilio streams from `start`, and a caller
+   * on a reopened stream may already be speaking. Kept (the last EARLY_AUDIO_FRAMES) for the model.
+   */
+  #keepEarly(payload: string): void {
+    this.#early.push(payload);
+    if (this.#early.length > EARLY_AUDIO_FRAMES) this.#early.shift();
   }
 
   #keys(digit: string): void {
