@@ -85,6 +85,7 @@ export class FakeRealtimeDialogue {
     private readonly socket: WebSocket,
     readonly model: string | null,
     private readonly script: DialogueScript,
+    private readonly observe?: (event: Record<string, unknown>) => void,
   ) {
     this.session = {
       type: 'realtime',
@@ -121,6 +122,7 @@ export class FakeRealtimeDialogue {
     if (this.closed) return;
     const full = { event_id: id('event'), ...event };
     this.sent.push(full);
+    this.observe?.(full);
     this.socket.send(JSON.stringify(full));
   }
 
