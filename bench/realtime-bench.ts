@@ -1,23 +1,20 @@
 // The realtime (Media Streams) benchmark: N concurrent realtime calls against the real server (child
 // process, in-memory embedded stores, signature checks on) whose realtime model is the fake Realtime
-// API in this process. Each call streams the caller's audio in 20 ms frames in real time (a line, then
+// API in a second child (realtime-model.ts); this process plays Twilio. Each call streams the caller's audio in 20 ms frames in real time (a line, then
 // silence until the reply has played), the fake answers each line with audio in 20 ms deltas at real
 // time, and the simulated Twilio side plays it and echoes every mark. Measured per level: the
 // server's CPU per call-second, its memory per call, and the time from the fake sending a reply's
-// first audio delta to this process receiving our first `media` frame of it (both ends on one clock;
-// the first delta's audio carries a tag the server forwards untouched).
+// first audio delta to this process receiving our first `media` frame of it (wall clock with
+// sub-millisecond resolution in both processes; the first delta's audio carries a tag the server
+// forwards untouched).
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchChild } from './child.js';
 import type { ServerStats } from './gather-server.js';
 import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
+import { tagOf, wallNow } from './realtime-model.js';
 import { loadAverage, machineInfo, percentile, round, sortedCopy } from './stats.js';
-import {
-  FAKE_REALTIME_KEY,
-  startFakeRealtimeServer,
-  type AgentLine,
-  type DialogueScript,
-} from '../src/simulator/fake-realtime/fake-realtime-server.js';
+import { FAKE_REALTIME_KEY } from '../src/simulator/fake-realtime/fake-realtime-server.js';
 import { toneFor } from '../src/simulator/fake-realtime/tone.js';
 import { connectMediaStream, type MediaStreamClient } from '../src/simulator/media-stream-client.js';
 import { TwilioSimulator } from '../src/simulator/twilio-simulator.js';
@@ -43,56 +40,21 @@ export interface RealtimeLevelResult {
   load: { before: number; after: number };
 }
 
-const FRAME_BYTES = 160; // 20 ms of μ-law
-const TAG = Buffer.from([0x00, 0x01, 0x02, 0x03]);
 const CALLER_LINE = toneFor('What will the weather be like tomorrow afternoon?', 30); // ~1.5 s
-const REPLY_AUDIO = toneFor('Tomorrow afternoon will be sunny, with a light breeze from the west.', 30);
-const TURNS = 1_000;
-
-let nextTag = 1;
-/** A reply whose first frame carries a unique tag (μ-law bytes like any other; nobody decodes them). */
-function taggedLine(text: string): { line: AgentLine; tag: number } {
-  const tag = nextTag++;
-  const audio = Buffer.from(REPLY_AUDIO);
-  TAG.copy(audio, 0);
-  audio.writeUInt32BE(tag, TAG.length);
-  return { line: { text, audio }, tag };
-}
-
-function tagOf(frame: Buffer): number | undefined {
-  if (frame.length < 8 || frame.compare(TAG, 0, TAG.length, 0, TAG.length) !== 0) return undefined;
-  return frame.readUInt32BE(TAG.length);
-}
 
 /** One level: a fresh server child, `calls` calls for warm-up + measure seconds. */
 async function runLevel(calls: number, options: RealtimeBenchOptions): Promise<RealtimeLevelResult> {
-  const sentAt = new Map<number, number>();
-  const added: number[] = [];
+  const receivedAt = new Map<number, number>();
   let measuring = false;
   let errors = 0;
-  const fake = await startFakeRealtimeServer({
-    script: (): DialogueScript => ({
-      greeting: taggedLine('Hello! Ask me about the weather.').line,
-      turns: Array.from({ length: TURNS }, () => ({
-        heard: 'What will the weather be like?',
-        reply: taggedLine('Sunny.').line,
-      })),
-      deltaBytes: FRAME_BYTES,
-      deltaIntervalMs: 20,
-    }),
-    observe: (event) => {
-      if (event.type !== 'response.output_audio.delta') return;
-      const tag = tagOf(Buffer.from(String(event.delta).slice(0, 12), 'base64'));
-      if (tag !== undefined) sentAt.set(tag, performance.now());
-    },
-  });
+  const model = await startBenchChild('realtime-model.ts', []);
   const setup: RelayServerSetup & { realtime: { url: string; apiKey: string } } = {
     publicUrl: 'https://bench.example.test',
     accountSid: `AC${randomBytes(16).toString('hex')}`,
     authToken: randomBytes(16).toString('hex'),
     agentNumber: '+14155550189',
     modelUrl: 'http://127.0.0.1:9',
-    realtime: { url: fake.url, apiKey: FAKE_REALTIME_KEY },
+    realtime: { url: model.url, apiKey: FAKE_REALTIME_KEY },
   };
   const child = await startBenchChild('relay-server.ts', ['realtime', JSON.stringify(setup)]);
   const stats = async () => (await child.request<{ stats: RelayServerStats }>({ type: 'stats' })).stats;
@@ -131,11 +93,7 @@ async function runLevel(calls: number, options: RealtimeBenchOptions): Promise<R
     const watch = () => {
       for (; seen < frames.length; seen += 1) {
         const tag = tagOf(frames[seen]!);
-        const at = tag === undefined ? undefined : sentAt.get(tag);
-        if (at !== undefined) {
-          if (measuring) added.push(performance.now() - at);
-          sentAt.delete(tag!);
-        }
+        if (tag !== undefined && measuring) receivedAt.set(tag, wallNow());
       }
       return false;
     };
@@ -155,8 +113,10 @@ async function runLevel(calls: number, options: RealtimeBenchOptions): Promise<R
 
   const running = Array.from({ length: calls }, (_, index) =>
     runCall(index).catch((error: unknown) => {
+      // A call ended by the hang-up after the window is not an error.
+      if (stopping) return;
       errors += 1;
-      if (!stopping) options.log(`realtime call ${index}: ${String(error)}`);
+      options.log(`realtime call ${index}: ${String(error)}`);
     }),
   );
   await new Promise((resolve) => setTimeout(resolve, options.warmUpSeconds * 1_000 + 1_000));
@@ -176,7 +136,13 @@ async function runLevel(calls: number, options: RealtimeBenchOptions): Promise<R
   await Promise.all(clients.map((client) => client.hangUp().catch(() => undefined)));
   await Promise.all(running);
   await child.stop();
-  await fake.close();
+  const { sentAt } = await model.request<{ sentAt: [number, number][] }>({ type: 'sent-at' });
+  await model.stop();
+  const added: number[] = [];
+  for (const [tag, sent] of sentAt) {
+    const received = receivedAt.get(tag);
+    if (received !== undefined) added.push(received - sent);
+  }
 
   const sorted = sortedCopy(added);
   const harnessMs = (ns: number) => round(ns / 1e6, 1);
@@ -232,7 +198,7 @@ export function realtimeMarkdown(
       `${context.loadStart.join(', ')} at the start, ${context.loadEnd.join(', ')} at the end.`,
     '',
     'Each call: the real server in a child process (embedded stores in memory, signature checks on), its realtime ' +
-      'model the fake Realtime API in the load process. The simulated Twilio side streams the caller in 20 ms μ-law ' +
+      'model the fake Realtime API in a second child process; the load process plays Twilio. The simulated Twilio side streams the caller in 20 ms μ-law ' +
       'frames in real time (a 1.5 s line, then silence until the reply has played) and echoes every mark as the ' +
       'audio plays; the fake answers each line with 2 s of audio in 20 ms deltas every 20 ms. So each call carries ' +
       '50 frames a second each way while the agent speaks, and 50 in otherwise.',
@@ -242,8 +208,9 @@ export function realtimeMarkdown(
     ...rows,
     '',
     "*added*: from the fake sending a reply's first audio delta to the load process receiving our first `media` frame " +
-      "of it: two loopback hops, the server's parse and forward, and both processes' event-loop delay (the load " +
-      'process plays every caller and the model, so its own loop delay, in its column, is part of the figure). ' +
+      "of it: two loopback hops, the server's parse and forward, and the event-loop delay of the three processes " +
+      '(the load process plays every caller, so its own loop delay, in its column, is part of the figure); the two ' +
+      'ends are read on the wall clocks of two processes (performance.timeOrigin + now), good to about a millisecond. ' +
       "*CPU per call-second*: the server process's user + system CPU over the window ÷ (calls × seconds). *RSS per " +
       'call*: (server RSS at the end of the window − before the first call) ÷ calls, garbage included.',
     '',
