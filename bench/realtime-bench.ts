@@ -40,6 +40,9 @@ export interface RealtimeLevelResult {
   load: { before: number; after: number };
 }
 
+// Calls start 25 ms apart (200 calls over 5 s): a burst of session opens measures the start, not the
+// steady state. The window opens once the last call has started and warmed up.
+const START_SPACING_MS = 25;
 const CALLER_LINE = toneFor('What will the weather be like tomorrow afternoon?', 30); // ~1.5 s
 
 /** One level: a fresh server child, `calls` calls for warm-up + measure seconds. */
@@ -70,7 +73,7 @@ async function runLevel(calls: number, options: RealtimeBenchOptions): Promise<R
   let stopping = false;
 
   const runCall = async (index: number) => {
-    await new Promise((resolve) => setTimeout(resolve, (index * 1_000) / calls)); // spread over 1 s
+    await new Promise((resolve) => setTimeout(resolve, index * START_SPACING_MS));
     const call = await simulator.startCall({
       direction: 'inbound',
       from: `+1415556${String(index).padStart(4, '0')}`,
@@ -119,7 +122,9 @@ async function runLevel(calls: number, options: RealtimeBenchOptions): Promise<R
       options.log(`realtime call ${index}: ${String(error)}`);
     }),
   );
-  await new Promise((resolve) => setTimeout(resolve, options.warmUpSeconds * 1_000 + 1_000));
+  await new Promise((resolve) =>
+    setTimeout(resolve, options.warmUpSeconds * 1_000 + calls * START_SPACING_MS),
+  );
   const harness = monitorEventLoopDelay({ resolution: 5 });
   harness.enable();
   const start = await stats();
@@ -194,7 +199,7 @@ export function realtimeMarkdown(
     '',
     `Run ${context.date} with \`npm run bench -- realtime\` on ${machine.cpuModel}, ${machine.cores} cores, ` +
       `${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}; ${context.options.warmUpSeconds} s warm-up ` +
-      `and ${context.options.measureSeconds} s measured per level, a fresh server per level. Load average (1, 5, 15 min) ` +
+      `and ${context.options.measureSeconds} s measured per level after the last call started (calls start 25 ms apart), a fresh server per level. Load average (1, 5, 15 min) ` +
       `${context.loadStart.join(', ')} at the start, ${context.loadEnd.join(', ')} at the end.`,
     '',
     'Each call: the real server in a child process (embedded stores in memory, signature checks on), its realtime ' +
