@@ -9,12 +9,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import {
   decodeMediaStreamMessage,
-  isTelephonyAudio,
   MEDIA_STREAM_LIMITS,
   type MediaStreamInbound,
   type StreamStartEvent,
 } from '../../adapters/twilio/media-stream-codec.js';
-import { isTerminal } from '../../domain/call.js';
 import { fallbackTransportOf, realtimeModelOf } from '../../domain/realtime-settings.js';
 import type { CallSession } from '../../engine/call-session.js';
 import type { CallEnd } from '../../engine/transport.js';
@@ -30,9 +28,10 @@ import {
   DEFAULT_START_TIMEOUT_MS,
   type MediaBridgeOptions,
 } from './media-bridge-options.js';
-import { ModelTools } from './model-tools.js';
+import type { ModelTools } from './model-tools.js';
 import { heardShare } from './played-audio.js';
-import { greetingInstructions, realtimeSessionConfig } from './realtime-session-config.js';
+import { greetingInstructions } from './realtime-session-config.js';
+import { openStream, startRefusal } from './stream-opening.js';
 import type { AudioCut, Exchange } from './exchange.js';
 
 const CLOSE_POLICY = 1008;
@@ -111,35 +110,22 @@ export class MediaBridge {
   }
 
   async #begin(start: StreamStartEvent): Promise<void> {
-    const { grant, engine } = this.options;
-    if (start.callSid !== grant.callSid) return this.#refuse('start names another call than the socket URL');
-    if (start.accountSid !== this.options.accountSid) return this.#refuse('start names another account');
+    const refusal = startRefusal(start, this.options);
+    if (refusal) return this.#refuse(refusal);
     this.#phase = 'opening';
     this.#out.streamSid = start.streamSid;
-    const session = await engine.sessions.open(grant.callSid);
-    this.#session = session;
-    const { call, agent } = session;
-    if (isTerminal(call.status) || call.ended_by) return this.#close('call already over');
-    if (call.transport !== 'realtime') return this.#refuse('stream for a call not on the realtime transport');
-    if (grant.session < (call.relay_reconnects ?? 0)) return this.#refuse('socket URL of an earlier stream');
-    if (!isTelephonyAudio(start.mediaFormat)) return this.#fallback('stream audio is not μ-law 8 kHz');
-    const model = this.options.models.forAgent(realtimeModelOf(agent));
-    if (!model) return this.#fallback('no realtime model configured');
-    const tools = new ModelTools(this.options.tools, agent, this.options.region);
-    this.#tools = tools;
-    const config = realtimeSessionConfig(session, await tools.load(), {
-      timezone: this.options.defaultTimezone,
-    });
-    try {
-      this.#model = await model.open(config, (event) => this.#onModel(event));
-    } catch (error) {
-      this.#log.warn({ err: error }, 'realtime model could not be opened');
-      return this.#fallback('realtime model unavailable');
-    }
-    if ((this.#phase as string) !== 'opening') return this.#model.close();
+    const opening = await openStream(start, this.options, (event) => this.#onModel(event), this.#log);
+    if (opening.outcome === 'refused') return this.#refuse(opening.reason);
+    if (opening.outcome === 'over') return this.#close(opening.reason);
+    this.#session = opening.session;
+    if (opening.outcome === 'fallback') return this.#fallback(opening.reason);
+    const { session, model } = opening;
+    this.#tools = opening.tools;
+    this.#model = model;
+    if ((this.#phase as string) !== 'opening') return model.close();
     this.#phase = 'active';
     for (const payload of this.#early.splice(0)) this.#model.appendAudio(payload);
-    this.#runner = new TurnRunner({ ...engine, log: this.#log }, session, this.#output(), {
+    this.#runner = new TurnRunner({ ...this.options.engine, log: this.#log }, session, this.#output(), {
       idle: { idleMs: this.options.idleMs ?? DEFAULT_IDLE_MS, speechMsPerChar: 0 },
       deadline: true,
     });
