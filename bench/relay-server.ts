@@ -11,7 +11,9 @@ import { WebSocketServer } from 'ws';
 import type { GatherServerRequest, ServerStats } from './gather-server.js';
 import { benchTelemetrySettings } from './telemetry.js';
 
-export type RelayServerMode = 'app' | 'echo';
+// realtime: the real server with its Media Streams transport, the agent on transport realtime and its
+// realtime model at setup.realtimeUrl (the parent's fake Realtime API).
+export type RelayServerMode = 'app' | 'echo' | 'realtime';
 
 export interface RelayServerSetup {
   publicUrl: string;
@@ -20,9 +22,12 @@ export interface RelayServerSetup {
   agentNumber: string;
   /** The fake model's base URL (http://127.0.0.1:port). */
   modelUrl: string;
+  /** The fake Realtime API (ws://127.0.0.1:port/v1/realtime) and its key, for mode realtime. */
+  realtime?: { url: string; apiKey: string };
 }
 
 export const RELAY_BENCH_AGENT_ID = 'bench-relay';
+export const REALTIME_BENCH_AGENT_ID = 'bench-realtime';
 
 export interface RelayServerStats extends ServerStats {
   /** CPU time (user + system) this process has used since it started. */
@@ -59,6 +64,9 @@ async function startApp(setup: RelayServerSetup) {
       // The longest idle wait: calls start spread over one think time, so a simulated caller can stay
       // silent after the greeting longer than a person would, and the re-prompt would land outside a turn.
       RELAY_IDLE_MS: '60000',
+      ...(setup.realtime
+        ? { OPENAI_REALTIME_URL: setup.realtime.url, OPENAI_REALTIME_API_KEY: setup.realtime.apiKey }
+        : {}),
       // BENCH_TELEMETRY: tracing on, to the parent's OTLP sink.
       ...benchTelemetrySettings(),
     },
@@ -72,17 +80,20 @@ async function startApp(setup: RelayServerSetup) {
   });
   const { agents, phoneNumbers, callStore } = server.container;
   // No fields to collect and a model that always answers with text: a call never ends by itself.
+  const agentId = setup.realtime ? REALTIME_BENCH_AGENT_ID : RELAY_BENCH_AGENT_ID;
   await agents.create({
-    agent_id: RELAY_BENCH_AGENT_ID,
-    name: 'Benchmark relay agent',
+    agent_id: agentId,
+    name: 'Benchmark agent',
     prompt: 'Answer questions about the weather.',
     voice: 'Polly.Joanna-Neural',
     language: 'en-US',
     greeting: 'Hello! Ask me about the weather.',
-    transport: 'relay',
     max_call_seconds: 14_400,
+    ...(setup.realtime
+      ? { transport: 'realtime', llm: { realtime: { provider: 'openai', model: 'gpt-realtime' } } }
+      : { transport: 'relay' }),
   });
-  await phoneNumbers.assign(setup.agentNumber, { agent_id: RELAY_BENCH_AGENT_ID });
+  await phoneNumbers.assign(setup.agentNumber, { agent_id: agentId });
   return {
     url: server.url,
     countTurns: async (callSids: string[]) => {
@@ -116,6 +127,7 @@ async function startEcho() {
 async function main(): Promise<void> {
   const mode = process.argv[2] as RelayServerMode;
   const setup = JSON.parse(process.argv[3] ?? '{}') as RelayServerSetup;
+  if (mode === 'realtime' && !setup.realtime) throw new Error('mode realtime needs setup.realtime');
   const server = mode === 'echo' ? await startEcho() : await startApp(setup);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();

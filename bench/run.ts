@@ -11,6 +11,7 @@ import { gatherMarkdown, runGatherBench } from './gather-bench.js';
 import { loadAverage } from './stats.js';
 import { capacityBenchmark } from './capacity-entry.js';
 import { relayBenchmark } from './relay-entry.js';
+import { realtimeBenchmark } from './realtime-entry.js';
 import { conversationBenchmark } from './conversation-entry.js';
 import { microBenchmark } from './micro/entry.js';
 import { toolBenchmark } from './tool-entry.js';
@@ -71,6 +72,7 @@ const benchmarks: Benchmark[] = [
     },
   },
   relayBenchmark(log),
+  realtimeBenchmark(log),
   capacityBenchmark(log),
   conversationBenchmark(log),
   microBenchmark(log),

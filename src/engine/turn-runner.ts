@@ -158,7 +158,9 @@ export class TurnRunner {
     this.#clocks.stopIdle();
     const turn = this.#running;
     if (turn && !turn.finished) {
-      if (turn.sent) turn.heard = turn.heardOfReply(utterance);
+      // A given reply was spoken by the transport's own model, which says what was heard of it, even
+      // before the runner has passed its text along.
+      if (turn.sent || turn.given) turn.heard = turn.heardOfReply(utterance);
       else {
         // Nothing of this reply was heard: the caller talked over its filler, or over the previous reply.
         turn.heard = '';

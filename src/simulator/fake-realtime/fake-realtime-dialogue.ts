@@ -40,6 +40,11 @@ export interface DialogueScript {
   failResponses?: { type: string; code?: string; message: string };
   /** Never answers session.update. */
   ignoreSessionUpdate?: boolean;
+  /**
+   * On barge-in the response is cancelled after speech_started (the order the API reference gives);
+   * true cancels it first, so the reply's response.done arrives before the caller's speech starts.
+   */
+  cancelBeforeSpeechStarted?: boolean;
   /** Agent audio per delta, bytes (default 1,600: 200 ms). */
   deltaBytes?: number;
   /** Time between deltas (default 5 ms: faster than real time, as the API sends). */
@@ -80,6 +85,7 @@ export class FakeRealtimeDialogue {
     private readonly socket: WebSocket,
     readonly model: string | null,
     private readonly script: DialogueScript,
+    private readonly observe?: (event: Record<string, unknown>) => void,
   ) {
     this.session = {
       type: 'realtime',
@@ -116,6 +122,7 @@ export class FakeRealtimeDialogue {
     if (this.closed) return;
     const full = { event_id: id('event'), ...event };
     this.sent.push(full);
+    this.observe?.(full);
     this.socket.send(JSON.stringify(full));
   }
 
@@ -188,12 +195,15 @@ export class FakeRealtimeDialogue {
     for (const event of this.#vad.push(bytes)) {
       if (event.type === 'start') {
         this.#speechItem = id('item');
-        if (this.#active && this.#turnDetection().interrupt_response !== false) this.#cancel('turn_detected');
+        const interrupt = this.#active && this.#turnDetection().interrupt_response !== false;
+        const cancelFirst = this.script.cancelBeforeSpeechStarted === true;
+        if (interrupt && cancelFirst) this.#cancel('turn_detected');
         this.#send({
           type: 'input_audio_buffer.speech_started',
           audio_start_ms: event.atMs,
           item_id: this.#speechItem,
         });
+        if (interrupt && !cancelFirst) this.#cancel('turn_detected');
       } else this.#utterance(event.atMs);
     }
   }

@@ -23,6 +23,8 @@ export interface FakeRealtimeOptions {
   refuse?: { status: number; message?: string; retryAfterSeconds?: number };
   /** The dialogue of each new connection (called once per connection). */
   script?: (connection: number) => DialogueScript;
+  /** Sees every event as it is sent (the benchmark times audio deltas with it). */
+  observe?: (event: Record<string, unknown>) => void;
 }
 
 export interface FakeRealtimeConnection {
@@ -109,7 +111,7 @@ export async function startFakeRealtimeServer(
       connections.push({
         model: url.searchParams.get('model'),
         authorization: request.headers.authorization,
-        dialogue: new FakeRealtimeDialogue(ws, url.searchParams.get('model'), script),
+        dialogue: new FakeRealtimeDialogue(ws, url.searchParams.get('model'), script, options.observe),
       });
     });
   });

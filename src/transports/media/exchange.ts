@@ -6,6 +6,13 @@ import { noEffects, type ToolEffects } from '../../engine/tools/tool.js';
 import type { CallerInput } from '../../engine/turn-decision.js';
 import type { RealtimeUsage } from '../../ports/realtime-model.js';
 
+/** How much of an agent item the caller heard when they talked over it. */
+export interface AudioCut {
+  itemId: string;
+  playedMs: number;
+  sentMs: number;
+}
+
 export class Exchange {
   /** The caller's words, once transcribed (keys pressed are known at once). */
   input: CallerInput | undefined;
@@ -15,8 +22,8 @@ export class Exchange {
   replied = false;
   /** Handed to the turn runner (stored, or being stored). */
   handed = false;
-  /** What the caller heard when they cut the reply short. */
-  heard: string | undefined;
+  /** Where the caller cut the reply short (its transcript may come after): played and sent ms. */
+  cut: AudioCut | undefined;
   readonly effects: ToolEffects = noEffects();
   readonly toolCalls: ToolCallRecord[] = [];
   /** Function calls of the current response, run when it is done. */

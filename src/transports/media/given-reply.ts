@@ -6,6 +6,7 @@ import type { CollectedScalar, ToolCallRecord } from '../../domain/call.js';
 import { callerWordsExtraction, extractionContextOf } from '../../engine/tools/caller-extraction.js';
 import type { ToolEffects } from '../../engine/tools/tool.js';
 import type { ReplyPolicy, TurnContext, TurnReply, TurnStream } from '../../ports/reply-policy.js';
+import type { Exchange } from './exchange.js';
 
 export interface GivenReply {
   /** The transcript of the model's audio. */
@@ -25,6 +26,37 @@ export interface GivenReply {
   /** From the caller's speech ending to the model's first audio. */
   modelLatencyMs?: number;
   region?: string;
+}
+
+/**
+ * The reply of a finished exchange. Its usage includes that of the loose responses (the greeting, the
+ * engine's own lines) since the last turn, which no turn of their own counts.
+ */
+export function givenReplyOf(
+  exchange: Exchange,
+  loose: Exchange,
+  options: { model: string; region?: string },
+): GivenReply {
+  const usage = { ...exchange.usage };
+  for (const key of Object.keys(usage) as (keyof typeof usage)[]) usage[key] += loose.usage[key];
+  return {
+    text: exchange.text,
+    effects: exchange.effects,
+    toolCalls: exchange.toolCalls,
+    model: `openai:${options.model}`,
+    usage: {
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      costMicroUsd: usage.costMicroUsd,
+      audioInMs: exchange.audioInMs,
+      audioOutMs: exchange.audioOutMs + loose.audioOutMs,
+    },
+    ...(exchange.endedAt !== undefined && exchange.firstAudioAt !== undefined
+      ? { modelLatencyMs: Math.max(0, exchange.firstAudioAt - exchange.endedAt) }
+      : {}),
+    ...(options.region ? { region: options.region } : {}),
+  };
 }
 
 export function givenReplyPolicy(given: GivenReply): ReplyPolicy {

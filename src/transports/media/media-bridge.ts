@@ -9,85 +9,56 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import {
   decodeMediaStreamMessage,
-  encodeClearMessage,
-  encodeMarkMessage,
-  encodeMediaMessage,
-  isTelephonyAudio,
   MEDIA_STREAM_LIMITS,
   type MediaStreamInbound,
   type StreamStartEvent,
 } from '../../adapters/twilio/media-stream-codec.js';
-import { isTerminal } from '../../domain/call.js';
 import { fallbackTransportOf, realtimeModelOf } from '../../domain/realtime-settings.js';
-import type { CallEngine } from '../../engine/call-engine.js';
 import type { CallSession } from '../../engine/call-session.js';
 import type { CallEnd } from '../../engine/transport.js';
 import { TurnRunner } from '../../engine/turn-runner.js';
-import type { RealtimeEvent, RealtimeModelFactory, RealtimeSession } from '../../ports/realtime-model.js';
-import { givenReplyPolicy } from './given-reply.js';
-import type { MediaSocketGrant } from './media-socket-grant.js';
-import { ModelTools, type ToolCatalogLike } from './model-tools.js';
-import { heardShare, PlayedAudio } from './played-audio.js';
-import { greetingInstructions, realtimeSessionConfig, sayExactly } from './realtime-session-config.js';
-import { Exchange } from './exchange.js';
-
-export interface MediaBridgeOptions {
-  engine: CallEngine;
-  models: RealtimeModelFactory;
-  tools: ToolCatalogLike;
-  grant: MediaSocketGrant;
-  /** Our Twilio account: `start` must name it. */
-  accountSid: string;
-  logger: FastifyBaseLogger;
-  defaultTimezone: string;
-  /** The server's DEFAULT_TRANSPORT, for an agent that names no fallback. */
-  defaultTransport: 'gather' | 'relay';
-  region?: string;
-  /** Caller silence after the agent's audio has played that becomes a silent turn. */
-  idleMs?: number;
-  /** After the last turn, the most we wait for its audio to play before closing the stream. */
-  endWaitMs?: number;
-  /** `start` must come within this. */
-  startTimeoutMs?: number;
-}
+import type { RealtimeEvent, RealtimeSession } from '../../ports/realtime-model.js';
+import { AgentAudio, msOfBase64 } from './agent-audio.js';
+import { EngineLines } from './engine-lines.js';
+import { ExchangeBook } from './exchange-book.js';
+import { givenReplyOf, givenReplyPolicy } from './given-reply.js';
+import {
+  DEFAULT_END_WAIT_MS,
+  DEFAULT_IDLE_MS,
+  DEFAULT_START_TIMEOUT_MS,
+  type MediaBridgeOptions,
+} from './media-bridge-options.js';
+import type { ModelTools } from './model-tools.js';
+import { heardShare } from './played-audio.js';
+import { greetingInstructions } from './realtime-session-config.js';
+import { openStream, startRefusal } from './stream-opening.js';
+import type { AudioCut, Exchange } from './exchange.js';
 
 const CLOSE_POLICY = 1008;
-const DEFAULT_IDLE_MS = 8_000;
-const DEFAULT_END_WAIT_MS = 30_000;
-const DEFAULT_START_TIMEOUT_MS = 10_000;
-// base64 length → μ-law bytes → ms (8 bytes a ms); padding is ignored (at most 2 bytes).
-const msOfBase64 = (chars: number) => (chars * 3) / 4 / 8;
+// Caller audio kept while the model opens: 5 s of 20 ms frames, more than the open timeout's default.
+const EARLY_AUDIO_FRAMES = 250;
 
 export class MediaBridge {
   #phase: 'awaiting-start' | 'opening' | 'active' | 'ending' | 'closed' = 'awaiting-start';
-  #streamSid = '';
   #session: CallSession | undefined;
   #model: RealtimeSession | undefined;
   #runner: TurnRunner | undefined;
   #tools: ModelTools | undefined;
-  readonly #played: PlayedAudio;
+  readonly #out: AgentAudio;
   readonly #log: FastifyBaseLogger;
-  /** The exchange whose reply is awaited, and every exchange by caller item and by response. */
-  #current: Exchange | undefined;
-  readonly #byItem = new Map<string, Exchange>();
-  readonly #byResponse = new Map<string, Exchange>();
-  /** Agent items' transcripts, for what was heard of them. */
-  readonly #transcripts = new Map<string, string>();
-  /** A line of the engine's own being collected, then said by the model. */
-  #engineLine = '';
-  #engineLinePending = false;
-  /** Usage of responses outside an exchange (greeting, engine lines), carried to the next turn. */
-  #looseUsage = new Exchange(undefined);
-  #callerAudioMs = 0;
+  readonly #book = new ExchangeBook();
+  readonly #lines = new EngineLines();
+  /** A greeting or engine line cut before its transcript came: stored as heard once it comes. */
+  #pendingCut: AudioCut | undefined;
+  readonly #early: string[] = [];
   #startTimer: NodeJS.Timeout;
-  #endWaiters: (() => void)[] = [];
 
   constructor(
     private readonly socket: WebSocket,
     private readonly options: MediaBridgeOptions,
   ) {
     this.#log = options.logger.child({ call_sid: options.grant.callSid });
-    this.#played = new PlayedAudio({
+    this.#out = new AgentAudio(socket, {
       onPlaying: () => this.#runner?.playback(true),
       onDrained: () => this.#drained(),
     });
@@ -122,11 +93,12 @@ export class MediaBridge {
         void this.#begin(event).catch((error: unknown) => this.#fail('start failed', error));
         return;
       case 'caller-audio':
-        this.#callerAudioMs += msOfBase64(event.payload.length);
-        this.#model?.appendAudio(event.payload);
+        this.#book.callerAudio(msOfBase64(event.payload.length));
+        if (this.#model) this.#model.appendAudio(event.payload);
+        else if (this.#phase === 'opening') this.#keepEarly(event.payload);
         return;
       case 'mark-played':
-        return this.#played.echoed(event.name);
+        return this.#out.echoed(event.name);
       case 'caller-dtmf':
         return this.#keys(event.digit);
       case 'stream-stop':
@@ -138,34 +110,22 @@ export class MediaBridge {
   }
 
   async #begin(start: StreamStartEvent): Promise<void> {
-    const { grant, engine } = this.options;
-    if (start.callSid !== grant.callSid) return this.#refuse('start names another call than the socket URL');
-    if (start.accountSid !== this.options.accountSid) return this.#refuse('start names another account');
+    const refusal = startRefusal(start, this.options);
+    if (refusal) return this.#refuse(refusal);
     this.#phase = 'opening';
-    this.#streamSid = start.streamSid;
-    const session = await engine.sessions.open(grant.callSid);
-    this.#session = session;
-    const { call, agent } = session;
-    if (isTerminal(call.status) || call.ended_by) return this.#close('call already over');
-    if (call.transport !== 'realtime') return this.#refuse('stream for a call not on the realtime transport');
-    if (grant.session < (call.relay_reconnects ?? 0)) return this.#refuse('socket URL of an earlier stream');
-    if (!isTelephonyAudio(start.mediaFormat)) return this.#fallback('stream audio is not μ-law 8 kHz');
-    const model = this.options.models.forAgent(realtimeModelOf(agent));
-    if (!model) return this.#fallback('no realtime model configured');
-    const tools = new ModelTools(this.options.tools, agent, this.options.region);
-    this.#tools = tools;
-    const config = realtimeSessionConfig(session, await tools.load(), {
-      timezone: this.options.defaultTimezone,
-    });
-    try {
-      this.#model = await model.open(config, (event) => this.#onModel(event));
-    } catch (error) {
-      this.#log.warn({ err: error }, 'realtime model could not be opened');
-      return this.#fallback('realtime model unavailable');
-    }
-    if ((this.#phase as string) !== 'opening') return this.#model.close();
+    this.#out.streamSid = start.streamSid;
+    const opening = await openStream(start, this.options, (event) => this.#onModel(event), this.#log);
+    if (opening.outcome === 'refused') return this.#refuse(opening.reason);
+    if (opening.outcome === 'over') return this.#close(opening.reason);
+    this.#session = opening.session;
+    if (opening.outcome === 'fallback') return this.#fallback(opening.reason);
+    const { session, model } = opening;
+    this.#tools = opening.tools;
+    this.#model = model;
+    if ((this.#phase as string) !== 'opening') return model.close();
     this.#phase = 'active';
-    this.#runner = new TurnRunner({ ...engine, log: this.#log }, session, this.#output(), {
+    for (const payload of this.#early.splice(0)) this.#model.appendAudio(payload);
+    this.#runner = new TurnRunner({ ...this.options.engine, log: this.#log }, session, this.#output(), {
       idle: { idleMs: this.options.idleMs ?? DEFAULT_IDLE_MS, speechMsPerChar: 0 },
       deadline: true,
     });
@@ -177,10 +137,19 @@ export class MediaBridge {
       this.#model.respond({ instructions: greetingInstructions(greeting.agent_text) });
   }
 
+  /**
+   * Caller audio that comes while the model is being opened: Twilio streams from `start`, and a caller
+   * on a reopened stream may already be speaking. Kept (the last EARLY_AUDIO_FRAMES) for the model.
+   */
+  #keepEarly(payload: string): void {
+    this.#early.push(payload);
+    if (this.#early.length > EARLY_AUDIO_FRAMES) this.#early.shift();
+  }
+
   #keys(digit: string): void {
     if (this.#phase !== 'active' || !this.#model) return;
     this.#runner?.callerActive();
-    const exchange = this.#open(undefined);
+    const exchange = this.#book.open(undefined);
     exchange.input = { kind: 'dtmf', digits: digit };
     this.#model.sendText(`(The caller pressed ${digit} on the keypad.)`);
   }
@@ -194,28 +163,33 @@ export class MediaBridge {
         return this.#audio(event.itemId, event.responseId, event.audio);
       case 'speech-started':
         this.#runner?.callerActive();
-        if (this.#played.playing) this.#bargeIn();
-        this.#open(event.itemId);
+        if (this.#out.playing) this.#bargeIn();
+        this.#book.open(event.itemId);
         return;
       case 'speech-stopped': {
-        const exchange = this.#byItem.get(event.itemId);
+        const exchange = this.#book.byItem(event.itemId);
         if (exchange) exchange.endedAt = performance.now();
         return;
       }
       case 'caller-transcript': {
-        const exchange = this.#byItem.get(event.itemId);
+        const exchange = this.#book.byItem(event.itemId);
         if (!exchange) return;
         exchange.input = event.text.trim() ? { kind: 'speech', text: event.text } : { kind: 'silence' };
         return this.#handOver(exchange);
       }
       case 'transcript-done': {
-        this.#transcripts.set(event.itemId, event.text);
-        const exchange = this.#byResponse.get(event.responseId);
+        this.#book.setTranscript(event.itemId, event.text);
+        if (this.#pendingCut?.itemId === event.itemId) {
+          const cut = this.#pendingCut;
+          this.#pendingCut = undefined;
+          this.#runner?.interrupt(heardShare(event.text, cut.playedMs, cut.sentMs));
+        }
+        const exchange = this.#book.byResponse(event.responseId);
         if (exchange) exchange.text = `${exchange.text} ${event.text}`.trim();
         return;
       }
       case 'function-call':
-        this.#exchangeOf(event.responseId)?.pendingCalls.push(event);
+        this.#book.forResponse(event.responseId, this.#lines.pending)?.pendingCalls.push(event);
         return;
       case 'response-done':
         return this.#responseDone(event);
@@ -234,39 +208,17 @@ export class MediaBridge {
   /** Forwards one delta as it came: no decoding, one send for the audio and one for its mark. */
   #audio(itemId: string, responseId: string, audio: string): void {
     if (this.#phase !== 'active' && this.#phase !== 'ending') return;
-    const exchange = this.#exchangeOf(responseId);
+    const exchange = this.#book.forResponse(responseId, this.#lines.pending);
     if (exchange && exchange.firstAudioAt === undefined) exchange.firstAudioAt = performance.now();
-    const ms = msOfBase64(audio.length);
-    (exchange ?? this.#looseUsage).audioOutMs += ms;
-    this.socket.send(encodeMediaMessage(this.#streamSid, audio));
-    this.socket.send(encodeMarkMessage(this.#streamSid, this.#played.sent(itemId, ms * 8)));
-  }
-
-  /** The exchange a response answers: the one awaiting its reply when the response began. */
-  #exchangeOf(responseId: string): Exchange | undefined {
-    let exchange = this.#byResponse.get(responseId);
-    if (!exchange && this.#current && !this.#current.replied && !this.#engineLinePending) {
-      exchange = this.#current;
-      this.#byResponse.set(responseId, exchange);
-    }
-    return exchange;
-  }
-
-  #open(callerItem: string | undefined): Exchange {
-    const exchange = new Exchange(callerItem);
-    this.#current = exchange;
-    if (callerItem) this.#byItem.set(callerItem, exchange);
-    exchange.audioInMs = this.#callerAudioMs;
-    this.#callerAudioMs = 0;
-    return exchange;
+    (exchange ?? this.#book.loose).audioOutMs += this.#out.forward(itemId, audio);
   }
 
   #responseDone(event: Extract<RealtimeEvent, { type: 'response-done' }>): void {
-    const exchange = this.#byResponse.get(event.responseId);
-    if (event.usage) (exchange ?? this.#looseUsage).addUsage(event.usage);
+    const exchange = this.#book.byResponse(event.responseId);
+    if (event.usage) (exchange ?? this.#book.loose).addUsage(event.usage);
     if (!exchange) {
-      this.#engineLinePending = false;
-      if (!this.#played.playing) this.#drained();
+      this.#lines.pending = false;
+      if (!this.#out.playing) this.#drained();
       return;
     }
     if (event.error) this.#log.warn({ err: event.error }, 'realtime response failed');
@@ -286,55 +238,42 @@ export class MediaBridge {
     if (!runner || !exchange.ready || !exchange.input) return;
     exchange.handed = true;
     const model = this.#model?.model ?? realtimeModelOf(this.#session!.agent).model;
-    const usage = { ...exchange.usage };
-    for (const key of Object.keys(usage) as (keyof typeof usage)[]) usage[key] += this.#looseUsage.usage[key];
-    const audioOutMs = exchange.audioOutMs + this.#looseUsage.audioOutMs;
-    this.#looseUsage = new Exchange(undefined);
-    const policy = givenReplyPolicy({
-      text: exchange.text,
-      effects: exchange.effects,
-      toolCalls: exchange.toolCalls,
-      model: `openai:${model}`,
-      usage: {
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        cachedInputTokens: usage.cachedInputTokens,
-        costMicroUsd: usage.costMicroUsd,
-        audioInMs: exchange.audioInMs,
-        audioOutMs,
-      },
-      ...(exchange.endedAt !== undefined && exchange.firstAudioAt !== undefined
-        ? { modelLatencyMs: Math.max(0, exchange.firstAudioAt - exchange.endedAt) }
-        : {}),
-      ...(this.options.region ? { region: this.options.region } : {}),
-    });
+    const policy = givenReplyPolicy(
+      givenReplyOf(exchange, this.#book.takeLoose(), {
+        model,
+        ...(this.options.region ? { region: this.options.region } : {}),
+      }),
+    );
+    const cut = exchange.cut;
     runner.input(exchange.input, {
-      given: { policy, ...(exchange.heard !== undefined ? { heard: exchange.heard } : {}) },
+      given: { policy, ...(cut ? { heard: heardShare(exchange.text, cut.playedMs, cut.sentMs) } : {}) },
     });
   }
 
   /** The caller talks over agent audio not yet played: Twilio drops it, the model forgets it. */
   #bargeIn(): void {
-    this.socket.send(encodeClearMessage(this.#streamSid));
-    this.#played.cleared();
-    const itemId = this.#played.lastItem;
-    if (!itemId) return;
-    const playedMs = this.#played.playedMs(itemId);
-    const sentMs = this.#played.sentMs(itemId);
+    const cut = this.#out.clear();
+    if (!cut) return;
+    const { itemId, playedMs, sentMs } = cut;
     if (playedMs < sentMs) this.#model?.truncate(itemId, Math.floor(playedMs));
-    const exchange = [...this.#byResponse.values()].find((candidate) => candidate === this.#current);
-    const heard = heardShare(this.#transcripts.get(itemId) ?? exchange?.text ?? '', playedMs, sentMs);
+    const exchange = this.#book.answering();
     this.#log.info({ played_ms: Math.round(playedMs), sent_ms: Math.round(sentMs) }, 'caller barged in');
-    // Not yet stored: it will be stored as heard. Stored (or a greeting, an engine line): cut now.
-    if (exchange && !exchange.handed) exchange.heard = heard;
-    else this.#runner?.interrupt(heard);
+    // The transcript of a reply still streaming comes when its response ends (the model cancels it as
+    // the caller speaks), so what was heard is taken from it then: when the exchange is handed over,
+    // or, for a greeting or engine line already stored, when its transcript arrives.
+    if (exchange && !exchange.handed) exchange.cut = cut;
+    else {
+      const transcript = this.#book.transcript(itemId);
+      if (transcript !== undefined) this.#runner?.interrupt(heardShare(transcript, playedMs, sentMs));
+      else this.#pendingCut = cut;
+    }
     this.#runner?.playback(false);
   }
 
   #drained(): void {
-    if (this.#played.playing || this.#engineLinePending) return;
+    if (this.#out.playing || this.#lines.pending) return;
     this.#runner?.playback(false);
-    for (const resolve of this.#endWaiters.splice(0)) resolve();
+    this.#out.release();
   }
 
   // ---- us -> the caller, from the runner --------------------------------------------------------
@@ -343,16 +282,10 @@ export class MediaBridge {
     return {
       // The engine's own lines (a silence prompt, the closing line, an apology): the model says them.
       speak: (text: string) => {
-        this.#engineLine += text;
+        this.#lines.collect(text);
         return this.#phase === 'active';
       },
-      replied: () => {
-        const line = this.#engineLine.trim();
-        this.#engineLine = '';
-        if (!line || !this.#model) return;
-        this.#engineLinePending = true;
-        this.#model.respond({ instructions: sayExactly(line) });
-      },
+      replied: () => this.#lines.say(this.#model),
       end: (end: CallEnd) => this.#endAfterPlayback(end),
     };
   }
@@ -361,16 +294,8 @@ export class MediaBridge {
   async #endAfterPlayback(end: CallEnd): Promise<void> {
     this.#phase = 'ending';
     this.#log.info({ end: end.kind }, 'realtime call ending after the last reply plays');
-    if (this.#played.playing || this.#engineLinePending) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.endWaitMs ?? DEFAULT_END_WAIT_MS);
-        timer.unref();
-        this.#endWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    if (this.#out.playing || this.#lines.pending)
+      await this.#out.whenPlayed(this.options.endWaitMs ?? DEFAULT_END_WAIT_MS);
     this.#close('call ended');
   }
 
@@ -414,7 +339,7 @@ export class MediaBridge {
     this.#runner?.stop(reason);
     this.#model?.close();
     this.#model = undefined;
-    for (const resolve of this.#endWaiters.splice(0)) resolve();
+    this.#out.release();
   }
 
   #closeSocket(code: number, reason: string): void {

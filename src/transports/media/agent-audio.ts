@@ -1,0 +1,72 @@
+// The agent's audio on its way to the caller: each model delta forwarded to Twilio as a `media`
+// message exactly as it came (base64 μ-law, no decoding), followed by a `mark` whose echo says it has
+// played (played-audio.ts); `clear` when the caller talks over it, with where it was cut; and a wait
+// for everything sent to have played before the stream is closed.
+import type { WebSocket } from 'ws';
+import {
+  encodeClearMessage,
+  encodeMarkMessage,
+  encodeMediaMessage,
+} from '../../adapters/twilio/media-stream-codec.js';
+import type { AudioCut } from './exchange.js';
+import { PlayedAudio, type PlayedAudioEvents } from './played-audio.js';
+
+/** base64 length → μ-law bytes → ms (8 bytes a ms); padding is ignored (at most 2 bytes). */
+export const msOfBase64 = (chars: number) => (chars * 3) / 4 / 8;
+
+export class AgentAudio {
+  readonly #played: PlayedAudio;
+  #waiters: (() => void)[] = [];
+  /** The stream's sid, from `start`: every message names it. */
+  streamSid = '';
+
+  constructor(
+    private readonly socket: WebSocket,
+    events: PlayedAudioEvents,
+  ) {
+    this.#played = new PlayedAudio(events);
+  }
+
+  /** Audio sent has not all played yet. */
+  get playing(): boolean {
+    return this.#played.playing;
+  }
+
+  /** Twilio echoed a mark. */
+  echoed(name: string): void {
+    this.#played.echoed(name);
+  }
+
+  /** Forwards one delta of `itemId`: one send for the audio, one for its mark. Returns its ms. */
+  forward(itemId: string, audio: string): number {
+    const ms = msOfBase64(audio.length);
+    this.socket.send(encodeMediaMessage(this.streamSid, audio));
+    this.socket.send(encodeMarkMessage(this.streamSid, this.#played.sent(itemId, ms * 8)));
+    return ms;
+  }
+
+  /** Twilio drops what has not played; returns where the last item's audio was cut, if any went out. */
+  clear(): AudioCut | undefined {
+    this.socket.send(encodeClearMessage(this.streamSid));
+    this.#played.cleared();
+    const itemId = this.#played.lastItem;
+    if (!itemId) return undefined;
+    return { itemId, playedMs: this.#played.playedMs(itemId), sentMs: this.#played.sentMs(itemId) };
+  }
+
+  /** Resolves when release() is called (everything played, or the stream is over), or after timeoutMs. */
+  whenPlayed(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  release(): void {
+    for (const resolve of this.#waiters.splice(0)) resolve();
+  }
+}
