@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costMicroUsd, finishEvent, priceOf } from './pricing.js';
+import { costMicroUsd, finishEvent, priceOf, realtimeCostMicroUsd } from './pricing.js';
 
 describe('pricing', () => {
   it('prices well-known models in integer micro-USD', () => {
@@ -57,5 +57,30 @@ describe('pricing of prompt-cache reads and writes', () => {
       type: 'finish',
       usage: { inputTokens: 2_000, outputTokens: 10, costMicroUsd: 306 },
     });
+  });
+});
+
+describe('realtimeCostMicroUsd', () => {
+  const usage = {
+    inputTextTokens: 1_000,
+    inputAudioTokens: 2_000,
+    cachedInputTokens: 0,
+    outputTextTokens: 100,
+    outputAudioTokens: 500,
+  };
+
+  it('prices text and audio tokens at their own rates (gpt-realtime: 4/16 text, 32/64 audio per million)', () => {
+    // 1000×4 + 2000×32 + 100×16 + 500×64 = 101,600 micro-USD.
+    expect(realtimeCostMicroUsd('gpt-realtime-2025-08-28', usage)).toBe(101_600);
+  });
+
+  it('takes cached tokens off the audio first, each at its cached rate (mini: audio 0.30, text 0.06)', () => {
+    const cached = { ...usage, cachedInputTokens: 2_500 };
+    // audio: 0 uncached + 2000×0.30; text: 500×0.6 + 500×0.06; out: 100×2.4 + 500×20.
+    expect(realtimeCostMicroUsd('gpt-realtime-mini', cached)).toBe(Math.round(600 + 300 + 30 + 240 + 10_000));
+  });
+
+  it('costs nothing for a model it has no price for', () => {
+    expect(realtimeCostMicroUsd('some-other-realtime', usage)).toBe(0);
   });
 });

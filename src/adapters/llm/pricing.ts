@@ -39,13 +39,31 @@ const PRICES: Readonly<Record<string, ModelPrice>> = {
 
 /**
  * The Realtime API bills text and audio tokens at their own rates, USD per million (OpenAI's pricing
- * page, gpt-realtime GA): cached input is cached text and audio alike.
+ * page and model pages: developers.openai.com/api/docs/models/gpt-realtime-*), cached text and
+ * cached audio each at its own rate.
  */
 const REALTIME_PRICES: Readonly<
-  Record<string, Record<'textIn' | 'textOut' | 'audioIn' | 'audioOut' | 'cachedIn', number>>
+  Record<
+    string,
+    Record<'textIn' | 'textOut' | 'audioIn' | 'audioOut' | 'cachedTextIn' | 'cachedAudioIn', number>
+  >
 > = {
-  'gpt-realtime-mini': { textIn: 0.6, textOut: 2.4, audioIn: 10, audioOut: 20, cachedIn: 0.06 },
-  'gpt-realtime': { textIn: 4, textOut: 16, audioIn: 32, audioOut: 64, cachedIn: 0.4 },
+  'gpt-realtime-mini': {
+    textIn: 0.6,
+    textOut: 2.4,
+    audioIn: 10,
+    audioOut: 20,
+    cachedTextIn: 0.06,
+    cachedAudioIn: 0.3,
+  },
+  'gpt-realtime': {
+    textIn: 4,
+    textOut: 16,
+    audioIn: 32,
+    audioOut: 64,
+    cachedTextIn: 0.4,
+    cachedAudioIn: 0.4,
+  },
 };
 
 /** One realtime response's cost in integer micro-USD; unknown models cost 0. */
@@ -71,7 +89,8 @@ export function realtimeCostMicroUsd(
   return Math.round(
     (usage.inputAudioTokens - cachedAudio) * price.audioIn +
       (usage.inputTextTokens - (cached - cachedAudio)) * price.textIn +
-      cached * price.cachedIn +
+      cachedAudio * price.cachedAudioIn +
+      (cached - cachedAudio) * price.cachedTextIn +
       usage.outputTextTokens * price.textOut +
       usage.outputAudioTokens * price.audioOut,
   );
