@@ -5,14 +5,8 @@
 // closes the stream (the call ends, is transferred, or goes on over the fallback transport).
 import { toneFor } from '../../simulator/fake-realtime/tone.js';
 import { connectMediaStream } from '../../simulator/media-stream-client.js';
-import { TwilioSimulator } from '../../simulator/twilio-simulator.js';
 import { deliverRecording } from './recording-delivery.js';
-import {
-  fetchResult,
-  outboundRecording,
-  type SimulationRequest,
-  type SimulationResult,
-} from './simulation.js';
+import { fetchResult, placeCall, type SimulationRequest, type SimulationResult } from './simulation.js';
 import type { SimulationTarget } from './target.js';
 
 // The caller's pause after a line: longer than the model's end-of-turn silence (500 ms by default).
@@ -24,22 +18,7 @@ export async function runMediaSimulation(
   request: SimulationRequest,
 ): Promise<SimulationResult> {
   if (request.ask) throw new Error('the realtime transport takes --say or --script lines');
-  const simulator = new TwilioSimulator({
-    serverUrl: target.serverUrl,
-    publicUrl: target.publicUrl,
-    accountSid: target.accountSid,
-    authToken: target.authToken,
-  });
-  const record = outboundRecording(target, request);
-  const call = request.inbound
-    ? await simulator.startCall({ direction: 'inbound', from: request.caller, to: request.ourNumber })
-    : await simulator.callAgent({
-        agentId: request.agentId ?? '',
-        caller: request.caller,
-        ourNumber: request.ourNumber,
-        transport: 'realtime',
-        ...(record ? { record } : {}),
-      });
+  const call = await placeCall(target, request, 'realtime');
   const failure = call.applicationErrors[0];
   if (failure) throw new Error(`the server did not answer the call: ${failure.detail}`);
   const stream = call.stream;

@@ -1,13 +1,7 @@
 // Runs one simulated call against a server and reads back what the server stored.
 import { recognizerText } from '../../simulator/recognizer-text.js';
-import { TwilioSimulator } from '../../simulator/twilio-simulator.js';
 import { deliverRecording } from './recording-delivery.js';
-import {
-  fetchResult,
-  outboundRecording,
-  type SimulationRequest,
-  type SimulationResult,
-} from './simulation.js';
+import { fetchResult, placeCall, type SimulationRequest, type SimulationResult } from './simulation.js';
 import type { SimulationTarget } from './target.js';
 
 export type { SimulationRequest, SimulationResult } from './simulation.js';
@@ -24,27 +18,7 @@ export async function runSimulation(
     const { runRelaySimulation } = await import('./run-relay.js');
     return runRelaySimulation(target, request);
   }
-  const simulator = new TwilioSimulator({
-    serverUrl: target.serverUrl,
-    publicUrl: target.publicUrl,
-    accountSid: target.accountSid,
-    authToken: target.authToken,
-  });
-  const record = outboundRecording(target, request);
-  const call = request.inbound
-    ? await simulator.startCall({
-        direction: 'inbound',
-        from: request.caller,
-        to: request.ourNumber,
-        ...(request.stirVerstat !== undefined ? { stirVerstat: request.stirVerstat } : {}),
-      })
-    : await simulator.callAgent({
-        agentId: request.agentId ?? '',
-        caller: request.caller,
-        ourNumber: request.ourNumber,
-        transport: 'gather',
-        ...(record ? { record } : {}),
-      });
+  const call = await placeCall(target, request, 'gather');
   let shown = 0;
   const show = () => {
     for (const entry of call.transcript.slice(shown)) {

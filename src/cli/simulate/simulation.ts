@@ -1,5 +1,6 @@
 // What a simulated call is asked to do and what it gives back: shared by the Gather and relay runs.
-import type { RestRecordingOptions } from '../../simulator/twilio-simulator.js';
+import type { SimulatedCall } from '../../simulator/simulated-call.js';
+import { TwilioSimulator, type RestRecordingOptions } from '../../simulator/twilio-simulator.js';
 import type { SimulationTarget } from './target.js';
 
 export interface SimulationRequest {
@@ -37,6 +38,39 @@ export function outboundRecording(
 ): RestRecordingOptions | undefined {
   if (request.inbound || !request.record) return undefined;
   return { statusCallbackUrl: `${target.publicUrl}/twilio/recording`, events: ['completed', 'absent'] };
+}
+
+/**
+ * Places the call as Twilio would start it: an inbound call to our number (with the caller's
+ * StirVerstat), or the outbound call our server placed for the agent over `transport`.
+ */
+export async function placeCall(
+  target: SimulationTarget,
+  request: SimulationRequest,
+  transport: 'gather' | 'realtime',
+): Promise<SimulatedCall> {
+  const simulator = new TwilioSimulator({
+    serverUrl: target.serverUrl,
+    publicUrl: target.publicUrl,
+    accountSid: target.accountSid,
+    authToken: target.authToken,
+  });
+  if (request.inbound) {
+    return simulator.startCall({
+      direction: 'inbound',
+      from: request.caller,
+      to: request.ourNumber,
+      ...(request.stirVerstat !== undefined ? { stirVerstat: request.stirVerstat } : {}),
+    });
+  }
+  const record = outboundRecording(target, request);
+  return simulator.callAgent({
+    agentId: request.agentId ?? '',
+    caller: request.caller,
+    ourNumber: request.ourNumber,
+    transport,
+    ...(record ? { record } : {}),
+  });
 }
 
 export interface SimulationResult {
