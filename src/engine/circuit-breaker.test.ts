@@ -31,6 +31,21 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire()).toBe(false);
   });
 
+  it('mayPass tells what tryAcquire would answer without taking the probe', () => {
+    const { breaker, clock } = breakerWith(1);
+    expect(breaker.mayPass()).toBe(true);
+    breaker.failed();
+    expect(breaker.mayPass()).toBe(false);
+    clock.now += 5_000;
+    expect(breaker.mayPass()).toBe(true);
+    expect(breaker.state).toBe('open');
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.mayPass()).toBe(false);
+    breaker.succeeded();
+    expect(breaker.mayPass()).toBe(true);
+  });
+
   it('counts only consecutive failures: a success starts the count again', () => {
     const { breaker } = breakerWith(2);
     breaker.failed();

@@ -41,6 +41,15 @@ export class CircuitBreaker {
     return this.#state;
   }
 
+  /**
+   * Whether tryAcquire could pass now (closed, half-open, or open with its cool-down over), without
+   * taking the probe: for choosing a path before the request is made.
+   */
+  mayPass(): boolean {
+    if (this.#state === 'open') return this.#options.now() - this.#openedAt >= this.#options.coolDownMs;
+    return !(this.#state === 'half-open' && this.#probeInFlight);
+  }
+
   /** Whether a request may go to the model now; every true must be followed by one report. */
   tryAcquire(): boolean {
     if (this.#state === 'open') {

@@ -5,6 +5,7 @@ import { createLanguageModelFactory } from '../adapters/llm/provider-factory.js'
 import { realtimeModelFactory } from '../adapters/llm/realtime-model-factory.js';
 import { realtimeModelSettings, type Config } from '../config.js';
 import { CircuitBreakers } from '../engine/circuit-breaker.js';
+import { guardRealtimeModels } from '../engine/realtime-circuits.js';
 import { createPolicySelector } from '../engine/policy-selector.js';
 import { ScriptedPolicy } from '../engine/scripted-policy.js';
 import type { ToolCatalog } from '../engine/tools/tool-catalog.js';
@@ -39,7 +40,8 @@ export function buildModels(
     breakers,
     tools: deps.tools,
   });
-  // Speech-to-speech models (an agent's llm.realtime), available when their provider has a key.
-  const realtimeModels = realtimeModelFactory(realtimeModelSettings(config));
+  // Speech-to-speech models (an agent's llm.realtime), available when their provider has a key and
+  // their circuit is not open.
+  const realtimeModels = guardRealtimeModels(realtimeModelFactory(realtimeModelSettings(config)), breakers);
   return { llm, breakers, policyFor, realtimeModels };
 }

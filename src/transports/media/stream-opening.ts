@@ -43,7 +43,8 @@ export async function openStream(
   if (!isTelephonyAudio(start.mediaFormat))
     return { outcome: 'fallback', session, reason: 'stream audio is not μ-law 8 kHz' };
   const factory = options.models.forAgent(realtimeModelOf(agent));
-  if (!factory) return { outcome: 'fallback', session, reason: 'no realtime model configured' };
+  if (!factory)
+    return { outcome: 'fallback', session, reason: 'no realtime model configured or its circuit is open' };
   const tools = new ModelTools(options.tools, agent, options.region);
   const config = realtimeSessionConfig(session, await tools.load(), { timezone: options.defaultTimezone });
   try {
