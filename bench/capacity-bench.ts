@@ -9,7 +9,7 @@ import { startFakeModel, type FakeModelOptions } from './fake-model.js';
 import { answerCalls, prepareCalls } from './gather-load.js';
 import type { GatherServerSetup, ServerStats } from './gather-server.js';
 import { newRelaySetup, runRelayLevel } from './relay-bench.js';
-import { machineInfo, percentile, round, sortedCopy } from './stats.js';
+import { loadSentence, machineInfo, percentile, round, sortedCopy } from './stats.js';
 
 export type Transport = 'gather' | 'relay';
 
@@ -283,8 +283,7 @@ export function capacityMarkdown(
     '',
     `Run ${context.date} with \`npm run bench\` on ${machine.cpuModel}, ${machine.cores} cores, ` +
       `${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}. ` +
-      `Load average (1, 5, 15 min) at the start ${context.loadStart.join(', ')}, at the end ${context.loadEnd.join(', ')}: ` +
-      'the machine was shared with other work, so treat the figures as a floor, not a ceiling.',
+      loadSentence(context.loadStart, context.loadEnd, machine.cores),
     '',
     `The most concurrent calls at which the server-added p99 stays under ${options.budgetsMs.join(' ms and ')} ms with no errors and ` +
       'every acknowledged turn stored, on this machine, with the server, the simulated callers and (for relay) the ' +

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { startBenchChild, type BenchChild } from './child.js';
 import type { GatherServerSetup, ServerStats } from './gather-server.js';
 import { answerCalls, prepareCalls, runTurns, type LoadResult, type PreparedCall } from './gather-load.js';
-import { loadAverage, machineInfo, percentile, round, sortedCopy } from './stats.js';
+import { loadAverage, loadSentence, machineInfo, percentile, round, sortedCopy } from './stats.js';
 
 export interface GatherBenchOptions {
   levels: number[];
@@ -202,8 +202,7 @@ export function gatherMarkdown(
     '',
     `Run ${context.date} with \`npm run bench\` on ${machine.cpuModel}, ${machine.cores} cores, ` +
       `${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}. ` +
-      `Load average (1, 5, 15 min) at the start ${context.loadStart.join(', ')}, at the end ${context.loadEnd.join(', ')}: ` +
-      'the machine was shared with other work, so treat the figures as a floor, not a ceiling.',
+      loadSentence(context.loadStart, context.loadEnd, machine.cores),
     '',
     `Each level: ${context.options.warmUpSeconds} s warm-up, then ${context.options.measureSeconds} s measured. ` +
       "Each simulated call posts a signed Gather result (`SpeechResult`, `Confidence`, Twilio's other parameters), " +

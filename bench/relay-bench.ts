@@ -10,7 +10,7 @@ import type { ServerStats } from './gather-server.js';
 import { analyzeRelay, type Summary } from './relay-analysis.js';
 import { answerRelayCalls, runRelayLoad, type RelayLoadOptions, type RelayTargetKind } from './relay-load.js';
 import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
-import { loadAverage, machineInfo, round } from './stats.js';
+import { loadAverage, loadSentence, machineInfo, round } from './stats.js';
 
 export interface RelayBenchOptions {
   levels: number[];
@@ -275,8 +275,7 @@ export function relayMarkdown(
     '',
     `Run ${context.date} with \`npm run bench\` on ${machine.cpuModel}, ${machine.cores} cores, ` +
       `${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}. ` +
-      `Load average (1, 5, 15 min) at the start ${context.loadStart.join(', ')}, at the end ${context.loadEnd.join(', ')}: ` +
-      'the machine was shared with other work, so treat the figures as a floor, not a ceiling.',
+      loadSentence(context.loadStart, context.loadEnd, machine.cores),
     '',
     `Each level: ${options.warmUpSeconds} s warm-up, then ${options.measureSeconds} s measured. Each simulated call ` +
       'posts the signed voice webhook, opens the socket from the `<ConversationRelay>` in the answer with a signed ' +

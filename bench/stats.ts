@@ -37,3 +37,14 @@ export function machineInfo(): MachineInfo {
 }
 
 export const loadAverage = () => loadavg().map((v) => round(v, 2));
+
+/**
+ * The run's load averages, and what they say: a 1-minute load under half a core at the start means
+ * nothing else was running (the load at the end is the benchmark's own processes).
+ */
+export function loadSentence(start: number[], end: number[], cores: number): string {
+  const figures = `Load average (1, 5, 15 min) at the start ${start.join(', ')}, at the end ${end.join(', ')}: `;
+  return (start[0] ?? 0) < Math.min(0.5, cores / 4)
+    ? `${figures}the machine was otherwise idle when the run started (the load at the end is the benchmark's own).`
+    : `${figures}the machine was shared with other work, so treat the figures as a floor, not a ceiling.`;
+}
