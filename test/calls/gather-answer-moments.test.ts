@@ -1,0 +1,46 @@
+// A Gather turn is stored before its TwiML answer goes out (the caller hears only stored turns), so
+// the moment that answer left is written later, with a write that happens anyway: the next turn's
+// put, or, for the call's last turn, one write when it ends. Read back through the REST API, every
+// reply turn carries it, the last one too.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TurnTimeline } from '../../src/domain/call.js';
+import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
+
+let server: LiveServer;
+beforeAll(async () => {
+  server = await startLiveServer();
+});
+afterAll(() => server.close());
+
+async function transcript(sid: string) {
+  const response = await server.app.inject({ method: 'GET', url: `/calls/${sid}`, headers: server.auth });
+  expect(response.statusCode).toBe(200);
+  return (
+    response.json() as { transcript: { seq: number; timeline?: TurnTimeline; server_added_ms?: number }[] }
+  ).transcript;
+}
+
+it('keeps the moment each TwiML answer went out on its stored turn, the last turn included', async () => {
+  const call = await server.simulator.startCall({
+    direction: 'outbound',
+    from: '+14155550100',
+    to: '+14155550123',
+    voiceUrl: `${PUBLIC_URL}/twilio/voice?agent_id=customer-support-001`,
+  });
+  await call.say('Hi, my laptop will not start.', { confidence: 0.92 });
+  await call.say('My name is Manas.', { confidence: 0.9 });
+  await call.say('Thanks, bye.', { confidence: 0.95 });
+  expect(call.ended).toBe(true);
+
+  // The last turn's moment is written once the call ended here, off the turn path.
+  await expect
+    .poll(async () => (await transcript(call.callSid)).at(-1)?.timeline?.first_text_out)
+    .toBeDefined();
+  const replies = (await transcript(call.callSid)).filter((turn) => turn.seq > 0);
+  expect(replies.map((turn) => turn.seq)).toEqual([1, 2, 3]);
+  for (const { timeline, server_added_ms } of replies) {
+    expect(timeline?.first_text_out).toBeGreaterThanOrEqual(timeline!.stored!);
+    // The time the server added runs to the answer, not to the store.
+    expect(server_added_ms).toBe(timeline!.first_text_out);
+  }
+});
