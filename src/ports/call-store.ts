@@ -36,7 +36,7 @@ export interface CallStore {
    * of earlier stored turns of the call, kept with this write instead of one of their own.
    */
   putTurn(turn: Turn, late?: readonly LateMoments[]): Promise<boolean>;
-  /** The turn as its own write stored it (late moments that later turns carry are left out). */
+  /** The turn with the late moments its own item holds (those a later turn carries are left out). */
   getTurn(callSid: string, seq: number): Promise<Turn | undefined>;
   /**
    * Turns in seq order, each with its late moments on its timeline; with `last`, only the most recent

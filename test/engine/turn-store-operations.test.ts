@@ -1,7 +1,8 @@
 // What a turn costs the store, counted on the real call store (dynalite) through a counting decorator
 // of the CallStore port: in the steady state a relay turn reads nothing and writes twice (the turn,
 // conditional; the call, versioned), a Gather turn on a warm instance the same plus one read of the
-// call (its version check). Another instance's writes are found and never lose a turn.
+// call (its version check). What comes after a turn is stored (its TwiML answer going out, Twilio's
+// reports) rides on the next turn's put. Another instance's writes are found and never lose a turn.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, ToolCallRecord, Turn } from '../../src/domain/call.js';
 import type { LateMoments } from '../../src/domain/late-moments.js';
