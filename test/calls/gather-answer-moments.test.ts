@@ -1,7 +1,7 @@
 // A Gather turn is stored before its TwiML answer goes out (the caller hears only stored turns), so
 // the moment that answer left is written later, with a write that happens anyway: the next turn's
 // put, or, for the call's last turn, one write when it ends. Read back through the REST API, every
-// reply turn carries it, the last one too.
+// turn carries it, the greeting and the last one too.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TurnTimeline } from '../../src/domain/call.js';
 import { PUBLIC_URL, startLiveServer, type LiveServer } from '../support/live-server.js';
@@ -36,9 +36,10 @@ it('keeps the moment each TwiML answer went out on its stored turn, the last tur
   await expect
     .poll(async () => (await transcript(call.callSid)).at(-1)?.timeline?.first_text_out)
     .toBeDefined();
-  const replies = (await transcript(call.callSid)).filter((turn) => turn.seq > 0);
-  expect(replies.map((turn) => turn.seq)).toEqual([1, 2, 3]);
-  for (const { timeline, server_added_ms } of replies) {
+  const turns = await transcript(call.callSid);
+  expect(turns.map((turn) => turn.seq)).toEqual([0, 1, 2, 3]);
+  // The greeting too: the answer webhook's TwiML went out after the greeting was stored.
+  for (const { timeline, server_added_ms } of turns) {
     expect(timeline?.first_text_out).toBeGreaterThanOrEqual(timeline!.stored!);
     // The time the server added runs to the answer, not to the store.
     expect(server_added_ms).toBe(timeline!.first_text_out);

@@ -4,13 +4,17 @@
 // closed after IDLE_MS unused or MAX_AGE_MS old (so rotated secrets in its headers are picked up)
 // and dropped after a transport failure. Its requests go through the guarded pool (SSRF guard),
 // signed like HTTP tools, with the server's time and size limits; the standalone GET stream of
-// server-initiated messages is never opened (we use none).
+// server-initiated messages is never opened (we use none). A connection serves many calls at once, so
+// a tool call's trace context (`traceparent`, tracing on) is set on its own requests only: it follows
+// the call into the connection's fetch through an AsyncLocalStorage, made when first needed.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fetch as undiciFetch } from 'undici';
 import type { McpServerConfig } from '../../domain/agent-tools.js';
 import type { ToolSpec } from '../../ports/language-model.js';
 import type { SecretSource } from '../../ports/secret-source.js';
+import type { TraceHeaders } from '../../ports/telemetry.js';
 import type { ToolAnswer, ToolRequest } from '../../ports/tool-runner.js';
 import { parseTemplate } from '../../domain/tool-templates.js';
 import { refusalIn, type GuardedPool } from '../net/guarded-pool.js';
@@ -61,6 +65,8 @@ function reasonOf(error: unknown, timeoutMs: number): string {
 export class McpToolClient {
   readonly #options: McpToolClientOptions;
   readonly #connections = new Map<string, Connection>();
+  /** The trace headers of the tool call a request is made for (absent while tracing is off). */
+  #trace: AsyncLocalStorage<TraceHeaders> | undefined;
 
   constructor(options: McpToolClientOptions) {
     this.#options = options;
@@ -111,21 +117,26 @@ export class McpToolClient {
     const connection = this.#connection(server, request.agentKey, guard);
     try {
       const client = await connection.client;
-      const result = await client.callTool(
-        {
-          name: toolName,
-          arguments: request.arguments,
-          _meta: {
-            'voice-agent/call_sid': request.context.callSid,
-            'voice-agent/agent_id': request.context.agentId,
-            ...(request.context.callerPhone
-              ? { 'voice-agent/caller_phone': request.context.callerPhone }
-              : {}),
+      const callTool = () =>
+        client.callTool(
+          {
+            name: toolName,
+            arguments: request.arguments,
+            _meta: {
+              'voice-agent/call_sid': request.context.callSid,
+              'voice-agent/agent_id': request.context.agentId,
+              ...(request.context.callerPhone
+                ? { 'voice-agent/caller_phone': request.context.callerPhone }
+                : {}),
+            },
           },
-        },
-        undefined,
-        { timeout: request.timeoutMs, signal: request.signal },
-      );
+          undefined,
+          { timeout: request.timeoutMs, signal: request.signal },
+        );
+      const trace = request.traceHeaders;
+      const result = await (trace?.traceparent
+        ? (this.#trace ??= new AsyncLocalStorage()).run(trace, callTool)
+        : callTool());
       const text = JSON.stringify(result.structuredContent ?? result.content ?? {});
       const content = maskSecrets(
         result.structuredContent
@@ -220,6 +231,8 @@ export class McpToolClient {
     new Headers(init.headers).forEach((value, name) => {
       headers[name] = value;
     });
+    const trace = this.#trace?.getStore();
+    if (trace) Object.assign(headers, trace);
     headers[TOOL_SIGNATURE_HEADER] = signToolRequest(
       this.#options.signingSecret,
       method,
