@@ -44,4 +44,22 @@ it('keeps the moment each TwiML answer went out on its stored turn, the last tur
     // The time the server added runs to the answer, not to the store.
     expect(server_added_ms).toBe(timeline!.first_text_out);
   }
+
+  // The call's figures count them (the end of the call wrote the last one before its summary), and
+  // the analytics show them.
+  await server.container.finalizer.drain();
+  const detail = (
+    await server.app.inject({ method: 'GET', url: `/calls/${call.callSid}`, headers: server.auth })
+  ).json();
+  const added = turns.filter((turn) => turn.seq > 0).map((turn) => turn.server_added_ms!);
+  expect(detail.server_added_p95_ms).toBe(Math.max(...added));
+  const analytics = await server.app.inject({
+    method: 'GET',
+    url: '/analytics?agent_id=customer-support-001',
+    headers: server.auth,
+  });
+  expect(analytics.json().agents[0]).toMatchObject({
+    agent_id: 'customer-support-001',
+    p95_server_added_ms: detail.server_added_p95_ms,
+  });
 });
