@@ -1,7 +1,8 @@
 // Issue 16: trace context flows into outgoing tool requests, MCP ones too. A Gather call against the
 // real server, whose agent's MCP server is a real one (the official SDK) on loopback and whose model
 // calls its tool: with OTEL_EXPORTER_OTLP_ENDPOINT pointed at a local receiver, the tools/call request
-// carries the `traceparent` of the call's `tool mcp` span; with tracing off, none.
+// carries the `traceparent` of the call's `tool mcp` span (HTTP header and `_meta`); with tracing
+// off, none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTraceIds } from '../../src/adapters/otel/trace-ids.js';
 import { startFakeMcpServer, type FakeMcpServer } from '../fakes/mcp-server.js';
@@ -96,7 +97,9 @@ describe('MCP tool requests', () => {
       const { traceId } = callTraceIds(callSid);
       const tool = otlp.spans.find((s) => s.traceId === traceId && s.name === 'tool mcp');
       expect(tool?.attributes).toMatchObject({ 'gen_ai.tool.name': 'find_customer' });
-      expect(toolCallOf(callSid).headers.traceparent).toBe(`00-${traceId}-${tool!.spanId}-01`);
+      const traceparent = `00-${traceId}-${tool!.spanId}-01`;
+      expect(toolCallOf(callSid).headers.traceparent).toBe(traceparent);
+      expect(JSON.parse(toolCallOf(callSid).body).params._meta.traceparent).toBe(traceparent);
     } finally {
       await server.close();
     }

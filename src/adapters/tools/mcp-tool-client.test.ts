@@ -130,10 +130,17 @@ describe('MCP tools', () => {
     expect(answers.map((a) => a.status)).toEqual(['ok', 'ok', 'ok']);
     const sent = mcp.requests.slice(first);
     const of = (account: string) => sent.find((r) => r.body.includes(`"account":"${account}"`))!;
-    expect(of('T-1').headers.traceparent).toBe(traceparent(1));
-    expect(of('T-2').headers.traceparent).toBe(traceparent(2));
-    // Tracing off: no trace header at all.
+    // In the request's _meta, where MCP servers look for it (SEP-414), and as the HTTP header.
+    for (const [account, n] of [
+      ['T-1', 1],
+      ['T-2', 2],
+    ] as const) {
+      expect(of(account).headers.traceparent).toBe(traceparent(n));
+      expect(JSON.parse(of(account).body).params._meta.traceparent).toBe(traceparent(n));
+    }
+    // Tracing off: no trace context at all.
     expect(of('T-3').headers).not.toHaveProperty('traceparent');
+    expect(JSON.parse(of('T-3').body).params._meta).not.toHaveProperty('traceparent');
     const opening = sent.filter((r) => !r.body.includes('tools/call'));
     expect(opening.length).toBeGreaterThan(0);
     for (const request of opening) expect(request.headers).not.toHaveProperty('traceparent');

@@ -4,17 +4,15 @@
 // closed after IDLE_MS unused or MAX_AGE_MS old (so rotated secrets in its headers are picked up)
 // and dropped after a transport failure. Its requests go through the guarded pool (SSRF guard),
 // signed like HTTP tools, with the server's time and size limits; the standalone GET stream of
-// server-initiated messages is never opened (we use none). A connection serves many calls at once, so
-// a tool call's trace context (`traceparent`, tracing on) is set on its own requests only: it follows
-// the call into the connection's fetch through an AsyncLocalStorage, made when first needed.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// server-initiated messages is never opened (we use none). With tracing on, a tool call carries its
+// span's W3C `traceparent` in its request's `_meta` (MCP's convention, SEP-414) and, read back from
+// there, as the HTTP header: per request, since a connection serves many calls at once.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fetch as undiciFetch } from 'undici';
 import type { McpServerConfig } from '../../domain/agent-tools.js';
 import type { ToolSpec } from '../../ports/language-model.js';
 import type { SecretSource } from '../../ports/secret-source.js';
-import type { TraceHeaders } from '../../ports/telemetry.js';
 import type { ToolAnswer, ToolRequest } from '../../ports/tool-runner.js';
 import { parseTemplate } from '../../domain/tool-templates.js';
 import { refusalIn, type GuardedPool } from '../net/guarded-pool.js';
@@ -47,6 +45,21 @@ interface Connection {
   usedAt: number;
 }
 
+// A W3C traceparent (https://www.w3.org/TR/trace-context/): version, trace id, parent id, flags.
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The traceparent a JSON-RPC request carries in `params._meta`, as an HTTP header. */
+function traceHeaderIn(body: string): Record<string, string> {
+  let meta: unknown;
+  try {
+    meta = (JSON.parse(body) as { params?: { _meta?: unknown } }).params?._meta;
+  } catch {
+    return {};
+  }
+  const traceparent = (meta as { traceparent?: unknown } | undefined)?.traceparent;
+  return typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {};
+}
+
 /** The marker a size-capped body throws, found again in whatever the SDK wraps it in. */
 class TooLarge extends Error {}
 
@@ -65,8 +78,6 @@ function reasonOf(error: unknown, timeoutMs: number): string {
 export class McpToolClient {
   readonly #options: McpToolClientOptions;
   readonly #connections = new Map<string, Connection>();
-  /** The trace headers of the tool call a request is made for (absent while tracing is off). */
-  #trace: AsyncLocalStorage<TraceHeaders> | undefined;
 
   constructor(options: McpToolClientOptions) {
     this.#options = options;
@@ -117,26 +128,22 @@ export class McpToolClient {
     const connection = this.#connection(server, request.agentKey, guard);
     try {
       const client = await connection.client;
-      const callTool = () =>
-        client.callTool(
-          {
-            name: toolName,
-            arguments: request.arguments,
-            _meta: {
-              'voice-agent/call_sid': request.context.callSid,
-              'voice-agent/agent_id': request.context.agentId,
-              ...(request.context.callerPhone
-                ? { 'voice-agent/caller_phone': request.context.callerPhone }
-                : {}),
-            },
+      const result = await client.callTool(
+        {
+          name: toolName,
+          arguments: request.arguments,
+          _meta: {
+            'voice-agent/call_sid': request.context.callSid,
+            'voice-agent/agent_id': request.context.agentId,
+            ...(request.context.callerPhone
+              ? { 'voice-agent/caller_phone': request.context.callerPhone }
+              : {}),
+            ...(request.traceHeaders?.traceparent ? { traceparent: request.traceHeaders.traceparent } : {}),
           },
-          undefined,
-          { timeout: request.timeoutMs, signal: request.signal },
-        );
-      const trace = request.traceHeaders;
-      const result = await (trace?.traceparent
-        ? (this.#trace ??= new AsyncLocalStorage()).run(trace, callTool)
-        : callTool());
+        },
+        undefined,
+        { timeout: request.timeoutMs, signal: request.signal },
+      );
       const text = JSON.stringify(result.structuredContent ?? result.content ?? {});
       const content = maskSecrets(
         result.structuredContent
@@ -231,8 +238,7 @@ export class McpToolClient {
     new Headers(init.headers).forEach((value, name) => {
       headers[name] = value;
     });
-    const trace = this.#trace?.getStore();
-    if (trace) Object.assign(headers, trace);
+    if (body?.includes('"traceparent"')) Object.assign(headers, traceHeaderIn(body));
     headers[TOOL_SIGNATURE_HEADER] = signToolRequest(
       this.#options.signingSecret,
       method,
