@@ -10,7 +10,7 @@ type Item = Record<string, unknown>;
 
 /** The item a turn is put as: the turn, and the late moments of earlier turns it carries. */
 export function turnItem(turn: Turn, late: readonly LateMoments[] | undefined): Item {
-  return late?.length ? { ...turn, [LATE_MOMENTS_ATTRIBUTE]: late } : { ...turn };
+  return late?.length ? { ...turn, [LATE_MOMENTS_ATTRIBUTE]: late } : (turn as unknown as Item);
 }
 
 /**
@@ -22,6 +22,10 @@ export function turnsFromItems(items: readonly Item[]): Turn[] {
   const turns: Turn[] = [];
   const late: LateMoments[] = [];
   for (const item of items) {
+    if (item[LATE_MOMENTS_ATTRIBUTE] === undefined) {
+      turns.push(item as unknown as Turn);
+      continue;
+    }
     const { [LATE_MOMENTS_ATTRIBUTE]: carried, ...turn } = item;
     turns.push(turn as unknown as Turn);
     if (Array.isArray(carried)) late.push(...(carried as LateMoments[]));
