@@ -27,7 +27,8 @@ export interface LateMomentBookDeps {
 
 export class LateMomentBook {
   readonly #held = new Map<string, Held>();
-  readonly #writing = new Set<Promise<void>>();
+  /** Each call's writes under way, one after another. */
+  readonly #writing = new Map<string, Promise<void>>();
   readonly #holdMs: number;
 
   constructor(
@@ -60,25 +61,34 @@ export class LateMomentBook {
     for (const moments of late ?? []) this.#add(session, moments, { onSession: true });
   }
 
-  /** Keeps what is held for the call now, with one write (the call ended here). Never rejects. */
+  /**
+   * Keeps what is held for the call now, with one write (the call ended here); resolves once the
+   * call's writes under way are done too, so a reader after it sees them. Never rejects.
+   */
   flush(callSid: string): Promise<void> {
     const late = this.take(callSid);
-    if (!late?.length) return Promise.resolve();
+    const before = this.#writing.get(callSid);
+    if (!late?.length) return before ?? Promise.resolve();
     const carrier = Math.max(...late.map((moments) => moments.seq));
-    const writing = this.deps.calls.keepLateMoments(callSid, carrier, late).catch((error: unknown) => {
-      const failed = new AppError('unavailable', 'could not keep the late moments of turns', {
-        cause: error,
+    const writing = (before ?? Promise.resolve())
+      .then(() => this.deps.calls.keepLateMoments(callSid, carrier, late))
+      .catch((error: unknown) => {
+        const failed = new AppError('unavailable', 'could not keep the late moments of turns', {
+          cause: error,
+        });
+        this.deps.onError?.(failed, { callSid, seq: carrier });
       });
-      this.deps.onError?.(failed, { callSid, seq: carrier });
+    this.#writing.set(callSid, writing);
+    void writing.then(() => {
+      if (this.#writing.get(callSid) === writing) this.#writing.delete(callSid);
     });
-    this.#writing.add(writing);
-    return writing.finally(() => this.#writing.delete(writing));
+    return writing;
   }
 
   /** Keeps everything held, and waits for the writes under way (a graceful shutdown). */
   async flushAll(): Promise<void> {
-    await Promise.all([...this.#held.keys()].map((callSid) => this.flush(callSid)));
-    await Promise.all([...this.#writing]);
+    const calls = new Set([...this.#held.keys(), ...this.#writing.keys()]);
+    await Promise.all([...calls].map((callSid) => this.flush(callSid)));
   }
 
   #add(session: CallSession, late: LateMoments, options: { onSession?: boolean } = {}): void {

@@ -72,7 +72,8 @@ describe('LateMomentBook', () => {
     const { book, writes } = bookOver();
     book.reported(session, 1, { name: 'tokensPlayed', at: 1_200 });
     book.answered(session, 2, 311);
-    await book.flush(session.callSid);
+    void book.flush(session.callSid);
+    // Nothing left to write: this one waits for the write under way (the finalizer reads after it).
     await book.flush(session.callSid);
     expect(writes).toEqual([2]);
     const turns = await dynamo.calls.listTurns(session.callSid);
