@@ -15,7 +15,6 @@ import type { CallSession } from './call-session.js';
 const HOLD_MS = 60_000;
 
 interface Held {
-  session: CallSession;
   bySeq: Map<number, LateMoments>;
   timer: NodeJS.Timeout | undefined;
 }
@@ -95,7 +94,7 @@ export class LateMomentBook {
     const callSid = session.callSid;
     let held = this.#held.get(callSid);
     if (!held) {
-      held = { session, bySeq: new Map(), timer: undefined };
+      held = { bySeq: new Map(), timer: undefined };
       this.#held.set(callSid, held);
       held.timer = setTimeout(() => void this.flush(callSid), this.#holdMs);
       held.timer.unref();

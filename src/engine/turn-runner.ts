@@ -34,7 +34,7 @@ export interface TurnRunnerDeps {
   conversation: Pick<Conversation, 'takeTurn'>;
   operations: Pick<CallOperations, 'commitHeard' | 'keepToolCalls'>;
   log: TurnLog;
-  /** Told when a turn starts and once it is stored (absent: nobody is told). */
+  /** Told when a turn starts and once it is stored and answered (absent: nobody is told). */
   observer?: TurnObserver;
   /** Keeps the moments that come after a turn is stored (absent: they stay off the stored turn). */
   late?: Pick<LateMomentBook, 'answered' | 'reported' | 'flush'>;
