@@ -219,6 +219,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
       onError: (error, context) =>
         logger.error({ err: error, call_sid: context.callSid, seq: context.seq }, 'turn failed'),
     });
+    // Moments of turns that came after their store and no later turn carried yet.
+    onClose(() => engine.late.flushAll());
 
     const { telephony, callServiceParts, calls } = buildCalls(config, {
       dynamo,
@@ -267,6 +269,8 @@ export async function createContainer(config: Config, options: ContainerOptions)
       } catch (error) {
         logger.error({ err: error, call_sid: callSid }, 'recording the end of a call failed');
       }
+      // Moments of its last turns held here are written before its summary reads the turns.
+      await engine.late.flush(callSid);
       afterCall.finalizer.finalizeInBackground(callSid);
       campaignParts.campaignScheduler.onCallEnded(callSid);
     };

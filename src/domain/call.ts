@@ -217,6 +217,12 @@ export interface ToolCallRecord {
  * The moments of one turn in whole ms after its input was received (a Gather webhook's arrival, a
  * relay `prompt` with last=true, a web message), measured on one monotonic clock. A moment that did
  * not happen (no model on a scripted turn) is absent. Holds no words, only names and numbers.
+ *
+ * A turn is stored before the caller hears it, so what happens after its store (a Gather or web
+ * answer going out, Twilio's reports of the reply playing) cannot be in its own write: those late
+ * moments ride on the call's next write that happens anyway (the next turn's put), or one write of
+ * their own when the call ends or no next turn comes here (engine/late-moments.ts), and the turns
+ * read back carry them (CallStore.listTurns).
  */
 export interface TurnTimeline {
   received: 0;
@@ -225,9 +231,9 @@ export interface TurnTimeline {
   /** The model's first text or tool call. */
   first_token?: number;
   /**
-   * Relay: the first text frame sent to Twilio; Gather: the TwiML answered; web: the reply sent. Gather
-   * and web answer only once the turn is stored, so their stored turns end at `stored`; the turn's
-   * span, metrics and slow-turn alarm get this moment.
+   * Relay: the first text frame sent to Twilio; Gather: the TwiML holding the reply answered (sent
+   * by Fastify); web: the reply sent. Gather and web answer only once the turn is stored, so for them
+   * this is a late moment.
    */
   first_text_out?: number;
   /** The model's last token (the whole reply is known). */
@@ -235,7 +241,10 @@ export interface TurnTimeline {
   /** The turn went to the store (its conditional put was sent; the caller hears only stored turns). */
   stored?: number;
   tools?: TimelineSpan[];
-  /** What Twilio reported about this turn (ConversationRelay `info` events such as tokensPlayed). */
+  /**
+   * What Twilio reported about this turn (ConversationRelay `info` events such as tokensPlayed), by
+   * name only, at most MAX_TWILIO_MOMENTS; most come after the store, as late moments.
+   */
   twilio?: TimelineMoment[];
 }
 

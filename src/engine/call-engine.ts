@@ -10,6 +10,7 @@ import { noopTurnObserver, type TurnObserver } from '../ports/turn-observer.js';
 import { CallOperations } from './call-operations.js';
 import { CallSessions, type CallSessionsOptions } from './call-sessions.js';
 import { Conversation } from './conversation.js';
+import { LateMomentBook } from './late-moments.js';
 
 export interface CallEngine {
   sessions: CallSessions;
@@ -17,6 +18,8 @@ export interface CallEngine {
   operations: CallOperations;
   /** Told of each turn (input received, stored) and of each greeting; the turn runner reports. */
   observer: TurnObserver;
+  /** Moments of stored turns that came after their store, for a later write of the call. */
+  late: LateMomentBook;
 }
 
 export interface CallEngineDeps {
@@ -37,9 +40,14 @@ export interface CallEngineDeps {
 
 export function createCallEngine(deps: CallEngineDeps): CallEngine {
   const sessions = new CallSessions({ calls: deps.calls, getAgent: deps.getAgent }, deps.sessions);
+  const late = new LateMomentBook({
+    calls: deps.calls,
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
   const conversation = new Conversation({
     calls: deps.calls,
     sessions,
+    late,
     policyFor: deps.policyFor,
     turnTimeoutMs: deps.turnTimeoutMs,
     defaultTimezone: deps.defaultTimezone,
@@ -53,5 +61,6 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     conversation,
     operations: new CallOperations(sessions, deps.calls),
     observer: deps.observer ?? noopTurnObserver,
+    late,
   };
 }

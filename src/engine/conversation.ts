@@ -4,6 +4,7 @@ import type { CallStore } from '../ports/call-store.js';
 import type { ReplyPolicy, TurnContext } from '../ports/reply-policy.js';
 import type { CallSession } from './call-session.js';
 import type { CallSessions } from './call-sessions.js';
+import type { LateMomentBook } from './late-moments.js';
 import { countTurns, findTarget } from './count-turns.js';
 import { recallPastCalls } from './past-call-memory.js';
 import { callerTextOf, decideTurn, usageOf, type CallerInput } from './turn-decision.js';
@@ -49,6 +50,8 @@ export interface TurnOptions {
 export interface ConversationDeps {
   calls: Pick<CallStore, 'putTurn' | 'getTurn' | 'pastCalls'>;
   sessions: CallSessions;
+  /** Late moments of earlier turns, which each turn's put carries (absent: none are kept). */
+  late?: Pick<LateMomentBook, 'take' | 'giveBack'>;
   policyFor: (agent: Agent) => ReplyPolicy;
   turnTimeoutMs: number;
   defaultTimezone: string;
@@ -208,7 +211,7 @@ export class Conversation {
       ...usageOf(decision.reply),
       ...(options.timeline ? { timeline: storedTimeline(options.timeline) } : {}),
     };
-    if (!(await this.deps.calls.putTurn(turn))) {
+    if (!(await this.putTurn(session, turn))) {
       // Another writer stored this turn number first: what the store holds now is the truth.
       await this.deps.sessions.reload(session);
       const winner = session.turn(seq) ?? (await this.deps.calls.getTurn(call.call_sid, seq));
@@ -221,6 +224,18 @@ export class Conversation {
       this.deps.onError?.(error, { callSid: call.call_sid, seq }),
     );
     return { turn, call, agent, duplicate: false, transfer: decision.transfer };
+  }
+
+  /** Stores the turn with the late moments of earlier turns (kept for a later put when it fails). */
+  private async putTurn(session: CallSession, turn: Turn): Promise<boolean> {
+    const late = this.deps.late?.take(session.callSid);
+    let stored = false;
+    try {
+      stored = await this.deps.calls.putTurn(turn, late);
+      return stored;
+    } finally {
+      if (!stored) this.deps.late?.giveBack(session, late);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { ToolCallRecord } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
 import type { ReplyPolicy, ToolEvent } from '../ports/reply-policy.js';
+import type { TurnSpan } from '../ports/telemetry.js';
 import { phrasesFor } from './phrases.js';
 import { ToolWait } from './tool-wait.js';
 import type { CallerInput } from './turn-decision.js';
@@ -25,6 +26,12 @@ export class RunningTurn {
   filler: string | undefined;
   /** The turn number it runs under, once claimed. */
   seq: number | undefined;
+  /** The turn number this runner's put stored it under (unset: not stored by this runner, or not yet). */
+  storedSeq: number | undefined;
+  /** A webhook transport's turn: its span, reported once the answer went out. */
+  span: TurnSpan | undefined;
+  /** That answer was reported. */
+  answered = false;
   /** The agent's own tools of this turn, once one starts. */
   #tools: ToolWait | undefined;
   #replyFiller: NodeJS.Timeout | undefined;

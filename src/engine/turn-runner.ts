@@ -3,15 +3,19 @@
 // it or says something new, keeps what the caller heard, keeps the silence and deadline clocks a
 // transport asks for, covers a slow reply with a filler line, and ends or transfers the call after the
 // turn that says so. It keeps each turn's timeline and reports the turn to the observer (its span,
-// metrics, slow-turn alarm). The conversation (conversation.ts) decides and stores each turn.
+// metrics, slow-turn alarm); moments that come after a turn is stored (a webhook transport's answer
+// going out, Twilio's reports) go to the late-moment book for a later write. The conversation
+// (conversation.ts) decides and stores each turn.
 import type { Turn, TurnTimeline } from '../domain/call.js';
 import { AppError } from '../domain/errors.js';
+import { MAX_TWILIO_MOMENTS } from '../domain/late-moments.js';
 import type { ReplyPolicy } from '../ports/reply-policy.js';
 import type { TurnSpan } from '../ports/telemetry.js';
 import type { TurnObserver } from '../ports/turn-observer.js';
 import type { CallOperations } from './call-operations.js';
 import type { CallSession } from './call-session.js';
 import type { Conversation, TurnOutcome } from './conversation.js';
+import type { LateMomentBook } from './late-moments.js';
 import { RunningTurn } from './running-turn.js';
 import { TurnClocks, type IdleClock } from './turn-clocks.js';
 import type { CallerInput } from './turn-decision.js';
@@ -23,8 +27,6 @@ import type { CallEnd, TransportOutput, TurnLog } from './transport.js';
 const MAX_SEQ_ATTEMPTS = 3;
 // The engine ends a call whose input arrives after max_call_seconds; the deadline input comes just after.
 const DEADLINE_MARGIN_MS = 100;
-// A turn keeps this many of Twilio's reports at most: a chatty or hostile socket cannot grow it.
-const MAX_REPORTED = 16;
 // Turn timelines are measured on one monotonic clock (a wall-clock change cannot skew them).
 const monotonic = (): number => performance.now();
 
@@ -32,8 +34,10 @@ export interface TurnRunnerDeps {
   conversation: Pick<Conversation, 'takeTurn'>;
   operations: Pick<CallOperations, 'commitHeard' | 'keepToolCalls'>;
   log: TurnLog;
-  /** Told when a turn starts and once it is stored (absent: nobody is told). */
+  /** Told when a turn starts and once it is stored and answered (absent: nobody is told). */
   observer?: TurnObserver;
+  /** Keeps the moments that come after a turn is stored (absent: they stay off the stored turn). */
+  late?: Pick<LateMomentBook, 'answered' | 'reported' | 'flush'>;
 }
 
 /** What a transport asks of the runner beyond turns: each clock absent is the transport's own. */
@@ -54,6 +58,13 @@ export interface TurnResult {
   end?: CallEnd;
   /** When the turn's moments happened (the stored turn carries those up to its store). */
   timeline: TurnTimeline;
+  /**
+   * The transport's answer holding the turn's reply went out (TwiML answered, a web reply sent): the
+   * moment goes on the stored turn, and the turn is reported (span, metrics, alarm). `sent` false:
+   * no answer goes out from here (another instance gave it), so the turn is reported without it.
+   * Only the first call counts.
+   */
+  answered(sent?: boolean): void;
 }
 
 export class TurnRunner {
@@ -122,7 +133,12 @@ export class TurnRunner {
     const outcome = await this.#turn(turn, seq);
     const end = endOf(outcome);
     if (end) await this.#end(end);
-    return { outcome, ...(end ? { end } : {}), timeline: turn.timeline.timeline };
+    return {
+      outcome,
+      ...(end ? { end } : {}),
+      timeline: turn.timeline.timeline,
+      answered: (sent = true) => this.#answered(turn, outcome, sent, end !== undefined),
+    };
   }
 
   /**
@@ -188,20 +204,26 @@ export class TurnRunner {
 
   /**
    * Something the transport's far side reported about the reply playing (ConversationRelay's `info`
-   * events): a moment on the running turn's timeline, kept with the turn when it came before the
-   * turn was stored. A name only, never a value (tokensPlayed carries the words played).
+   * events): a moment on the timeline of the running turn, else of the last one spoken. Before the
+   * turn is stored it goes with the turn's put; after, it is a late moment. A name only, never a
+   * value (tokensPlayed carries the words played).
    */
   reported(name: string): void {
-    const turn = this.#running;
-    if (turn && !turn.finished && (turn.timeline.timeline.twilio?.length ?? 0) < MAX_REPORTED)
-      turn.timeline.twilio(name);
+    const turn = this.#running ?? this.#lastSpoken?.turn;
+    if (!turn || (turn.timeline.timeline.twilio?.length ?? 0) >= MAX_TWILIO_MOMENTS) return;
+    const moment = turn.timeline.twilio(name);
+    if (turn.storedSeq !== undefined) this.deps.late?.reported(this.session, turn.storedSeq, moment);
   }
 
-  /** No more turns: the running one is cut off (what was heard is kept) and the clocks stop. */
+  /**
+   * No more turns: the running one is cut off (what was heard is kept) and the clocks stop. The late
+   * moments held for the call are kept now.
+   */
   stop(reason: string): void {
     if (this.#state === 'active') this.#state = 'stopped';
     this.#clocks.stopAll();
     this.#running?.abort(reason);
+    void this.deps.late?.flush(this.session.callSid);
   }
 
   /** Lets the running turns finish within graceMs (a graceful shutdown); the clocks start none. */
@@ -288,7 +310,14 @@ export class TurnRunner {
     }
     if (!turn.aborted && !outcome.duplicate) turn.finish(outcome.turn.agent_text);
     turn.finished = true;
-    this.#report(span, turn, outcome);
+    if (!outcome.duplicate) this.#stored(turn, outcome.turn);
+    if (explicitSeq !== undefined) {
+      // The transport answers with the stored turn: it is reported once that answer went out.
+      turn.span = span;
+    } else {
+      if (!this.output.speak) turn.timeline.mark('first_text_out');
+      this.#report(span, turn, outcome);
+    }
     if (turn.sent) this.#lastSpoken = { seq: outcome.turn.seq, turn };
     if (turn.heard !== undefined) await this.#commitHeard(outcome, turn.heard);
     if (turn.aborted && !outcome.duplicate) this.#keepLateToolCalls(turn, outcome.turn);
@@ -313,13 +342,36 @@ export class TurnRunner {
   }
 
   /**
-   * The turn is stored and its reply went out (a webhook transport: was handed over to be answered):
-   * the observer gets it with its whole timeline. A redelivery was reported the first time.
+   * The runner's put stored the turn: what Twilio reported while the put was on its way is a late
+   * moment, as is all it reports from now on.
+   */
+  #stored(turn: RunningTurn, stored: Turn): void {
+    turn.storedSeq = stored.seq;
+    const reports = turn.timeline.timeline.twilio ?? [];
+    for (const moment of reports.slice(stored.timeline?.twilio?.length ?? 0))
+      this.deps.late?.reported(this.session, stored.seq, moment);
+  }
+
+  /** A webhook transport's answer with the turn went out (or will not from here): see TurnResult. */
+  #answered(turn: RunningTurn, outcome: TurnOutcome, sent: boolean, endsCall: boolean): void {
+    if (turn.answered) return;
+    turn.answered = true;
+    if (sent) turn.timeline.mark('first_text_out');
+    this.#report(turn.span, turn, outcome);
+    const at = turn.timeline.timeline.first_text_out;
+    if (sent && turn.storedSeq !== undefined && at !== undefined)
+      this.deps.late?.answered(this.session, turn.storedSeq, at);
+    // No later turn of the call will carry the moments: they are kept now.
+    if (endsCall) void this.deps.late?.flush(this.session.callSid);
+  }
+
+  /**
+   * The turn is stored and its reply went out: the observer gets it with its whole timeline. A
+   * redelivery was reported the first time.
    */
   #report(span: TurnSpan | undefined, turn: RunningTurn, outcome: TurnOutcome): void {
     if (!span) return;
     if (outcome.duplicate) return span.end();
-    if (!this.output.speak) turn.timeline.mark('first_text_out');
     const { call } = this.session;
     this.deps.observer?.turnDone(
       span,

@@ -1,4 +1,4 @@
-import type { TimelineSpan, TurnTimeline } from '../domain/call.js';
+import type { TimelineMoment, TimelineSpan, TurnTimeline } from '../domain/call.js';
 
 /**
  * The time the model kept the caller waiting before the reply started out: from the request to the
@@ -66,7 +66,9 @@ export class TimelineClock {
   }
 
   /** Something Twilio reported about the turn (a ConversationRelay `info` event). */
-  twilio(name: string): void {
-    (this.timeline.twilio ??= []).push({ name, at: this.elapsed() });
+  twilio(name: string): TimelineMoment {
+    const moment = { name, at: this.elapsed() };
+    (this.timeline.twilio ??= []).push(moment);
+    return moment;
   }
 }

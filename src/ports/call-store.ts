@@ -1,4 +1,5 @@
 import type { Call, CallStatus, PastCall, ToolCallRecord, Turn } from '../domain/call.js';
+import type { LateMoments } from '../domain/late-moments.js';
 import type { Page, PageRequest } from './page.js';
 
 export interface StatusUpdate {
@@ -30,11 +31,23 @@ export interface CallStore {
   update(callSid: string, changes: Partial<Call>, expectedVersion: number): Promise<Call | undefined>;
   /** Applies a status callback only when it moves the call forward; returns whether it applied. */
   applyStatus(callSid: string, update: StatusUpdate): Promise<boolean>;
-  /** Conditional put keyed by (call_sid, seq): false when that turn is already stored. */
-  putTurn(turn: Turn): Promise<boolean>;
+  /**
+   * Conditional put keyed by (call_sid, seq): false when that turn is already stored. `late`: moments
+   * of earlier stored turns of the call, kept with this write instead of one of their own.
+   */
+  putTurn(turn: Turn, late?: readonly LateMoments[]): Promise<boolean>;
+  /** The turn with the late moments its own item holds (those a later turn carries are left out). */
   getTurn(callSid: string, seq: number): Promise<Turn | undefined>;
-  /** Turns in seq order; with `last`, only the most recent ones (still oldest first). */
+  /**
+   * Turns in seq order, each with its late moments on its timeline; with `last`, only the most recent
+   * ones (still oldest first).
+   */
   listTurns(callSid: string, options?: { last?: number }): Promise<Turn[]>;
+  /**
+   * Keeps late moments of stored turns when no later put will carry them: one write, on the stored
+   * turn `carrierSeq` (one of theirs). Does nothing when that turn is not stored.
+   */
+  keepLateMoments(callSid: string, carrierSeq: number, late: readonly LateMoments[]): Promise<void>;
   /**
    * The caller barged in: the turn's agent_text becomes what the caller heard, marked interrupted.
    * Does nothing when the turn is not stored.

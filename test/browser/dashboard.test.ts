@@ -81,6 +81,31 @@ const OUTCOMES: NonNullable<Call['outcome']>[] = [
 ];
 
 /**
+ * A Gather call whose turns were stored before their TwiML answers went out: each answer's moment came
+ * with the next turn's put, the last one with a write of its own, as the engine keeps them.
+ */
+async function seedGatherCall(store: CallStore): Promise<string> {
+  const sid = 'CA0000000000000000000000000000wf02';
+  await store.create(
+    sampleCall(sid, { agent_id: 'customer-support-001', transport: 'gather', started_at: daysAgo(0, 7) }),
+  );
+  const timeline: TurnTimeline = {
+    received: 0,
+    model_request: 2,
+    first_token: 180,
+    model_done: 420,
+    stored: 426,
+  };
+  await store.putTurn(sampleTurn(sid, 0, { agent_text: 'Hello! How can I help?' }));
+  await store.putTurn(sampleTurn(sid, 1, { timeline, model: 'openai:gpt-4o-mini' }));
+  await store.putTurn(sampleTurn(sid, 2, { timeline, model: 'openai:gpt-4o-mini' }), [
+    { seq: 1, first_text_out: 431 },
+  ]);
+  await store.keepLateMoments(sid, 2, [{ seq: 2, first_text_out: 433 }]);
+  return sid;
+}
+
+/**
  * A week of calls for the analytics page, and one relay call whose turns carry timelines for the
  * waterfall; returns that call's sid. Everything goes through the store, as the engine stores it.
  */
@@ -117,6 +142,8 @@ async function seedAnalytics(store: CallStore): Promise<string> {
                 },
                 latency_p50_ms: 560 + 40 * i,
                 latency_p95_ms: 900 + 60 * i,
+                server_added_p50_ms: 8 + i,
+                server_added_p95_ms: 30 + 5 * i,
               }
             : {}),
         }),
@@ -179,6 +206,7 @@ describe('dashboard in a browser', () => {
   let profile: string;
   let callSid = '';
   let waterfallSid = '';
+  let gatherSid = '';
   const pageErrors: string[] = [];
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -518,6 +546,7 @@ describe('dashboard in a browser', () => {
     'shows analytics: calls per day by outcome, latency per agent, extraction per field and cost',
     async () => {
       waterfallSid = await seedAnalytics(server.container.callStore);
+      gatherSid = await seedGatherCall(server.container.callStore);
       await go('#/analytics');
       await page.getByRole('heading', { name: 'Calls per day by outcome' }).waitFor();
       // uPlot draws into a canvas once its script (served from our own host) has loaded.
@@ -533,7 +562,8 @@ describe('dashboard in a browser', () => {
         has: page.getByRole('heading', { name: 'Turn latency and cost per agent' }),
       });
       const support = agents.getByRole('row', { name: /Customer support/ });
-      expect(await support.textContent()).toMatch(/\d+ ms.*\d+ %/);
+      expect(await support.textContent()).toMatch(/\d+ ms.*\d+ %.*\d+ ms/);
+      expect(await tile('p95 server added (estimated)').textContent()).toMatch(/^\d+ ms$/);
       const fields = page.locator('section', {
         has: page.getByRole('heading', { name: 'Extraction per field' }),
       });
@@ -575,8 +605,27 @@ describe('dashboard in a browser', () => {
       const fact = (name: string) =>
         page.locator('.facts dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
       expect(await fact('Server added p50 / p95').textContent()).toBe('9 ms / 14 ms');
+      expect(await second.getByRole('row', { name: /First text to Twilio/ }).textContent()).toContain(
+        'at 489 ms',
+      );
       await second.scrollIntoViewIfNeeded();
       await shot('19-call-waterfall');
+
+      // A Gather turn's reply goes out as the TwiML answer, after the turn was stored.
+      await go(`#/calls/${gatherSid}`);
+      const gather = page.locator('.waterfall');
+      await gather.first().waitFor();
+      expect(await gather.count()).toBe(2);
+      for (const [index, at] of [
+        [0, 431],
+        [1, 433],
+      ] as const) {
+        const answered = gather.nth(index).getByRole('row', { name: /TwiML answered/ });
+        expect(await answered.textContent()).toContain(`at ${at} ms`);
+      }
+      expect(await gather.nth(0).locator('figcaption').textContent()).toBe(
+        'Timeline: server added 13 ms, model first token 178 ms',
+      );
     },
     STEP_MS,
   );

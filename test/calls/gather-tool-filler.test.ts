@@ -101,6 +101,13 @@ describe('a slow tool on Gather', () => {
     expect(onOther.body).not.toContain('Let me check.');
     expect(onOther.body).toContain(`action="${PUBLIC_URL}/twilio/gather?seq=2"`);
     await call.hangUp();
+    // The turn's TwiML went out on the result URL, after the tool answered and the turn was stored;
+    // the caller hung up, and the call's end wrote that moment on the turn.
+    const timeline = async () => (await server.container.callStore.listTurns(call.callSid))[1]?.timeline;
+    await expect.poll(async () => (await timeline())?.first_text_out).toBeDefined();
+    const { first_text_out, stored, tools } = (await timeline())!;
+    expect(first_text_out).toBeGreaterThanOrEqual(stored!);
+    expect(first_text_out).toBeGreaterThan(tools![0]!.end);
   });
 
   it('redelivered while it runs joins the running turn: the tool is called once', async () => {

@@ -141,6 +141,42 @@ export function describeCallStoreContract(name: string, makeStore: () => Promise
       expect(await store.getTurn('CA1', 1)).toBeUndefined();
     });
 
+    it('puts late moments on the turns they belong to, carried by a later put or kept on their own', async () => {
+      const store = await makeStore();
+      const timeline = { received: 0 as const, model_request: 2, model_done: 300, stored: 304 };
+      await store.putTurn(sampleTurn('CA1', 0));
+      await store.putTurn(sampleTurn('CA1', 1, { timeline }));
+      // Turn 2's put carries turn 1's answer and a report of Twilio's.
+      const late = [{ seq: 1, first_text_out: 309, twilio: [{ name: 'agentSpeaking off', at: 2_900 }] }];
+      await store.putTurn(sampleTurn('CA1', 2, { timeline }), late);
+      // The last turn's answer, and a later report for turn 1, with one write on turn 2.
+      await store.keepLateMoments('CA1', 2, [
+        { seq: 2, first_text_out: 311 },
+        { seq: 1, twilio: [{ name: 'tokensPlayed', at: 1_200 }] },
+      ]);
+      await store.keepLateMoments('CA1', 7, [{ seq: 7, first_text_out: 5 }]);
+      const turns = await store.listTurns('CA1');
+      expect(turns.map((t) => t.timeline)).toEqual([
+        undefined,
+        {
+          ...timeline,
+          first_text_out: 309,
+          twilio: [
+            { name: 'tokensPlayed', at: 1_200 },
+            { name: 'agentSpeaking off', at: 2_900 },
+          ],
+        },
+        { ...timeline, first_text_out: 311 },
+      ]);
+      expect((await store.listTurns('CA1', { last: 2 })).map((t) => t.timeline)).toEqual(
+        turns.slice(1).map((t) => t.timeline),
+      );
+      // One turn read alone has the moments its own item holds, not those a later turn carries.
+      expect(await store.getTurn('CA1', 1)).toEqual(sampleTurn('CA1', 1, { timeline }));
+      expect(await store.getTurn('CA1', 2)).toEqual(turns[2]);
+      expect(await store.getTurn('CA1', 7)).toBeUndefined();
+    });
+
     // A long test: 1,000 writes take 2-20 s depending on the machine's load.
     it('stores and lists 1,000 turns of one call in order', { timeout: 90_000 }, async () => {
       const store = await makeStore();

@@ -1,9 +1,11 @@
 // What a turn costs the store, counted on the real call store (dynalite) through a counting decorator
 // of the CallStore port: in the steady state a relay turn reads nothing and writes twice (the turn,
 // conditional; the call, versioned), a Gather turn on a warm instance the same plus one read of the
-// call (its version check). Another instance's writes are found and never lose a turn.
+// call (its version check). What comes after a turn is stored (its TwiML answer going out, Twilio's
+// reports) rides on the next turn's put. Another instance's writes are found and never lose a turn.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, ToolCallRecord, Turn } from '../../src/domain/call.js';
+import type { LateMoments } from '../../src/domain/late-moments.js';
 import { createCallEngine } from '../../src/engine/call-engine.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../src/ports/call-store.js';
 import { connectRelay } from '../../src/simulator/relay-client.js';
@@ -36,10 +38,14 @@ class CountingCallStore implements CallStore {
     this.log.push('applyStatus');
     return this.inner.applyStatus(callSid, update);
   }
-  async putTurn(turn: Turn) {
-    const stored = await this.inner.putTurn(turn);
+  async putTurn(turn: Turn, late?: readonly LateMoments[]) {
+    const stored = await this.inner.putTurn(turn, late);
     this.log.push(stored ? 'putTurn' : 'putTurn (taken)');
     return stored;
+  }
+  async keepLateMoments(callSid: string, carrierSeq: number, late: readonly LateMoments[]) {
+    this.log.push('keepLateMoments');
+    return this.inner.keepLateMoments(callSid, carrierSeq, late);
   }
   async getTurn(callSid: string, seq: number) {
     this.log.push('getTurn');
@@ -124,6 +130,19 @@ describe('store requests per turn', () => {
     await client.close();
   });
 
+  it('relay: Twilio reports after a turn is stored ride on the next put, still two writes', async () => {
+    const { connect, callSid } = await h.startCall('stream-ops-relay');
+    const client = await connectRelay(connect);
+    await client.prompt('My laptop will not start');
+    client.send({ type: 'info', name: 'agentSpeaking', value: 'off' });
+    counted.reset();
+    await client.prompt('It shows a black screen');
+    expect(counted.reset()).toEqual(['putTurn', 'update']);
+    const turns = await h.container.callStore.listTurns(callSid);
+    expect(turns[1]?.timeline?.twilio?.map((m) => m.name)).toEqual(['agentSpeaking off']);
+    await client.close();
+  });
+
   it('Gather: one read (the call, for its version) and two writes per turn on a warm instance', async () => {
     const call = await h.placeCall('stream-ops-gather');
     await call.say('My laptop will not start.');
@@ -133,6 +152,11 @@ describe('store requests per turn', () => {
       expect(counted.reset()).toEqual(['get', 'putTurn', 'update']);
     }
     expect((await h.container.callStore.get(call.callSid))?.turn_count).toBe(4);
+    // Each turn's TwiML answer went out after its store; the next turn's put carried the moment.
+    const turns = await h.container.callStore.listTurns(call.callSid);
+    for (const turn of turns.slice(1, 3)) {
+      expect(turn.timeline?.first_text_out).toBeGreaterThanOrEqual(turn.timeline!.stored!);
+    }
   });
 
   it('relay: a write by another instance costs a reload and a retry, and the turn is counted', async () => {
@@ -181,6 +205,8 @@ describe('store requests per turn', () => {
       [2, 'It shows a black screen.'],
       [3, 'Yes, I tried that.'],
     ]);
+    // Turn 1's answer went out from here, and turn 3's put carried it.
+    expect(turns[1]?.timeline?.first_text_out).toBeGreaterThanOrEqual(turns[1]!.timeline!.stored!);
     expect((await h.container.callStore.get(call.callSid))?.turn_count).toBe(4);
   });
 });

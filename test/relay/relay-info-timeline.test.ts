@@ -42,3 +42,37 @@ it("keeps Twilio's speaker and playback reports on the running turn's timeline",
   expect(JSON.stringify(turns[2]?.timeline)).not.toContain('one two');
   await client.close();
 });
+
+it("keeps Twilio's reports that come after the turn was stored on that turn, the last turn's too", async () => {
+  const { callSid, connect } = await h.startCall('stream-info');
+  const client = await connectRelay(connect);
+  await client.prompt('Hello?');
+  // The reply is complete (last: true comes once the turn is stored) and plays on: Twilio reports
+  // the words played and the agent falling silent only now.
+  await client.prompt('What are your opening hours?');
+  client.send({ type: 'info', name: 'tokensPlayed', value: 'one two three four five six seven' });
+  client.send({ type: 'info', name: 'agentSpeaking', value: 'off' });
+  // The next turn's put carries them; the reports after it stay with it until the socket closes.
+  await client.prompt('And on Sundays?');
+  client.send({ type: 'info', name: 'agentSpeaking', value: 'off' });
+  await client.close();
+
+  const read = async () => (await h.container.callStore.listTurns(callSid)).map((turn) => turn.timeline);
+  await expect.poll(async () => (await read())[3]?.twilio?.length).toBe(1);
+  const [, , second, third] = await read();
+  expect(second?.twilio?.map((m) => m.name)).toEqual(['tokensPlayed', 'agentSpeaking off']);
+  for (const moment of second?.twilio ?? []) expect(moment.at).toBeGreaterThanOrEqual(second!.stored!);
+  expect(third?.twilio?.map((m) => m.name)).toEqual(['agentSpeaking off']);
+  expect(JSON.stringify(second)).not.toContain('one two');
+});
+
+it('keeps at most 16 of Twilio reports on a turn, however many come after its store', async () => {
+  const { callSid, connect } = await h.startCall('stream-info');
+  const client = await connectRelay(connect);
+  await client.prompt('Hello?');
+  for (let i = 0; i < 40; i += 1) client.send({ type: 'info', name: 'tokensPlayed', value: 'one ' });
+  await client.prompt('What are your opening hours?');
+  await client.close();
+  const turns = await h.container.callStore.listTurns(callSid);
+  expect(turns[1]?.timeline?.twilio).toHaveLength(16);
+});

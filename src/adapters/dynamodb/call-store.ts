@@ -8,6 +8,7 @@ import {
   type ToolCallRecord,
   type Turn,
 } from '../../domain/call.js';
+import type { LateMoments } from '../../domain/late-moments.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../ports/call-store.js';
 import type { Page } from '../../ports/page.js';
 import type { DynamoStoreOptions } from './agent-store.js';
@@ -17,6 +18,7 @@ import { ExpressionBuilder, setClauses } from './expressions.js';
 import { monthOf } from './months.js';
 import { sdkItemRequests, type ItemRequests } from './lean-commands.js';
 import { INDEXES, STARTED_MONTH_ATTRIBUTE } from './tables.js';
+import { LATE_MOMENTS_ATTRIBUTE, turnItem, turnsFromItems } from './turn-items.js';
 
 type Item = Record<string, unknown>;
 
@@ -141,13 +143,13 @@ export class DynamoCallStore implements CallStore {
     );
   }
 
-  async putTurn(turn: Turn): Promise<boolean> {
+  async putTurn(turn: Turn, late?: readonly LateMoments[]): Promise<boolean> {
     const { turnsTable } = this.options;
     const expression = new ExpressionBuilder();
     return this.conditional('turns.put', () =>
       this.items.putItem({
         TableName: turnsTable,
-        Item: turn,
+        Item: turnItem(turn, late),
         ConditionExpression: `attribute_not_exists(${expression.name('call_sid')})`,
         ...expression.attributes(),
       }),
@@ -159,16 +161,16 @@ export class DynamoCallStore implements CallStore {
     const item = await guard('turns.get', () =>
       this.items.getItem({ TableName: turnsTable, Key: { call_sid: callSid, seq }, ConsistentRead: true }),
     );
-    return item as Turn | undefined;
+    return item ? turnsFromItems([item])[0] : undefined;
   }
 
   async listTurns(callSid: string, options: { last?: number } = {}): Promise<Turn[]> {
     const { turnsTable } = this.options;
-    const turns: Turn[] = [];
+    const items: Item[] = [];
     let start: Item | undefined;
     do {
       const expression = new ExpressionBuilder();
-      const remaining = options.last === undefined ? undefined : options.last - turns.length;
+      const remaining = options.last === undefined ? undefined : options.last - items.length;
       const page = await guard('turns.list', () =>
         this.items.queryItems({
           TableName: turnsTable,
@@ -180,10 +182,26 @@ export class DynamoCallStore implements CallStore {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      turns.push(...(page.items as unknown as Turn[]));
+      items.push(...page.items);
       start = page.lastEvaluatedKey;
-    } while (start && (options.last === undefined || turns.length < options.last));
-    return options.last === undefined ? turns : turns.reverse();
+    } while (start && (options.last === undefined || items.length < options.last));
+    return turnsFromItems(options.last === undefined ? items : items.reverse());
+  }
+
+  async keepLateMoments(callSid: string, carrierSeq: number, late: readonly LateMoments[]): Promise<void> {
+    if (late.length === 0) return;
+    const { turnsTable } = this.options;
+    const e = new ExpressionBuilder();
+    const attribute = e.name(LATE_MOMENTS_ATTRIBUTE);
+    await this.conditional('turns.keepLateMoments', () =>
+      this.items.updateItem({
+        TableName: turnsTable,
+        Key: { call_sid: callSid, seq: carrierSeq },
+        UpdateExpression: `SET ${attribute} = list_append(if_not_exists(${attribute}, ${e.value([])}), ${e.value(late)})`,
+        ConditionExpression: `attribute_exists(${e.name('call_sid')})`,
+        ...e.attributes(),
+      }),
+    );
   }
 
   async markTurnInterrupted(callSid: string, seq: number, heardText: string): Promise<void> {

@@ -3,6 +3,7 @@
 // work and pass straight through. Used only when tracing is on.
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Call, ToolCallRecord, Turn } from '../../domain/call.js';
+import type { LateMoments } from '../../domain/late-moments.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../ports/call-store.js';
 import {
   ATTR_DB_OPERATION_NAME,
@@ -57,8 +58,8 @@ export class TracingCallStore implements CallStore {
     return this.traced(callSid, 'applyStatus', true, () => this.store.applyStatus(callSid, update));
   }
 
-  putTurn(turn: Turn) {
-    return this.traced(turn.call_sid, 'putTurn', true, () => this.store.putTurn(turn));
+  putTurn(turn: Turn, late?: readonly LateMoments[]) {
+    return this.traced(turn.call_sid, 'putTurn', true, () => this.store.putTurn(turn, late));
   }
 
   getTurn(callSid: string, seq: number) {
@@ -67,6 +68,12 @@ export class TracingCallStore implements CallStore {
 
   listTurns(callSid: string, options?: { last?: number }) {
     return this.traced(callSid, 'listTurns', false, () => this.store.listTurns(callSid, options));
+  }
+
+  keepLateMoments(callSid: string, carrierSeq: number, late: readonly LateMoments[]) {
+    return this.traced(callSid, 'keepLateMoments', true, () =>
+      this.store.keepLateMoments(callSid, carrierSeq, late),
+    );
   }
 
   markTurnInterrupted(callSid: string, seq: number, heardText: string) {

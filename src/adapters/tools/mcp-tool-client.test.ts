@@ -112,6 +112,40 @@ describe('MCP tools', () => {
     expect(mcp.requests.some((r) => r.method === 'GET')).toBe(false);
   });
 
+  it("sends each tool call's trace context on its own request, over a connection calls share", async () => {
+    const first = mcp.requests.length;
+    const traceparent = (n: number) => `00-${String(n).repeat(32)}-${String(n).repeat(16)}-01`;
+    // Two calls at once over one new connection (its opening requests are no call's).
+    const answers = await Promise.all([
+      runner.run({
+        ...call('find_customer', { account: 'T-1' }, 'crm-agent@9'),
+        traceHeaders: { traceparent: traceparent(1) },
+      }),
+      runner.run({
+        ...call('find_customer', { account: 'T-2' }, 'crm-agent@9'),
+        traceHeaders: { traceparent: traceparent(2) },
+      }),
+      runner.run(call('find_customer', { account: 'T-3' }, 'crm-agent@9')),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(['ok', 'ok', 'ok']);
+    const sent = mcp.requests.slice(first);
+    const of = (account: string) => sent.find((r) => r.body.includes(`"account":"${account}"`))!;
+    // In the request's _meta, where MCP servers look for it (SEP-414), and as the HTTP header.
+    for (const [account, n] of [
+      ['T-1', 1],
+      ['T-2', 2],
+    ] as const) {
+      expect(of(account).headers.traceparent).toBe(traceparent(n));
+      expect(JSON.parse(of(account).body).params._meta.traceparent).toBe(traceparent(n));
+    }
+    // Tracing off: no trace context at all.
+    expect(of('T-3').headers).not.toHaveProperty('traceparent');
+    expect(JSON.parse(of('T-3').body).params._meta).not.toHaveProperty('traceparent');
+    const opening = sent.filter((r) => !r.body.includes('tools/call'));
+    expect(opening.length).toBeGreaterThan(0);
+    for (const request of opening) expect(request.headers).not.toHaveProperty('traceparent');
+  });
+
   it.each([
     ['broken_lookup', 'rejected', 'the MCP tool reported an error'],
     ['slow_lookup', 'failed', 'no answer within 500 ms'],

@@ -4,7 +4,9 @@
 // closed after IDLE_MS unused or MAX_AGE_MS old (so rotated secrets in its headers are picked up)
 // and dropped after a transport failure. Its requests go through the guarded pool (SSRF guard),
 // signed like HTTP tools, with the server's time and size limits; the standalone GET stream of
-// server-initiated messages is never opened (we use none).
+// server-initiated messages is never opened (we use none). With tracing on, a tool call carries its
+// span's W3C `traceparent` in its request's `_meta` (MCP's convention, SEP-414) and, read back from
+// there, as the HTTP header: per request, since a connection serves many calls at once.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fetch as undiciFetch } from 'undici';
@@ -41,6 +43,21 @@ interface Connection {
   secretValues: string[];
   openedAt: number;
   usedAt: number;
+}
+
+// A W3C traceparent (https://www.w3.org/TR/trace-context/): version, trace id, parent id, flags.
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The traceparent a JSON-RPC request carries in `params._meta`, as an HTTP header. */
+function traceHeaderIn(body: string): Record<string, string> {
+  let meta: unknown;
+  try {
+    meta = (JSON.parse(body) as { params?: { _meta?: unknown } }).params?._meta;
+  } catch {
+    return {};
+  }
+  const traceparent = (meta as { traceparent?: unknown } | undefined)?.traceparent;
+  return typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {};
 }
 
 /** The marker a size-capped body throws, found again in whatever the SDK wraps it in. */
@@ -121,6 +138,7 @@ export class McpToolClient {
             ...(request.context.callerPhone
               ? { 'voice-agent/caller_phone': request.context.callerPhone }
               : {}),
+            ...(request.traceHeaders?.traceparent ? { traceparent: request.traceHeaders.traceparent } : {}),
           },
         },
         undefined,
@@ -220,6 +238,7 @@ export class McpToolClient {
     new Headers(init.headers).forEach((value, name) => {
       headers[name] = value;
     });
+    if (body?.includes('"traceparent"')) Object.assign(headers, traceHeaderIn(body));
     headers[TOOL_SIGNATURE_HEADER] = signToolRequest(
       this.#options.signingSecret,
       method,

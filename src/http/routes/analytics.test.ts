@@ -31,6 +31,9 @@ describe('GET /analytics', () => {
         totals: totals(2_000, 1_200, 1_500),
         latency_p50_ms: 450,
         latency_p95_ms: 700,
+        // What the server added, to the reply out (on Gather, to the TwiML answered).
+        server_added_p50_ms: 8,
+        server_added_p95_ms: 40,
         data_collected: { name: { value: 'Asha', turn: 1 }, email: { value: 'a@example.com', turn: 2 } },
       }),
       // Support again, the same UTC day but the next day in Kolkata; transferred; no email.
@@ -108,6 +111,7 @@ describe('GET /analytics', () => {
         p95_latency_ms: expect.any(Number),
         avg_model_latency_ms: 300,
         model_share: 0.6,
+        p95_server_added_ms: 40,
       },
       { agent_id: 'sales-001', calls: 1, transfers: 0, cost_micro_usd: 0, replies: 0 },
     ]);

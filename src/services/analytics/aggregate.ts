@@ -25,6 +25,11 @@ export interface LatencyFigures {
   avg_model_latency_ms?: number;
   /** The model's share of the turn time, 0 to 1. */
   model_share?: number;
+  /**
+   * The time the server added to a reply (input in to the reply out, less the model's wait; on Gather
+   * to the TwiML answered), p95 estimated from each call's p50 and p95 of it.
+   */
+  p95_server_added_ms?: number;
 }
 
 export interface AgentFigures extends LatencyFigures {
@@ -68,6 +73,7 @@ class LatencyTally {
   latency = 0;
   model = 0;
   readonly summaries: LatencySummary[] = [];
+  readonly serverAdded: LatencySummary[] = [];
 
   add(call: Call): void {
     const count = replies(call);
@@ -78,17 +84,22 @@ class LatencyTally {
     if (call.latency_p50_ms !== undefined && call.latency_p95_ms !== undefined) {
       this.summaries.push({ count, p50: call.latency_p50_ms, p95: call.latency_p95_ms });
     }
+    if (call.server_added_p50_ms !== undefined && call.server_added_p95_ms !== undefined) {
+      this.serverAdded.push({ count, p50: call.server_added_p50_ms, p95: call.server_added_p95_ms });
+    }
   }
 
   figures(): LatencyFigures {
     if (this.replies === 0) return { replies: 0 };
     const p95 = estimatePercentile(this.summaries, 0.95);
+    const serverAdded = estimatePercentile(this.serverAdded, 0.95);
     return {
       replies: this.replies,
       avg_latency_ms: Math.round(this.latency / this.replies),
       ...(p95 !== undefined ? { p95_latency_ms: p95 } : {}),
       avg_model_latency_ms: Math.round(this.model / this.replies),
       ...(this.latency > 0 ? { model_share: Math.min(1, this.model / this.latency) } : {}),
+      ...(serverAdded !== undefined ? { p95_server_added_ms: serverAdded } : {}),
     };
   }
 }

@@ -11,6 +11,8 @@ export interface GatherAnswer {
   turn: Turn;
   transfer?: TransferTarget;
   callerId?: string;
+  /** A turn taken here: tells its runner when the TwiML with it went out (TurnResult.answered). */
+  answered?: (sent: boolean) => void;
 }
 
 interface Entry {
@@ -29,9 +31,11 @@ export class GatherAnswers {
     const key = `${callSid}:${seq}`;
     const entry: Entry = { answer, failed: false };
     this.#entries.set(key, entry);
-    const forget = () => {
+    const forget = (given?: GatherAnswer) => {
       const timer = setTimeout(() => {
         if (this.#entries.get(key) === entry) this.#entries.delete(key);
+        // Its TwiML went out from another instance (a result URL read the stored turn), if at all.
+        given?.answered?.(false);
       }, KEEP_MS);
       timer.unref();
     };

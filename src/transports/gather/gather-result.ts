@@ -4,7 +4,7 @@
 // one, on another it reads the stored turn. Each request waits a bounded time, far under Twilio's
 // 15 s; a turn still not ready gets another short line and redirect, then an apology that asks the
 // caller again under the same turn number (which then answers with the turn once it is stored).
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import { fallbackTwiml, gatherTwiml, redirectTwiml } from '../../adapters/twilio/twiml.js';
 import { notFound } from '../../domain/errors.js';
 import type { CallEngine } from '../../engine/call-engine.js';
@@ -12,6 +12,7 @@ import { findTarget } from '../../engine/count-turns.js';
 import { phrasesFor } from '../../engine/phrases.js';
 import type { CallStore } from '../../ports/call-store.js';
 import { callbackUrl } from '../../services/callback-url.js';
+import { whenSent } from '../reply-sent.js';
 import { callSidOf } from '../twilio/params.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from '../twilio/signature-check.js';
 import { DeadlineExceeded, remainingMs, sendTwiml, withDeadline } from '../twilio/webhook-reply.js';
@@ -65,22 +66,37 @@ export async function gatherResultRoute(app: FastifyInstance, deps: GatherResult
       }
       const waitMs = Math.min(deps.resultWaitMs ?? RESULT_WAIT_MS, remainingMs(reply, deps.deadlineMs));
       const at = { callSid, seq, round, ...(said ? { said } : {}) };
-      return sendTwiml(reply, await resultTwiml(deps, request.log, at, waitMs));
+      const twiml = await resultTwiml(deps, request.log, at, waitMs, (answer) => answerSent(reply, answer));
+      return sendTwiml(reply, twiml);
     },
   );
 }
 
-/** The turn's TwiML once it is ready within waitMs; else another short line and redirect, or the apology. */
+/** The turn taken here goes on its way: its runner hears when the TwiML with it went out. */
+export function answerSent(reply: FastifyReply, answer: GatherAnswer): void {
+  const { answered } = answer;
+  if (answered) whenSent(reply, answered);
+}
+
+/**
+ * The turn's TwiML once it is ready within waitMs (`onAnswer` gets the answer it is made of); else
+ * another short line and redirect, or the apology.
+ */
 export async function resultTwiml(
   deps: GatherResultDeps,
   log: FastifyBaseLogger,
   at: ResultRequest,
   waitMs: number,
+  onAnswer: (answer: GatherAnswer) => void,
 ): Promise<string> {
   const publicUrl = deps.auth.publicUrl;
   try {
     const answer = await readyAnswer(deps, at.callSid, at.seq, waitMs);
-    if (answer) return twimlForTurn({ ...answer, publicUrl, ...(at.said ? { said: at.said } : {}) });
+    if (answer) {
+      const twiml = twimlForTurn({ ...answer, publicUrl, ...(at.said ? { said: at.said } : {}) });
+      onAnswer(answer);
+      return twiml;
+    }
     const known = await deps.engine.sessions.read(at.callSid);
     if (!known) throw notFound('call');
     const { voice, language } = known.agent;

@@ -24,7 +24,7 @@ import {
 import { GatherAnswers, type GatherAnswer } from './gather-answers.js';
 import { GATHER_PATH, gatherInput, saidDigest, twimlForTurn } from './gather-codec.js';
 import { failureTwiml } from './gather-failure.js';
-import { gatherResultRoute, resultTwiml, resultUrl } from './gather-result.js';
+import { answerSent, gatherResultRoute, resultTwiml, resultUrl } from './gather-result.js';
 
 export interface GatherRouteDeps {
   auth: TwilioWebhookAuth;
@@ -76,7 +76,11 @@ export async function gatherRoutes(app: FastifyInstance, deps: GatherRouteDeps):
       // A redelivery of a turn this instance is taking (or just took) waits for it: taking it again
       // would run its tools twice.
       if (answers.get(callSid, seq)) {
-        return sendTwiml(reply, await resultTwiml(results, request.log, { callSid, seq, round: 1 }, waitMs));
+        const at = { callSid, seq, round: 1 };
+        const twiml = await resultTwiml(results, request.log, at, waitMs, (answer) =>
+          answerSent(reply, answer),
+        );
+        return sendTwiml(reply, twiml);
       }
       // The turn's timeline starts when Fastify received the request, not when this handler ran.
       const inputAt = performance.now() - reply.elapsedTime;
@@ -92,7 +96,9 @@ export async function gatherRoutes(app: FastifyInstance, deps: GatherRouteDeps):
           const next = resultUrl(base, { seq, round: 1, said: saidDigest(first.text) });
           return sendTwiml(reply, redirectTwiml(next, { text: first.text, voice, language }));
         }
-        return sendTwiml(reply, twimlForTurn({ ...first, publicUrl: base }));
+        const twiml = twimlForTurn({ ...first, publicUrl: base });
+        answerSent(reply, first);
+        return sendTwiml(reply, twiml);
       } catch (error) {
         if (error instanceof DeadlineExceeded) {
           // The turn is still running; its result URL waits for it or reads what it stored.
@@ -126,5 +132,6 @@ async function takeTurn(
     turn: result.outcome.turn,
     ...(result.end?.kind === 'transfer' ? { transfer: result.end.target } : {}),
     callerId: session.call.agent_phone,
+    answered: result.answered,
   };
 }

@@ -11,6 +11,7 @@ import type { CallSession } from '../../engine/call-session.js';
 import { personalize } from '../../engine/contact-variables.js';
 import { TimelineClock } from '../../engine/turn-timeline.js';
 import type { CallService } from '../../services/call-service.js';
+import { whenSent } from '../reply-sent.js';
 import { callSidOf, param } from './params.js';
 import { formParams, twilioSignatureCheck, type TwilioWebhookAuth } from './signature-check.js';
 import {
@@ -53,7 +54,9 @@ export async function voiceRoutes(app: FastifyInstance, deps: VoiceRouteDeps): P
       // The greeting's timeline starts when Fastify received the request (Twilio's clock runs from there).
       const clock = new TimelineClock(monotonic, monotonic() - reply.elapsedTime);
       const answered = withRetries(() => answer(deps, request, params, callSid, clock));
-      return sendTwiml(reply, await withDeadline(answered, remainingMs(reply, deadlineMs)));
+      const { twiml, greeted } = await withDeadline(answered, remainingMs(reply, deadlineMs));
+      if (greeted) whenSent(reply, greeted);
+      return sendTwiml(reply, twiml);
     } catch (error) {
       request.log.error({ err: error, call_sid: callSid }, 'voice webhook failed; caller hears the fallback');
       return sendTwiml(reply, fallbackTwiml());
@@ -66,13 +69,19 @@ const monotonic = (): number => performance.now();
 const isTransport = (value: unknown): value is Transport =>
   (TRANSPORTS as readonly unknown[]).includes(value);
 
+/** The answer, and for a greeting what to do once it went out (its moment, its figure). */
+interface Answer {
+  twiml: string;
+  greeted?: (sent: boolean) => void;
+}
+
 async function answer(
   deps: VoiceRouteDeps,
   request: FastifyRequest,
   params: FormParams,
   callSid: string,
   clock: TimelineClock,
-) {
+): Promise<Answer> {
   const query = request.query as { agent_id?: string; transport?: string };
   const { call, agent, created } = await deps.callService.ensureCall({
     callSid,
@@ -88,24 +97,33 @@ async function answer(
     await deps.engine.operations.markVoicemail(callSid, answeredBy);
     // The contact's variables fill it ({{first_name}}), as they fill the greeting.
     const message = personalize(agent, call).voicemail_message;
-    return message
-      ? hangupTwiml({ voice: agent.voice, language: agent.language, say: message })
-      : HANGUP_TWIML;
+    return {
+      twiml: message
+        ? hangupTwiml({ voice: agent.voice, language: agent.language, say: message })
+        : HANGUP_TWIML,
+    };
   }
   const session = await deps.engine.sessions.adopt(call, { agent, created });
+  // A redelivered answer webhook finds the greeting stored, on the clock of the first delivery.
+  const greetsFirst = session.turn(0) === undefined;
   const greeting = await deps.engine.conversation.startCall(session, {
     recall: true,
     stirVerstat: param(params, 'StirVerstat'),
     timeline: clock,
   });
   const answerOf = call.transport === 'web' ? undefined : deps.answers[call.transport];
-  if (!answerOf) return fallbackTwiml(agent.language);
+  if (!answerOf) return { twiml: fallbackTwiml(agent.language) };
   clock.mark('stored');
   const startRecording = deps.callService.recordingStartFor(call);
   const twiml = answerOf({ session, greeting, ...(startRecording ? { startRecording } : {}) });
   // Twilio speaks the greeting from this answer (Gather's <Say>, ConversationRelay's welcomeGreeting;
-  // a realtime model says it as the stream opens).
-  clock.mark('first_text_out');
-  deps.engine.observer.greetingDone(call, call.transport, clock.elapsed(), clock.timeline);
-  return twiml;
+  // a realtime model says it as the stream opens): the greeting's moment out is when it went out,
+  // after the greeting was stored, so the stored greeting gets it as a late moment.
+  const greeted = (sent: boolean) => {
+    if (sent) clock.mark('first_text_out');
+    deps.engine.observer.greetingDone(call, call.transport, clock.elapsed(), clock.timeline);
+    const out = clock.timeline.first_text_out;
+    if (greetsFirst && out !== undefined) deps.engine.late.answered(session, greeting.seq, out);
+  };
+  return { twiml, greeted };
 }

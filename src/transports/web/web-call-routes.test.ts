@@ -56,10 +56,17 @@ describe('web calls API', () => {
       'asha.rao@example.com',
       'yes',
     ]);
-    // Each turn keeps its timeline up to its store; the greeting's runs from the start request.
+    // Each turn keeps its timeline up to its store; the greeting's runs from the start request. A
+    // reply's also says when it was sent, after the store: the last one's too, written as the call
+    // ended.
+    await expect
+      .poll(async () => (await t.container.callStore.listTurns(sid)).at(-1)?.timeline?.first_text_out)
+      .toBeDefined();
     const turns = await t.container.callStore.listTurns(sid);
     for (const turn of turns)
       expect(turn.timeline).toMatchObject({ received: 0, stored: expect.any(Number) });
+    for (const { timeline } of turns.slice(1))
+      expect(timeline?.first_text_out).toBeGreaterThanOrEqual(timeline!.stored!);
     await t.container.finalizer.drain();
     const finished = await t.app.inject({ method: 'GET', url: `/calls/${sid}`, headers: t.auth });
     expect(finished.json().outcome).toBeDefined();

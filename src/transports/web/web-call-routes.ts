@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { whenSent } from '../reply-sent.js';
 import { webCallMessageSchema, webCallStartSchema, type WebCallService } from './web-calls.js';
 import { errorBodySchema } from '../../http/error-handler.js';
 
@@ -53,7 +54,10 @@ export const webCallRoutes: FastifyPluginAsync<{ webCalls: WebCallService }> = a
         },
       },
     },
-    async (request) => webCalls.message((request.params as z.infer<typeof sidParams>).sid, request.body),
+    async (request, reply) =>
+      webCalls.message((request.params as z.infer<typeof sidParams>).sid, request.body, (answered) =>
+        whenSent(reply, answered),
+      ),
   );
 
   app.post(

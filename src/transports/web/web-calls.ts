@@ -118,8 +118,16 @@ export class WebCallService {
     };
   }
 
-  /** One caller message: the next turn of the conversation. The call ends when the agent ends it. */
-  async message(callSid: string, input: unknown): Promise<WebCallReply> {
+  /**
+   * One caller message: the next turn of the conversation. The call ends when the agent ends it.
+   * `sending`: receives what to tell once the reply went out (its moment goes on the stored turn);
+   * without it the reply counts as sent when this resolves.
+   */
+  async message(
+    callSid: string,
+    input: unknown,
+    sending?: (answered: (sent: boolean) => void) => void,
+  ): Promise<WebCallReply> {
     const { text } = parseOrThrow(webCallMessageSchema, input);
     const session = await this.deps.engine.sessions.open(callSid).catch((error: unknown) => {
       throw error instanceof AppError && error.code === 'not_found' ? notFound(`web call ${callSid}`) : error;
@@ -133,10 +141,12 @@ export class WebCallService {
         await this.end(callSid);
       },
     });
-    const { outcome } = await runner.take(
+    const { outcome, answered } = await runner.take(
       { kind: 'speech', text: text.trim(), confidence: 1 },
       Math.max(session.nextSeq, 1),
     );
+    if (sending) sending(answered);
+    else answered();
     const endedBy = outcome.turn.ends_call;
     return {
       seq: outcome.turn.seq,

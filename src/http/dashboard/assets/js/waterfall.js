@@ -5,14 +5,25 @@ import { spanBar } from './bars.js';
 import { ms } from './format.js';
 import { h } from './h.js';
 
-const MOMENTS = [
-  ['first_text_out', 'Reply out'],
-  ['stored', 'Turn stored'],
-];
+/**
+ * What "the reply went out" is on the call's transport: ConversationRelay's first text frame, the
+ * TwiML answered (Gather, and every phone call's greeting, which the answer webhook's TwiML holds),
+ * the web call's reply sent.
+ */
+function replyOutLabel(transport, seq) {
+  if (transport === 'web') return 'Reply sent';
+  if (transport === 'gather' || seq === 0) return 'TwiML answered';
+  if (transport === 'relay') return 'First text to Twilio';
+  return 'Reply out';
+}
 
 /** The waterfall's rows: [label, start, end, tone]. */
-function rows(timeline) {
+function rows(timeline, transport, seq) {
   const t = timeline;
+  const MOMENTS = [
+    ['first_text_out', replyOutLabel(transport, seq)],
+    ['stored', 'Turn stored'],
+  ];
   const list = [];
   if (t.model_request !== undefined) {
     list.push(['Before the model', 0, t.model_request, 'server']);
@@ -36,9 +47,12 @@ function rows(timeline) {
   return [...list, ...moments.sort((a, b) => a[1] - b[1])];
 }
 
-/** `figures`: the turn's server_added_ms and model_first_token_ms as the API computed them. */
-export function waterfall(timeline, figures = {}) {
-  const list = rows(timeline);
+/**
+ * `figures`: the turn's server_added_ms and model_first_token_ms as the API computed them, and its
+ * seq; `transport`: the call's.
+ */
+export function waterfall(timeline, figures = {}, transport = undefined) {
+  const list = rows(timeline, transport, figures.seq);
   const total = Math.max(1, ...list.map(([, , end]) => end));
   const summary = [
     figures.server_added_ms !== undefined ? `server added ${ms(figures.server_added_ms)}` : null,

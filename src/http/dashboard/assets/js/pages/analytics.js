@@ -41,6 +41,7 @@ function tiles(report) {
     ['Average turn', duration(t.avg_latency_ms)],
     ['p95 turn (estimated)', duration(t.p95_latency_ms)],
     ["Model's share of turn time", percent(t.model_share)],
+    ['p95 server added (estimated)', duration(t.p95_server_added_ms)],
   ];
   return h(
     'dl',
@@ -73,6 +74,7 @@ function agentsTable(report, names) {
     'Average turn',
     'p95 turn',
     'Model share',
+    'p95 server added',
     'Transfers',
     'Cost',
   ]);
@@ -92,6 +94,7 @@ function agentsTable(report, names) {
       ),
       duration(a.p95_latency_ms),
       percent(a.model_share),
+      duration(a.p95_server_added_ms),
       String(a.transfers),
       h('span', { class: 'with-bar' }, bar(a.cost_micro_usd / priciest), cost(a.cost_micro_usd)),
     ]),
@@ -231,7 +234,8 @@ export async function analyticsPage(main, { query, signal }) {
         'p',
         { class: 'sub' },
         'Bars show the average turn, the dark part the time spent waiting for the model. ' +
-          "p95 is estimated from each call's own p50 and p95.",
+          "p95 is estimated from each call's own p50 and p95. Server added: input in to reply out " +
+          '(on Gather, to the TwiML answered), less the wait for the model.',
       ),
       agentsTable(report, names),
     ),

@@ -125,7 +125,7 @@ function turnItem(turn, call) {
     turn.tool_calls?.length ? toolCallsList(turn.tool_calls) : null,
     turn.model_error ? h('p', { class: 'sub error-text' }, `Model error: ${turn.model_error}`) : null,
     usage.length ? h('p', { class: 'sub' }, usage.join(' · ')) : null,
-    turn.timeline ? waterfall(turn.timeline, turn) : null,
+    turn.timeline ? waterfall(turn.timeline, turn, call.transport) : null,
   );
 }
 
