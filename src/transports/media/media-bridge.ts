@@ -20,6 +20,7 @@ import { TurnRunner } from '../../engine/turn-runner.js';
 import type { RealtimeEvent, RealtimeSession } from '../../ports/realtime-model.js';
 import { AgentAudio, msOfBase64 } from './agent-audio.js';
 import { EngineLines } from './engine-lines.js';
+import { firstAudioChannel, type FirstAudioMessage } from './first-audio-channel.js';
 import { ExchangeBook } from './exchange-book.js';
 import { givenReplyOf, givenReplyPolicy } from './given-reply.js';
 import {
@@ -50,6 +51,8 @@ export class MediaBridge {
   readonly #lines = new EngineLines();
   /** A greeting or engine line cut before its transcript came: stored as heard once it comes. */
   #pendingCut: AudioCut | undefined;
+  /** The response whose audio came last: a delta of another one is a reply's first. */
+  #lastResponse = '';
   readonly #early: string[] = [];
   #startTimer: NodeJS.Timeout;
 
@@ -208,9 +211,13 @@ export class MediaBridge {
   /** Forwards one delta as it came: no decoding, one send for the audio and one for its mark. */
   #audio(itemId: string, responseId: string, audio: string): void {
     if (this.#phase !== 'active' && this.#phase !== 'ending') return;
+    const timed = responseId !== this.#lastResponse && firstAudioChannel.hasSubscribers;
+    const started = timed ? performance.now() : 0;
+    this.#lastResponse = responseId;
     const exchange = this.#book.forResponse(responseId, this.#lines.pending);
     if (exchange && exchange.firstAudioAt === undefined) exchange.firstAudioAt = performance.now();
     (exchange ?? this.#book.loose).audioOutMs += this.#out.forward(itemId, audio);
+    if (timed) firstAudioChannel.publish({ ms: performance.now() - started } satisfies FirstAudioMessage);
   }
 
   #responseDone(event: Extract<RealtimeEvent, { type: 'response-done' }>): void {

@@ -1,0 +1,46 @@
+// Which CPUs a benchmark process may run on, with taskset (util-linux). A server measured "on one core"
+// is started on one CPU with every thread it will have (taskset CPUS node …); the load process moves
+// itself, all its threads (-a), to the other CPUs and back when the run is over.
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+
+/** The CPUs of a two-way split, when taskset exists and the machine has two CPUs or more. */
+export interface CpuSplit {
+  /** The server's CPU ("0"). */
+  server: string;
+  /** Everything else: the load process and the fakes ("1" or "1-N"). */
+  rest: string;
+}
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The server on CPU 0, the rest on the others; undefined when the machine cannot be split. */
+export function cpuSplit(): CpuSplit | undefined {
+  const count = cpus().length;
+  if (count < 2 || process.platform !== 'linux' || !hasTaskset()) return undefined;
+  return { server: '0', rest: count === 2 ? '1' : `1-${count - 1}` };
+}
+
+/** The CPU list a process may run on now ("0,1", "0-3"). */
+export function affinityOf(pid: number): string {
+  // "pid 123's current affinity list: 0,1"
+  const line = execFileSync('taskset', ['-cp', String(pid)], { encoding: 'utf8' });
+  return line.slice(line.lastIndexOf(':') + 1).trim();
+}
+
+/** Moves every thread of `pid` to `cpuList`. */
+export function pin(pid: number, cpuList: string): void {
+  execFileSync('taskset', ['-a', '-cp', cpuList, String(pid)], { stdio: 'ignore' });
+}
+
+/** The command line that starts `command args` on `cpuList` (what startBenchChild spawns). */
+export function pinnedCommand(cpuList: string, command: string, args: string[]): [string, string[]] {
+  return ['taskset', ['--cpu-list', cpuList, command, ...args]];
+}
