@@ -1,6 +1,8 @@
 // Which CPUs a benchmark process may run on, with taskset (util-linux). A server measured "on one core"
 // is started on one CPU with every thread it will have (taskset CPUS node …); the load process moves
-// itself, all its threads (-a), to the other CPUs and back when the run is over.
+// itself, all its threads (-a), to the other CPUs and back when the run is over. What the server
+// starts itself (the embedded DynamoDB stand-in) is moved off the server's CPU: it plays an outside
+// service.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 
@@ -38,6 +40,16 @@ export function affinityOf(pid: number): string {
 /** Moves every thread of `pid` to `cpuList`. */
 export function pin(pid: number, cpuList: string): void {
   execFileSync('taskset', ['-a', '-cp', cpuList, String(pid)], { stdio: 'ignore' });
+}
+
+/** The processes `pid` started (pgrep -P), none when pgrep is missing. */
+export function childrenOf(pid: number): number[] {
+  try {
+    const out = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+    return out.split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
 }
 
 /** The command line that starts `command args` on `cpuList` (what startBenchChild spawns). */

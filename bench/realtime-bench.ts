@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchChild } from './child.js';
-import { affinityOf, cpuSplit, pin, type CpuSplit } from './cpu-pinning.js';
+import { affinityOf, childrenOf, cpuSplit, pin, type CpuSplit } from './cpu-pinning.js';
 import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
 import { realtimeLevelLog } from './realtime-report.js';
 import { framePayloads, TwilioLoad } from './realtime-load.js';
@@ -108,6 +108,8 @@ async function runLevel(
   const child = await startBenchChild('relay-server.ts', ['realtime', JSON.stringify(setup)], {
     cpus: split?.server,
   });
+  // The embedded stores' process (dynalite) stands in for DynamoDB, which is not on the server's core.
+  if (split) for (const pid of childrenOf(child.pid)) pin(pid, split.rest);
   const stats = async () => (await child.request<{ stats: RelayServerStats }>({ type: 'stats' })).stats;
   const modelCpu = async () => (await model.request<{ cpuMs: number }>({ type: 'stats' })).cpuMs;
   const simulator = new TwilioSimulator({

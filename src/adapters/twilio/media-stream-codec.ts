@@ -169,11 +169,12 @@ function decodeMedia(message: Record<string, unknown>): MediaStreamDecodeResult 
   };
 }
 
+function fail(event: string, error: z.ZodError): MediaStreamDecodeResult {
+  return { ok: false, reason: `invalid ${event}: ${describeIssues(error)}` };
+}
+
+// No closure is made per message: this runs for every frame of every call.
 function toEvent(message: Record<string, unknown>): MediaStreamDecodeResult {
-  const fail = (event: string, error: z.ZodError): MediaStreamDecodeResult => ({
-    ok: false,
-    reason: `invalid ${event}: ${describeIssues(error)}`,
-  });
   switch (message.event) {
     case 'media':
       return decodeMedia(message);

@@ -1,7 +1,8 @@
 // The agent's audio on its way to the caller: each model delta forwarded to Twilio as a `media`
-// message exactly as it came (base64 μ-law, no decoding), followed by a `mark` whose echo says it has
-// played (played-audio.ts); `clear` when the caller talks over it, with where it was cut; and a wait
-// for everything sent to have played before the stream is closed.
+// message exactly as it came (base64 μ-law, no decoding), with a `mark` whose echo says it has played
+// after every tenth of a second or so and at the end of an item (played-audio.ts); `clear` when the
+// caller talks over it, with where it was cut; and a wait for everything sent to have played before
+// the stream is closed.
 import type { WebSocket } from 'ws';
 import {
   encodeClearMessage,
@@ -37,12 +38,22 @@ export class AgentAudio {
     this.#played.echoed(name);
   }
 
-  /** Forwards one delta of `itemId`: one send for the audio, one for its mark. Returns its ms. */
+  /** Forwards one delta of `itemId` (a mark before it when it starts a new item, one after when due). Returns its ms. */
   forward(itemId: string, audio: string): number {
     const ms = msOfBase64(audio.length);
+    this.#mark(this.#played.before(itemId));
     this.socket.send(encodeMediaMessage(this.streamSid, audio));
-    this.socket.send(encodeMarkMessage(this.streamSid, this.#played.sent(itemId, ms * 8)));
+    this.#mark(this.#played.sent(itemId, ms));
     return ms;
+  }
+
+  /** The item's audio is over (its response is done, or the stream is ending): its last mark goes out. */
+  flush(): void {
+    this.#mark(this.#played.flush());
+  }
+
+  #mark(name: string | undefined): void {
+    if (name !== undefined) this.socket.send(encodeMarkMessage(this.streamSid, name));
   }
 
   /** Twilio drops what has not played; returns where the last item's audio was cut, if any went out. */
@@ -51,7 +62,7 @@ export class AgentAudio {
     this.#played.cleared();
     const itemId = this.#played.lastItem;
     if (!itemId) return undefined;
-    return { itemId, playedMs: this.#played.playedMs(itemId), sentMs: this.#played.sentMs(itemId) };
+    return { itemId, playedMs: this.#played.playedMs, sentMs: this.#played.sentMs };
   }
 
   /** Resolves when release() is called (everything played, or the stream is over), or after timeoutMs. */

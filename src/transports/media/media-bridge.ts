@@ -208,7 +208,7 @@ export class MediaBridge {
     }
   }
 
-  /** Forwards one delta as it came: no decoding, one send for the audio and one for its mark. */
+  /** Forwards one delta as it came: no decoding, one send for the audio (and a mark when one is due). */
   #audio(itemId: string, responseId: string, audio: string): void {
     if (this.#phase !== 'active' && this.#phase !== 'ending') return;
     const timed = responseId !== this.#lastResponse && firstAudioChannel.hasSubscribers;
@@ -221,6 +221,7 @@ export class MediaBridge {
   }
 
   #responseDone(event: Extract<RealtimeEvent, { type: 'response-done' }>): void {
+    this.#out.flush();
     const exchange = this.#book.byResponse(event.responseId);
     if (event.usage) (exchange ?? this.#book.loose).addUsage(event.usage);
     if (!exchange) {
@@ -301,6 +302,7 @@ export class MediaBridge {
   async #endAfterPlayback(end: CallEnd): Promise<void> {
     this.#phase = 'ending';
     this.#log.info({ end: end.kind }, 'realtime call ending after the last reply plays');
+    this.#out.flush();
     if (this.#out.playing || this.#lines.pending)
       await this.#out.whenPlayed(this.options.endWaitMs ?? DEFAULT_END_WAIT_MS);
     this.#close('call ended');
