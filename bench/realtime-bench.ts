@@ -10,6 +10,7 @@
 // for a reply's first delta (bridge in to frame out); the server's CPU per call-second, its memory per
 // call, and the event-loop delay of the server and of this process.
 import { randomBytes } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchChild } from './child.js';
 import { affinityOf, childrenOf, cpuSplit, pin, type CpuSplit } from './cpu-pinning.js';
@@ -62,6 +63,7 @@ export interface RealtimeLevelResult {
 // Calls start 25 ms apart (200 calls over 5 s): a burst of session opens measures the start, not the
 // steady state. The window opens once the last call has started and warmed up.
 const START_SPACING_MS = 25;
+const BACKGROUND_NICE = 10;
 const CALLER_LINE = framePayloads(toneFor('What will the weather be like tomorrow afternoon?', 30)); // ~1.5 s
 
 function spread(values: number[]): Spread {
@@ -109,7 +111,11 @@ async function runLevel(
     cpus: split?.server,
   });
   // The embedded stores' process (dynalite) stands in for DynamoDB, which is not on the server's core.
-  if (split) for (const pid of childrenOf(child.pid)) pin(pid, split.rest);
+  const stores = childrenOf(child.pid);
+  if (split) for (const pid of stores) pin(pid, split.rest);
+  // The fakes yield to this process where they share a CPU: its own wait is in every figure, theirs
+  // is not (the model notes the time it sends, not the time it meant to).
+  for (const pid of [model.pid, ...stores]) setPriority(pid, BACKGROUND_NICE);
   const stats = async () => (await child.request<{ stats: RelayServerStats }>({ type: 'stats' })).stats;
   const modelCpu = async () => (await model.request<{ cpuMs: number }>({ type: 'stats' })).cpuMs;
   const simulator = new TwilioSimulator({

@@ -12,8 +12,23 @@ import {
 import type { AudioCut } from './exchange.js';
 import { PlayedAudio, type PlayedAudioEvents } from './played-audio.js';
 
-/** base64 length → μ-law bytes → ms (8 bytes a ms); padding is ignored (at most 2 bytes). */
-export const msOfBase64 = (chars: number) => (chars * 3) / 4 / 8;
+const PAD = '='.charCodeAt(0);
+
+/**
+ * The ms of μ-law (8 bytes a ms) in a base64 payload, without decoding it. The padding counts: a
+ * 20 ms frame (160 bytes) is 216 characters with two of it, and 162 bytes a frame would put a
+ * truncation past the end of the model's audio after a few seconds.
+ */
+export function msOfBase64(payload: string): number {
+  const length = payload.length;
+  const padding =
+    length === 0 || payload.charCodeAt(length - 1) !== PAD
+      ? 0
+      : payload.charCodeAt(length - 2) === PAD
+        ? 2
+        : 1;
+  return ((length * 3) / 4 - padding) / 8;
+}
 
 export class AgentAudio {
   readonly #played: PlayedAudio;
@@ -40,7 +55,7 @@ export class AgentAudio {
 
   /** Forwards one delta of `itemId` (a mark before it when it starts a new item, one after when due). Returns its ms. */
   forward(itemId: string, audio: string): number {
-    const ms = msOfBase64(audio.length);
+    const ms = msOfBase64(audio);
     this.#mark(this.#played.before(itemId));
     this.socket.send(encodeMediaMessage(this.streamSid, audio));
     this.#mark(this.#played.sent(itemId, ms));

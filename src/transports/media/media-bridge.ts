@@ -96,7 +96,7 @@ export class MediaBridge {
         void this.#begin(event).catch((error: unknown) => this.#fail('start failed', error));
         return;
       case 'caller-audio':
-        this.#book.callerAudio(msOfBase64(event.payload.length));
+        this.#book.callerAudio(msOfBase64(event.payload));
         if (this.#model) this.#model.appendAudio(event.payload);
         else if (this.#phase === 'opening') this.#keepEarly(event.payload);
         return;
