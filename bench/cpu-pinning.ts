@@ -4,6 +4,7 @@
 // starts itself (the embedded DynamoDB stand-in) is moved off the server's CPU: it plays an outside
 // service.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** The CPUs of a two-way split, when taskset exists and the machine has two CPUs or more. */
@@ -55,4 +56,22 @@ export function childrenOf(pid: number): number[] {
 /** The command line that starts `command args` on `cpuList` (what startBenchChild spawns). */
 export function pinnedCommand(cpuList: string, command: string, args: string[]): [string, string[]] {
   return ['taskset', ['--cpu-list', cpuList, command, ...args]];
+}
+
+// /proc/stat counts in USER_HZ ticks, 100 a second on Linux.
+const MS_PER_TICK = 10;
+
+/** ms the CPU has spent busy (not idle or waiting for I/O) since boot, from /proc/stat; NaN elsewhere. */
+export function cpuBusyMs(cpu: number): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`cpu${cpu} `));
+    if (!line) return NaN;
+    // user nice system idle iowait irq softirq steal …
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return (user! + nice! + system! + irq! + softirq! + steal!) * MS_PER_TICK;
+  } catch {
+    return NaN;
+  }
 }

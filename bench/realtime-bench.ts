@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchChild } from './child.js';
-import { affinityOf, childrenOf, cpuSplit, pin, type CpuSplit } from './cpu-pinning.js';
+import { affinityOf, childrenOf, cpuBusyMs, cpuSplit, pin, type CpuSplit } from './cpu-pinning.js';
 import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
 import { realtimeLevelLog } from './realtime-report.js';
 import { framePayloads, TwilioLoad } from './realtime-load.js';
@@ -53,6 +53,8 @@ export interface RealtimeLevelResult {
   cpuMsPerCallSecond: number;
   /** Share of a core over the window: the server, the fake model, this process. */
   cores: { server: number; model: number; load: number };
+  /** Pinned: the share of the server's CPU that other processes used over the window. */
+  othersOnServerCpu: number | undefined;
   rssPerCallKiB: number;
   eventLoopMs: RelayServerStats['eventLoopMs'];
   loadLoopMs: { p99: number; max: number };
@@ -160,6 +162,7 @@ async function runLevel(
   await child.request({ type: 'reset-stats' });
   const modelStart = await modelCpu();
   const loadStart = cpuMs();
+  const serverCpuStart = split ? cpuBusyMs(Number(split.server)) : NaN;
   measuring = true;
   const windowStart = performance.now();
   await new Promise((resolve) => setTimeout(resolve, options.measureSeconds * 1_000));
@@ -167,6 +170,7 @@ async function runLevel(
   const seconds = (performance.now() - windowStart) / 1_000;
   const loadCores = (cpuMs() - loadStart) / 1_000 / seconds;
   const modelCores = ((await modelCpu()) - modelStart) / 1_000 / seconds;
+  const serverCpuBusy = split ? cpuBusyMs(Number(split.server)) - serverCpuStart : NaN;
   const end = await stats();
   loop.disable();
   const connected = load.open;
@@ -196,6 +200,9 @@ async function runLevel(
     serverFirstMs: end.firstAudioMs ?? { count: 0, p50: NaN, p99: NaN, max: NaN },
     cpuMsPerCallSecond: round((end.cpuMs - start.cpuMs) / (connected * seconds), 2),
     cores: { server: round(serverCores, 2), model: round(modelCores, 2), load: round(loadCores, 2) },
+    othersOnServerCpu: split
+      ? round(Math.max(0, serverCpuBusy / 1_000 / seconds - serverCores), 2)
+      : undefined,
     rssPerCallKiB: Math.round((end.rssBytes - before.rssBytes) / 1024 / Math.max(1, connected)),
     eventLoopMs: end.eventLoopMs,
     loadLoopMs: { p99: round(loop.percentile(99) / 1e6, 1), max: round(loop.max / 1e6, 1) },

@@ -25,7 +25,7 @@ export function realtimeMarkdown(
   );
   const resources = results.map(
     (r) =>
-      `| ${r.calls} | ${r.cores.server} | ${r.cpuMsPerCallSecond} | ${r.rssPerCallKiB} | ${r.eventLoopMs.p99} | ` +
+      `| ${r.calls} | ${r.cores.server} | ${r.othersOnServerCpu ?? '–'} | ${r.cpuMsPerCallSecond} | ${r.rssPerCallKiB} | ${r.eventLoopMs.p99} | ` +
       `${r.eventLoopMs.max} | ${r.cores.model} | ${r.cores.load} | ${r.loadLoopMs.p99} | ${r.load.before} → ${r.load.after} |`,
   );
   const placement = split
@@ -55,8 +55,8 @@ export function realtimeMarkdown(
     '',
     'Resources:',
     '',
-    '| calls | server cores used | server CPU ms per call-second | server RSS per call KiB | server loop p99 ms | server loop max ms | fake model cores | load process cores | load process loop p99 ms | load (1 min) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    "| calls | server cores used | other processes on the server's CPU, cores | server CPU ms per call-second | server RSS per call KiB | server loop p99 ms | server loop max ms | fake model cores | load process cores | load process loop p99 ms | load (1 min) |",
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...resources,
     '',
     '*added* (the target: p99 ≤ 10 ms at 200 calls): from the fake writing an audio delta to its socket to the load process reading our `media` frame of it, ' +
@@ -66,7 +66,9 @@ export function realtimeMarkdown(
       'reply (every frame of the fake carries a tag the server forwards untouched); *every*: all deltas, the same path ' +
       "with a hundred times the samples. *server-side*: inside the server, a reply's first delta handed to the bridge " +
       'to its `media` frame written to the socket (performance.now(), published on a diagnostics channel the benchmark ' +
-      'server listens to); it leaves out the wait for the event loop, which the server loop columns show. *CPU per ' +
+      'server listens to); it leaves out the wait for the event loop, which the server loop columns show. *Other ' +
+      "processes on the server's CPU*: that CPU's busy time (/proc/stat) less the server's own, over the window: " +
+      'the machine is shared, and what else ran there delayed the server. *CPU per ' +
       "call-second*: the server process's user + system CPU over the window ÷ (calls × seconds). *RSS per call*: " +
       '(server RSS at the end of the window − before the first call) ÷ calls, garbage included.',
     '',

@@ -142,6 +142,27 @@ function streamSidOf(message: Record<string, unknown>): { streamSid?: string } {
   return typeof streamSid === 'string' && SID.test(streamSid) ? { streamSid } : {};
 }
 
+/** Sets the event's streamSid from the message's, when that is a well-formed one. */
+function withStreamSid(event: { streamSid?: string }, message: Record<string, unknown>): void {
+  const { streamSid } = message;
+  if (typeof streamSid === 'string' && SID.test(streamSid)) event.streamSid = streamSid;
+}
+
+/**
+ * A well-formed mark echo read by hand (one comes back for every mark we send); anything else goes
+ * through the schema, which names what is wrong.
+ */
+function decodeValidMark(message: Record<string, unknown>): MediaStreamDecodeResult | undefined {
+  const mark = message.mark;
+  if (typeof mark !== 'object' || mark === null) return undefined;
+  const { name } = mark as Record<string, unknown>;
+  if (typeof name !== 'string' || name.length === 0 || name.length > MEDIA_STREAM_LIMITS.maxMarkNameChars)
+    return undefined;
+  const event: MarkPlayedEvent = { type: 'mark-played', name };
+  withStreamSid(event, message);
+  return { ok: true, event };
+}
+
 // By hand: this runs 50 times a second per call.
 function decodeMedia(message: Record<string, unknown>): MediaStreamDecodeResult {
   const media = message.media;
@@ -160,8 +181,7 @@ function decodeMedia(message: Record<string, unknown>): MediaStreamDecodeResult 
     payload,
   };
   // Filled in place rather than spread from objects made for the purpose: one object per frame.
-  const { streamSid } = message;
-  if (typeof streamSid === 'string' && SID.test(streamSid)) event.streamSid = streamSid;
+  withStreamSid(event, message);
   const chunkNumber = numberOf(chunk);
   if (chunkNumber !== undefined) event.chunk = chunkNumber;
   const timestampMs = numberOf(timestamp);
@@ -179,6 +199,8 @@ function toEvent(message: Record<string, unknown>): MediaStreamDecodeResult {
     case 'media':
       return decodeMedia(message);
     case 'mark': {
+      const valid = decodeValidMark(message);
+      if (valid) return valid;
       const parsed = markMessage.safeParse(message);
       if (!parsed.success) return fail('mark', parsed.error);
       return {
