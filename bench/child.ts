@@ -1,6 +1,7 @@
 // A benchmark server in a child process, driven over IPC with request ids.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { pinnedCommand } from './cpu-pinning.js';
 
 export interface BenchChild {
   url: string;
@@ -9,21 +10,32 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
+export interface BenchChildOptions {
+  startTimeoutMs?: number;
+  /** Runs the child, every thread of it, on these CPUs only (a taskset list: "0", "1-3"). */
+  cpus?: string;
+}
+
 /** Forks `script` (TypeScript, through tsx) with `args` and waits for its {type:'ready', url}. */
 export function startBenchChild(
   script: string,
   args: string[],
-  startTimeoutMs = 60_000,
+  { startTimeoutMs = 60_000, cpus }: BenchChildOptions = {},
 ): Promise<BenchChild> {
-  const child: ChildProcess = fork(resolve(import.meta.dirname, script), args, {
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : []),
-    ],
+  const execArgv = [
+    '--import',
+    'tsx',
+    ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : []),
+  ];
+  const path = resolve(import.meta.dirname, script);
+  const options = {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[],
+  };
+  // taskset execs node in its own process, which keeps the IPC channel fork would have set up.
+  const child: ChildProcess = cpus
+    ? spawn(...pinnedCommand(cpus, process.execPath, [...execArgv, path, ...args]), options)
+    : fork(path, args, { ...options, execArgv });
   const pending = new Map<number, (message: Record<string, unknown>) => void>();
   let nextId = 1;
   return new Promise((done, fail) => {

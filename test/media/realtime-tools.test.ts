@@ -83,7 +83,12 @@ it('record_field is validated and stored, the HTTP tool answers the model, the c
   await client.say(lineAudio('caller-email'), { trailingSilenceMs: PAUSE_MS });
   await waitForCall(server, call.callSid, (c) => c.transcript.length >= 2);
   await client.say(lineAudio('caller-name'), { trailingSilenceMs: PAUSE_MS });
-  const stored = await waitForCall(server, call.callSid, (c) => c.transcript.length >= 3);
+  // A turn is stored, then counted into the call (collected data, totals): wait for both writes.
+  const stored = await waitForCall(
+    server,
+    call.callSid,
+    (c) => c.transcript.length >= 3 && c.turn_count >= 3,
+  );
 
   // Each function call was answered with its own output, under its call_id.
   const calls = fake.sent('response.function_call_arguments.done') as { call_id: string; name: string }[];

@@ -29,7 +29,8 @@ export interface RealtimeTurnScript {
 export interface DialogueScript {
   /** Answers the first response.create that comes before any caller turn. */
   greeting?: AgentLine;
-  turns?: RealtimeTurnScript[];
+  /** In order; a function is asked for each turn as it comes (a long scripted run need not be built up front). */
+  turns?: RealtimeTurnScript[] | ((index: number) => RealtimeTurnScript | undefined);
   /** Used when the turns have run out. */
   fallbackReply?: AgentLine;
   /** Terminates the socket (no close frame) once this many caller turns are committed. */
@@ -86,6 +87,8 @@ export class FakeRealtimeDialogue {
     readonly model: string | null,
     private readonly script: DialogueScript,
     private readonly observe?: (event: Record<string, unknown>) => void,
+    /** Keep every event in `received` and `sent` (tests assert on them; a long benchmark need not). */
+    private readonly record = true,
   ) {
     this.session = {
       type: 'realtime',
@@ -121,7 +124,7 @@ export class FakeRealtimeDialogue {
   #send(event: Record<string, unknown>): void {
     if (this.closed) return;
     const full = { event_id: id('event'), ...event };
-    this.sent.push(full);
+    if (this.record) this.sent.push(full);
     this.observe?.(full);
     this.socket.send(JSON.stringify(full));
   }
@@ -142,7 +145,7 @@ export class FakeRealtimeDialogue {
         error: { type: 'invalid_request_error', code: 'invalid_json', message: 'Invalid JSON' },
       });
     }
-    this.received.push(event);
+    if (this.record) this.received.push(event);
     if (this.script.dropOn === event.type) return this.#drop();
     switch (event.type) {
       case 'session.update':
@@ -236,7 +239,9 @@ export class FakeRealtimeDialogue {
   }
 
   #nextTurn(): RealtimeTurnScript | undefined {
-    return this.script.turns?.[this.#turnIndex++];
+    const { turns } = this.script;
+    const index = this.#turnIndex++;
+    return typeof turns === 'function' ? turns(index) : turns?.[index];
   }
 
   #item(item: Record<string, unknown> | undefined): void {

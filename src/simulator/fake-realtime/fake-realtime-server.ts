@@ -25,6 +25,8 @@ export interface FakeRealtimeOptions {
   script?: (connection: number) => DialogueScript;
   /** Sees every event as it is sent (the benchmark times audio deltas with it). */
   observe?: (event: Record<string, unknown>) => void;
+  /** false: connections keep no record of their events (received/sent stay empty). Default true. */
+  record?: boolean;
 }
 
 export interface FakeRealtimeConnection {
@@ -111,7 +113,13 @@ export async function startFakeRealtimeServer(
       connections.push({
         model: url.searchParams.get('model'),
         authorization: request.headers.authorization,
-        dialogue: new FakeRealtimeDialogue(ws, url.searchParams.get('model'), script, options.observe),
+        dialogue: new FakeRealtimeDialogue(
+          ws,
+          url.searchParams.get('model'),
+          script,
+          options.observe,
+          options.record ?? true,
+        ),
       });
     });
   });

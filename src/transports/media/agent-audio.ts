@@ -1,7 +1,8 @@
 // The agent's audio on its way to the caller: each model delta forwarded to Twilio as a `media`
-// message exactly as it came (base64 μ-law, no decoding), followed by a `mark` whose echo says it has
-// played (played-audio.ts); `clear` when the caller talks over it, with where it was cut; and a wait
-// for everything sent to have played before the stream is closed.
+// message exactly as it came (base64 μ-law, no decoding), with a `mark` whose echo says it has played
+// after every tenth of a second or so and at the end of an item (played-audio.ts); `clear` when the
+// caller talks over it, with where it was cut; and a wait for everything sent to have played before
+// the stream is closed.
 import type { WebSocket } from 'ws';
 import {
   encodeClearMessage,
@@ -11,8 +12,23 @@ import {
 import type { AudioCut } from './exchange.js';
 import { PlayedAudio, type PlayedAudioEvents } from './played-audio.js';
 
-/** base64 length → μ-law bytes → ms (8 bytes a ms); padding is ignored (at most 2 bytes). */
-export const msOfBase64 = (chars: number) => (chars * 3) / 4 / 8;
+const PAD = '='.charCodeAt(0);
+
+/**
+ * The ms of μ-law (8 bytes a ms) in a base64 payload, without decoding it. The padding counts: a
+ * 20 ms frame (160 bytes) is 216 characters with two of it, and 162 bytes a frame would put a
+ * truncation past the end of the model's audio after a few seconds.
+ */
+export function msOfBase64(payload: string): number {
+  const length = payload.length;
+  const padding =
+    length === 0 || payload.charCodeAt(length - 1) !== PAD
+      ? 0
+      : payload.charCodeAt(length - 2) === PAD
+        ? 2
+        : 1;
+  return ((length * 3) / 4 - padding) / 8;
+}
 
 export class AgentAudio {
   readonly #played: PlayedAudio;
@@ -37,12 +53,22 @@ export class AgentAudio {
     this.#played.echoed(name);
   }
 
-  /** Forwards one delta of `itemId`: one send for the audio, one for its mark. Returns its ms. */
+  /** Forwards one delta of `itemId` (a mark before it when it starts a new item, one after when due). Returns its ms. */
   forward(itemId: string, audio: string): number {
-    const ms = msOfBase64(audio.length);
+    const ms = msOfBase64(audio);
+    this.#mark(this.#played.before(itemId));
     this.socket.send(encodeMediaMessage(this.streamSid, audio));
-    this.socket.send(encodeMarkMessage(this.streamSid, this.#played.sent(itemId, ms * 8)));
+    this.#mark(this.#played.sent(itemId, ms));
     return ms;
+  }
+
+  /** The item's audio is over (its response is done, or the stream is ending): its last mark goes out. */
+  flush(): void {
+    this.#mark(this.#played.flush());
+  }
+
+  #mark(name: string | undefined): void {
+    if (name !== undefined) this.socket.send(encodeMarkMessage(this.streamSid, name));
   }
 
   /** Twilio drops what has not played; returns where the last item's audio was cut, if any went out. */
@@ -51,7 +77,7 @@ export class AgentAudio {
     this.#played.cleared();
     const itemId = this.#played.lastItem;
     if (!itemId) return undefined;
-    return { itemId, playedMs: this.#played.playedMs(itemId), sentMs: this.#played.sentMs(itemId) };
+    return { itemId, playedMs: this.#played.playedMs, sentMs: this.#played.sentMs };
   }
 
   /** Resolves when release() is called (everything played, or the stream is over), or after timeoutMs. */

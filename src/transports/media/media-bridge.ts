@@ -20,6 +20,7 @@ import { TurnRunner } from '../../engine/turn-runner.js';
 import type { RealtimeEvent, RealtimeSession } from '../../ports/realtime-model.js';
 import { AgentAudio, msOfBase64 } from './agent-audio.js';
 import { EngineLines } from './engine-lines.js';
+import { firstAudioChannel, type FirstAudioMessage } from './first-audio-channel.js';
 import { ExchangeBook } from './exchange-book.js';
 import { givenReplyOf, givenReplyPolicy } from './given-reply.js';
 import {
@@ -50,6 +51,8 @@ export class MediaBridge {
   readonly #lines = new EngineLines();
   /** A greeting or engine line cut before its transcript came: stored as heard once it comes. */
   #pendingCut: AudioCut | undefined;
+  /** The response whose audio came last: a delta of another one is a reply's first. */
+  #lastResponse = '';
   readonly #early: string[] = [];
   #startTimer: NodeJS.Timeout;
 
@@ -93,7 +96,7 @@ export class MediaBridge {
         void this.#begin(event).catch((error: unknown) => this.#fail('start failed', error));
         return;
       case 'caller-audio':
-        this.#book.callerAudio(msOfBase64(event.payload.length));
+        this.#book.callerAudio(msOfBase64(event.payload));
         if (this.#model) this.#model.appendAudio(event.payload);
         else if (this.#phase === 'opening') this.#keepEarly(event.payload);
         return;
@@ -205,15 +208,20 @@ export class MediaBridge {
     }
   }
 
-  /** Forwards one delta as it came: no decoding, one send for the audio and one for its mark. */
+  /** Forwards one delta as it came: no decoding, one send for the audio (and a mark when one is due). */
   #audio(itemId: string, responseId: string, audio: string): void {
     if (this.#phase !== 'active' && this.#phase !== 'ending') return;
+    const timed = responseId !== this.#lastResponse && firstAudioChannel.hasSubscribers;
+    const started = timed ? performance.now() : 0;
+    this.#lastResponse = responseId;
     const exchange = this.#book.forResponse(responseId, this.#lines.pending);
     if (exchange && exchange.firstAudioAt === undefined) exchange.firstAudioAt = performance.now();
     (exchange ?? this.#book.loose).audioOutMs += this.#out.forward(itemId, audio);
+    if (timed) firstAudioChannel.publish({ ms: performance.now() - started } satisfies FirstAudioMessage);
   }
 
   #responseDone(event: Extract<RealtimeEvent, { type: 'response-done' }>): void {
+    this.#out.flush();
     const exchange = this.#book.byResponse(event.responseId);
     if (event.usage) (exchange ?? this.#book.loose).addUsage(event.usage);
     if (!exchange) {
@@ -294,6 +302,7 @@ export class MediaBridge {
   async #endAfterPlayback(end: CallEnd): Promise<void> {
     this.#phase = 'ending';
     this.#log.info({ end: end.kind }, 'realtime call ending after the last reply plays');
+    this.#out.flush();
     if (this.#out.playing || this.#lines.pending)
       await this.#out.whenPlayed(this.options.endWaitMs ?? DEFAULT_END_WAIT_MS);
     this.#close('call ended');
