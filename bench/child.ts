@@ -9,19 +9,28 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
+export interface BenchChildOptions {
+  startTimeoutMs?: number;
+  /** Node flags for this child only (e.g. --cpu-prof), after BENCH_CHILD_ARGS. */
+  execArgv?: string[];
+  /** Environment variables for this child only, over this process's (undefined removes one). */
+  env?: Record<string, string | undefined>;
+}
+
 /** Forks `script` (TypeScript, through tsx) with `args` and waits for its {type:'ready', url}. */
 export function startBenchChild(
   script: string,
   args: string[],
-  startTimeoutMs = 60_000,
+  { startTimeoutMs = 60_000, execArgv = [], env = {} }: BenchChildOptions = {},
 ): Promise<BenchChild> {
   const child: ChildProcess = fork(resolve(import.meta.dirname, script), args, {
     execArgv: [
       '--import',
       'tsx',
       ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : []),
+      ...execArgv,
     ],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, (message: Record<string, unknown>) => void>();

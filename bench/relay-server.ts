@@ -6,7 +6,7 @@
 // The parent talks to it over IPC with the same messages as gather-server.ts (GatherServerRequest).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import type { GatherServerRequest, ServerStats } from './gather-server.js';
 import { benchTelemetrySettings } from './telemetry.js';
@@ -32,6 +32,8 @@ export const REALTIME_BENCH_AGENT_ID = 'bench-realtime';
 export interface RelayServerStats extends ServerStats {
   /** CPU time (user + system) this process has used since it started. */
   cpuMs: number;
+  /** Garbage-collection pauses since it started (ms): young-generation scavenges, full mark-compacts. */
+  gcMs: { minor: number; major: number };
 }
 
 const send = (message: unknown) => process.send?.(message);
@@ -131,6 +133,14 @@ async function main(): Promise<void> {
   const server = mode === 'echo' ? await startEcho() : await startApp(setup);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const gcMs = { minor: 0, major: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcMs.major += entry.duration;
+      else gcMs.minor += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
   process.on('message', (raw) => {
@@ -153,6 +163,7 @@ async function main(): Promise<void> {
             },
             rssBytes: memory.rss,
             heapUsedBytes: memory.heapUsed,
+            gcMs: { ...gcMs },
           };
           return send({ id: request.id, stats });
         }
