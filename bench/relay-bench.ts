@@ -55,6 +55,8 @@ export interface RelayLevelResult {
   cpuPerTurnMs?: number;
   /** Garbage-collection pauses in the window ÷ turns measured (ms): scavenges, mark-compacts. */
   gcPerTurnMs?: { minor: number; major: number };
+  /** The part of cpuPerTurnMs the main thread used (the rest: V8's compiler and GC helpers, libuv). */
+  mainThreadCpuPerTurnMs?: number;
   eventLoopMs: ServerStats['eventLoopMs'];
   rssMiB: number;
   rssPerCallKiB: number;
@@ -160,6 +162,14 @@ export async function runRelayLevel(
             minor: round((after.gcMs.minor - before.gcMs.minor) / analysis.measuredTurns, 3),
             major: round((after.gcMs.major - before.gcMs.major) / analysis.measuredTurns, 3),
           },
+          ...(after.mainThreadCpuMs !== undefined && before.mainThreadCpuMs !== undefined
+            ? {
+                mainThreadCpuPerTurnMs: round(
+                  (after.mainThreadCpuMs - before.mainThreadCpuMs) / analysis.measuredTurns,
+                  2,
+                ),
+              }
+            : {}),
         }
       : {}),
     eventLoopMs: after.eventLoopMs,

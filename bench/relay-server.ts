@@ -4,6 +4,7 @@
 //         openai-compatible provider pointing at the fake model, one agent with transport relay;
 //   echo: a bare `ws` WebSocket server that sends every frame back as is (the limit).
 // The parent talks to it over IPC with the same messages as gather-server.ts (GatherServerRequest).
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -34,7 +35,22 @@ export interface RelayServerStats extends ServerStats {
   cpuMs: number;
   /** Garbage-collection pauses since it started (ms): young-generation scavenges, full mark-compacts. */
   gcMs: { minor: number; major: number };
+  /** CPU time of the main (event-loop) thread since it started; the rest is V8's and libuv's helper threads. */
+  mainThreadCpuMs?: number;
 }
+
+/** The main thread's user + system time from /proc (Linux; clock ticks, so 10 ms steps). */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+// sysconf(_SC_CLK_TCK): 100 on every Linux Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const send = (message: unknown) => process.send?.(message);
 
@@ -164,6 +180,7 @@ async function main(): Promise<void> {
             rssBytes: memory.rss,
             heapUsedBytes: memory.heapUsed,
             gcMs: { ...gcMs },
+            mainThreadCpuMs: mainThreadCpuMs(),
           };
           return send({ id: request.id, stats });
         }

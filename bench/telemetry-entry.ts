@@ -89,7 +89,8 @@ async function runRound(sides: Side[], options: RoundOptions): Promise<TracedRun
       const result = results[i]!;
       const { requests, bytes } = sink.counts();
       options.log(
-        `  tracing ${side.tracing ? 'on' : 'off'}: cpu per turn ${result.cpuPerTurnMs} ms, gc pauses per turn ` +
+        `  tracing ${side.tracing ? 'on' : 'off'}: cpu per turn ${result.cpuPerTurnMs} ms ` +
+          `(main thread ${result.mainThreadCpuPerTurnMs} ms), gc pauses per turn ` +
           `${JSON.stringify(result.gcPerTurnMs)} ms, ${result.turnsPerSecond} turns/s`,
       );
       return {
