@@ -44,7 +44,7 @@ async function runTurns(telemetry: Telemetry, turns: number): Promise<void> {
     if (i % TURNS_PER_TICK === 0) await new Promise((resolve) => setImmediate(resolve));
     const call = { call_sid: `CA${String(i % 500).padStart(32, '0')}`, agent_id: 'bench' };
     const span = telemetry.startTurnSpan(call, i, 'relay');
-    for (const operation of STORE_OPERATIONS) traced?.storeSpan(call.call_sid, operation, true, {})?.end();
+    for (const operation of STORE_OPERATIONS) traced?.storeSpan(call.call_sid, operation, true)?.end();
     span.end(sampleTurn(call.call_sid, i));
   }
 }

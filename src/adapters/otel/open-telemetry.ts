@@ -1,11 +1,12 @@
-// Builds the tracing SDK from the OTel settings. The container imports this module only when an
-// OTLP endpoint is set, so with tracing off none of the SDK is loaded.
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+// Builds the tracing pipeline from the OTel settings: the SDK's batch span processor and OTLP
+// exporter, the resource, the sampler. The container imports this module only when an OTLP endpoint
+// is set, so with tracing off none of the SDK is loaded.
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, RandomIdGenerator, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { OtelSettings } from '../../config.js';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './attributes.js';
-import { CallIdGenerator } from './call-id-generator.js';
 import { OtelTelemetry } from './otel-telemetry.js';
+import { samplerFromEnv } from './sampler.js';
 
 export interface OtelOptions {
   settings: OtelSettings;
@@ -26,19 +27,21 @@ async function createExporter(settings: OtelSettings): Promise<SpanExporter> {
 
 export async function createOtelTelemetry(options: OtelOptions): Promise<OtelTelemetry> {
   const { settings } = options;
-  const ids = new CallIdGenerator();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({
-      ...settings.resourceAttributes,
-      [ATTR_SERVICE_NAME]: settings.serviceName,
-      [ATTR_SERVICE_VERSION]: settings.resourceAttributes[ATTR_SERVICE_VERSION] ?? options.serviceVersion,
-    }),
-    idGenerator: ids,
-    spanProcessors: [
-      new BatchSpanProcessor(await createExporter(settings), {
-        ...(options.scheduledDelayMs !== undefined ? { scheduledDelayMillis: options.scheduledDelayMs } : {}),
-      }),
-    ],
+  // The batch settings the SDK reads from the environment (OTEL_BSP_*) apply as well.
+  const processor = new BatchSpanProcessor(await createExporter(settings), {
+    ...(options.scheduledDelayMs !== undefined ? { scheduledDelayMillis: options.scheduledDelayMs } : {}),
   });
-  return new OtelTelemetry(provider.getTracer('voice-agent', options.serviceVersion), ids, provider);
+  return new OtelTelemetry({
+    processor,
+    origin: {
+      resource: resourceFromAttributes({
+        ...settings.resourceAttributes,
+        [ATTR_SERVICE_NAME]: settings.serviceName,
+        [ATTR_SERVICE_VERSION]: settings.resourceAttributes[ATTR_SERVICE_VERSION] ?? options.serviceVersion,
+      }),
+      scope: { name: 'voice-agent', version: options.serviceVersion },
+    },
+    sampler: samplerFromEnv(),
+    ids: new RandomIdGenerator(),
+  });
 }

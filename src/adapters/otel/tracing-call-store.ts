@@ -1,15 +1,8 @@
 // A CallStore whose call-scoped operations are spans in the call's trace (children of the turn
 // running on this instance, else of the call). Listing calls and past calls are not one call's
 // work and pass straight through. Used only when tracing is on.
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Call, ToolCallRecord, Turn } from '../../domain/call.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../ports/call-store.js';
-import {
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_SYSTEM_NAME,
-  ATTR_ERROR_TYPE,
-  DB_SYSTEM_DYNAMODB,
-} from './attributes.js';
 import type { OtelTelemetry } from './otel-telemetry.js';
 
 export class TracingCallStore implements CallStore {
@@ -24,20 +17,15 @@ export class TracingCallStore implements CallStore {
     write: boolean,
     run: () => Promise<T>,
   ): Promise<T> {
-    const span: Span | undefined = this.telemetry.storeSpan(callSid, `CallStore.${operation}`, write, {
-      [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_DYNAMODB,
-      [ATTR_DB_OPERATION_NAME]: operation,
-    });
+    const span = this.telemetry.storeSpan(callSid, operation, write);
     if (!span) return run();
     try {
-      return await run();
-    } catch (error) {
-      const type = error instanceof Error ? error.name : 'Error';
-      span.setAttribute(ATTR_ERROR_TYPE, type);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: type });
-      throw error;
-    } finally {
+      const result = await run();
       span.end();
+      return result;
+    } catch (error) {
+      span.end(error instanceof Error ? error.name : 'Error');
+      throw error;
     }
   }
 
