@@ -5,8 +5,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, RandomIdGenerator, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { OtelSettings } from '../../config.js';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './attributes.js';
+import { CallTraces } from './call-traces.js';
 import { OtelTelemetry } from './otel-telemetry.js';
 import { samplerFromEnv } from './sampler.js';
+import { SpanRecorder } from './span-recorder.js';
 
 export interface OtelOptions {
   settings: OtelSettings;
@@ -31,17 +33,16 @@ export async function createOtelTelemetry(options: OtelOptions): Promise<OtelTel
   const processor = new BatchSpanProcessor(await createExporter(settings), {
     ...(options.scheduledDelayMs !== undefined ? { scheduledDelayMillis: options.scheduledDelayMs } : {}),
   });
-  return new OtelTelemetry({
-    processor,
-    origin: {
-      resource: resourceFromAttributes({
-        ...settings.resourceAttributes,
-        [ATTR_SERVICE_NAME]: settings.serviceName,
-        [ATTR_SERVICE_VERSION]: settings.resourceAttributes[ATTR_SERVICE_VERSION] ?? options.serviceVersion,
-      }),
-      scope: { name: 'voice-agent', version: options.serviceVersion },
-    },
-    sampler: samplerFromEnv(),
-    ids: new RandomIdGenerator(),
-  });
+  const origin = {
+    resource: resourceFromAttributes({
+      ...settings.resourceAttributes,
+      [ATTR_SERVICE_NAME]: settings.serviceName,
+      [ATTR_SERVICE_VERSION]: settings.resourceAttributes[ATTR_SERVICE_VERSION] ?? options.serviceVersion,
+    }),
+    scope: { name: 'voice-agent', version: options.serviceVersion },
+  };
+  return new OtelTelemetry(
+    new SpanRecorder(processor, origin, new RandomIdGenerator()),
+    new CallTraces(samplerFromEnv()),
+  );
 }

@@ -4,6 +4,18 @@
 import type { Call, ToolCallRecord, Turn } from '../../domain/call.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../ports/call-store.js';
 import type { OtelTelemetry } from './otel-telemetry.js';
+import type { StoreSpan } from './turn-span.js';
+
+async function endWhenSettled<T>(span: StoreSpan, pending: Promise<T>): Promise<T> {
+  try {
+    const result = await pending;
+    span.end();
+    return result;
+  } catch (error) {
+    span.end(error instanceof Error ? error.name : 'Error');
+    throw error;
+  }
+}
 
 export class TracingCallStore implements CallStore {
   constructor(
@@ -11,22 +23,9 @@ export class TracingCallStore implements CallStore {
     private readonly telemetry: OtelTelemetry,
   ) {}
 
-  private async traced<T>(
-    callSid: string,
-    operation: string,
-    write: boolean,
-    run: () => Promise<T>,
-  ): Promise<T> {
+  private traced<T>(callSid: string, operation: string, write: boolean, run: () => Promise<T>): Promise<T> {
     const span = this.telemetry.storeSpan(callSid, operation, write);
-    if (!span) return run();
-    try {
-      const result = await run();
-      span.end();
-      return result;
-    } catch (error) {
-      span.end(error instanceof Error ? error.name : 'Error');
-      throw error;
-    }
+    return span ? endWhenSettled(span, run()) : run();
   }
 
   create(call: Call) {
