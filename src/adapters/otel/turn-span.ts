@@ -1,7 +1,6 @@
-// A turn's span and the store operations it makes. While the turn runs its work is only noted (a
-// clock read at each end of a store operation); its spans are built when it ends, together, where the
-// same few functions run back to back: on a server busy with everything else, scattered span-building
-// costs many times what the same work costs in one go (docs/decisions/0030-tracing-cost.md).
+// A turn's span and the store operations it makes. The turn path only notes what happened (a clock
+// read at each end of a store operation, the stored turn at the end); the spans are built later, in a
+// batch with other turns' (span-recorder.ts).
 import { SpanKind, type Attributes, type SpanContext } from '@opentelemetry/api';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { Turn } from '../../domain/call.js';
@@ -16,7 +15,7 @@ import {
 import type { CallTrace } from './call-traces.js';
 import { timedEvent } from './finished-span.js';
 import { cleanAttributes, LiveSpan } from './live-span.js';
-import { nowMs, type SpanRecorder } from './span-recorder.js';
+import { nowMs, type LaterSpans, type SpanRecorder } from './span-recorder.js';
 import { turnAttributes, turnChildSpans, turnEvents } from './turn-record.js';
 
 /** A store operation's span name and attributes: the same few, made once each. */
@@ -68,10 +67,13 @@ export class StoreOperationSpan implements StoreSpan {
   }
 }
 
-export class OtelTurnSpan implements TurnSpan, StoreOwner {
+export class OtelTurnSpan implements TurnSpan, StoreOwner, LaterSpans {
   readonly startMs = nowMs();
+  #endMs = 0;
   #context: SpanContext | undefined;
-  #ended = false;
+  #turn: Turn | undefined;
+  #attributes: SpanAttributes | undefined;
+  #built = false;
   #stores: StoreOperationSpan[] | undefined;
   #marks: TimedEvent[] | undefined;
 
@@ -102,15 +104,23 @@ export class OtelTurnSpan implements TurnSpan, StoreOwner {
   }
 
   storeEnded(span: StoreOperationSpan): void {
-    if (this.#ended) span.record(this.recorder, this.context);
+    if (this.#built) span.record(this.recorder, this.context);
     else (this.#stores ??= []).push(span);
   }
 
   end(turn?: Turn, attributes?: SpanAttributes): void {
-    this.#ended = true;
     this.onEnd(this);
     if (!this.sampled) return;
-    const { recorder, startMs, context } = this;
+    this.#endMs = nowMs();
+    this.#turn = turn;
+    this.#attributes = attributes;
+    this.recorder.later(this);
+  }
+
+  build(recorder: SpanRecorder): void {
+    this.#built = true;
+    const { startMs, context } = this;
+    const turn = this.#turn;
     const events = turn ? turnEvents(turn, startMs).map((e) => timedEvent(e.name, e.at)) : [];
     if (this.#marks) {
       events.push(...this.#marks);
@@ -122,14 +132,14 @@ export class OtelTurnSpan implements TurnSpan, StoreOwner {
       context,
       parent: this.callTrace.root,
       startMs,
-      endMs: nowMs(),
+      endMs: this.#endMs,
       attributes: {
         [ATTR_CALL_SID]: this.call.call_sid,
         [ATTR_AGENT_ID]: this.call.agent_id,
         [ATTR_TRANSPORT]: this.transport,
         [ATTR_TURN_SEQ]: this.seq,
         ...(turn ? turnAttributes(turn) : {}),
-        ...cleanAttributes(attributes),
+        ...cleanAttributes(this.#attributes),
       },
       events,
       ...(turn?.model_error ? { error: turn.model_error } : {}),
