@@ -45,6 +45,7 @@ interface Side {
 interface RoundOptions {
   round: number;
   calls: number;
+  warmUpSeconds: number;
   measureSeconds: number;
   firstIndex: number;
   log: (line: string) => void;
@@ -75,7 +76,7 @@ async function runRound(sides: Side[], options: RoundOptions): Promise<TracedRun
         runRelayLevel(app, side.setup, side.model, {
           kind: 'app',
           calls,
-          warmUpMs: 5_000,
+          warmUpMs: options.warmUpSeconds * 1_000,
           measureMs: options.measureSeconds * 1_000,
           thinkMs: DEFAULT_THINK_MS,
           firstIndex: options.firstIndex + i * calls,
@@ -117,6 +118,7 @@ export function telemetryBenchmark(log: (line: string) => void): BenchEntry {
       const calls = positiveNumbers(process.env.BENCH_TELEMETRY_CALLS, [50])[0]!;
       const rounds = positiveNumbers(process.env.BENCH_TELEMETRY_ROUNDS, [3])[0]!;
       const measureSeconds = positiveNumbers(process.env.BENCH_SECONDS, [15])[0]!;
+      const warmUpSeconds = positiveNumbers(process.env.BENCH_TELEMETRY_WARMUP_SECONDS, [20])[0]!;
       const date = runDate();
       const loadStart = loadAverage();
       const microSink = await startOtlpSink();
@@ -131,7 +133,9 @@ export function telemetryBenchmark(log: (line: string) => void): BenchEntry {
         }
         for (let round = 1; round <= rounds; round += 1) {
           const firstIndex = (round - 1) * 2 * calls;
-          runs.push(...(await runRound(sides, { round, calls, measureSeconds, firstIndex, log })));
+          runs.push(
+            ...(await runRound(sides, { round, calls, warmUpSeconds, measureSeconds, firstIndex, log })),
+          );
         }
       } finally {
         await Promise.all(sides.map((side) => side.model.close()));
@@ -139,6 +143,7 @@ export function telemetryBenchmark(log: (line: string) => void): BenchEntry {
       return telemetryMarkdown(runs, micro, {
         date,
         calls,
+        warmUpSeconds,
         measureSeconds,
         loadStart,
         loadEnd: loadAverage(),
@@ -152,7 +157,14 @@ const gcCell = (gc: RelayLevelResult['gcPerTurnMs']) => (gc ? `${gc.minor} / ${g
 function telemetryMarkdown(
   runs: TracedRun[],
   micro: Awaited<ReturnType<typeof tracingCpuPerTurn>>,
-  context: { date: string; calls: number; measureSeconds: number; loadStart: number[]; loadEnd: number[] },
+  context: {
+    date: string;
+    calls: number;
+    warmUpSeconds: number;
+    measureSeconds: number;
+    loadStart: number[];
+    loadEnd: number[];
+  },
 ): string {
   const machine = machineInfo();
   const cpuOf = (round: number, tracing: boolean) =>
@@ -194,7 +206,8 @@ function telemetryMarkdown(
       `${context.loadEnd.join(', ')}.`,
     '',
     `Each round runs two fresh servers at the same time, each under the relay benchmark's load (see "Relay") ` +
-      `at ${context.calls} calls of its own, 5 s warm-up and ${context.measureSeconds} s measured: one with ` +
+      `at ${context.calls} calls of its own, ${context.warmUpSeconds} s warm-up and ${context.measureSeconds} s ` +
+      'measured: one with ' +
       'tracing off (no `OTEL_EXPORTER_OTLP_ENDPOINT`), one exporting every span over OTLP/HTTP (protobuf, ' +
       'batched) to a local sink that only counts what it receives. Side by side, whatever else the machine ' +
       'does weighs on both alike; the figure is the mean of the per-round differences. GC pauses are the ' +
