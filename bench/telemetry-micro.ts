@@ -6,9 +6,10 @@ import type { Turn } from '../src/domain/call.js';
 import { openTracing } from '../src/adapters/otel/index.js';
 import { noopTelemetry, type Telemetry } from '../src/ports/telemetry.js';
 import type { OtelTelemetry } from '../src/adapters/otel/otel-telemetry.js';
+import { storeOperation } from '../src/adapters/otel/turn-span.js';
 import { round } from './stats.js';
 
-const STORE_OPERATIONS = ['get', 'listTurns', 'putTurn', 'update'];
+const STORE_OPERATIONS = ['get', 'listTurns', 'putTurn', 'update'].map(storeOperation);
 
 function sampleTurn(callSid: string, seq: number): Turn {
   return {

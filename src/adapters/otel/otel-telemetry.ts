@@ -6,14 +6,7 @@
 import { SpanKind, TraceFlags } from '@opentelemetry/api';
 import type { Call } from '../../domain/call.js';
 import type { CallRef, ChildSpan, SpanAttributes, Telemetry, TurnSpan } from '../../ports/telemetry.js';
-import {
-  ATTR_AGENT_ID,
-  ATTR_CALL_SID,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_SYSTEM_NAME,
-  ATTR_TRANSPORT,
-  DB_SYSTEM_DYNAMODB,
-} from './attributes.js';
+import { ATTR_AGENT_ID, ATTR_CALL_SID, ATTR_TRANSPORT } from './attributes.js';
 import type { CallTraces } from './call-traces.js';
 import { cleanAttributes, LiveSpan } from './live-span.js';
 import { nowMs, type SpanRecorder } from './span-recorder.js';
@@ -23,7 +16,6 @@ export class OtelTelemetry implements Telemetry {
   readonly enabled = true;
   // The turn running now for each call on this instance: store operations become its children.
   readonly #activeTurns = new Map<string, OtelTurnSpan>();
-  readonly #storeOperations = new Map<string, StoreOperation>();
 
   constructor(
     private readonly recorder: SpanRecorder,
@@ -31,14 +23,7 @@ export class OtelTelemetry implements Telemetry {
   ) {}
 
   startTurnSpan(call: CallRef, seq: number, transport: string): TurnSpan {
-    const span = new OtelTurnSpan(
-      this.recorder,
-      this.calls.get(call.call_sid),
-      call,
-      seq,
-      transport,
-      this.#turnEnded,
-    );
+    const span = new OtelTurnSpan(this.recorder, this.calls, call, seq, transport, this.#turnEnded);
     this.#activeTurns.set(call.call_sid, span);
     return span;
   }
@@ -59,31 +44,17 @@ export class OtelTelemetry implements Telemetry {
    * for writes (a read outside a turn is the dashboard or the API looking, not the call). Undefined
    * when there is nothing to record.
    */
-  storeSpan(callSid: string, operation: string, write: boolean): StoreSpan | undefined {
+  storeSpan(callSid: string, operation: StoreOperation, write: boolean): StoreSpan | undefined {
     const turn = this.#activeTurns.get(callSid);
-    if (turn) return turn.sampled ? new StoreOperationSpan(this.#storeOperation(operation), turn) : undefined;
+    // In a turn, noted whatever the sampler says of the call: it is asked when the turn's spans are built.
+    if (turn) return new StoreOperationSpan(operation, turn);
     if (!write) return undefined;
     const { parent, sampled } = this.calls.get(callSid);
     if (!sampled) return undefined;
     const recorder = this.recorder;
-    return new StoreOperationSpan(this.#storeOperation(operation), {
+    return new StoreOperationSpan(operation, {
       storeEnded: (span) => span.record(recorder, parent),
     });
-  }
-
-  #storeOperation(operation: string): StoreOperation {
-    let known = this.#storeOperations.get(operation);
-    if (!known) {
-      known = {
-        name: `CallStore.${operation}`,
-        attributes: Object.freeze({
-          [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_DYNAMODB,
-          [ATTR_DB_OPERATION_NAME]: operation,
-        }),
-      };
-      this.#storeOperations.set(operation, known);
-    }
-    return known;
   }
 
   /** A request the call's running turn makes (a tool's), with the headers that name it. */

@@ -4,7 +4,19 @@
 import type { Call, ToolCallRecord, Turn } from '../../domain/call.js';
 import type { CallQuery, CallStore, StatusUpdate } from '../../ports/call-store.js';
 import type { OtelTelemetry } from './otel-telemetry.js';
-import type { StoreSpan } from './turn-span.js';
+import { storeOperation, type StoreOperation, type StoreSpan } from './turn-span.js';
+
+const OPERATIONS = {
+  create: storeOperation('create'),
+  get: storeOperation('get'),
+  update: storeOperation('update'),
+  applyStatus: storeOperation('applyStatus'),
+  putTurn: storeOperation('putTurn'),
+  getTurn: storeOperation('getTurn'),
+  listTurns: storeOperation('listTurns'),
+  markTurnInterrupted: storeOperation('markTurnInterrupted'),
+  setTurnToolCalls: storeOperation('setTurnToolCalls'),
+};
 
 async function endWhenSettled<T>(span: StoreSpan, pending: Promise<T>): Promise<T> {
   try {
@@ -23,47 +35,54 @@ export class TracingCallStore implements CallStore {
     private readonly telemetry: OtelTelemetry,
   ) {}
 
-  private traced<T>(callSid: string, operation: string, write: boolean, run: () => Promise<T>): Promise<T> {
+  private traced<T>(
+    callSid: string,
+    operation: StoreOperation,
+    write: boolean,
+    run: () => Promise<T>,
+  ): Promise<T> {
     const span = this.telemetry.storeSpan(callSid, operation, write);
     return span ? endWhenSettled(span, run()) : run();
   }
 
   create(call: Call) {
-    return this.traced(call.call_sid, 'create', true, () => this.store.create(call));
+    return this.traced(call.call_sid, OPERATIONS.create, true, () => this.store.create(call));
   }
 
   get(callSid: string) {
-    return this.traced(callSid, 'get', false, () => this.store.get(callSid));
+    return this.traced(callSid, OPERATIONS.get, false, () => this.store.get(callSid));
   }
 
   update(callSid: string, changes: Partial<Call>, expectedVersion: number) {
-    return this.traced(callSid, 'update', true, () => this.store.update(callSid, changes, expectedVersion));
+    return this.traced(callSid, OPERATIONS.update, true, () =>
+      this.store.update(callSid, changes, expectedVersion),
+    );
   }
 
   applyStatus(callSid: string, update: StatusUpdate) {
-    return this.traced(callSid, 'applyStatus', true, () => this.store.applyStatus(callSid, update));
+    return this.traced(callSid, OPERATIONS.applyStatus, true, () => this.store.applyStatus(callSid, update));
   }
 
   putTurn(turn: Turn) {
-    return this.traced(turn.call_sid, 'putTurn', true, () => this.store.putTurn(turn));
+    return this.traced(turn.call_sid, OPERATIONS.putTurn, true, () => this.store.putTurn(turn));
   }
 
   getTurn(callSid: string, seq: number) {
-    return this.traced(callSid, 'getTurn', false, () => this.store.getTurn(callSid, seq));
+    return this.traced(callSid, OPERATIONS.getTurn, false, () => this.store.getTurn(callSid, seq));
   }
 
   listTurns(callSid: string, options?: { last?: number }) {
-    return this.traced(callSid, 'listTurns', false, () => this.store.listTurns(callSid, options));
+    return this.traced(callSid, OPERATIONS.listTurns, false, () => this.store.listTurns(callSid, options));
   }
 
   markTurnInterrupted(callSid: string, seq: number, heardText: string) {
-    return this.traced(callSid, 'markTurnInterrupted', true, () =>
+    return this.traced(callSid, OPERATIONS.markTurnInterrupted, true, () =>
       this.store.markTurnInterrupted(callSid, seq, heardText),
     );
   }
 
   setTurnToolCalls(callSid: string, seq: number, toolCalls: ToolCallRecord[]) {
-    return this.traced(callSid, 'setTurnToolCalls', true, () =>
+    return this.traced(callSid, OPERATIONS.setTurnToolCalls, true, () =>
       this.store.setTurnToolCalls(callSid, seq, toolCalls),
     );
   }

@@ -8,11 +8,14 @@ import type { CallRef, ChildSpan, SpanAttributes, TurnSpan } from '../../ports/t
 import {
   ATTR_AGENT_ID,
   ATTR_CALL_SID,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_SYSTEM_NAME,
   ATTR_ERROR_TYPE,
   ATTR_TRANSPORT,
   ATTR_TURN_SEQ,
+  DB_SYSTEM_DYNAMODB,
 } from './attributes.js';
-import type { CallTrace } from './call-traces.js';
+import type { CallTrace, CallTraces } from './call-traces.js';
 import { timedEvent } from './finished-span.js';
 import { cleanAttributes, LiveSpan } from './live-span.js';
 import { nowMs, type LaterSpans, type SpanRecorder } from './span-recorder.js';
@@ -22,6 +25,16 @@ import { turnAttributes, turnChildSpans, turnEvents } from './turn-record.js';
 export interface StoreOperation {
   name: string;
   attributes: Attributes;
+}
+
+export function storeOperation(operation: string): StoreOperation {
+  return {
+    name: `CallStore.${operation}`,
+    attributes: Object.freeze({
+      [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_DYNAMODB,
+      [ATTR_DB_OPERATION_NAME]: operation,
+    }),
+  };
 }
 
 /** What a store operation's span hangs under: a turn, or the call's root. */
@@ -70,6 +83,7 @@ export class StoreOperationSpan implements StoreSpan {
 export class OtelTurnSpan implements TurnSpan, StoreOwner, LaterSpans {
   readonly startMs = nowMs();
   #endMs = 0;
+  #callTrace: CallTrace | undefined;
   #context: SpanContext | undefined;
   #turn: Turn | undefined;
   #attributes: SpanAttributes | undefined;
@@ -79,15 +93,16 @@ export class OtelTurnSpan implements TurnSpan, StoreOwner, LaterSpans {
 
   constructor(
     private readonly recorder: SpanRecorder,
-    private readonly callTrace: CallTrace,
+    private readonly calls: CallTraces,
     readonly call: CallRef,
     private readonly seq: number,
     private readonly transport: string,
     private readonly onEnd: (span: OtelTurnSpan) => void,
   ) {}
 
-  get sampled(): boolean {
-    return this.callTrace.sampled;
+  /** The call's trace, looked up when first needed (in the batch, for most turns). */
+  get callTrace(): CallTrace {
+    return (this.#callTrace ??= this.calls.get(this.call.call_sid));
   }
 
   /** This turn's span context, the parent of its work: made when first needed. */
@@ -96,7 +111,7 @@ export class OtelTurnSpan implements TurnSpan, StoreOwner, LaterSpans {
   }
 
   mark(name: string): void {
-    if (this.sampled) (this.#marks ??= []).push(timedEvent(name, nowMs()));
+    (this.#marks ??= []).push(timedEvent(name, nowMs()));
   }
 
   child(name: string, attributes?: SpanAttributes): ChildSpan {
@@ -110,7 +125,6 @@ export class OtelTurnSpan implements TurnSpan, StoreOwner, LaterSpans {
 
   end(turn?: Turn, attributes?: SpanAttributes): void {
     this.onEnd(this);
-    if (!this.sampled) return;
     this.#endMs = nowMs();
     this.#turn = turn;
     this.#attributes = attributes;
@@ -119,6 +133,7 @@ export class OtelTurnSpan implements TurnSpan, StoreOwner, LaterSpans {
 
   build(recorder: SpanRecorder): void {
     this.#built = true;
+    if (!this.callTrace.sampled) return;
     const { startMs, context } = this;
     const turn = this.#turn;
     const events = turn ? turnEvents(turn, startMs).map((e) => timedEvent(e.name, e.at)) : [];
