@@ -87,6 +87,8 @@ export interface RelayRunOptions {
   thinkMs: [number, number];
   /** Call indexes start here; a reused server and model need fresh ones per run. */
   firstIndex?: number;
+  /** A full garbage collection in the server as the window opens, before its CPU is read (needs --expose-gc). */
+  collectGarbageAtStart?: boolean;
 }
 
 /** One load run against a started server; the shared piece of the benchmark and the capacity search. */
@@ -119,7 +121,10 @@ export async function runRelayLevel(
       } else if (phase === 'start') {
         harness.enable();
         windowUs[0] = monotonicMicroseconds();
-        atStart = child.request<{ stats: RelayServerStats }>({ type: 'stats' });
+        atStart = child.request<{ stats: RelayServerStats }>({
+          type: 'stats',
+          ...(run.collectGarbageAtStart ? { gc: true } : {}),
+        });
         void child.request({ type: 'reset-stats' });
       } else {
         harness.disable();

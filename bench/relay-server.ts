@@ -167,6 +167,13 @@ async function main(): Promise<void> {
           loop.reset();
           return send({ id: request.id, ok: true });
         case 'stats': {
+          // A full collection before the window opens: each run starts it with the same clean heap. Its
+          // pause is reported to the GC observer a moment later: waited for, so it counts before the window.
+          const gc = (globalThis as { gc?: () => void }).gc;
+          if (request.gc && gc) {
+            gc();
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
           const memory = process.memoryUsage();
           const cpu = process.cpuUsage();
           const stats: RelayServerStats = {

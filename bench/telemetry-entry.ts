@@ -64,7 +64,7 @@ async function runRound(sides: Side[], options: RoundOptions): Promise<TracedRun
         ? profileFlags(`round${round}-${side.tracing ? 'on' : 'off'}`)
         : undefined;
       const app = await startBenchChild('relay-server.ts', ['app', JSON.stringify(side.setup)], {
-        ...(profiling ? { execArgv: profiling.execArgv } : {}),
+        execArgv: ['--expose-gc', ...(profiling?.execArgv ?? [])],
         // Only the traced server exports, to this round's sink.
         env: { BENCH_OTLP_ENDPOINT: side.tracing ? sink.endpoint : undefined },
       });
@@ -80,6 +80,7 @@ async function runRound(sides: Side[], options: RoundOptions): Promise<TracedRun
           measureMs: options.measureSeconds * 1_000,
           thinkMs: DEFAULT_THINK_MS,
           firstIndex: options.firstIndex + i * calls,
+          collectGarbageAtStart: true,
         }),
       ),
     );
@@ -118,7 +119,7 @@ export function telemetryBenchmark(log: (line: string) => void): BenchEntry {
       const calls = positiveNumbers(process.env.BENCH_TELEMETRY_CALLS, [50])[0]!;
       const rounds = positiveNumbers(process.env.BENCH_TELEMETRY_ROUNDS, [3])[0]!;
       const measureSeconds = positiveNumbers(process.env.BENCH_SECONDS, [15])[0]!;
-      const warmUpSeconds = positiveNumbers(process.env.BENCH_TELEMETRY_WARMUP_SECONDS, [20])[0]!;
+      const warmUpSeconds = positiveNumbers(process.env.BENCH_TELEMETRY_WARMUP_SECONDS, [60])[0]!;
       const date = runDate();
       const loadStart = loadAverage();
       const microSink = await startOtlpSink();
