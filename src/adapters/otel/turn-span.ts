@@ -124,6 +124,7 @@ export class OtelTurnSpan implements TurnSpan, StoreOwner, LaterSpans {
   }
 
   end(turn?: Turn, attributes?: SpanAttributes): void {
+    if (this.#endMs) return;
     this.onEnd(this);
     this.#endMs = nowMs();
     this.#turn = turn;
