@@ -1,6 +1,7 @@
 // Builds the tracing pipeline from the OTel settings: the SDK's batch span processor and OTLP
 // exporter, the resource, the sampler. The container imports this module only when an OTLP endpoint
 // is set, so with tracing off none of the SDK is loaded.
+import { getNumberFromEnv } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, RandomIdGenerator, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { OtelSettings } from '../../config.js';
@@ -10,10 +11,13 @@ import { OtelTelemetry } from './otel-telemetry.js';
 import { samplerFromEnv } from './sampler.js';
 import { SpanRecorder } from './span-recorder.js';
 
+// The SDK's default schedule for the batch span processor.
+const DEFAULT_DELAY_MS = 5_000;
+
 export interface OtelOptions {
   settings: OtelSettings;
   serviceVersion: string;
-  /** How long spans wait in the batch before export (default the SDK's 5 s). */
+  /** How long spans wait before export (default OTEL_BSP_SCHEDULE_DELAY, else the SDK's 5 s). */
   scheduledDelayMs?: number;
 }
 
@@ -29,10 +33,10 @@ async function createExporter(settings: OtelSettings): Promise<SpanExporter> {
 
 export async function createOtelTelemetry(options: OtelOptions): Promise<OtelTelemetry> {
   const { settings } = options;
-  // The batch settings the SDK reads from the environment (OTEL_BSP_*) apply as well.
-  const processor = new BatchSpanProcessor(await createExporter(settings), {
-    ...(options.scheduledDelayMs !== undefined ? { scheduledDelayMillis: options.scheduledDelayMs } : {}),
-  });
+  // The processor's other settings the SDK reads from the environment (OTEL_BSP_*) apply as well;
+  // its schedule is also when the turns' spans are built (span-recorder.ts).
+  const delayMs = options.scheduledDelayMs ?? getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY') ?? DEFAULT_DELAY_MS;
+  const processor = new BatchSpanProcessor(await createExporter(settings), { scheduledDelayMillis: delayMs });
   const origin = {
     resource: resourceFromAttributes({
       ...settings.resourceAttributes,
@@ -42,7 +46,7 @@ export async function createOtelTelemetry(options: OtelOptions): Promise<OtelTel
     scope: { name: 'voice-agent', version: options.serviceVersion },
   };
   return new OtelTelemetry(
-    new SpanRecorder(processor, origin, new RandomIdGenerator()),
+    new SpanRecorder(processor, origin, new RandomIdGenerator(), delayMs),
     new CallTraces(samplerFromEnv()),
   );
 }

@@ -1,21 +1,23 @@
-// Where the adapter's spans go: each finished span of a sampled trace to the SDK's span processor,
-// which batches and exports it; a new span's ids from the SDK's id generator.
+// Where the adapter's spans go: each finished span of a sampled trace to the SDK's batch span
+// processor, which exports it; a new span's ids from the SDK's id generator.
 //
-// Work that can wait (a turn's spans, built from what the turn noted) is queued and done in batches,
-// every BUILD_BATCH items or BUILD_DELAY_MS, whichever comes first: on a server busy with its calls,
-// span-building scattered between them costs several times what the same work costs back to back
-// (docs/decisions/0030-tracing-cost.md). Spans reach the exporter's own batch that much later.
+// A turn's spans are built from what the turn noted only when they are exported: every `delayMs`
+// (the batch processor's schedule) or every BATCH_TURNS turns, all at once, and the processor is
+// flushed right after. Built between calls, span by span, the same work costs several times more
+// (the code runs cold), and spans kept for seconds outlive the young generation: the collector then
+// copies and marks them (docs/decisions/0030-tracing-cost.md).
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { globalErrorHandler } from '@opentelemetry/core';
 import type { IdGenerator, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { FinishedSpan, type SpanOrigin, type SpanRecord } from './finished-span.js';
 
 /** The epoch time in ms, on the clock every span of this process is stamped with. */
 export const nowMs = () => performance.timeOrigin + performance.now();
 
-const BUILD_BATCH = 64;
-const BUILD_DELAY_MS = 1_000;
+// A few hundred spans: one export request (the processor sends at most 512 spans in one).
+const BATCH_TURNS = 64;
 
-/** Spans to build later, from what was noted. */
+/** Spans to build when they are exported, from what was noted. */
 export interface LaterSpans {
   build(recorder: SpanRecorder): void;
 }
@@ -28,19 +30,21 @@ export class SpanRecorder {
     private readonly processor: SpanProcessor,
     private readonly origin: SpanOrigin,
     private readonly ids: IdGenerator,
+    private readonly delayMs: number,
   ) {}
 
+  /** A span to export with the next batch. */
   record(record: SpanRecord): void {
     if (record.context.traceFlags & TraceFlags.SAMPLED) {
       this.processor.onEnd(new FinishedSpan(record, this.origin));
     }
   }
 
-  /** Queues spans to build in the next batch. */
+  /** Spans to build and export with the next batch. */
   later(spans: LaterSpans): void {
     this.#later.push(spans);
-    if (this.#later.length >= BUILD_BATCH) this.#build();
-    else this.#timer ??= setTimeout(() => this.#build(), BUILD_DELAY_MS).unref();
+    if (this.#later.length >= BATCH_TURNS) this.#export();
+    else this.#timer ??= setTimeout(() => this.#export(), this.delayMs).unref();
   }
 
   #build(): void {
@@ -49,6 +53,11 @@ export class SpanRecorder {
     const queued = this.#later;
     this.#later = [];
     for (const spans of queued) spans.build(this);
+  }
+
+  #export(): void {
+    this.#build();
+    this.processor.forceFlush().catch(globalErrorHandler);
   }
 
   /** A new span's context under `parent`: its trace, its sampling flag, an id of its own. */
