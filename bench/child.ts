@@ -14,22 +14,27 @@ export interface BenchChildOptions {
   startTimeoutMs?: number;
   /** Runs the child, every thread of it, on these CPUs only (a taskset list: "0", "1-3"). */
   cpus?: string;
+  /** Node flags for this child only (e.g. --cpu-prof), after BENCH_CHILD_ARGS. */
+  execArgv?: string[];
+  /** Environment variables for this child only, over this process's (undefined removes one). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Forks `script` (TypeScript, through tsx) with `args` and waits for its {type:'ready', url}. */
 export function startBenchChild(
   script: string,
   args: string[],
-  { startTimeoutMs = 60_000, cpus }: BenchChildOptions = {},
+  { startTimeoutMs = 60_000, cpus, execArgv: extraArgs = [], env = {} }: BenchChildOptions = {},
 ): Promise<BenchChild> {
   const execArgv = [
     '--import',
     'tsx',
     ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : []),
+    ...extraArgs,
   ];
   const path = resolve(import.meta.dirname, script);
   const options = {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[],
   };
   // taskset execs node in its own process, which keeps the IPC channel fork would have set up.

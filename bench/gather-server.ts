@@ -15,7 +15,8 @@ export type GatherServerMode = 'app' | 'bare';
 
 export type GatherServerRequest =
   | { id: number; type: 'reset-stats' }
-  | { id: number; type: 'stats' }
+  // gc: a full collection first (relay-server.ts, in a child started with --expose-gc).
+  | { id: number; type: 'stats'; gc?: boolean }
   | { id: number; type: 'count-turns'; callSids: string[] }
   | { id: number; type: 'stop' };
 

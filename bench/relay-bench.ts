@@ -11,6 +11,7 @@ import { analyzeRelay, type Summary } from './relay-analysis.js';
 import { answerRelayCalls, runRelayLoad, type RelayLoadOptions, type RelayTargetKind } from './relay-load.js';
 import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
 import { loadAverage, loadSentence, machineInfo, round } from './stats.js';
+import { monotonicMicroseconds } from './cpu-profile-summary.js';
 
 export interface RelayBenchOptions {
   levels: number[];
@@ -48,8 +49,14 @@ export interface RelayLevelResult {
   lostTurns?: number;
   /** Stored turns whose reply the caller gave up waiting for (a timeout): not lost, but late. */
   storedUnacknowledged?: number;
+  /** Turns measured in the window. */
+  measuredTurns: number;
   /** Server CPU time (user + system) in the window ÷ turns measured. */
   cpuPerTurnMs?: number;
+  /** Garbage-collection pauses in the window ÷ turns measured (ms): scavenges, mark-compacts. */
+  gcPerTurnMs?: { minor: number; major: number };
+  /** The part of cpuPerTurnMs the main thread used (the rest: V8's compiler and GC helpers, libuv). */
+  mainThreadCpuPerTurnMs?: number;
   eventLoopMs: ServerStats['eventLoopMs'];
   rssMiB: number;
   rssPerCallKiB: number;
@@ -58,6 +65,8 @@ export interface RelayLevelResult {
   /** Event-loop delay of this process (callers and fake model): high values inflate the figures. */
   harnessLoopMs: { p99: number; max: number };
   load: { before: number; after: number };
+  /** The measured window on the monotonic clock (µs), to cut a server's CPU profile to it. */
+  windowUs?: [number, number];
 }
 
 export function newRelaySetup(modelUrl: string): RelayServerSetup {
@@ -78,6 +87,8 @@ export interface RelayRunOptions {
   thinkMs: [number, number];
   /** Call indexes start here; a reused server and model need fresh ones per run. */
   firstIndex?: number;
+  /** A full garbage collection in the server as the window opens, before its CPU is read (needs --expose-gc). */
+  collectGarbageAtStart?: boolean;
 }
 
 /** One load run against a started server; the shared piece of the benchmark and the capacity search. */
@@ -97,6 +108,7 @@ export async function runRelayLevel(
   let atConnected: Promise<{ stats: RelayServerStats }> | undefined;
   let atStart: Promise<{ stats: RelayServerStats }> | undefined;
   let atEnd: Promise<{ stats: RelayServerStats }> | undefined;
+  const windowUs: [number, number] = [0, 0];
   const options: RelayLoadOptions = {
     kind: run.kind,
     warmUpMs: run.warmUpMs,
@@ -108,10 +120,15 @@ export async function runRelayLevel(
         atConnected = child.request<{ stats: RelayServerStats }>({ type: 'stats' });
       } else if (phase === 'start') {
         harness.enable();
-        atStart = child.request<{ stats: RelayServerStats }>({ type: 'stats' });
+        windowUs[0] = monotonicMicroseconds();
+        atStart = child.request<{ stats: RelayServerStats }>({
+          type: 'stats',
+          ...(run.collectGarbageAtStart ? { gc: true } : {}),
+        });
         void child.request({ type: 'reset-stats' });
       } else {
         harness.disable();
+        windowUs[1] = monotonicMicroseconds();
         // Read while the calls are still connected: memory per active call.
         atEnd = child.request<{ stats: RelayServerStats }>({ type: 'stats' });
       }
@@ -133,6 +150,7 @@ export async function runRelayLevel(
     calls: run.calls,
     connected: answered.calls.length,
     turnsPerSecond: analysis.turnsPerSecond,
+    measuredTurns: analysis.measuredTurns,
     serverAddedMs: analysis.serverAddedMs,
     ...(analysis.requestLagMs ? { requestLagMs: analysis.requestLagMs } : {}),
     ...(analysis.firstTokenLagMs ? { firstTokenLagMs: analysis.firstTokenLagMs } : {}),
@@ -143,7 +161,21 @@ export async function runRelayLevel(
     errorSamples: analysis.errorSamples,
     acknowledged,
     ...(before && analysis.measuredTurns > 0
-      ? { cpuPerTurnMs: round((after.cpuMs - before.cpuMs) / analysis.measuredTurns, 2) }
+      ? {
+          cpuPerTurnMs: round((after.cpuMs - before.cpuMs) / analysis.measuredTurns, 2),
+          gcPerTurnMs: {
+            minor: round((after.gcMs.minor - before.gcMs.minor) / analysis.measuredTurns, 3),
+            major: round((after.gcMs.major - before.gcMs.major) / analysis.measuredTurns, 3),
+          },
+          ...(after.mainThreadCpuMs !== undefined && before.mainThreadCpuMs !== undefined
+            ? {
+                mainThreadCpuPerTurnMs: round(
+                  (after.mainThreadCpuMs - before.mainThreadCpuMs) / analysis.measuredTurns,
+                  2,
+                ),
+              }
+            : {}),
+        }
       : {}),
     eventLoopMs: after.eventLoopMs,
     rssMiB: round(after.rssBytes / 1024 ** 2, 1),
@@ -156,6 +188,7 @@ export async function runRelayLevel(
       max: round(harness.max / 1e6, 1),
     },
     load: { before: loadBefore, after: loadAverage()[0]! },
+    ...(windowUs[1] > 0 ? { windowUs } : {}),
   };
   if (run.kind === 'app') {
     const { counts } = await child.request<{ counts: number[] }>({

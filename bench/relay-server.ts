@@ -4,10 +4,11 @@
 //         openai-compatible provider pointing at the fake model, one agent with transport relay;
 //   echo: a bare `ws` WebSocket server that sends every frame back as is (the limit).
 // The parent talks to it over IPC with the same messages as gather-server.ts (GatherServerRequest).
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { subscribe } from 'node:diagnostics_channel';
-import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import type { GatherServerRequest, ServerStats } from './gather-server.js';
 import { benchTelemetrySettings } from './telemetry.js';
@@ -35,7 +36,24 @@ export interface RelayServerStats extends ServerStats {
   cpuMs: number;
   /** Mode realtime: a reply's first audio delta in the bridge → its media frame written, ms. */
   firstAudioMs?: { count: number; p50: number; p99: number; max: number };
+  /** Garbage-collection pauses since it started (ms): young-generation scavenges, full mark-compacts. */
+  gcMs: { minor: number; major: number };
+  /** CPU time of the main (event-loop) thread since it started; the rest is V8's and libuv's helper threads. */
+  mainThreadCpuMs?: number;
 }
+
+/** The main thread's user + system time from /proc (Linux; clock ticks, so 10 ms steps). */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+// sysconf(_SC_CLK_TCK): 100 on every Linux Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const send = (message: unknown) => process.send?.(message);
 
@@ -134,6 +152,14 @@ async function main(): Promise<void> {
   const server = mode === 'echo' ? await startEcho() : await startApp(setup);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const gcMs = { minor: 0, major: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcMs.major += entry.duration;
+      else gcMs.minor += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   const fine = (ns: number) => Math.round(ns / 1e3) / 1e3;
   // Nanoseconds, at least 1 (a histogram takes positive integers).
@@ -154,6 +180,13 @@ async function main(): Promise<void> {
           firstAudio.reset();
           return send({ id: request.id, ok: true });
         case 'stats': {
+          // A full collection before the window opens: each run starts it with the same clean heap. Its
+          // pause is reported to the GC observer a moment later: waited for, so it counts before the window.
+          const gc = (globalThis as { gc?: () => void }).gc;
+          if (request.gc && gc) {
+            gc();
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
           const memory = process.memoryUsage();
           const cpu = process.cpuUsage();
           const stats: RelayServerStats = {
@@ -176,6 +209,8 @@ async function main(): Promise<void> {
                   },
                 }
               : {}),
+            gcMs: { ...gcMs },
+            mainThreadCpuMs: mainThreadCpuMs(),
           };
           return send({ id: request.id, stats });
         }

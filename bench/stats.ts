@@ -48,3 +48,15 @@ export function loadSentence(start: number[], end: number[], cores: number): str
     ? `${figures}the machine was otherwise idle when the run started (the load at the end is the benchmark's own).`
     : `${figures}the machine was shared with other work, so treat the figures as a floor, not a ceiling.`;
 }
+
+// Student's t, two-sided 95 %, for 1 to 10 degrees of freedom (beyond: 2.0 is near enough).
+const T95 = [12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23];
+
+/** The mean of a small sample and the half-width of its 95 % confidence interval (NaN for one value). */
+export function meanInterval(values: number[]): { mean: number; halfWidth: number } {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  if (n < 2) return { mean, halfWidth: Number.NaN };
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
+  return { mean, halfWidth: (T95[n - 2] ?? 2) * Math.sqrt(variance / n) };
+}

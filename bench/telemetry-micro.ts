@@ -6,9 +6,10 @@ import type { Turn } from '../src/domain/call.js';
 import { openTracing } from '../src/adapters/otel/index.js';
 import { noopTelemetry, type Telemetry } from '../src/ports/telemetry.js';
 import type { OtelTelemetry } from '../src/adapters/otel/otel-telemetry.js';
+import { storeOperation } from '../src/adapters/otel/turn-span.js';
 import { round } from './stats.js';
 
-const STORE_OPERATIONS = ['get', 'listTurns', 'putTurn', 'update'];
+const STORE_OPERATIONS = ['get', 'listTurns', 'putTurn', 'update'].map(storeOperation);
 
 function sampleTurn(callSid: string, seq: number): Turn {
   return {
@@ -44,7 +45,7 @@ async function runTurns(telemetry: Telemetry, turns: number): Promise<void> {
     if (i % TURNS_PER_TICK === 0) await new Promise((resolve) => setImmediate(resolve));
     const call = { call_sid: `CA${String(i % 500).padStart(32, '0')}`, agent_id: 'bench' };
     const span = telemetry.startTurnSpan(call, i, 'relay');
-    for (const operation of STORE_OPERATIONS) traced?.storeSpan(call.call_sid, operation, true, {})?.end();
+    for (const operation of STORE_OPERATIONS) traced?.storeSpan(call.call_sid, operation, true)?.end();
     span.end(sampleTurn(call.call_sid, i));
   }
 }

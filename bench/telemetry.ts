@@ -19,6 +19,8 @@ export function benchTelemetrySettings(): Record<string, string> {
 }
 
 export interface OtlpSink {
+  /** Its base URL, as OTEL_EXPORTER_OTLP_ENDPOINT takes it. */
+  endpoint: string;
   /** Export requests and bytes received so far. */
   counts(): { requests: number; bytes: number };
   close(): Promise<void>;
@@ -42,8 +44,10 @@ export async function startOtlpSink(): Promise<OtlpSink> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.env.BENCH_OTLP_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.BENCH_OTLP_ENDPOINT = endpoint;
   return {
+    endpoint,
     counts: () => ({ requests, bytes }),
     close: () =>
       new Promise<void>((resolve) => {
