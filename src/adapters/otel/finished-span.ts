@@ -1,7 +1,7 @@
 // A span handed to the SDK's span processor already ended: what the OTLP exporter reads of a span
 // (the SDK's ReadableSpan), built in one step from what the adapter measured. The SDK's own span
 // objects check limits, validate and convert on every call, which cost the turn path more than the
-// spans are worth (docs/decisions/0030-tracing-cost.md).
+// spans are worth (docs/decisions/0031-tracing-cost.md).
 import {
   SpanStatusCode,
   type Attributes,

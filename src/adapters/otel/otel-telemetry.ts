@@ -1,6 +1,6 @@
 // Telemetry in OpenTelemetry's span model, exported by the SDK's batch span processor and OTLP
 // exporter. The adapter builds each span itself, as a finished span, rather than through the SDK's
-// tracer: on the turn path that is a fraction of the tracer's work (docs/decisions/0030-tracing-cost.md).
+// tracer: on the turn path that is a fraction of the tracer's work (docs/decisions/0031-tracing-cost.md).
 // No global context manager either: every span names its parent, so nothing runs per async hop. A
 // call's spans find each other through ids derived from its CallSid, whichever instance serves a turn.
 import { SpanKind, TraceFlags } from '@opentelemetry/api';

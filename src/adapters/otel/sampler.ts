@@ -1,6 +1,6 @@
 // The sampler OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG name, as the SDK's tracer provider
 // builds it from the process environment (the SDK does not export that step). The adapter asks it
-// once per call and trace: every built-in sampler decides a call's spans alike (docs/decisions/0030).
+// once per call and trace: every built-in sampler decides a call's spans alike (docs/decisions/0031-tracing-cost.md).
 import { diag } from '@opentelemetry/api';
 import { getNumberFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import {

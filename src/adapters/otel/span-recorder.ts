@@ -5,7 +5,7 @@
 // (the batch processor's schedule) or every BATCH_TURNS turns, all at once, and the processor is
 // flushed right after. Built between calls, span by span, the same work costs several times more
 // (the code runs cold), and spans kept for seconds outlive the young generation: the collector then
-// copies and marks them (docs/decisions/0030-tracing-cost.md).
+// copies and marks them (docs/decisions/0031-tracing-cost.md).
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import type { IdGenerator, SpanProcessor } from '@opentelemetry/sdk-trace-base';
