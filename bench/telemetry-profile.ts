@@ -63,32 +63,47 @@ function differences(off: Map<string, number>[], on: Map<string, number>[], coun
     .slice(0, count);
 }
 
+/** A table of the names whose self time per turn differs most between off and on. */
+function differenceTable(
+  heading: string,
+  off: Map<string, number>[],
+  on: Map<string, number>[],
+  count: number,
+) {
+  const signed = (us: number) => `${us > 0 ? '+' : ''}${round(us, 0)}`;
+  return [
+    `| ${heading} | Off µs/turn | On µs/turn | On − off |`,
+    '| --- | ---: | ---: | ---: |',
+    ...differences(off, on, count).map(
+      (d) =>
+        `| ${d.name.replace(/\|/g, '\\|')} | ${round(d.offUs, 0)} | ${round(d.onUs, 0)} | ${signed(d.diffUs)} |`,
+    ),
+  ];
+}
+
 /** Markdown: main-thread busy time per turn off and on, and the packages and functions that differ most. */
 export function profileDifferenceMarkdown(off: RunProfile[], on: RunProfile[], count = 12): string {
-  const row = (d: { name: string; offUs: number; onUs: number; diffUs: number }) =>
-    `| ${d.name.replace(/\|/g, '\\|')} | ${round(d.offUs, 0)} | ${round(d.onUs, 0)} | ${d.diffUs > 0 ? '+' : ''}${round(d.diffUs, 0)} |`;
   const busyOff = meanOf(off.map((p) => p.busyUs));
   const busyOn = meanOf(on.map((p) => p.busyUs));
+  const busyDiff = busyOn - busyOff;
   return [
     `CPU profiles of the server's main thread (\`node --cpu-prof\`, BENCH_TELEMETRY_PROFILE), cut to the ` +
       `measured window, self time in µs per turn, mean of ${off.length} run(s) each: busy ${round(busyOff, 0)} off, ` +
-      `${round(busyOn, 0)} on (${busyOn >= busyOff ? '+' : ''}${round(busyOn - busyOff, 0)}). The packages and ` +
+      `${round(busyOn, 0)} on (${busyDiff >= 0 ? '+' : ''}${round(busyDiff, 0)}). The packages and ` +
       'functions that differ most:',
-    '',
-    '| Package | Off µs/turn | On µs/turn | On − off |',
-    '| --- | ---: | ---: | ---: |',
-    ...differences(
-      off.map((p) => p.byPackage),
-      on.map((p) => p.byPackage),
-      count,
-    ).map(row),
-    '',
-    '| Function | Off µs/turn | On µs/turn | On − off |',
-    '| --- | ---: | ---: | ---: |',
-    ...differences(
-      off.map((p) => p.byFunction),
-      on.map((p) => p.byFunction),
-      count,
-    ).map(row),
+    ...(
+      [
+        ['Package', 'byPackage'],
+        ['Function', 'byFunction'],
+      ] as const
+    ).flatMap(([heading, key]) => [
+      '',
+      ...differenceTable(
+        heading,
+        off.map((p) => p[key]),
+        on.map((p) => p[key]),
+        count,
+      ),
+    ]),
   ].join('\n');
 }
