@@ -14,17 +14,20 @@ export interface BenchChildOptions {
   startTimeoutMs?: number;
   /** Runs the child, every thread of it, on these CPUs only (a taskset list: "0", "1-3"). */
   cpus?: string;
+  /** Node flags of this child (BENCH_CHILD_ARGS adds to every child's). */
+  nodeArgs?: string[];
 }
 
 /** Forks `script` (TypeScript, through tsx) with `args` and waits for its {type:'ready', url}. */
 export function startBenchChild(
   script: string,
   args: string[],
-  { startTimeoutMs = 60_000, cpus }: BenchChildOptions = {},
+  { startTimeoutMs = 60_000, cpus, nodeArgs = [] }: BenchChildOptions = {},
 ): Promise<BenchChild> {
   const execArgv = [
     '--import',
     'tsx',
+    ...nodeArgs,
     ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : []),
   ];
   const path = resolve(import.meta.dirname, script);
