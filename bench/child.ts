@@ -18,17 +18,26 @@ export interface BenchChildOptions {
   execArgv?: string[];
   /** Environment variables for this child only, over this process's (undefined removes one). */
   env?: Record<string, string | undefined>;
+  /** Node flags of this child (BENCH_CHILD_ARGS adds to every child's). */
+  nodeArgs?: string[];
 }
 
 /** Forks `script` (TypeScript, through tsx) with `args` and waits for its {type:'ready', url}. */
 export function startBenchChild(
   script: string,
   args: string[],
-  { startTimeoutMs = 60_000, cpus, execArgv: extraArgs = [], env = {} }: BenchChildOptions = {},
+  {
+    startTimeoutMs = 60_000,
+    cpus,
+    nodeArgs = [],
+    execArgv: extraArgs = [],
+    env = {},
+  }: BenchChildOptions = {},
 ): Promise<BenchChild> {
   const execArgv = [
     '--import',
     'tsx',
+    ...nodeArgs,
     ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : []),
     ...extraArgs,
   ];

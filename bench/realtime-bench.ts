@@ -1,29 +1,26 @@
 // The realtime (Media Streams) benchmark: N concurrent realtime calls against the real server (child
 // process, in-memory embedded stores, signature checks on) whose realtime model is the fake Realtime
-// API in a second child (realtime-model.ts); this process plays Twilio (realtime-load.ts). Each call
-// streams the caller's audio in 20 ms frames in real time (a line, then silence until the reply has
-// played), the fake answers each line with audio in 20 ms deltas at real time, and the Twilio side
-// plays it and echoes every mark. With taskset, the server runs on CPU 0 alone and the fake and this
-// process on the others ("on one core"). Measured per level: the time from the fake sending an audio
-// delta to this process receiving our `media` frame of it, for the first delta of each reply (the
-// target) and for every delta (the same path, a hundred times the samples); the server's own time
-// for a reply's first delta (bridge in to frame out); the server's CPU per call-second, its memory per
-// call, and the event-loop delay of the server and of this process.
+// API in a second child (realtime-model.ts), and Twilio's side of the streams in a third
+// (realtime-twilio.ts); this process places the calls over the webhooks and reads the figures. Each
+// call streams the caller's audio in 20 ms frames in real time (a line, then silence until the reply
+// has played), the fake answers each line with audio in 20 ms deltas at real time, and the Twilio
+// side plays it and echoes every mark. With taskset, the server runs on CPU 0 alone and everything
+// else on the others ("on one core"). Measured per level: the time from the fake sending an audio
+// delta to the Twilio side receiving our `media` frame of it, for the first delta of each reply (the
+// target) and for every delta (the same path, a hundred times the samples); the server's own time for
+// a reply's first delta (bridge in to frame out); the server's CPU per call-second, its memory per
+// call, and the event-loop delay of the server and of the Twilio side.
 import { randomBytes } from 'node:crypto';
 import { setPriority } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchChild } from './child.js';
 import { affinityOf, childrenOf, cpuBusyMs, cpuSplit, pin, type CpuSplit } from './cpu-pinning.js';
 import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
 import { realtimeLevelLog } from './realtime-report.js';
-import { framePayloads, TwilioLoad } from './realtime-load.js';
 import type { SentAt } from './realtime-model.js';
+import { TWILIO_NODE_ARGS, type TwilioReceived, type TwilioWindow } from './realtime-twilio.js';
 import { loadAverage, percentile, round, sortedCopy } from './stats.js';
 import { FAKE_REALTIME_KEY } from '../src/simulator/fake-realtime/fake-realtime-server.js';
-import { toneFor } from '../src/simulator/fake-realtime/tone.js';
-import { openSignedSocket } from '../src/simulator/signed-socket.js';
 import { TwilioSimulator } from '../src/simulator/twilio-simulator.js';
-import { AppError } from '../src/domain/errors.js';
 
 export interface RealtimeBenchOptions {
   levels: number[];
@@ -51,7 +48,7 @@ export interface RealtimeLevelResult {
   /** Inside the server: a reply's first delta handed to the bridge → its media frame written, ms. */
   serverFirstMs: Spread;
   cpuMsPerCallSecond: number;
-  /** Share of a core over the window: the server, the fake model, this process. */
+  /** Share of a core over the window: the server, the fake model, the Twilio side. */
   cores: { server: number; model: number; load: number };
   /** Pinned: the share of the server's CPU that other processes used over the window. */
   othersOnServerCpu: number | undefined;
@@ -65,8 +62,11 @@ export interface RealtimeLevelResult {
 // Calls start 25 ms apart (200 calls over 5 s): a burst of session opens measures the start, not the
 // steady state. The window opens once the last call has started and warmed up.
 const START_SPACING_MS = 25;
+// Where the Twilio side shares a CPU with the fakes, it goes first: Twilio's media servers do not
+// stall, and its own waits are in every figure, while the fakes' are not (the model notes the time it
+// sends a delta, not the time it meant to). Raising a priority needs root; without it, it stays.
+const TWILIO_NICE = -5;
 const BACKGROUND_NICE = 10;
-const CALLER_LINE = framePayloads(toneFor('What will the weather be like tomorrow afternoon?', 30)); // ~1.5 s
 
 function spread(values: number[]): Spread {
   const sorted = sortedCopy(values);
@@ -78,29 +78,45 @@ function spread(values: number[]): Spread {
   };
 }
 
-const cpuMs = () => {
-  const cpu = process.cpuUsage();
-  return (cpu.user + cpu.system) / 1_000;
-};
+function renice(pid: number, nice: number): void {
+  try {
+    setPriority(pid, nice);
+  } catch {
+    // not allowed here: the run goes on at the default priority
+  }
+}
 
-/** One level: a fresh server and fake, `calls` calls for warm-up + measure seconds. */
+/** The fake's send time → the Twilio side's receive time of each tagged frame, ms. */
+function addedTimes(
+  received: TwilioReceived,
+  sent: SentAt,
+  from: number,
+): { every: number[]; first: number[] } {
+  const byTag = new Map<number, number>();
+  const every: number[] = [];
+  received.tags.forEach((tag, i) => {
+    const sentAt = sent.sentAt[tag - from];
+    if (sentAt === null || sentAt === undefined) return;
+    const ms = received.at[i]! - sentAt;
+    every.push(ms);
+    byTag.set(tag, ms);
+  });
+  const first = sent.first.map((tag) => byTag.get(tag)).filter((ms) => ms !== undefined);
+  return { every, first };
+}
+
+/** One level: a fresh server, fake model and Twilio side, `calls` calls for warm-up + measure seconds. */
 async function runLevel(
   calls: number,
   options: RealtimeBenchOptions,
   split: CpuSplit | undefined,
 ): Promise<RealtimeLevelResult> {
-  const receivedAt = new Map<number, number>();
-  let measuring = false;
   let errors = 0;
-  const load = new TwilioLoad(CALLER_LINE, {
-    frame: (tag, at) => {
-      if (measuring) receivedAt.set(tag, at);
-    },
-    oddMessage: () => {
-      errors += 1;
-    },
-  });
   const model = await startBenchChild('realtime-model.ts', [], { cpus: split?.rest });
+  const twilio = await startBenchChild('realtime-twilio.ts', [], {
+    cpus: split?.rest,
+    nodeArgs: TWILIO_NODE_ARGS,
+  });
   const setup: RelayServerSetup & { realtime: { url: string; apiKey: string } } = {
     publicUrl: 'https://bench.example.test',
     accountSid: `AC${randomBytes(16).toString('hex')}`,
@@ -115,9 +131,8 @@ async function runLevel(
   // The embedded stores' process (dynalite) stands in for DynamoDB, which is not on the server's core.
   const stores = childrenOf(child.pid);
   if (split) for (const pid of stores) pin(pid, split.rest);
-  // The fakes yield to this process where they share a CPU: its own wait is in every figure, theirs
-  // is not (the model notes the time it sends, not the time it meant to).
-  for (const pid of [model.pid, ...stores]) setPriority(pid, BACKGROUND_NICE);
+  for (const pid of [model.pid, ...stores]) renice(pid, BACKGROUND_NICE);
+  renice(twilio.pid, TWILIO_NICE);
   const stats = async () => (await child.request<{ stats: RelayServerStats }>({ type: 'stats' })).stats;
   const modelCpu = async () => (await model.request<{ cpuMs: number }>({ type: 'stats' })).cpuMs;
   const simulator = new TwilioSimulator({
@@ -138,12 +153,13 @@ async function runLevel(
     });
     const stream = call.stream;
     if (!stream) throw new Error(`no media stream: ${call.applicationErrors[0]?.detail ?? call.state}`);
-    const socket = await openSignedSocket(
-      { wsUrl: stream.serverUrl, signedUrl: stream.url, authToken: setup.authToken },
-      (status) => new AppError('upstream', `media stream handshake rejected: ${status}`),
-      'media stream',
-    );
-    load.add(socket, stream.start);
+    await twilio.request({
+      type: 'add',
+      wsUrl: stream.serverUrl,
+      signedUrl: stream.url,
+      authToken: setup.authToken,
+      start: stream.start,
+    });
   };
   const started = Array.from({ length: calls }, (_, index) =>
     startCall(index).catch((error: unknown) => {
@@ -156,57 +172,51 @@ async function runLevel(
   );
   await Promise.all(started);
 
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
   const start = await stats();
   await child.request({ type: 'reset-stats' });
   const modelStart = await modelCpu();
-  const loadStart = cpuMs();
   const serverCpuStart = split ? cpuBusyMs(Number(split.server)) : NaN;
-  measuring = true;
+  await twilio.request({ type: 'window-start' });
   const windowStart = performance.now();
   await new Promise((resolve) => setTimeout(resolve, options.measureSeconds * 1_000));
-  measuring = false;
+  const window = await twilio.request<TwilioWindow>({ type: 'window-end' });
   const seconds = (performance.now() - windowStart) / 1_000;
-  const loadCores = (cpuMs() - loadStart) / 1_000 / seconds;
-  const modelCores = ((await modelCpu()) - modelStart) / 1_000 / seconds;
   const serverCpuBusy = split ? cpuBusyMs(Number(split.server)) - serverCpuStart : NaN;
+  const modelCores = ((await modelCpu()) - modelStart) / 1_000 / seconds;
   const end = await stats();
-  loop.disable();
-  const connected = load.open;
-  load.stop();
+  const received = await twilio.request<TwilioReceived>({ type: 'received' });
+  await twilio.stop();
   await child.stop();
-
-  const tags = [...receivedAt.keys()];
-  const from = Math.min(...tags);
-  const to = Math.max(...tags);
+  const from = Math.min(...received.tags);
+  const to = Math.max(...received.tags);
   const sent =
-    tags.length > 0 ? await model.request<SentAt>({ type: 'sent-at', from, to }) : { sentAt: [], first: [] };
+    received.tags.length > 0
+      ? await model.request<SentAt>({ type: 'sent-at', from, to })
+      : { sentAt: [], first: [] };
   await model.stop();
-  const added = (tag: number) => {
-    const sentAt = sent.sentAt[tag - from];
-    const received = receivedAt.get(tag);
-    return sentAt === null || sentAt === undefined || received === undefined ? undefined : received - sentAt;
-  };
-  const every = tags.map(added).filter((ms) => ms !== undefined);
-  const first = sent.first.map(added).filter((ms) => ms !== undefined);
-  const everyMs = { ...spread(every), p999: round(percentile(sortedCopy(every), 99.9), 2) };
+
+  const { every, first } = addedTimes(received, sent, from);
+  const connected = window.open;
   const serverCores = (end.cpuMs - start.cpuMs) / 1_000 / seconds;
   return {
     calls,
     connected,
     firstMs: spread(first),
-    everyMs,
+    everyMs: { ...spread(every), p999: round(percentile(sortedCopy(every), 99.9), 2) },
     serverFirstMs: end.firstAudioMs ?? { count: 0, p50: NaN, p99: NaN, max: NaN },
     cpuMsPerCallSecond: round((end.cpuMs - start.cpuMs) / (connected * seconds), 2),
-    cores: { server: round(serverCores, 2), model: round(modelCores, 2), load: round(loadCores, 2) },
+    cores: {
+      server: round(serverCores, 2),
+      model: round(modelCores, 2),
+      load: round(window.cpuMs / 1_000 / seconds, 2),
+    },
     othersOnServerCpu: split
       ? round(Math.max(0, serverCpuBusy / 1_000 / seconds - serverCores), 2)
       : undefined,
     rssPerCallKiB: Math.round((end.rssBytes - before.rssBytes) / 1024 / Math.max(1, connected)),
     eventLoopMs: end.eventLoopMs,
-    loadLoopMs: { p99: round(loop.percentile(99) / 1e6, 1), max: round(loop.max / 1e6, 1) },
-    errors,
+    loadLoopMs: { p99: round(window.loopMs.p99, 1), max: round(window.loopMs.max, 1) },
+    errors: errors + window.oddMessages,
     load: { before: loadBefore, after: loadAverage()[0]! },
   };
 }

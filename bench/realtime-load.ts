@@ -11,7 +11,7 @@
 import type WebSocket from 'ws';
 import type { MediaStreamStartFields } from '../src/simulator/media-stream-session.js';
 import { toFrames } from '../src/simulator/media-stream-client.js';
-import { monotonicMs, tagOfBase64 } from './realtime-model.js';
+import { monotonicMs, tagOfBase64 } from './realtime-tags.js';
 
 const FRAME_MS = 20;
 // The scheduler wakes every SLOT_MS; call i sends on slot i mod SLOTS of each 20 ms.

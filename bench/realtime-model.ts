@@ -1,19 +1,17 @@
 // The realtime benchmark's model: the fake Realtime API in a process of its own, off the server's core.
-// Every 20 ms frame of every reply carries a tag (its first 8 bytes, μ-law like any other: our server
-// forwards audio untouched), and the process notes when it sent each tagged delta on the monotonic
-// clock (monotonicMs), which on Linux every process reads alike. Turns are made as the dialogue asks
+// Every 20 ms frame of every reply carries a tag (realtime-tags.ts), and the process notes when it
+// sent each tagged delta on the monotonic clock. Turns are made as the dialogue asks
 // for them and connections keep no record of their events: a 16 KB reply copied for 1,000 turns up
 // front was 3 GB at 200 calls, and the copying took most of a core.
+import { pathToFileURL } from 'node:url';
 import {
   FAKE_REALTIME_KEY,
   startFakeRealtimeServer,
   type DialogueScript,
 } from '../src/simulator/fake-realtime/fake-realtime-server.js';
 import { toneFor } from '../src/simulator/fake-realtime/tone.js';
+import { FRAME_BYTES, monotonicMs, TAG, TAG_BYTES, tagOfBase64 } from './realtime-tags.js';
 
-export const FRAME_BYTES = 160; // 20 ms of μ-law
-const TAG = Buffer.from([0x00, 0x01, 0x02, 0x03]);
-const TAG_BYTES = TAG.length + 4;
 const REPLY_AUDIO = toneFor('Tomorrow afternoon will be sunny, with a light breeze from the west.', 30);
 const TURNS = 1_000;
 
@@ -28,24 +26,6 @@ export interface SentAt {
   /** The tags in the range that began a reply. */
   first: number[];
 }
-
-/** The tag a frame carries. */
-export function tagOf(frame: Buffer): number | undefined {
-  if (frame.length < TAG_BYTES || frame.compare(TAG, 0, TAG.length, 0, TAG.length) !== 0) return undefined;
-  return frame.readUInt32BE(TAG.length);
-}
-
-// The tag's first three bytes (00 01 02) in base64: the tone never starts so.
-const TAG_BASE64 = TAG.subarray(0, 3).toString('base64');
-
-/** The tag of a base64 frame, decoding only the first 9 bytes of the frames that may carry one. */
-export function tagOfBase64(payload: string): number | undefined {
-  if (!payload.startsWith(TAG_BASE64)) return undefined;
-  return tagOf(Buffer.from(payload.slice(0, 12), 'base64'));
-}
-
-/** CLOCK_MONOTONIC in ms (process.hrtime): the same clock in every process of the machine. */
-export const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function main(): Promise<void> {
   let nextTag = 1;
@@ -76,6 +56,8 @@ async function main(): Promise<void> {
       if (tag !== undefined) sentAt[tag] = monotonicMs();
     },
   });
+  // A benchmark that died leaves no server behind.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (raw) => {
     const request = raw as RealtimeModelRequest;
     if (request.type === 'sent-at') {
@@ -102,4 +84,5 @@ async function main(): Promise<void> {
   process.send?.({ type: 'ready', url: fake.url, apiKey: FAKE_REALTIME_KEY });
 }
 
-if (process.send) await main();
+// Run as a child (startBenchChild), not when another file imports this one.
+if (process.send && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

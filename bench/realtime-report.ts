@@ -29,7 +29,7 @@ export function realtimeMarkdown(
       `${r.eventLoopMs.max} | ${r.cores.model} | ${r.cores.load} | ${r.loadLoopMs.p99} | ${r.load.before} → ${r.load.after} |`,
   );
   const placement = split
-    ? `The server ran on CPU ${split.server} alone (taskset, every thread); the fake model, the load process and the embedded stores' process (dynalite, which stands in for DynamoDB) on CPU ${split.rest}.`
+    ? `The server ran on CPU ${split.server} alone (taskset, every thread); the fake model, the Twilio side, the benchmark process and the embedded stores' process (dynalite, which stands in for DynamoDB) on CPU ${split.rest}.`
     : 'The processes were not pinned (no taskset, or BENCH_REALTIME_PIN=off): they shared every CPU.';
   return [
     '## Realtime (Media Streams)',
@@ -41,7 +41,7 @@ export function realtimeMarkdown(
       `${context.loadStart.join(', ')} at the start, ${context.loadEnd.join(', ')} at the end.`,
     '',
     'Each call: the real server in a child process (embedded stores in memory, signature checks on), its realtime ' +
-      'model the fake Realtime API in a second child process; the load process plays Twilio (bench/realtime-load.ts). ' +
+      'model the fake Realtime API in a second child process; the Twilio side of the streams plays in a third (bench/realtime-twilio.ts), and the benchmark process places the calls over the webhooks. ' +
       `${placement} The simulated Twilio side streams the caller in 20 ms μ-law frames in real time, each call on a ` +
       'phase of its own (a 1.5 s line, then silence until the reply has played and 400 ms more), and echoes every ' +
       'mark when the audio before it has played; the fake answers each line with 2 s of audio in 20 ms deltas every ' +
@@ -55,14 +55,15 @@ export function realtimeMarkdown(
     '',
     'Resources:',
     '',
-    "| calls | server cores used | other processes on the server's CPU, cores | server CPU ms per call-second | server RSS per call KiB | server loop p99 ms | server loop max ms | fake model cores | load process cores | load process loop p99 ms | load (1 min) |",
+    "| calls | server cores used | other processes on the server's CPU, cores | server CPU ms per call-second | server RSS per call KiB | server loop p99 ms | server loop max ms | fake model cores | Twilio side cores | Twilio side loop p99 ms | load (1 min) |",
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...resources,
     '',
-    '*added* (the target: p99 ≤ 10 ms at 200 calls): from the fake writing an audio delta to its socket to the load process reading our `media` frame of it, ' +
+    '*added* (the target: p99 ≤ 10 ms at 200 calls): from the fake writing an audio delta to its socket to the Twilio side reading our `media` frame of it, ' +
       'read on CLOCK_MONOTONIC in both processes (the same clock on Linux): two loopback hops, the time the delta waits ' +
-      "for the server's event loop, the server's parse and forward, and the load process's own wait (its loop delay " +
-      'has a column; it plays every caller, so it is kept cheap: no JSON per frame). *first*: the first delta of each ' +
+      "for the server's event loop, the server's parse and forward, and the Twilio side's own wait (its loop delay " +
+      'has a column; it plays every caller, so it is kept cheap: no JSON per frame, a large young generation, and ' +
+      'the first claim on its CPU). *first*: the first delta of each ' +
       'reply (every frame of the fake carries a tag the server forwards untouched); *every*: all deltas, the same path ' +
       "with a hundred times the samples. *server-side*: inside the server, a reply's first delta handed to the bridge " +
       'to its `media` frame written to the socket (performance.now(), published on a diagnostics channel the benchmark ' +

@@ -171,6 +171,8 @@ async function main(): Promise<void> {
     );
   }
 
+  // A benchmark that died leaves no server behind.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (raw) => {
     const request = raw as GatherServerRequest;
     void (async () => {
