@@ -6,10 +6,10 @@
 // The parent talks to it over IPC with the same messages as gather-server.ts (GatherServerRequest).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { subscribe } from 'node:diagnostics_channel';
-import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import type { GatherServerRequest, ServerStats } from './gather-server.js';
+import type { RealtimeServerStats } from './realtime-server-stats.js';
 import { benchTelemetrySettings } from './telemetry.js';
 
 // realtime: the real server with its Media Streams transport, the agent on transport realtime and its
@@ -33,8 +33,8 @@ export const REALTIME_BENCH_AGENT_ID = 'bench-realtime';
 export interface RelayServerStats extends ServerStats {
   /** CPU time (user + system) this process has used since it started. */
   cpuMs: number;
-  /** Mode realtime: a reply's first audio delta in the bridge → its media frame written, ms. */
-  firstAudioMs?: { count: number; p50: number; p99: number; max: number };
+  /** Mode realtime only. */
+  realtime?: RealtimeServerStats;
 }
 
 const send = (message: unknown) => process.send?.(message);
@@ -135,15 +135,8 @@ async function main(): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-  const fine = (ns: number) => Math.round(ns / 1e3) / 1e3;
-  // Nanoseconds, at least 1 (a histogram takes positive integers).
-  const firstAudio = createHistogram();
-  if (mode === 'realtime') {
-    const { FIRST_AUDIO_CHANNEL } = await import('../src/transports/media/first-audio-channel.js');
-    subscribe(FIRST_AUDIO_CHANNEL, (message) =>
-      firstAudio.record(Math.max(1, Math.round((message as { ms: number }).ms * 1e6))),
-    );
-  }
+  const realtime =
+    mode === 'realtime' ? (await import('./realtime-server-stats.js')).watchRealtimeServer() : undefined;
 
   // A benchmark that died leaves no server behind.
   process.on('disconnect', () => process.exit(0));
@@ -153,7 +146,7 @@ async function main(): Promise<void> {
       switch (request.type) {
         case 'reset-stats':
           loop.reset();
-          firstAudio.reset();
+          realtime?.reset();
           return send({ id: request.id, ok: true });
         case 'stats': {
           const memory = process.memoryUsage();
@@ -168,16 +161,7 @@ async function main(): Promise<void> {
             },
             rssBytes: memory.rss,
             heapUsedBytes: memory.heapUsed,
-            ...(mode === 'realtime'
-              ? {
-                  firstAudioMs: {
-                    count: firstAudio.count,
-                    p50: fine(firstAudio.percentile(50)),
-                    p99: fine(firstAudio.percentile(99)),
-                    max: fine(firstAudio.max),
-                  },
-                }
-              : {}),
+            ...(realtime ? { realtime: realtime.read() } : {}),
           };
           return send({ id: request.id, stats });
         }
