@@ -207,7 +207,7 @@ async function runLevel(
   if (process.env.BENCH_REALTIME_DUMP) {
     const lines = received.tags.map(
       (tag, i) =>
-        `${received.at[i]!.toFixed(3)} ${(received.at[i]! - (sent.sentAt[tag - from] ?? NaN)).toFixed(3)}`,
+        `${received.at[i]!.toFixed(3)} ${(received.at[i]! - (sent.sentAt[tag - from] ?? NaN)).toFixed(3)} ${tag}`,
     );
     writeFileSync(`${process.env.BENCH_REALTIME_DUMP}-${calls}.txt`, lines.join('\n'));
   }
