@@ -11,10 +11,13 @@
 // a reply's first delta (bridge in to frame out); the server's CPU per call-second, its memory per
 // call, and the event-loop delay of the server and of the Twilio side.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { startBenchChild } from './child.js';
 import { affinityOf, childrenOf, cpuBusyMs, cpuSplit, pin, type CpuSplit } from './cpu-pinning.js';
 import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
+import type { GcPauses } from './realtime-gc.js';
+import type { RealtimeServerStats } from './realtime-server-stats.js';
 import { realtimeLevelLog } from './realtime-report.js';
 import type { SentAt } from './realtime-model.js';
 import { TWILIO_NODE_ARGS, type TwilioReceived, type TwilioWindow } from './realtime-twilio.js';
@@ -47,6 +50,9 @@ export interface RealtimeLevelResult {
   everyMs: Spread & { p999: number };
   /** Inside the server: a reply's first delta handed to the bridge → its media frame written, ms. */
   serverFirstMs: Spread;
+  /** The server's garbage-collection pauses over the window. */
+  serverGc: RealtimeServerStats['gc'];
+  serverOldSpaceGrowthMb: number;
   cpuMsPerCallSecond: number;
   /** Share of a core over the window: the server, the fake model, the Twilio side. */
   cores: { server: number; model: number; load: number };
@@ -55,6 +61,7 @@ export interface RealtimeLevelResult {
   rssPerCallKiB: number;
   eventLoopMs: RelayServerStats['eventLoopMs'];
   loadLoopMs: { p99: number; max: number };
+  loadGc: GcPauses;
   errors: number;
   load: { before: number; after: number };
 }
@@ -131,7 +138,7 @@ async function runLevel(
   // The embedded stores' process (dynalite) stands in for DynamoDB, which is not on the server's core.
   const stores = childrenOf(child.pid);
   if (split) for (const pid of stores) pin(pid, split.rest);
-  for (const pid of [model.pid, ...stores]) renice(pid, BACKGROUND_NICE);
+  renice(model.pid, BACKGROUND_NICE);
   renice(twilio.pid, TWILIO_NICE);
   const stats = async () => (await child.request<{ stats: RelayServerStats }>({ type: 'stats' })).stats;
   const modelCpu = async () => (await model.request<{ cpuMs: number }>({ type: 'stats' })).cpuMs;
@@ -187,8 +194,9 @@ async function runLevel(
   const received = await twilio.request<TwilioReceived>({ type: 'received' });
   await twilio.stop();
   await child.stop();
-  const from = Math.min(...received.tags);
-  const to = Math.max(...received.tags);
+  // A loop, not Math.min(...tags): 30 s at 200 calls is some 200,000 tags, past the stack's limit.
+  const from = received.tags.reduce((low, tag) => Math.min(low, tag), Infinity);
+  const to = received.tags.reduce((high, tag) => Math.max(high, tag), -Infinity);
   const sent =
     received.tags.length > 0
       ? await model.request<SentAt>({ type: 'sent-at', from, to })
@@ -196,6 +204,13 @@ async function runLevel(
   await model.stop();
 
   const { every, first } = addedTimes(received, sent, from);
+  if (process.env.BENCH_REALTIME_DUMP) {
+    const lines = received.tags.map(
+      (tag, i) =>
+        `${received.at[i]!.toFixed(3)} ${(received.at[i]! - (sent.sentAt[tag - from] ?? NaN)).toFixed(3)} ${tag}`,
+    );
+    writeFileSync(`${process.env.BENCH_REALTIME_DUMP}-${calls}.txt`, lines.join('\n'));
+  }
   const connected = window.open;
   const serverCores = (end.cpuMs - start.cpuMs) / 1_000 / seconds;
   return {
@@ -203,7 +218,9 @@ async function runLevel(
     connected,
     firstMs: spread(first),
     everyMs: { ...spread(every), p999: round(percentile(sortedCopy(every), 99.9), 2) },
-    serverFirstMs: end.firstAudioMs ?? { count: 0, p50: NaN, p99: NaN, max: NaN },
+    serverFirstMs: end.realtime?.firstAudioMs ?? { count: 0, p50: NaN, p99: NaN, max: NaN },
+    serverGc: end.realtime?.gc ?? { count: 0, full: 0, totalMs: NaN, maxMs: NaN },
+    serverOldSpaceGrowthMb: end.realtime?.oldSpaceGrowthMb ?? NaN,
     cpuMsPerCallSecond: round((end.cpuMs - start.cpuMs) / (connected * seconds), 2),
     cores: {
       server: round(serverCores, 2),
@@ -216,6 +233,7 @@ async function runLevel(
     rssPerCallKiB: Math.round((end.rssBytes - before.rssBytes) / 1024 / Math.max(1, connected)),
     eventLoopMs: end.eventLoopMs,
     loadLoopMs: { p99: round(window.loopMs.p99, 1), max: round(window.loopMs.max, 1) },
+    loadGc: window.gc,
     errors: errors + window.oddMessages,
     load: { before: loadBefore, after: loadAverage()[0]! },
   };

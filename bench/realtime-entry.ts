@@ -1,6 +1,8 @@
 // The realtime benchmark as bench/run.ts runs it. BENCH_SECONDS (measured seconds per level, default
 // 30: a p99 of first deltas at 200 calls then rests on about a dozen samples), BENCH_REALTIME_LEVELS
-// (default "1,50,200") and BENCH_REALTIME_PIN=off (no taskset) change a run.
+// (default "1,50,200") and BENCH_REALTIME_PIN=off (no taskset) change a run; BENCH_REALTIME_DUMP=PATH
+// writes every latency sample (PATH-<calls>.txt: received at, ms, tag) and each process's GC pauses
+// (PATH-gc-<process>.txt: start, ms, kind), all on the monotonic clock, to find what held a sample up.
 import { runRealtimeBench, type RealtimeBenchOptions } from './realtime-bench.js';
 import { realtimeMarkdown } from './realtime-report.js';
 import { positiveNumbers, runDate, type BenchEntry } from './relay-entry.js';

@@ -10,6 +10,7 @@ import {
   type DialogueScript,
 } from '../src/simulator/fake-realtime/fake-realtime-server.js';
 import { toneFor } from '../src/simulator/fake-realtime/tone.js';
+import { watchGc } from './realtime-gc.js';
 import { FRAME_BYTES, monotonicMs, TAG, TAG_BYTES, tagOfBase64 } from './realtime-tags.js';
 
 const REPLY_AUDIO = toneFor('Tomorrow afternoon will be sunny, with a light breeze from the west.', 30);
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     }
     return { text, audio };
   };
+  watchGc('model');
   const fake = await startFakeRealtimeServer({
     script: (): DialogueScript => ({
       greeting: tagged('Hello! Ask me about the weather.'),

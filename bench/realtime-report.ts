@@ -6,7 +6,8 @@ export function realtimeLevelLog(r: RealtimeLevelResult): string {
   return (
     `realtime: ${r.calls} calls: first delta added p50 ${r.firstMs.p50} ms p99 ${r.firstMs.p99} ms ` +
     `(${r.firstMs.count}), every delta p99 ${r.everyMs.p99} ms (${r.everyMs.count}), server-side p99 ` +
-    `${r.serverFirstMs.p99} ms; server ${r.cores.server} core, loop p99 ${r.eventLoopMs.p99} ms; ` +
+    `${r.serverFirstMs.p99} ms; server ${r.cores.server} core, loop p99 ${r.eventLoopMs.p99} ms, ${r.serverGc.full} full GCs, ` +
+    `old space ${r.serverOldSpaceGrowthMb >= 0 ? '+' : ''}${r.serverOldSpaceGrowthMb} MB; ` +
     `${r.cpuMsPerCallSecond} ms CPU per call-second, ${r.rssPerCallKiB} KiB per call, ${r.errors} errors`
   );
 }
@@ -25,8 +26,8 @@ export function realtimeMarkdown(
   );
   const resources = results.map(
     (r) =>
-      `| ${r.calls} | ${r.cores.server} | ${r.othersOnServerCpu ?? '–'} | ${r.cpuMsPerCallSecond} | ${r.rssPerCallKiB} | ${r.eventLoopMs.p99} | ` +
-      `${r.eventLoopMs.max} | ${r.cores.model} | ${r.cores.load} | ${r.loadLoopMs.p99} | ${r.load.before} → ${r.load.after} |`,
+      `| ${r.calls} | ${r.cores.server} | ${r.othersOnServerCpu ?? '–'} | ${r.cpuMsPerCallSecond} | ${r.rssPerCallKiB} | ${r.serverGc.count} (${r.serverGc.full} full) | ${r.serverGc.totalMs} | ${r.serverGc.maxMs} | ${r.eventLoopMs.p99} | ` +
+      `${r.eventLoopMs.max} | ${r.cores.model} | ${r.cores.load} | ${r.loadLoopMs.p99} | ${r.loadGc.totalMs} | ${r.load.before} → ${r.load.after} |`,
   );
   const placement = split
     ? `The server ran on CPU ${split.server} alone (taskset, every thread); the fake model, the Twilio side, the benchmark process and the embedded stores' process (dynalite, which stands in for DynamoDB) on CPU ${split.rest}.`
@@ -55,8 +56,8 @@ export function realtimeMarkdown(
     '',
     'Resources:',
     '',
-    "| calls | server cores used | other processes on the server's CPU, cores | server CPU ms per call-second | server RSS per call KiB | server loop p99 ms | server loop max ms | fake model cores | Twilio side cores | Twilio side loop p99 ms | load (1 min) |",
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    "| calls | server cores used | other processes on the server's CPU, cores | server CPU ms per call-second | server RSS per call KiB | server GC pauses | server GC ms in all | server longest GC pause ms | server loop p99 ms | server loop max ms | fake model cores | Twilio side cores | Twilio side loop p99 ms | Twilio side GC ms in all | load (1 min) |",
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...resources,
     '',
     '*added* (the target: p99 ≤ 10 ms at 200 calls): from the fake writing an audio delta to its socket to the Twilio side reading our `media` frame of it, ' +
@@ -71,7 +72,8 @@ export function realtimeMarkdown(
       "processes on the server's CPU*: that CPU's busy time (/proc/stat) less the server's own, over the window: " +
       'the machine is shared, and what else ran there delayed the server. *CPU per ' +
       "call-second*: the server process's user + system CPU over the window ÷ (calls × seconds). *RSS per call*: " +
-      '(server RSS at the end of the window − before the first call) ÷ calls, garbage included.',
+      '(server RSS at the end of the window − before the first call) ÷ calls, garbage included. *GC*: the ' +
+      "server's garbage-collection pauses over the window (perf_hooks `gc` entries).",
     '',
   ].join('\n');
 }

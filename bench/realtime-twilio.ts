@@ -5,6 +5,7 @@
 // (monotonicMs) while the window is open, and reports its CPU and event-loop delay over the window.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { watchGc, type GcPauses } from './realtime-gc.js';
 import { framePayloads, TwilioLoad } from './realtime-load.js';
 import type { MediaStreamStartFields } from '../src/simulator/media-stream-session.js';
 import { openSignedSocket } from '../src/simulator/signed-socket.js';
@@ -31,6 +32,7 @@ export type TwilioRequest =
 export interface TwilioWindow {
   cpuMs: number;
   loopMs: { p99: number; max: number };
+  gc: GcPauses;
   /** Streams open at the end of the window. */
   open: number;
   oddMessages: number;
@@ -64,6 +66,7 @@ function main(): void {
     },
   });
   const loop = monitorEventLoopDelay({ resolution: 5 });
+  const gc = watchGc('twilio');
   let cpuAtStart = 0;
   const answer = (id: number, body: object) => process.send?.({ id, ...body });
 
@@ -88,6 +91,7 @@ function main(): void {
       case 'window-start':
         loop.enable();
         cpuAtStart = cpuMs();
+        gc.reset();
         oddMessages = 0;
         measuring = true;
         return answer(request.id, { ok: true });
@@ -99,6 +103,7 @@ function main(): void {
           loopMs: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
           open: load.open,
           oddMessages,
+          gc: gc.read(),
         };
         return answer(request.id, window);
       }

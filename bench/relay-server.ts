@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { subscribe } from 'node:diagnostics_channel';
-import { constants, createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import type { GatherServerRequest, ServerStats } from './gather-server.js';
+import type { RealtimeServerStats } from './realtime-server-stats.js';
 import { benchTelemetrySettings } from './telemetry.js';
 
 // realtime: the real server with its Media Streams transport, the agent on transport realtime and its
@@ -34,8 +34,8 @@ export const REALTIME_BENCH_AGENT_ID = 'bench-realtime';
 export interface RelayServerStats extends ServerStats {
   /** CPU time (user + system) this process has used since it started. */
   cpuMs: number;
-  /** Mode realtime: a reply's first audio delta in the bridge → its media frame written, ms. */
-  firstAudioMs?: { count: number; p50: number; p99: number; max: number };
+  /** Mode realtime only. */
+  realtime?: RealtimeServerStats;
   /** Garbage-collection pauses since it started (ms): young-generation scavenges, full mark-compacts. */
   gcMs: { minor: number; major: number };
   /** CPU time of the main (event-loop) thread since it started; the rest is V8's and libuv's helper threads. */
@@ -161,15 +161,8 @@ async function main(): Promise<void> {
     }
   }).observe({ entryTypes: ['gc'] });
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-  const fine = (ns: number) => Math.round(ns / 1e3) / 1e3;
-  // Nanoseconds, at least 1 (a histogram takes positive integers).
-  const firstAudio = createHistogram();
-  if (mode === 'realtime') {
-    const { FIRST_AUDIO_CHANNEL } = await import('../src/transports/media/first-audio-channel.js');
-    subscribe(FIRST_AUDIO_CHANNEL, (message) =>
-      firstAudio.record(Math.max(1, Math.round((message as { ms: number }).ms * 1e6))),
-    );
-  }
+  const realtime =
+    mode === 'realtime' ? (await import('./realtime-server-stats.js')).watchRealtimeServer() : undefined;
 
   // A benchmark that died leaves no server behind.
   process.on('disconnect', () => process.exit(0));
@@ -179,7 +172,7 @@ async function main(): Promise<void> {
       switch (request.type) {
         case 'reset-stats':
           loop.reset();
-          firstAudio.reset();
+          realtime?.reset();
           return send({ id: request.id, ok: true });
         case 'stats': {
           // A full collection before the window opens: each run starts it with the same clean heap. Its
@@ -201,18 +194,9 @@ async function main(): Promise<void> {
             },
             rssBytes: memory.rss,
             heapUsedBytes: memory.heapUsed,
-            ...(mode === 'realtime'
-              ? {
-                  firstAudioMs: {
-                    count: firstAudio.count,
-                    p50: fine(firstAudio.percentile(50)),
-                    p99: fine(firstAudio.percentile(99)),
-                    max: fine(firstAudio.max),
-                  },
-                }
-              : {}),
             gcMs: { ...gcMs },
             mainThreadCpuMs: mainThreadCpuMs(),
+            ...(realtime ? { realtime: realtime.read() } : {}),
           };
           return send({ id: request.id, stats });
         }

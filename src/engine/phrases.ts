@@ -273,7 +273,18 @@ function hindi(language: string): Phrases {
   };
 }
 
+// One table per language tag, made once: a turn asks for its language's phrases, and a table made
+// per turn (some forty closures) lived through the turn's awaits into the old generation.
+const tables = new Map<string, Phrases>();
+const MAX_TABLES = 64;
+
 /** The phrases for an agent's language: Hindi for hi-*, English for everything else. */
 export function phrasesFor(language: string): Phrases {
-  return languageFamily(language) === 'hi' ? hindi(language) : english(language);
+  let table = tables.get(language);
+  if (!table) {
+    table = languageFamily(language) === 'hi' ? hindi(language) : english(language);
+    if (tables.size >= MAX_TABLES) tables.clear();
+    tables.set(language, Object.freeze(table));
+  }
+  return table;
 }

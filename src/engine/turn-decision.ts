@@ -242,18 +242,19 @@ function clip(text: string): string {
 
 /** The model's spend on a reply, as the turn stores it. */
 export function usageOf(reply: TurnReply): Partial<Turn> {
-  return {
-    ...(reply.modelLatencyMs !== undefined ? { model_latency_ms: Math.round(reply.modelLatencyMs) } : {}),
-    ...(reply.inputTokens !== undefined ? { input_tokens: reply.inputTokens } : {}),
-    ...(reply.outputTokens !== undefined ? { output_tokens: reply.outputTokens } : {}),
-    ...(reply.cachedInputTokens ? { cached_input_tokens: reply.cachedInputTokens } : {}),
-    ...(reply.costMicroUsd !== undefined ? { cost_micro_usd: Math.round(reply.costMicroUsd) } : {}),
-    ...(reply.audioInMs !== undefined ? { audio_in_ms: Math.round(reply.audioInMs) } : {}),
-    ...(reply.audioOutMs !== undefined ? { audio_out_ms: Math.round(reply.audioOutMs) } : {}),
-    ...(reply.modelError ? { model_error: reply.modelError.slice(0, 500) } : {}),
-    ...(reply.model ? { model: reply.model } : {}),
-    ...(reply.toolCalls?.length ? { tool_calls: reply.toolCalls } : {}),
-  };
+  // Assigned one by one: a spread per field made a short-lived object each, every turn.
+  const usage: Partial<Turn> = {};
+  if (reply.modelLatencyMs !== undefined) usage.model_latency_ms = Math.round(reply.modelLatencyMs);
+  if (reply.inputTokens !== undefined) usage.input_tokens = reply.inputTokens;
+  if (reply.outputTokens !== undefined) usage.output_tokens = reply.outputTokens;
+  if (reply.cachedInputTokens) usage.cached_input_tokens = reply.cachedInputTokens;
+  if (reply.costMicroUsd !== undefined) usage.cost_micro_usd = Math.round(reply.costMicroUsd);
+  if (reply.audioInMs !== undefined) usage.audio_in_ms = Math.round(reply.audioInMs);
+  if (reply.audioOutMs !== undefined) usage.audio_out_ms = Math.round(reply.audioOutMs);
+  if (reply.modelError) usage.model_error = reply.modelError.slice(0, 500);
+  if (reply.model) usage.model = reply.model;
+  if (reply.toolCalls?.length) usage.tool_calls = reply.toolCalls;
+  return usage;
 }
 
 /** What a turn that ran out its budget still spent: the policy's latency and tokens, if it said. */

@@ -109,6 +109,17 @@ it('greets, stores each exchange as it completes, collects the data and complete
   expect(update.session.tools.map((tool) => tool.name)).toEqual(
     expect.arrayContaining(['record_field', 'end_call']),
   );
+  // The caller's 20 ms frames reached the model two at a time (40 ms chunks), every byte in order
+  // but what the stream's end left held: at most one frame.
+  const appends = fake
+    .received('input_audio_buffer.append')
+    .map((event) => Buffer.from(String(event.audio), 'base64'));
+  expect(appends.length).toBeGreaterThan(10);
+  expect(new Set(appends.map((chunk) => chunk.length))).toEqual(new Set([320]));
+  const heard = Buffer.concat(appends);
+  const spoken = Buffer.concat([lineAudio('caller-name'), lineAudio('caller-email')]);
+  expect(heard.indexOf(spoken.subarray(0, 1_600))).toBeGreaterThanOrEqual(0);
+  expect(heard.indexOf(lineAudio('caller-email').subarray(-1_600))).toBeGreaterThanOrEqual(0);
   const after = await readCall(server, call.callSid);
   expect(after.turn_count).toBe(3);
 });

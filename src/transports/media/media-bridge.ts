@@ -1,6 +1,6 @@
 // The Media Streams binding: one Twilio stream bridged to one realtime model session. Twilio's caller
-// audio goes to the model as the base64 it came in, the model's audio back as `media` the same way,
-// each delta followed by a `mark` (played-audio.ts). The model finds the turns and speaks; each
+// audio goes to the model in 40 ms chunks (caller-audio.ts), the model's audio back as `media` as the
+// base64 it came in, with a `mark` every tenth of a second (played-audio.ts). The model finds the turns and speaks; each
 // finished exchange goes to the call's TurnRunner as a turn whose reply is given (given-reply.ts), so
 // it is stored, counted and ended like any other. The stream's start must name the call its URL was
 // signed for and our account. When the model cannot be opened or is lost, the call is switched to
@@ -19,6 +19,7 @@ import type { CallEnd } from '../../engine/transport.js';
 import { TurnRunner } from '../../engine/turn-runner.js';
 import type { RealtimeEvent, RealtimeSession } from '../../ports/realtime-model.js';
 import { AgentAudio, msOfBase64 } from './agent-audio.js';
+import { CallerAudio } from './caller-audio.js';
 import { EngineLines } from './engine-lines.js';
 import { firstAudioChannel, type FirstAudioMessage } from './first-audio-channel.js';
 import { ExchangeBook } from './exchange-book.js';
@@ -46,6 +47,7 @@ export class MediaBridge {
   #runner: TurnRunner | undefined;
   #tools: ModelTools | undefined;
   readonly #out: AgentAudio;
+  readonly #in = new CallerAudio();
   readonly #log: FastifyBaseLogger;
   readonly #book = new ExchangeBook();
   readonly #lines = new EngineLines();
@@ -97,7 +99,7 @@ export class MediaBridge {
         return;
       case 'caller-audio':
         this.#book.callerAudio(msOfBase64(event.payload));
-        if (this.#model) this.#model.appendAudio(event.payload);
+        if (this.#model) this.#toModel(this.#in.push(event.payload));
         else if (this.#phase === 'opening') this.#keepEarly(event.payload);
         return;
       case 'mark-played':
@@ -127,7 +129,7 @@ export class MediaBridge {
     this.#model = model;
     if ((this.#phase as string) !== 'opening') return model.close();
     this.#phase = 'active';
-    for (const payload of this.#early.splice(0)) this.#model.appendAudio(payload);
+    for (const payload of this.#early.splice(0)) this.#toModel(this.#in.push(payload));
     this.#runner = new TurnRunner({ ...this.options.engine, log: this.#log }, session, this.#output(), {
       idle: { idleMs: this.options.idleMs ?? DEFAULT_IDLE_MS, speechMsPerChar: 0 },
       deadline: true,
@@ -149,8 +151,13 @@ export class MediaBridge {
     if (this.#early.length > EARLY_AUDIO_FRAMES) this.#early.shift();
   }
 
+  #toModel(chunk: string | undefined): void {
+    if (chunk !== undefined) this.#model?.appendAudio(chunk);
+  }
+
   #keys(digit: string): void {
     if (this.#phase !== 'active' || !this.#model) return;
+    this.#toModel(this.#in.flush());
     this.#runner?.callerActive();
     const exchange = this.#book.open(undefined);
     exchange.input = { kind: 'dtmf', digits: digit };
@@ -201,6 +208,7 @@ export class MediaBridge {
         return;
       case 'closed':
         this.#model = undefined;
+        this.#in.reset();
         if (event.error && this.#phase === 'active') void this.#fallback('realtime model lost');
         return;
       default:

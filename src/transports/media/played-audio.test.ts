@@ -85,6 +85,30 @@ describe('PlayedAudio', () => {
     played.sent('item_a', 20);
     expect(events).toEqual(['playing', 'drained', 'playing', 'playing']);
   });
+
+  it('keeps the positions of more pending marks than its ring holds (a model far ahead of real time)', () => {
+    const { played, events } = tracker();
+    const marks = Array.from({ length: 200 }, () => played.sent('item_a', 100)!);
+    played.echoed(marks[149]!);
+    expect(played.playedMs).toBe(15_000);
+    played.echoed(marks[199]!);
+    expect(played.playedMs).toBe(20_000);
+    expect(events).toEqual(['playing', 'drained']);
+  });
+
+  it('ignores echoes of names it never sent, and an echo says every earlier mark played too', () => {
+    const { played } = tracker();
+    const first = played.sent('item_a', 100)!;
+    const second = played.sent('item_a', 100)!;
+    for (const name of ['', 'x1', 'm', 'mzzzzzzzzzzzz', 'm99', 'M1', `${first} `]) played.echoed(name);
+    expect(played.playedMs).toBe(0);
+    played.echoed(second);
+    expect(played.playedMs).toBe(200);
+    // The earlier mark's echo, late, is not news.
+    played.echoed(first);
+    expect(played.playedMs).toBe(200);
+    expect(played.playing).toBe(false);
+  });
 });
 
 describe('heardShare', () => {
