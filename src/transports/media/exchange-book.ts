@@ -2,8 +2,19 @@
 // its caller item (for the transcription) and by the responses that answer it (for the reply's audio,
 // transcript, function calls and usage). A response belongs to the exchange awaiting its reply when
 // the response began; responses outside any (the greeting, the engine's own lines) are "loose", and
-// their usage is carried to the next turn stored.
+// their usage is carried to the next turn stored. Only the last few of each are kept: a call can last
+// hours, and the model's events are about the exchange under way or the one before it.
 import { Exchange } from './exchange.js';
+
+/** Exchanges, responses and agent transcripts kept per kind, the newest ones. */
+export const BOOK_KEEPS = 16;
+
+/** Sets `key` and forgets the oldest entries beyond BOOK_KEEPS (a Map keeps insertion order). */
+function keep<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > BOOK_KEEPS) map.delete(map.keys().next().value!);
+}
 
 export class ExchangeBook {
   /** The exchange whose reply is awaited (or was, until the next one opens). */
@@ -23,7 +34,7 @@ export class ExchangeBook {
   open(callerItem: string | undefined): Exchange {
     const exchange = new Exchange(callerItem);
     this.current = exchange;
-    if (callerItem) this.#byItem.set(callerItem, exchange);
+    if (callerItem) keep(this.#byItem, callerItem, exchange);
     exchange.audioInMs = this.#callerAudioMs;
     this.#callerAudioMs = 0;
     return exchange;
@@ -42,7 +53,7 @@ export class ExchangeBook {
     let exchange = this.#byResponse.get(responseId);
     if (!exchange && this.current && !this.current.replied && !engineLine) {
       exchange = this.current;
-      this.#byResponse.set(responseId, exchange);
+      keep(this.#byResponse, responseId, exchange);
     }
     return exchange;
   }
@@ -50,11 +61,13 @@ export class ExchangeBook {
   /** The current exchange once a response answers it: the reply the caller may be talking over. */
   answering(): Exchange | undefined {
     const current = this.current;
-    return current && [...this.#byResponse.values()].includes(current) ? current : undefined;
+    if (!current) return undefined;
+    for (const exchange of this.#byResponse.values()) if (exchange === current) return current;
+    return undefined;
   }
 
   setTranscript(itemId: string, text: string): void {
-    this.#transcripts.set(itemId, text);
+    keep(this.#transcripts, itemId, text);
   }
 
   transcript(itemId: string): string | undefined {
