@@ -18,7 +18,6 @@ import { affinityOf, childrenOf, cpuBusyMs, cpuSplit, pin, type CpuSplit } from 
 import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
 import type { GcPauses } from './realtime-gc.js';
 import type { RealtimeServerStats } from './realtime-server-stats.js';
-import { realtimeLevelLog } from './realtime-report.js';
 import type { SentAt } from './realtime-model.js';
 import { TWILIO_NODE_ARGS, type TwilioReceived, type TwilioWindow } from './realtime-twilio.js';
 import { loadAverage, percentile, round, sortedCopy } from './stats.js';
@@ -32,6 +31,8 @@ export interface RealtimeBenchOptions {
   /** false: no taskset, every process anywhere. */
   pin: boolean;
   log: (line: string) => void;
+  /** Each level's figures as soon as it is measured (realtime-report.ts says them in a line). */
+  levelDone: (result: RealtimeLevelResult) => void;
 }
 
 export interface Spread {
@@ -254,7 +255,7 @@ export async function runRealtimeBench(options: RealtimeBenchOptions): Promise<R
     for (const calls of options.levels) {
       options.log(`realtime: ${calls} calls${split ? `, server on CPU ${split.server}` : ''}`);
       const result = await runLevel(calls, options, split);
-      options.log(realtimeLevelLog(result));
+      options.levelDone(result);
       results.push(result);
     }
     return { results, split };

@@ -4,7 +4,7 @@
 // writes every latency sample (PATH-<calls>.txt: received at, ms, tag) and each process's GC pauses
 // (PATH-gc-<process>.txt: start, ms, kind), all on the monotonic clock, to find what held a sample up.
 import { runRealtimeBench, type RealtimeBenchOptions } from './realtime-bench.js';
-import { realtimeMarkdown } from './realtime-report.js';
+import { realtimeLevelLog, realtimeMarkdown } from './realtime-report.js';
 import { positiveNumbers, runDate, type BenchEntry } from './relay-entry.js';
 import { loadAverage } from './stats.js';
 
@@ -19,6 +19,7 @@ export function realtimeBenchmark(log: (line: string) => void): BenchEntry {
         measureSeconds: positiveNumbers(process.env.BENCH_SECONDS, [30])[0]!,
         pin: process.env.BENCH_REALTIME_PIN !== 'off',
         log,
+        levelDone: (result) => log(realtimeLevelLog(result)),
       };
       const date = runDate();
       const loadStart = loadAverage();

@@ -1,10 +1,9 @@
 // The Media Streams binding: one Twilio stream bridged to one realtime model session. Twilio's caller
-// audio goes to the model in 40 ms chunks (caller-audio.ts), the model's audio back as `media` as the
-// base64 it came in, with a `mark` every tenth of a second (played-audio.ts). The model finds the turns and speaks; each
-// finished exchange goes to the call's TurnRunner as a turn whose reply is given (given-reply.ts), so
-// it is stored, counted and ended like any other. The stream's start must name the call its URL was
-// signed for and our account. When the model cannot be opened or is lost, the call is switched to
-// its fallback transport and the stream closed: Twilio then asks the <Connect action> URL.
+// audio goes to the model in 40 ms chunks (caller-audio.ts); what the model says is turned into the
+// caller's audio and the call's turns by model-flow.ts, so each exchange is stored, counted and ended
+// like any other turn. The stream's start must name the call its URL was signed for and our account.
+// When the model cannot be opened or is lost, the call is switched to its fallback transport and the
+// stream closed: Twilio then asks the <Connect action> URL.
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import {
@@ -13,28 +12,23 @@ import {
   type MediaStreamInbound,
   type StreamStartEvent,
 } from '../../adapters/twilio/media-stream-codec.js';
-import { fallbackTransportOf, realtimeModelOf } from '../../domain/realtime-settings.js';
+import { fallbackTransportOf } from '../../domain/realtime-settings.js';
 import type { CallSession } from '../../engine/call-session.js';
 import type { CallEnd } from '../../engine/transport.js';
 import { TurnRunner } from '../../engine/turn-runner.js';
 import type { RealtimeEvent, RealtimeSession } from '../../ports/realtime-model.js';
 import { AgentAudio, msOfBase64 } from './agent-audio.js';
 import { CallerAudio } from './caller-audio.js';
-import { EngineLines } from './engine-lines.js';
-import { firstAudioChannel, type FirstAudioMessage } from './first-audio-channel.js';
-import { ExchangeBook } from './exchange-book.js';
-import { givenReplyOf, givenReplyPolicy } from './given-reply.js';
 import {
   DEFAULT_END_WAIT_MS,
   DEFAULT_IDLE_MS,
   DEFAULT_START_TIMEOUT_MS,
   type MediaBridgeOptions,
 } from './media-bridge-options.js';
+import { ModelFlow } from './model-flow.js';
 import type { ModelTools } from './model-tools.js';
-import { heardShare } from './played-audio.js';
 import { greetingInstructions } from './realtime-session-config.js';
 import { openStream, startRefusal } from './stream-opening.js';
-import type { AudioCut, Exchange } from './exchange.js';
 
 const CLOSE_POLICY = 1008;
 // Caller audio kept while the model opens: 5 s of 20 ms frames, more than the open timeout's default.
@@ -49,12 +43,7 @@ export class MediaBridge {
   readonly #out: AgentAudio;
   readonly #in = new CallerAudio();
   readonly #log: FastifyBaseLogger;
-  readonly #book = new ExchangeBook();
-  readonly #lines = new EngineLines();
-  /** A greeting or engine line cut before its transcript came: stored as heard once it comes. */
-  #pendingCut: AudioCut | undefined;
-  /** The response whose audio came last: a delta of another one is a reply's first. */
-  #lastResponse = '';
+  readonly #flow: ModelFlow;
   readonly #early: string[] = [];
   #startTimer: NodeJS.Timeout;
 
@@ -65,7 +54,17 @@ export class MediaBridge {
     this.#log = options.logger.child({ call_sid: options.grant.callSid });
     this.#out = new AgentAudio(socket, {
       onPlaying: () => this.#runner?.playback(true),
-      onDrained: () => this.#drained(),
+      onDrained: () => this.#flow.drained(),
+    });
+    this.#flow = new ModelFlow({
+      out: this.#out,
+      log: this.#log,
+      region: options.region,
+      runner: () => this.#runner,
+      model: () => this.#model,
+      session: () => this.#session,
+      tools: () => this.#tools,
+      forwarding: () => this.#phase === 'active' || this.#phase === 'ending',
     });
     socket.on('message', (data: RawData) => this.#onFrame(data));
     socket.on('close', () => this.#onClose());
@@ -98,7 +97,7 @@ export class MediaBridge {
         void this.#begin(event).catch((error: unknown) => this.#fail('start failed', error));
         return;
       case 'caller-audio':
-        this.#book.callerAudio(msOfBase64(event.payload));
+        this.#flow.book.callerAudio(msOfBase64(event.payload));
         if (this.#model) this.#toModel(this.#in.push(event.payload));
         else if (this.#phase === 'opening') this.#keepEarly(event.payload);
         return;
@@ -159,137 +158,17 @@ export class MediaBridge {
     if (this.#phase !== 'active' || !this.#model) return;
     this.#toModel(this.#in.flush());
     this.#runner?.callerActive();
-    const exchange = this.#book.open(undefined);
-    exchange.input = { kind: 'dtmf', digits: digit };
-    this.#model.sendText(`(The caller pressed ${digit} on the keypad.)`);
+    this.#flow.keys(digit);
   }
 
-  // ---- the model -> us --------------------------------------------------------------------------
+  // ---- the model -> us (model-flow.ts) ----------------------------------------------------------
 
   #onModel(event: RealtimeEvent): void {
     if (this.#phase === 'closed') return;
-    switch (event.type) {
-      case 'audio-delta':
-        return this.#audio(event.itemId, event.responseId, event.audio);
-      case 'speech-started':
-        this.#runner?.callerActive();
-        if (this.#out.playing) this.#bargeIn();
-        this.#book.open(event.itemId);
-        return;
-      case 'speech-stopped': {
-        const exchange = this.#book.byItem(event.itemId);
-        if (exchange) exchange.endedAt = performance.now();
-        return;
-      }
-      case 'caller-transcript': {
-        const exchange = this.#book.byItem(event.itemId);
-        if (!exchange) return;
-        exchange.input = event.text.trim() ? { kind: 'speech', text: event.text } : { kind: 'silence' };
-        return this.#handOver(exchange);
-      }
-      case 'transcript-done': {
-        this.#book.setTranscript(event.itemId, event.text);
-        if (this.#pendingCut?.itemId === event.itemId) {
-          const cut = this.#pendingCut;
-          this.#pendingCut = undefined;
-          this.#runner?.interrupt(heardShare(event.text, cut.playedMs, cut.sentMs));
-        }
-        const exchange = this.#book.byResponse(event.responseId);
-        if (exchange) exchange.text = `${exchange.text} ${event.text}`.trim();
-        return;
-      }
-      case 'function-call':
-        this.#book.forResponse(event.responseId, this.#lines.pending)?.pendingCalls.push(event);
-        return;
-      case 'response-done':
-        return this.#responseDone(event);
-      case 'error':
-        this.#log.warn({ err: event.error }, 'realtime model reported an error');
-        return;
-      case 'closed':
-        this.#model = undefined;
-        this.#in.reset();
-        if (event.error && this.#phase === 'active') void this.#fallback('realtime model lost');
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** Forwards one delta as it came: no decoding, one send for the audio (and a mark when one is due). */
-  #audio(itemId: string, responseId: string, audio: string): void {
-    if (this.#phase !== 'active' && this.#phase !== 'ending') return;
-    const timed = responseId !== this.#lastResponse && firstAudioChannel.hasSubscribers;
-    const started = timed ? performance.now() : 0;
-    this.#lastResponse = responseId;
-    const exchange = this.#book.forResponse(responseId, this.#lines.pending);
-    if (exchange && exchange.firstAudioAt === undefined) exchange.firstAudioAt = performance.now();
-    (exchange ?? this.#book.loose).audioOutMs += this.#out.forward(itemId, audio);
-    if (timed) firstAudioChannel.publish({ ms: performance.now() - started } satisfies FirstAudioMessage);
-  }
-
-  #responseDone(event: Extract<RealtimeEvent, { type: 'response-done' }>): void {
-    this.#out.flush();
-    const exchange = this.#book.byResponse(event.responseId);
-    if (event.usage) (exchange ?? this.#book.loose).addUsage(event.usage);
-    if (!exchange) {
-      this.#lines.pending = false;
-      if (!this.#out.playing) this.#drained();
-      return;
-    }
-    if (event.error) this.#log.warn({ err: event.error }, 'realtime response failed');
-    // Function calls: the results go back and the model answers in a response of its own.
-    if (exchange.pendingCalls.length > 0 && this.#model) {
-      void this.#tools?.run(exchange, this.#model, this.#session!, this.#log);
-      return;
-    }
-    if (!exchange.text && event.status === 'failed') return;
-    exchange.replied = true;
-    this.#handOver(exchange);
-  }
-
-  /** The exchange goes to the runner once both the caller's words and the reply are in. */
-  #handOver(exchange: Exchange): void {
-    const runner = this.#runner;
-    if (!runner || !exchange.ready || !exchange.input) return;
-    exchange.handed = true;
-    const model = this.#model?.model ?? realtimeModelOf(this.#session!.agent).model;
-    const policy = givenReplyPolicy(
-      givenReplyOf(exchange, this.#book.takeLoose(), {
-        model,
-        ...(this.options.region ? { region: this.options.region } : {}),
-      }),
-    );
-    const cut = exchange.cut;
-    runner.input(exchange.input, {
-      given: { policy, ...(cut ? { heard: heardShare(exchange.text, cut.playedMs, cut.sentMs) } : {}) },
-    });
-  }
-
-  /** The caller talks over agent audio not yet played: Twilio drops it, the model forgets it. */
-  #bargeIn(): void {
-    const cut = this.#out.clear();
-    if (!cut) return;
-    const { itemId, playedMs, sentMs } = cut;
-    if (playedMs < sentMs) this.#model?.truncate(itemId, Math.floor(playedMs));
-    const exchange = this.#book.answering();
-    this.#log.info({ played_ms: Math.round(playedMs), sent_ms: Math.round(sentMs) }, 'caller barged in');
-    // The transcript of a reply still streaming comes when its response ends (the model cancels it as
-    // the caller speaks), so what was heard is taken from it then: when the exchange is handed over,
-    // or, for a greeting or engine line already stored, when its transcript arrives.
-    if (exchange && !exchange.handed) exchange.cut = cut;
-    else {
-      const transcript = this.#book.transcript(itemId);
-      if (transcript !== undefined) this.#runner?.interrupt(heardShare(transcript, playedMs, sentMs));
-      else this.#pendingCut = cut;
-    }
-    this.#runner?.playback(false);
-  }
-
-  #drained(): void {
-    if (this.#out.playing || this.#lines.pending) return;
-    this.#runner?.playback(false);
-    this.#out.release();
+    if (event.type !== 'closed') return this.#flow.onEvent(event);
+    this.#model = undefined;
+    this.#in.reset();
+    if (event.error && this.#phase === 'active') void this.#fallback('realtime model lost');
   }
 
   // ---- us -> the caller, from the runner --------------------------------------------------------
@@ -298,10 +177,10 @@ export class MediaBridge {
     return {
       // The engine's own lines (a silence prompt, the closing line, an apology): the model says them.
       speak: (text: string) => {
-        this.#lines.collect(text);
+        this.#flow.lines.collect(text);
         return this.#phase === 'active';
       },
-      replied: () => this.#lines.say(this.#model),
+      replied: () => this.#flow.lines.say(this.#model),
       end: (end: CallEnd) => this.#endAfterPlayback(end),
     };
   }
@@ -311,7 +190,7 @@ export class MediaBridge {
     this.#phase = 'ending';
     this.#log.info({ end: end.kind }, 'realtime call ending after the last reply plays');
     this.#out.flush();
-    if (this.#out.playing || this.#lines.pending)
+    if (this.#out.playing || this.#flow.lines.pending)
       await this.#out.whenPlayed(this.options.endWaitMs ?? DEFAULT_END_WAIT_MS);
     this.#close('call ended');
   }
