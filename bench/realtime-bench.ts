@@ -9,19 +9,22 @@
 // delta to the Twilio side receiving our `media` frame of it, for the first delta of each reply (the
 // target) and for every delta (the same path, a hundred times the samples); the server's own time for
 // a reply's first delta (bridge in to frame out); the server's CPU per call-second, its memory per
-// call, and the event-loop delay of the server and of the Twilio side.
+// call, and the event-loop delay of the server and of the Twilio side. With options.baseline each level
+// runs again against the bare bridge (realtime-bare-bridge.ts) on the same CPU: the same traffic through
+// Node and `ws` alone, the floor our own work per message sits on.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { startBenchChild } from './child.js';
 import { affinityOf, childrenOf, cpuBusyMs, cpuSplit, pin, type CpuSplit } from './cpu-pinning.js';
-import type { RelayServerSetup, RelayServerStats } from './relay-server.js';
+import type { RelayServerMode, RelayServerSetup, RelayServerStats } from './relay-server.js';
 import type { GcPauses } from './realtime-gc.js';
 import type { RealtimeServerStats } from './realtime-server-stats.js';
 import type { SentAt } from './realtime-model.js';
 import { TWILIO_NODE_ARGS, type TwilioReceived, type TwilioWindow } from './realtime-twilio.js';
 import { loadAverage, percentile, round, sortedCopy } from './stats.js';
 import { FAKE_REALTIME_KEY } from '../src/simulator/fake-realtime/fake-realtime-server.js';
+import type { MediaStreamStartFields } from '../src/simulator/media-stream-session.js';
 import { TwilioSimulator } from '../src/simulator/twilio-simulator.js';
 
 export interface RealtimeBenchOptions {
@@ -30,6 +33,8 @@ export interface RealtimeBenchOptions {
   measureSeconds: number;
   /** false: no taskset, every process anywhere. */
   pin: boolean;
+  /** Each level also runs the bare bridge (realtime-bare-bridge.ts) under the same load, after the server. */
+  baseline: boolean;
   log: (line: string) => void;
   /** Each level's figures as soon as it is measured (realtime-report.ts says them in a line). */
   levelDone: (result: RealtimeLevelResult) => void;
@@ -42,7 +47,11 @@ export interface Spread {
   max: number;
 }
 
+/** What answered the streams: our server, or the baseline. */
+export type RealtimeTarget = 'voice-agent' | 'bare bridge';
+
 export interface RealtimeLevelResult {
+  target: RealtimeTarget;
   calls: number;
   connected: number;
   /** Fake's first audio delta of a reply → our media frame of it received, ms. */
@@ -115,6 +124,7 @@ function addedTimes(
 
 /** One level: a fresh server, fake model and Twilio side, `calls` calls for warm-up + measure seconds. */
 async function runLevel(
+  target: RealtimeTarget,
   calls: number,
   options: RealtimeBenchOptions,
   split: CpuSplit | undefined,
@@ -133,7 +143,8 @@ async function runLevel(
     modelUrl: 'http://127.0.0.1:9',
     realtime: { url: model.url, apiKey: FAKE_REALTIME_KEY },
   };
-  const child = await startBenchChild('relay-server.ts', ['realtime', JSON.stringify(setup)], {
+  const mode: RelayServerMode = target === 'voice-agent' ? 'realtime' : 'bridge';
+  const child = await startBenchChild('relay-server.ts', [mode, JSON.stringify(setup)], {
     cpus: split?.server,
   });
   // The embedded stores' process (dynalite) stands in for DynamoDB, which is not on the server's core.
@@ -152,8 +163,22 @@ async function runLevel(
   const before = await stats();
   const loadBefore = loadAverage()[0]!;
 
+  // The bare bridge has no webhooks: its streams open at once, with the fields Twilio's `start` carries.
+  const bareStream = (index: number) => {
+    const wsUrl = `${child.url.replace(/^http/, 'ws')}/media`;
+    const start: MediaStreamStartFields = {
+      streamSid: `MZ${randomBytes(16).toString('hex')}`,
+      accountSid: setup.accountSid,
+      callSid: `CA${String(index).padStart(32, '0')}`,
+      tracks: ['inbound'],
+      mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
+      customParameters: {},
+    };
+    return { type: 'add', wsUrl, signedUrl: wsUrl, authToken: setup.authToken, start };
+  };
   const startCall = async (index: number) => {
     await new Promise((resolve) => setTimeout(resolve, index * START_SPACING_MS));
+    if (target === 'bare bridge') return void (await twilio.request(bareStream(index)));
     const call = await simulator.startCall({
       direction: 'inbound',
       from: `+1415556${String(index).padStart(4, '0')}`,
@@ -210,11 +235,13 @@ async function runLevel(
       (tag, i) =>
         `${received.at[i]!.toFixed(3)} ${(received.at[i]! - (sent.sentAt[tag - from] ?? NaN)).toFixed(3)} ${tag}`,
     );
-    writeFileSync(`${process.env.BENCH_REALTIME_DUMP}-${calls}.txt`, lines.join('\n'));
+    const name = target === 'voice-agent' ? '' : 'bridge-';
+    writeFileSync(`${process.env.BENCH_REALTIME_DUMP}-${name}${calls}.txt`, lines.join('\n'));
   }
   const connected = window.open;
   const serverCores = (end.cpuMs - start.cpuMs) / 1_000 / seconds;
   return {
+    target,
     calls,
     connected,
     firstMs: spread(first),
@@ -252,11 +279,14 @@ export async function runRealtimeBench(options: RealtimeBenchOptions): Promise<R
   if (split) pin(process.pid, split.rest);
   try {
     const results: RealtimeLevelResult[] = [];
+    const targets: RealtimeTarget[] = options.baseline ? ['voice-agent', 'bare bridge'] : ['voice-agent'];
     for (const calls of options.levels) {
-      options.log(`realtime: ${calls} calls${split ? `, server on CPU ${split.server}` : ''}`);
-      const result = await runLevel(calls, options, split);
-      options.levelDone(result);
-      results.push(result);
+      for (const target of targets) {
+        options.log(`realtime: ${target}, ${calls} calls${split ? ` on CPU ${split.server}` : ''}`);
+        const result = await runLevel(target, calls, options, split);
+        options.levelDone(result);
+        results.push(result);
+      }
     }
     return { results, split };
   } finally {

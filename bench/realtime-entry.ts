@@ -1,7 +1,8 @@
 // The realtime benchmark as bench/run.ts runs it. BENCH_SECONDS (measured seconds per level, default
 // 30: a p99 of first deltas at 200 calls then rests on about a dozen samples), BENCH_REALTIME_LEVELS
-// (default "1,50,200") and BENCH_REALTIME_PIN=off (no taskset) change a run; BENCH_REALTIME_DUMP=PATH
-// writes every latency sample (PATH-<calls>.txt: received at, ms, tag) and each process's GC pauses
+// (default "1,50,200"), BENCH_REALTIME_PIN=off (no taskset) and BENCH_REALTIME_BASELINE=off (no bare
+// bridge after each level) change a run; BENCH_REALTIME_DUMP=PATH
+// writes every latency sample (PATH-<calls>.txt, PATH-bridge-<calls>.txt for the baseline: received at, ms, tag) and each process's GC pauses
 // (PATH-gc-<process>.txt: start, ms, kind), all on the monotonic clock, to find what held a sample up.
 import { runRealtimeBench, type RealtimeBenchOptions } from './realtime-bench.js';
 import { realtimeLevelLog, realtimeMarkdown } from './realtime-report.js';
@@ -18,6 +19,7 @@ export function realtimeBenchmark(log: (line: string) => void): BenchEntry {
         warmUpSeconds: 3,
         measureSeconds: positiveNumbers(process.env.BENCH_SECONDS, [30])[0]!,
         pin: process.env.BENCH_REALTIME_PIN !== 'off',
+        baseline: process.env.BENCH_REALTIME_BASELINE !== 'off',
         log,
         levelDone: (result) => log(realtimeLevelLog(result)),
       };

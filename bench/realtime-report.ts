@@ -4,7 +4,7 @@ import { machineInfo } from './stats.js';
 
 export function realtimeLevelLog(r: RealtimeLevelResult): string {
   return (
-    `realtime: ${r.calls} calls: first delta added p50 ${r.firstMs.p50} ms p99 ${r.firstMs.p99} ms ` +
+    `realtime: ${r.target}, ${r.calls} calls: first delta added p50 ${r.firstMs.p50} ms p99 ${r.firstMs.p99} ms ` +
     `(${r.firstMs.count}), every delta p99 ${r.everyMs.p99} ms (${r.everyMs.count}), server-side p99 ` +
     `${r.serverFirstMs.p99} ms; server ${r.cores.server} core, loop p99 ${r.eventLoopMs.p99} ms, ${r.serverGc.full} full GCs, ` +
     `old space ${r.serverOldSpaceGrowthMb >= 0 ? '+' : ''}${r.serverOldSpaceGrowthMb} MB; ` +
@@ -20,13 +20,13 @@ export function realtimeMarkdown(
   const { results, split } = run;
   const latency = results.map(
     (r) =>
-      `| ${r.calls} | ${r.connected} | ${r.firstMs.count} | ${r.firstMs.p50} | ${r.firstMs.p99} | ${r.firstMs.max} | ` +
+      `| ${r.target} | ${r.calls} | ${r.connected} | ${r.firstMs.count} | ${r.firstMs.p50} | ${r.firstMs.p99} | ${r.firstMs.max} | ` +
       `${r.everyMs.count} | ${r.everyMs.p50} | ${r.everyMs.p99} | ${r.everyMs.p999} | ${r.everyMs.max} | ` +
       `${r.serverFirstMs.p50} | ${r.serverFirstMs.p99} | ${r.serverFirstMs.max} | ${r.errors} |`,
   );
   const resources = results.map(
     (r) =>
-      `| ${r.calls} | ${r.cores.server} | ${r.othersOnServerCpu ?? '–'} | ${r.cpuMsPerCallSecond} | ${r.rssPerCallKiB} | ${r.serverGc.count} (${r.serverGc.full} full) | ${r.serverGc.totalMs} | ${r.serverGc.maxMs} | ${r.eventLoopMs.p99} | ` +
+      `| ${r.target} | ${r.calls} | ${r.cores.server} | ${r.othersOnServerCpu ?? '–'} | ${r.cpuMsPerCallSecond} | ${r.rssPerCallKiB} | ${r.serverGc.count} (${r.serverGc.full} full) | ${r.serverGc.totalMs} | ${r.serverGc.maxMs} | ${r.eventLoopMs.p99} | ` +
       `${r.eventLoopMs.max} | ${r.cores.model} | ${r.cores.load} | ${r.loadLoopMs.p99} | ${r.loadGc.totalMs} | ${r.load.before} → ${r.load.after} |`,
   );
   const placement = split
@@ -46,18 +46,25 @@ export function realtimeMarkdown(
       `${placement} The simulated Twilio side streams the caller in 20 ms μ-law frames in real time, each call on a ` +
       'phase of its own (a 1.5 s line, then silence until the reply has played and 400 ms more), and echoes every ' +
       'mark when the audio before it has played; the fake answers each line with 2 s of audio in 20 ms deltas every ' +
-      '20 ms. So each call carries 50 frames a second in, and 50 out while the agent speaks.',
+      '20 ms. So each call carries 50 frames a second in, and 50 out while the agent speaks.' +
+      (context.options.baseline
+        ? ' After the server, each level runs again against the *bare bridge* (bench/realtime-bare-bridge.ts) on the same CPU: ' +
+          'a Media Streams ↔ Realtime API bridge in the shape of the public Node samples, `ws` both ways and JSON per ' +
+          'message, an append per Twilio frame, a `media` per delta and a `clear` on speech, and nothing else (no ' +
+          'signatures, marks, turns or store; its streams open without webhooks). The gap between the two rows is ' +
+          'what our own work per message costs; what the bridge measures is Node, `ws` and the machine.'
+        : ''),
     '',
     'Latency, ms:',
     '',
-    '| calls | connected at end | first deltas | first: added p50 | first: added p99 | first: added max | every delta: count | every: p50 | every: p99 | every: p99.9 | every: max | server-side first p50 | server-side first p99 | server-side first max | errors |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| server | calls | connected at end | first deltas | first: added p50 | first: added p99 | first: added max | every delta: count | every: p50 | every: p99 | every: p99.9 | every: max | server-side first p50 | server-side first p99 | server-side first max | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...latency,
     '',
     'Resources:',
     '',
-    "| calls | server cores used | other processes on the server's CPU, cores | server CPU ms per call-second | server RSS per call KiB | server GC pauses | server GC ms in all | server longest GC pause ms | server loop p99 ms | server loop max ms | fake model cores | Twilio side cores | Twilio side loop p99 ms | Twilio side GC ms in all | load (1 min) |",
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    "| server | calls | server cores used | other processes on the server's CPU, cores | server CPU ms per call-second | server RSS per call KiB | server GC pauses | server GC ms in all | server longest GC pause ms | server loop p99 ms | server loop max ms | fake model cores | Twilio side cores | Twilio side loop p99 ms | Twilio side GC ms in all | load (1 min) |",
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...resources,
     '',
     '*added* (the target: p99 ≤ 10 ms at 200 calls): from the fake writing an audio delta to its socket to the Twilio side reading our `media` frame of it, ' +

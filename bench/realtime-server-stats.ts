@@ -21,13 +21,14 @@ const oldSpaceUsed = () =>
 
 const fine = (ns: number) => Math.round(ns / 1e3) / 1e3;
 
-export function watchRealtimeServer(): { reset(): void; read(): RealtimeServerStats } {
+/** `who` names its GC dump (realtime-gc.ts). */
+export function watchRealtimeServer(who: string): { reset(): void; read(): RealtimeServerStats } {
   // Nanoseconds, at least 1 (a histogram takes positive integers).
   const firstAudio = createHistogram();
   subscribe(FIRST_AUDIO_CHANNEL, (message) =>
     firstAudio.record(Math.max(1, Math.round((message as FirstAudioMessage).ms * 1e6))),
   );
-  const gc = watchGc('server');
+  const gc = watchGc(who);
   let oldSpaceAtStart = oldSpaceUsed();
   return {
     reset() {

@@ -2,7 +2,9 @@
 // measured apart from the load generator and the fake model. Two modes:
 //   app:  the real server (startServer) on in-memory embedded stores, signature checks ON, the
 //         openai-compatible provider pointing at the fake model, one agent with transport relay;
-//   echo: a bare `ws` WebSocket server that sends every frame back as is (the limit).
+//   echo: a bare `ws` WebSocket server that sends every frame back as is (the limit);
+//   bridge: the realtime benchmark's baseline, a bare Media Streams ↔ Realtime API bridge
+//         (realtime-bare-bridge.ts) to setup.realtime.
 // The parent talks to it over IPC with the same messages as gather-server.ts (GatherServerRequest).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,7 +17,7 @@ import { benchTelemetrySettings } from './telemetry.js';
 
 // realtime: the real server with its Media Streams transport, the agent on transport realtime and its
 // realtime model at setup.realtimeUrl (the parent's fake Realtime API).
-export type RelayServerMode = 'app' | 'echo' | 'realtime';
+export type RelayServerMode = 'app' | 'echo' | 'realtime' | 'bridge';
 
 export interface RelayServerSetup {
   publicUrl: string;
@@ -148,8 +150,14 @@ async function startEcho() {
 async function main(): Promise<void> {
   const mode = process.argv[2] as RelayServerMode;
   const setup = JSON.parse(process.argv[3] ?? '{}') as RelayServerSetup;
-  if (mode === 'realtime' && !setup.realtime) throw new Error('mode realtime needs setup.realtime');
-  const server = mode === 'echo' ? await startEcho() : await startApp(setup);
+  const realtimeMode = mode === 'realtime' || mode === 'bridge';
+  if (realtimeMode && !setup.realtime) throw new Error(`mode ${mode} needs setup.realtime`);
+  const server =
+    mode === 'echo'
+      ? await startEcho()
+      : mode === 'bridge'
+        ? await (await import('./realtime-bare-bridge.js')).startBareBridge(setup.realtime!)
+        : await startApp(setup);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const gcMs = { minor: 0, major: 0 };
@@ -161,8 +169,11 @@ async function main(): Promise<void> {
     }
   }).observe({ entryTypes: ['gc'] });
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-  const realtime =
-    mode === 'realtime' ? (await import('./realtime-server-stats.js')).watchRealtimeServer() : undefined;
+  const realtime = realtimeMode
+    ? (await import('./realtime-server-stats.js')).watchRealtimeServer(
+        mode === 'bridge' ? 'bridge' : 'server',
+      )
+    : undefined;
 
   // A benchmark that died leaves no server behind.
   process.on('disconnect', () => process.exit(0));
