@@ -197,10 +197,11 @@ export async function createContainer(config: Config, options: ContainerOptions)
       phoneNumberStore: stores.phoneNumberStore,
       calls: callStore,
       validator: tools.validator,
+      onAgentLoaded: tools.onAgentLoaded,
     });
 
     // The conversation: the LLM (or scripted policy) behind one engine shared by every transport.
-    const { llm, breakers, policyFor, realtimeModels } = buildModels(
+    const { llm, breakers, policyFor, realtimeModels } = await buildModels(
       config,
       { logger, metrics, tools: tools.catalog },
       onClose,

@@ -67,6 +67,24 @@ describe('AgentService', () => {
     expect(store.gets).toBe(4);
   });
 
+  it('tells onLoaded of each agent read from the store, not of one served from the cache', async () => {
+    const store = new CountingStore();
+    const loaded: string[] = [];
+    const service = new AgentService(store, {
+      cacheTtlMs: 60_000,
+      onLoaded: (agent) => loaded.push(`${agent.agent_id}@${agent.version}`),
+    });
+    await service.create({ ...input, agent_id: 'a1' });
+    expect(loaded).toEqual([]);
+    await service.get('a1');
+    await service.getActive('a1');
+    expect(await service.find('missing')).toBeUndefined();
+    expect(loaded).toEqual(['a1@1']);
+    await service.patch('a1', { name: 'B' });
+    await service.get('a1');
+    expect(loaded.at(-1)).toBe('a1@2');
+  });
+
   it('bounds the cache', async () => {
     const store = new CountingStore();
     const service = new AgentService(store, { cacheTtlMs: 60_000, cacheMaxEntries: 2 });

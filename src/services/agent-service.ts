@@ -36,6 +36,8 @@ export interface AgentServiceOptions {
   checkWebhookUrl?: (url: string) => Promise<void>;
   /** Problems of the agent's tools that its schema cannot see (services/tool-config-check.ts). */
   checkTools?: (fields: Pick<Agent, 'tools' | 'mcp_servers'>) => FieldIssue[];
+  /** Told of each agent read from the store (not the cache), before it is returned. */
+  onLoaded?: (agent: Agent) => void;
 }
 
 export interface ImportResult {
@@ -104,6 +106,7 @@ export class AgentService {
     if (!agent) return undefined;
     deepFreeze(agent);
     this.cache.set(agentId, agent);
+    this.options.onLoaded?.(agent);
     return agent;
   }
 

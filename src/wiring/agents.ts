@@ -2,6 +2,7 @@
 // webhook URL pass at save time), phone numbers routed to agents, and the analytics over calls.
 import { checkOutboundUrl } from '../adapters/net/url-guard.js';
 import type { Config } from '../config.js';
+import type { Agent } from '../domain/agent.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { CallStore } from '../ports/call-store.js';
 import type { PhoneNumberStore } from '../ports/phone-number-store.js';
@@ -18,6 +19,8 @@ export function buildAgents(
     phoneNumberStore: PhoneNumberStore;
     calls: CallStore;
     validator: SchemaValidator;
+    /** Told of each agent read from the store (the MCP SDK starts loading for one that uses it). */
+    onAgentLoaded?: (agent: Agent) => void;
   },
 ) {
   const agents = new AgentService(deps.agentStore, {
@@ -28,6 +31,7 @@ export function buildAgents(
         privateNetworkAllowed: config.TOOLS_ALLOW_PRIVATE_NETWORK,
       }),
     cacheTtlMs: config.AGENT_CACHE_TTL_SECONDS * 1_000,
+    ...(deps.onAgentLoaded ? { onLoaded: deps.onAgentLoaded } : {}),
     checkWebhookUrl: async (url) => {
       await checkOutboundUrl(url, {
         allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,

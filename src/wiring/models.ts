@@ -13,12 +13,12 @@ import type { Logger } from '../logger.js';
 import type { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import type { OnClose } from './cleanups.js';
 
-export function buildModels(
+export async function buildModels(
   config: Config,
   deps: { logger: Logger; metrics: PrometheusMetrics; tools: ToolCatalog },
   onClose: OnClose,
 ) {
-  const llm = createLanguageModelFactory(config);
+  const llm = await createLanguageModelFactory(config);
   onClose(() => llm.close());
   // Turns and end-of-call summaries see the same breaker state.
   const breakers = new CircuitBreakers({

@@ -8,6 +8,7 @@ import { HttpToolRunner } from '../adapters/tools/http-tool-runner.js';
 import { loggedToolRunner } from '../adapters/tools/logged-tool-runner.js';
 import { McpToolClient } from '../adapters/tools/mcp-tool-client.js';
 import type { Config } from '../config.js';
+import type { Agent } from '../domain/agent.js';
 import { ToolCatalog } from '../engine/tools/tool-catalog.js';
 import type { Logger } from '../logger.js';
 import type { SecretSource } from '../ports/secret-source.js';
@@ -41,7 +42,12 @@ export function buildTools(
     secretSources.push(manager);
   }
   const secrets = firstOf(...secretSources);
-  const mcp = new McpToolClient({ pool, secrets, signingSecret });
+  const mcp = new McpToolClient({
+    pool,
+    secrets,
+    signingSecret,
+    onPreloadFailed: (error) => logger.debug({ err: error }, 'the MCP SDK could not be loaded ahead of use'),
+  });
   onClose(() => mcp.close());
   const runner = new HttpToolRunner({
     pool,
@@ -67,5 +73,12 @@ export function buildTools(
     /** The same tools on the real runner, always: what "Try it" runs. */
     trialCatalog: options.stubRunner ? new ToolCatalog({ runner, validator }) : catalog,
     validator,
+    /**
+     * Told of each agent read from the store: one with MCP servers starts the MCP SDK loading, so that
+     * its first turn does not wait for the import. A server whose agents have none never loads it.
+     */
+    onAgentLoaded: (agent: Agent) => {
+      if (agent.mcp_servers?.length) mcp.preload();
+    },
   };
 }

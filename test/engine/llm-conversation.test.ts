@@ -20,7 +20,7 @@ describe('a support call with a scripted model', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAiServer({ script: supportModelScript });
-    factory = createLanguageModelFactory({
+    factory = await createLanguageModelFactory({
       LLM_PROVIDER: 'openai-compatible',
       LLM_MODEL: 'llama3.1',
       OPENAI_COMPATIBLE_BASE_URL: `${fake.url}/v1`,

@@ -41,7 +41,7 @@ describe('LlmPolicy against a fake OpenAI-compatible server', () => {
       ANTHROPIC_API_KEY: undefined,
       AWS_REGION: undefined,
     };
-    factory = createLanguageModelFactory(config);
+    factory = await createLanguageModelFactory(config);
     policy = new LlmPolicy(factory.forAgent(undefined)!, { turnBudgetMs: 4_000, firstTokenTimeoutMs: 2_000 });
   });
   afterAll(async () => {

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../../test/fakes/fake-openai-server.js';
 import type { ModelEvent } from '../../ports/language-model.js';
-import { createLanguageModelFactory, SCRIPTED_MODE_DESCRIPTION, type LlmConfig } from './provider-factory.js';
+import {
+  createLanguageModelFactory,
+  SCRIPTED_MODE_DESCRIPTION,
+  usableProviders,
+  type LlmConfig,
+} from './provider-factory.js';
 
 const none: LlmConfig = {
   LLM_PROVIDER: 'none',
@@ -32,7 +37,7 @@ describe('createLanguageModelFactory', () => {
   });
 
   it('is scripted with no provider, and says which setting to change', async () => {
-    const factory = createLanguageModelFactory(none);
+    const factory = await createLanguageModelFactory(none);
     expect(factory.forAgent(undefined)).toBeUndefined();
     expect(factory.forAgent({ model: 'gpt-4o' })).toBeUndefined();
     expect(factory.describe()).toBe(SCRIPTED_MODE_DESCRIPTION);
@@ -41,8 +46,8 @@ describe('createLanguageModelFactory', () => {
   });
 
   it('hands out the AI SDK model behind a choice, with the keys to keep out of messages', async () => {
-    expect(createLanguageModelFactory(none).aiModelFor(undefined)).toBeUndefined();
-    const factory = createLanguageModelFactory({ ...none, ANTHROPIC_API_KEY: 'ak-test-key' });
+    expect((await createLanguageModelFactory(none)).aiModelFor(undefined)).toBeUndefined();
+    const factory = await createLanguageModelFactory({ ...none, ANTHROPIC_API_KEY: 'ak-test-key' });
     const chosen = factory.aiModelFor({ provider: 'anthropic' });
     expect(chosen).toMatchObject({
       provider: 'anthropic',
@@ -55,7 +60,7 @@ describe('createLanguageModelFactory', () => {
   });
 
   it('lets an agent pick a provider whose credentials are configured, and no other', async () => {
-    const factory = createLanguageModelFactory({ ...none, ANTHROPIC_API_KEY: 'ak-test' });
+    const factory = await createLanguageModelFactory({ ...none, ANTHROPIC_API_KEY: 'ak-test' });
     expect(factory.forAgent({ provider: 'openai', model: 'gpt-4o' })).toBeUndefined();
     const model = factory.forAgent({ provider: 'anthropic' });
     expect(model).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-haiku-latest' });
@@ -64,7 +69,7 @@ describe('createLanguageModelFactory', () => {
   });
 
   it('describes the configured model, caches models, and honours a per-agent model or scripted choice', async () => {
-    const factory = createLanguageModelFactory({
+    const factory = await createLanguageModelFactory({
       ...none,
       LLM_PROVIDER: 'openai-compatible',
       LLM_MODEL: 'llama3.1',
@@ -81,7 +86,7 @@ describe('createLanguageModelFactory', () => {
   });
 
   it('streams from an OpenAI-compatible server through the pooled fetch', async () => {
-    const factory = createLanguageModelFactory({
+    const factory = await createLanguageModelFactory({
       ...none,
       LLM_PROVIDER: 'openai-compatible',
       LLM_MODEL: 'llama3.1',
@@ -98,7 +103,7 @@ describe('createLanguageModelFactory', () => {
   });
 
   it('uses chat completions (not the Responses API) for openai with a base URL', async () => {
-    const factory = createLanguageModelFactory({
+    const factory = await createLanguageModelFactory({
       ...none,
       LLM_PROVIDER: 'openai',
       LLM_MODEL: 'gpt-4o-mini',
@@ -114,7 +119,7 @@ describe('createLanguageModelFactory', () => {
   });
 
   it('builds the fallback from LLM_FALLBACK_* (its own base URL and key), or the agent’s own', async () => {
-    const factory = createLanguageModelFactory({
+    const factory = await createLanguageModelFactory({
       ...none,
       LLM_PROVIDER: 'openai-compatible',
       LLM_MODEL: 'llama3.1',
@@ -155,10 +160,10 @@ describe('createLanguageModelFactory', () => {
       LLM_MODEL: 'claude-x',
       ANTHROPIC_API_KEY: 'ak',
     };
-    const without = createLanguageModelFactory(base);
+    const without = await createLanguageModelFactory(base);
     expect(without.fallbackFor!(undefined)).toBeUndefined();
     expect(without.describe()).toBe('anthropic:claude-x');
-    const same = createLanguageModelFactory({
+    const same = await createLanguageModelFactory({
       ...base,
       LLM_FALLBACK_PROVIDER: 'anthropic',
       LLM_FALLBACK_MODEL: 'claude-x',
@@ -173,7 +178,7 @@ describe('createLanguageModelFactory', () => {
   });
 
   it('builds a Bedrock model from the region alone', async () => {
-    const factory = createLanguageModelFactory({
+    const factory = await createLanguageModelFactory({
       ...none,
       LLM_PROVIDER: 'bedrock',
       LLM_MODEL: 'anthropic.claude-3-5-haiku-20241022-v1:0',
@@ -181,5 +186,48 @@ describe('createLanguageModelFactory', () => {
     });
     expect(factory.forAgent(undefined)).toMatchObject({ provider: 'bedrock' });
     await factory.close();
+  });
+
+  it('reaches a fallback provider through LLM_FALLBACK_API_KEY alone (its package is loaded for it)', async () => {
+    const factory = await createLanguageModelFactory({
+      ...none,
+      LLM_PROVIDER: 'openai-compatible',
+      LLM_MODEL: 'llama3.1',
+      OPENAI_COMPATIBLE_BASE_URL: `${fake.url}/v1`,
+      LLM_FALLBACK_PROVIDER: 'anthropic',
+      LLM_FALLBACK_MODEL: 'claude-x',
+      LLM_FALLBACK_API_KEY: 'ak-fallback',
+    });
+    expect(factory.fallbackFor!(undefined)).toMatchObject({ provider: 'anthropic', model: 'claude-x' });
+    // The key is the fallback's own: an agent choosing Anthropic as its primary has none.
+    expect(factory.forAgent({ provider: 'anthropic' })).toBeUndefined();
+    await factory.close();
+  });
+});
+
+describe('usableProviders', () => {
+  const compatible: LlmConfig = {
+    ...none,
+    LLM_PROVIDER: 'openai-compatible',
+    LLM_MODEL: 'llama3.1',
+    OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:11434/v1',
+  };
+
+  it('is the providers with credentials and the configured primary and fallback, no other', () => {
+    expect(usableProviders(none)).toEqual([]);
+    expect(usableProviders(compatible)).toEqual(['openai-compatible']);
+    expect(usableProviders({ ...compatible, ANTHROPIC_API_KEY: 'ak', AWS_REGION: 'eu-west-1' })).toEqual([
+      'anthropic',
+      'openai-compatible',
+      'bedrock',
+    ]);
+    expect(
+      usableProviders({
+        ...compatible,
+        LLM_FALLBACK_PROVIDER: 'openai',
+        LLM_FALLBACK_API_KEY: 'sk-fallback',
+      }),
+    ).toEqual(['openai', 'openai-compatible']);
+    expect(usableProviders({ ...none, LLM_PROVIDER: 'bedrock' })).toEqual(['bedrock']);
   });
 });

@@ -1,7 +1,3 @@
-import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel as AiModel } from 'ai';
 import type { Config } from '../../config.js';
 import type { LanguageModel, LanguageModelFactory } from '../../ports/language-model.js';
@@ -9,6 +5,12 @@ import { AiSdkLanguageModel, type ProviderModel } from './ai-sdk-language-model.
 import { cacheMarkKind } from './cache-marks.js';
 import { createKeepAliveFetch } from './keep-alive-fetch.js';
 import { OpenAiChatModel } from './openai-chat-model.js';
+import {
+  loadProviderModules,
+  PROVIDERS,
+  type ProviderModules,
+  type ProviderName,
+} from './provider-modules.js';
 
 // @ai-sdk/openai's default, kept for the same requests without it.
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -38,9 +40,6 @@ interface Connection {
   baseURL?: string;
   apiKey?: string;
 }
-
-type ProviderName = 'openai' | 'anthropic' | 'openai-compatible' | 'bedrock';
-const PROVIDERS: readonly ProviderName[] = ['openai', 'anthropic', 'openai-compatible', 'bedrock'];
 
 // Used when an agent picks a provider other than the configured one without naming a model.
 const DEFAULT_MODELS: Partial<Record<ProviderName, string>> = {
@@ -81,6 +80,20 @@ function hasCredentials(config: LlmConfig, provider: ProviderName): boolean {
   }
 }
 
+/**
+ * The providers this configuration can use: those with credentials, and the configured primary and
+ * fallback (LLM_FALLBACK_BASE_URL / LLM_FALLBACK_API_KEY reach the fallback without them). Only their
+ * packages are loaded; any other provider an agent names is treated as one without credentials.
+ */
+export function usableProviders(config: LlmConfig): ProviderName[] {
+  return PROVIDERS.filter(
+    (provider) =>
+      hasCredentials(config, provider) ||
+      provider === config.LLM_PROVIDER ||
+      provider === config.LLM_FALLBACK_PROVIDER,
+  );
+}
+
 async function awsDefaultCredentials() {
   // Loaded on first use: the AWS default chain (env, profile, SSO, container, instance metadata).
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
@@ -92,8 +105,12 @@ async function awsDefaultCredentials() {
   };
 }
 
-/** Chooses and builds models from settings; keys come only from `config`. */
-export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageModelFactory {
+/**
+ * Chooses and builds models from settings; keys come only from `config`. Loads the packages of the
+ * usable providers first, so that choosing and building stay synchronous.
+ */
+export async function createLanguageModelFactory(config: LlmConfig): Promise<ManagedLanguageModelFactory> {
+  const modules = await loadProviderModules(usableProviders(config));
   const pool = createKeepAliveFetch();
   const models = new Map<string, LanguageModel>();
   const aiModels = new Map<string, AiModel>();
@@ -105,24 +122,32 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
   ].filter((s): s is string => Boolean(s));
   const globalProvider = config.LLM_PROVIDER === 'none' ? undefined : config.LLM_PROVIDER;
 
+  const loaded = (provider: ProviderName) => modules[provider] !== undefined;
+  function sdk<P extends ProviderName>(provider: P): NonNullable<ProviderModules[P]> {
+    const create = modules[provider];
+    // Unreachable: resolve and resolveFallback choose only loaded providers.
+    if (!create) throw new Error(`the ${provider} provider's package is not loaded`);
+    return create;
+  }
+
   function build(provider: ProviderName, model: string, own: Connection = {}): ProviderModel {
     const fetch = pool.fetch;
     switch (provider) {
       case 'openai':
         // .chat(): plain openai(model) would call the Responses API, which compatible servers lack.
-        return createOpenAI({
+        return sdk('openai')({
           apiKey: own.apiKey ?? config.OPENAI_API_KEY,
           baseURL: own.baseURL ?? config.OPENAI_BASE_URL,
           fetch,
         }).chat(model);
       case 'anthropic':
-        return createAnthropic({
+        return sdk('anthropic')({
           apiKey: own.apiKey ?? config.ANTHROPIC_API_KEY,
           baseURL: own.baseURL,
           fetch,
         })(model);
       case 'openai-compatible':
-        return createOpenAICompatible({
+        return sdk('openai-compatible')({
           name: 'openai-compatible',
           baseURL: own.baseURL ?? config.OPENAI_COMPATIBLE_BASE_URL ?? '',
           apiKey: own.apiKey ?? config.OPENAI_COMPATIBLE_API_KEY,
@@ -130,7 +155,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
           fetch,
         })(model);
       case 'bedrock':
-        return createAmazonBedrock({
+        return sdk('bedrock')({
           region: config.AWS_REGION,
           credentialProvider: awsDefaultCredentials,
           fetch,
@@ -142,7 +167,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
     if (settings?.provider === 'scripted') return undefined;
     const requested = settings?.provider as ProviderName | undefined;
     const provider = requested && PROVIDERS.includes(requested) ? requested : globalProvider;
-    if (!provider || !hasCredentials(config, provider)) return undefined;
+    if (!provider || !hasCredentials(config, provider) || !loaded(provider)) return undefined;
     const model =
       settings?.model ??
       (provider === globalProvider ? config.LLM_MODEL : undefined) ??
@@ -179,7 +204,7 @@ export function createLanguageModelFactory(config: LlmConfig): ManagedLanguageMo
         ? { baseURL: config.LLM_FALLBACK_BASE_URL, apiKey: config.LLM_FALLBACK_API_KEY }
         : {};
     const reachable = hasCredentials(config, provider) || Boolean(connection.apiKey ?? connection.baseURL);
-    if (!model || !reachable) return undefined;
+    if (!model || !reachable || !loaded(provider)) return undefined;
     // Another server with the same model id gets its own name (and so its own circuit breaker).
     const host = connection.baseURL ? new URL(connection.baseURL).host : undefined;
     return { provider: host ? `${provider}@${host}` : provider, kind: provider, model, connection };

@@ -7,8 +7,10 @@
 // server-initiated messages is never opened (we use none). With tracing on, a tool call carries its
 // span's W3C `traceparent` in its request's `_meta` (MCP's convention, SEP-414) and, read back from
 // there, as the HTTP header: per request, since a connection serves many calls at once.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+// The SDK is imported on first use (or by preload): a server whose agents use no MCP server never
+// carries its modules in its heap (decision 0034).
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fetch as undiciFetch } from 'undici';
 import type { McpServerConfig } from '../../domain/agent-tools.js';
 import type { ToolSpec } from '../../ports/language-model.js';
@@ -35,6 +37,21 @@ export interface McpToolClientOptions {
   secrets: SecretSource;
   signingSecret: string;
   now?: () => number;
+  /** Told when preload could not import the SDK (the first connection tries again). */
+  onPreloadFailed?: (error: unknown) => void;
+}
+
+interface McpSdk {
+  Client: typeof Client;
+  StreamableHTTPClientTransport: typeof StreamableHTTPClientTransport;
+}
+
+async function importSdk(): Promise<McpSdk> {
+  const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
+  return { Client, StreamableHTTPClientTransport };
 }
 
 interface Connection {
@@ -78,9 +95,26 @@ function reasonOf(error: unknown, timeoutMs: number): string {
 export class McpToolClient {
   readonly #options: McpToolClientOptions;
   readonly #connections = new Map<string, Connection>();
+  #sdk: Promise<McpSdk> | undefined;
 
   constructor(options: McpToolClientOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Starts importing the SDK in the background (60-120 ms, once), so that an agent's first listing
+   * of its MCP tools does not wait for it. Never throws.
+   */
+  preload(): void {
+    this.#loadSdk().catch((error: unknown) => this.#options.onPreloadFailed?.(error));
+  }
+
+  #loadSdk(): Promise<McpSdk> {
+    this.#sdk ??= importSdk().catch((error: unknown) => {
+      this.#sdk = undefined;
+      throw error;
+    });
+    return this.#sdk;
   }
 
   async listTools(
@@ -195,6 +229,9 @@ export class McpToolClient {
   }
 
   async #open(server: McpServerConfig, guard: McpGuard, connection: Connection): Promise<Client> {
+    const sdk = this.#loadSdk();
+    // Awaited below; a failure before then must not surface as an unhandled rejection.
+    sdk.catch(() => undefined);
     const names = new Set<string>();
     for (const text of [server.url, ...Object.values(server.headers ?? {})])
       for (const part of parseTemplate(text)) if (part.kind === 'secret') names.add(part.name);
@@ -215,6 +252,7 @@ export class McpToolClient {
     );
     if (guard.requireHttps && url.protocol !== 'https:')
       throw new ToolRequestError('refused: only https:// MCP servers are used in production');
+    const { Client, StreamableHTTPClientTransport } = await sdk;
     const transport = new StreamableHTTPClientTransport(url, {
       requestInit: { headers },
       fetch: (input, init) => this.#fetch(String(input), init ?? {}, server, guard),

@@ -109,7 +109,7 @@ async function configuredModel(): Promise<LanguageModel> {
     import('../../config.js'),
     import('../../adapters/llm/provider-factory.js'),
   ]);
-  const model = createLanguageModelFactory(loadConfigOrExit()).forAgent(undefined);
+  const model = (await createLanguageModelFactory(loadConfigOrExit())).forAgent(undefined);
   if (!model) throw new Error('--llm needs a model: set LLM_PROVIDER and its settings (see .env.example)');
   return model;
 }

@@ -93,7 +93,7 @@ interface ModelChoice {
 async function languageModel(config: Config): Promise<ModelChoice> {
   if (config.LLM_PROVIDER === 'none') return { noModelReason: 'LLM_PROVIDER is none', close: async () => {} };
   const { createLanguageModelFactory } = await import('../../adapters/llm/provider-factory.js');
-  const factory = createLanguageModelFactory(config);
+  const factory = await createLanguageModelFactory(config);
   const model = factory.forAgent(undefined);
   return {
     ...(model ? { model } : { noModelReason: 'no language model could be built from the settings' }),

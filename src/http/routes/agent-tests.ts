@@ -108,7 +108,7 @@ export type StartSandbox = (agents: readonly Agent[]) => Promise<TestTarget>;
 async function configuredModel(config: Config) {
   if (config.LLM_PROVIDER === 'none') return { close: async () => {} };
   const { createLanguageModelFactory } = await import('../../adapters/llm/provider-factory.js');
-  const factory = createLanguageModelFactory(config);
+  const factory = await createLanguageModelFactory(config);
   const model = factory.forAgent(undefined);
   return { ...(model ? { model } : {}), close: () => factory.close() };
 }
