@@ -38,7 +38,11 @@ export interface AfterCallDeps {
 
 export async function buildAfterCall(config: Config, deps: AfterCallDeps, onClose: OnClose) {
   const { dynamo, calls, agents, secrets, logger, telemetry } = deps;
-  const s3 = await openS3(config, { inMemory: deps.inMemory });
+  // The embedded S3 runs in a child process; if it dies, recordings fail until a restart.
+  const s3 = await openS3(config, {
+    inMemory: deps.inMemory,
+    onUnexpectedExit: (detail) => logger.error(`${detail}; restart this process`),
+  });
   onClose(() => s3.close());
   const recordings = new RecordingCopier({
     jobs: new DynamoRecordingJobStore({ doc: dynamo.doc, table: config.tables.recordings }),
