@@ -226,7 +226,7 @@ export interface OtelSettings {
 export interface Config extends Env {
   /** TOOL_SECRET_<NAME> values by NAME: the secrets agents' tools name as {{secret.NAME}}. */
   toolSecrets: Readonly<Record<string, string>>;
-  /** No AWS region or endpoint: run dynalite and s3rver in-process under DATA_DIR. */
+  /** No AWS region or endpoint: run dynalite and s3rver (child processes) under DATA_DIR. */
   embeddedDynamo: boolean;
   embeddedS3: boolean;
   publicUrl: string;

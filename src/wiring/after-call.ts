@@ -9,7 +9,7 @@ import { ModelSummarizer } from '../adapters/llm/model-summarizer.js';
 import type { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import type { LocalSecrets } from '../adapters/embedded/local-secrets.js';
 import { createGuardedFetch } from '../adapters/net/url-guard.js';
-import { openS3 } from '../adapters/s3/open.js';
+import { openS3, type OpenedS3 } from '../adapters/s3/open.js';
 import type { Config } from '../config.js';
 import { deterministicSummarizer } from '../engine/call-summary.js';
 import type { CircuitBreakers } from '../engine/circuit-breaker.js';
@@ -33,13 +33,32 @@ export interface AfterCallDeps {
   metrics: PrometheusMetrics;
   telemetry: Telemetry;
   logger: Logger;
-  inMemory: boolean;
+  /** The recordings bucket (openRecordingsBucket). */
+  s3: OpenedS3;
+}
+
+/**
+ * Starts opening the recordings bucket, and registers its closing at once: a container that fails
+ * before it awaits the bucket still ends the embedded S3's child process.
+ */
+export function openRecordingsBucket(
+  config: Config,
+  deps: { inMemory: boolean; logger: Logger },
+  onClose: OnClose,
+): Promise<OpenedS3> {
+  // The embedded S3 runs in a child process; if it dies, recordings fail until a restart.
+  const opening = openS3(config, {
+    inMemory: deps.inMemory,
+    onUnexpectedExit: (detail) => deps.logger.error(`${detail}; restart this process`),
+  });
+  // Its failure surfaces where the container awaits it; meanwhile it must not count as unhandled.
+  opening.catch(() => {});
+  onClose(async () => (await opening.catch(() => undefined))?.close());
+  return opening;
 }
 
 export async function buildAfterCall(config: Config, deps: AfterCallDeps, onClose: OnClose) {
-  const { dynamo, calls, agents, secrets, logger, telemetry } = deps;
-  const s3 = await openS3(config, { inMemory: deps.inMemory });
-  onClose(() => s3.close());
+  const { dynamo, calls, agents, secrets, logger, telemetry, s3 } = deps;
   const recordings = new RecordingCopier({
     jobs: new DynamoRecordingJobStore({ doc: dynamo.doc, table: config.tables.recordings }),
     calls,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dynamoAnswers, startEmbeddedDynamo } from './dynalite.js';
-import { DynaliteStartError, startDynaliteProcess } from './dynalite-process.js';
+import { ChildServerStartError } from './child-server.js';
+import { startDynaliteProcess } from './dynalite-process.js';
 import { holdFolder, isRunning } from './test-support.js';
 
 let dataDir: string;
@@ -56,7 +57,7 @@ describe('startDynaliteProcess', () => {
     const error = await startDynaliteProcess({ createTableMs: 0, path: join(dataDir, 'dynamodb') }).catch(
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(DynaliteStartError);
+    expect(error).toBeInstanceOf(ChildServerStartError);
     expect(error).toMatchObject({ reason: 'locked' });
   });
 

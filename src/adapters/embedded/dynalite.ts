@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../domain/errors.js';
 import { createDynamoClients } from '../dynamodb/client.js';
-import { DynaliteStartError, startDynaliteProcess } from './dynalite-process.js';
+import { ChildServerStartError } from './child-server.js';
+import { startDynaliteProcess } from './dynalite-process.js';
 import { claimDiscovery, clearDiscovery, readDiscovery, type Discovery } from './discovery.js';
 import { makePrivateFolder } from './private-folder.js';
 
@@ -63,7 +64,7 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
     });
     return { endpoint: `http://127.0.0.1:${child.port}`, shared: false, pid: child.pid, close: child.close };
   } catch (error) {
-    if (!(error instanceof DynaliteStartError)) throw error;
+    if (!(error instanceof ChildServerStartError)) throw error;
     if (error.reason === 'locked') throw inUse(path!, error);
     const what = path ? `the data folder ${path}` : 'an in-memory embedded DynamoDB';
     throw new AppError('unavailable', `cannot open ${what}: ${error.message}`, { cause: error });

@@ -10,8 +10,11 @@ export interface OpenedS3 {
   client: S3Client;
   store: S3RecordingStore;
   bucket: string;
-  /** The embedded server's endpoint, when embedded (shared: another process on DATA_DIR runs it). */
-  embedded?: { endpoint: string; shared: boolean };
+  /**
+   * The embedded server, when embedded: its endpoint, and the pid of the child process that runs it
+   * (none when shared: another process on DATA_DIR runs it).
+   */
+  embedded?: { endpoint: string; shared: boolean; pid?: number };
   close(): Promise<void>;
 }
 
@@ -33,18 +36,27 @@ export function serverSideEncryption(
 }
 
 /**
- * The recordings bucket: the embedded s3rver under DATA_DIR when no AWS settings are given (a
- * temporary one for ':memory:' or `inMemory`), else AWS S3 or S3_ENDPOINT (MinIO and the like).
+ * The recordings bucket: the embedded s3rver (a child process) under DATA_DIR when no AWS settings
+ * are given (a temporary one for ':memory:' or `inMemory`), else AWS S3 or S3_ENDPOINT (MinIO and
+ * the like).
  * The embedded bucket is created at once (unless ensureBucket is false); elsewhere run
  * `voice-agent s3 create-bucket`.
  */
 export async function openS3(
   config: S3Config,
-  options: { inMemory?: boolean; ensureBucket?: boolean } = {},
+  options: {
+    inMemory?: boolean;
+    ensureBucket?: boolean;
+    /** Called when the embedded S3's child process ends while in use. */
+    onUnexpectedExit?: (detail: string) => void;
+  } = {},
 ): Promise<OpenedS3> {
   if (config.embeddedS3 || options.inMemory) {
     const temporary = options.inMemory === true || config.DATA_DIR === IN_MEMORY_DATA_DIR;
-    const server = temporary ? await startEmbeddedS3() : await connectOrStartEmbeddedS3(config.DATA_DIR);
+    const watch = options.onUnexpectedExit ? { onUnexpectedExit: options.onUnexpectedExit } : {};
+    const server = temporary
+      ? await startEmbeddedS3(watch)
+      : await connectOrStartEmbeddedS3(config.DATA_DIR, watch);
     const client = createS3Client({ endpoint: server.endpoint, embedded: true });
     try {
       if (options.ensureBucket !== false) await createBucket(client, config.S3_BUCKET);
@@ -57,7 +69,11 @@ export async function openS3(
       client,
       store: new S3RecordingStore(client, config.S3_BUCKET),
       bucket: config.S3_BUCKET,
-      embedded: { endpoint: server.endpoint, shared: server.shared },
+      embedded: {
+        endpoint: server.endpoint,
+        shared: server.shared,
+        ...(server.pid === undefined ? {} : { pid: server.pid }),
+      },
       close: async () => {
         client.destroy();
         await server.close();

@@ -4,7 +4,7 @@ import { printLine } from '../output.js';
 
 export type OpenS3 = () => Promise<Pick<OpenedS3, 'client' | 'bucket' | 'close'>>;
 
-// Heavy modules (AWS SDK, s3rver) load only when the command runs, so --help stays quick.
+// Heavy modules (the AWS SDK) load only when the command runs, so --help stays quick.
 const openFromSettings: OpenS3 = async () => {
   const [{ loadConfigOrExit }, { openS3 }] = await Promise.all([
     import('../../config.js'),
