@@ -6,6 +6,7 @@ import type { Campaign, CampaignContact } from '../../domain/campaign.js';
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { CallStore } from '../../ports/call-store.js';
 import type { DoNotCallStore } from '../../ports/do-not-call-store.js';
+import { CANCELED, cancelIfCampaignCanceled } from './canceled-meanwhile.js';
 import { attemptOutcome, nextStep, type NextStep } from './attempt-outcome.js';
 import type { Clock } from './clock.js';
 
@@ -58,17 +59,21 @@ export class AttemptSettler {
       const step: NextStep = listed
         ? { state: 'do_not_call', result: 'on the do-not-call list' }
         : campaign.state === 'canceled'
-          ? { state: 'canceled', result: 'the campaign was canceled' }
+          ? CANCELED
           : nextStep(campaign, { zones: contact.zones, attempt_count: link.attempt }, outcome, now);
-      const settled = await store.settleContact(
-        contact.contact_key,
-        { ...step, attempt_count: link.attempt, last_outcome: outcome, call_sid: call.call_sid },
-        contact.version,
+      const settled = await cancelIfCampaignCanceled(
+        store,
+        await store.settleContact(
+          contact.contact_key,
+          { ...step, attempt_count: link.attempt, last_outcome: outcome, call_sid: call.call_sid },
+          contact.version,
+          iso(now),
+        ),
         iso(now),
       );
       if (settled) {
         slot = contact.slot;
-        this.deps.retryScheduled(link.campaign_id, step);
+        this.deps.retryScheduled(link.campaign_id, settled);
         break;
       }
     }
@@ -110,10 +115,14 @@ export class AttemptSettler {
       'failed',
       now,
     );
-    const settled = await this.deps.store.settleContact(
-      contact.contact_key,
-      { ...step, last_outcome: 'failed' },
-      contact.version,
+    const settled = await cancelIfCampaignCanceled(
+      this.deps.store,
+      await this.deps.store.settleContact(
+        contact.contact_key,
+        { ...step, last_outcome: 'failed' },
+        contact.version,
+        iso(now),
+      ),
       iso(now),
     );
     if (settled) {

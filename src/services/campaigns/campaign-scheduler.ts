@@ -12,6 +12,7 @@ import type { DoNotCallStore } from '../../ports/do-not-call-store.js';
 import type { CampaignCall, OutboundCallInput, OutboundCallResult } from '../call-service.js';
 import { AttemptSettler, slotHoldMs } from './attempt-settler.js';
 import { completeIfDone, expirePending, FAR_FUTURE } from './campaign-completion.js';
+import { cancelIfCampaignCanceled } from './canceled-meanwhile.js';
 import type { Clock } from './clock.js';
 import { isCallableAt, nextCallableTime } from './local-time.js';
 import { planSlot } from './pace.js';
@@ -279,7 +280,8 @@ export class CampaignScheduler {
       next === undefined
         ? { state: 'expired', result: 'no calling hours left before the campaign ends' }
         : { state: 'pending', next_attempt_at: iso(next) };
-    await this.deps.store.settleContact(contact.contact_key, changes, contact.version, iso(now));
+    const settled = await this.deps.store.settleContact(contact.contact_key, changes, contact.version, iso(now));
+    await cancelIfCampaignCanceled(this.deps.store, settled, iso(now));
   }
 
   private async releaseSlot(
@@ -314,17 +316,14 @@ export class CampaignScheduler {
     const attempt = contact.dial_attempt ?? contact.attempt_count + 1;
     const holder = { contact_key: contact.contact_key, attempt };
     const settle = async (changes: Partial<CampaignContact>) => {
+      const now = iso(clock.now());
       // Canceled while this attempt was being placed: the contact is not called again.
-      const canceled =
-        changes.state === 'pending' && (await store.getCampaign(campaign.campaign_id))?.state === 'canceled';
-      const final = canceled ? { state: 'canceled' as const, result: 'the campaign was canceled' } : changes;
-      const settled = await store.settleContact(
-        contact.contact_key,
-        final,
-        contact.version,
-        iso(clock.now()),
+      const settled = await cancelIfCampaignCanceled(
+        store,
+        await store.settleContact(contact.contact_key, changes, contact.version, now),
+        now,
       );
-      if (settled) this.retryScheduled(campaign.campaign_id, final);
+      if (settled) this.retryScheduled(campaign.campaign_id, settled);
       await this.releaseSlot(campaign.campaign_id, contact.slot, holder);
     };
     const listed = await this.deps.doNotCall.get(contact.number);

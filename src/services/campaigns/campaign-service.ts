@@ -14,6 +14,7 @@ import type { CampaignStore, PacerStore } from '../../ports/campaign-store.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import type { AgentService } from '../agent-service.js';
 import { parseOrThrow } from '../validation.js';
+import { CANCELED } from './canceled-meanwhile.js';
 import type { Clock } from './clock.js';
 import {
   checkContacts,
@@ -225,8 +226,7 @@ export class CampaignService {
       const pending = await this.deps.store.listContactsIn(campaignId, 'pending', '9999', 100);
       let moved = 0;
       for (const contact of pending) {
-        const changes = { state: 'canceled' as const, result: 'the campaign was canceled' };
-        if (await this.deps.store.settleContact(contact.contact_key, changes, contact.version, now))
+        if (await this.deps.store.settleContact(contact.contact_key, CANCELED, contact.version, now))
           moved += 1;
       }
       if (moved === 0) break;

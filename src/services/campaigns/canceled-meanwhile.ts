@@ -1,0 +1,23 @@
+// A contact can be settled back to pending while its campaign is being canceled. Cancel writes the
+// campaign's state before it sweeps the pending contacts, so when the settling side re-reads the
+// campaign after its own write, one of the two always sees the other: either the sweep finds this
+// contact pending, or this re-read finds the campaign canceled. Reading the campaign only before the
+// write leaves a window in which a canceled campaign keeps a pending contact for ever.
+import type { CampaignContact } from '../../domain/campaign.js';
+import type { CampaignStore } from '../../ports/campaign-store.js';
+
+export const CANCELED = { state: 'canceled' as const, result: 'the campaign was canceled' };
+
+/** The contact as it ends: canceled when it was left pending in a campaign canceled meanwhile. */
+export async function cancelIfCampaignCanceled(
+  store: CampaignStore,
+  settled: CampaignContact | undefined,
+  now: string,
+): Promise<CampaignContact | undefined> {
+  if (settled?.state !== 'pending') return settled;
+  const campaign = await store.getCampaign(settled.campaign_id);
+  if (campaign?.state !== 'canceled') return settled;
+  const canceled = await store.settleContact(settled.contact_key, CANCELED, settled.version, now);
+  // Undefined when the cancel's sweep got there first: read what it wrote.
+  return canceled ?? (await store.getContact(settled.contact_key));
+}
