@@ -147,7 +147,8 @@ async function runLevel(
   const child = await startBenchChild('relay-server.ts', [mode, JSON.stringify(setup)], {
     cpus: split?.server,
   });
-  // The embedded stores' process (dynalite) stands in for DynamoDB, which is not on the server's core.
+  // The embedded stores' processes (dynalite and s3rver) stand in for DynamoDB and S3, which are not on
+  // the server's core.
   const stores = childrenOf(child.pid);
   if (split) for (const pid of stores) pin(pid, split.rest);
   renice(model.pid, BACKGROUND_NICE);

@@ -30,7 +30,7 @@ export function realtimeMarkdown(
       `${r.eventLoopMs.max} | ${r.cores.model} | ${r.cores.load} | ${r.loadLoopMs.p99} | ${r.loadGc.totalMs} | ${r.load.before} → ${r.load.after} |`,
   );
   const placement = split
-    ? `The server ran on CPU ${split.server} alone (taskset, every thread); the fake model, the Twilio side, the benchmark process and the embedded stores' process (dynalite, which stands in for DynamoDB) on CPU ${split.rest}.`
+    ? `The server ran on CPU ${split.server} alone (taskset, every thread); the fake model, the Twilio side, the benchmark process and the embedded stores' processes (dynalite and s3rver, which stand in for DynamoDB and S3) on CPU ${split.rest}.`
     : 'The processes were not pinned (no taskset, or BENCH_REALTIME_PIN=off): they shared every CPU.';
   return [
     '## Realtime (Media Streams)',

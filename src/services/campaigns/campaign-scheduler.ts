@@ -280,7 +280,12 @@ export class CampaignScheduler {
       next === undefined
         ? { state: 'expired', result: 'no calling hours left before the campaign ends' }
         : { state: 'pending', next_attempt_at: iso(next) };
-    const settled = await this.deps.store.settleContact(contact.contact_key, changes, contact.version, iso(now));
+    const settled = await this.deps.store.settleContact(
+      contact.contact_key,
+      changes,
+      contact.version,
+      iso(now),
+    );
     await cancelIfCampaignCanceled(this.deps.store, settled, iso(now));
   }
 

@@ -73,7 +73,12 @@ describe('a contact settled pending while its campaign is canceled', () => {
     const contact = await campaignWithContact('cmp_0000000000000002');
     expect(await store.updateCampaign(contact.campaign_id, { state: 'canceled' }, 1)).toBeDefined();
     const settled = await store.settleContact(contact.contact_key, retry, contact.version, NOW);
-    const swept = await store.settleContact(contact.contact_key, { state: 'canceled' }, settled!.version, NOW);
+    const swept = await store.settleContact(
+      contact.contact_key,
+      { state: 'canceled' },
+      settled!.version,
+      NOW,
+    );
     expect(swept?.state).toBe('canceled');
     expect((await cancelIfCampaignCanceled(store, settled, NOW))?.state).toBe('canceled');
   });
