@@ -2,11 +2,13 @@
 // bidirectional stream (<Connect><Stream>) into our events, and our media, mark and clear messages
 // into Twilio's JSON. Protocol: https://www.twilio.com/docs/voice/media-streams/websocket-messages
 // (its examples are the fixtures in fixtures/media-stream-messages.json). A `media` message arrives
-// every 20 ms of every call, so it is checked by hand and its base64 payload is passed on as the
-// string it came in, never decoded here; the rare messages go through zod. Failure reasons name
+// every 20 ms of every call, so it is read by one pattern when Twilio wrote it as documented
+// (media-frame.ts), else checked by hand, and its base64 payload is passed on as the string it came
+// in, never decoded here; the rare messages go through zod. Failure reasons name
 // fields, never values: `start` carries our <Parameter>s and the call's SIDs.
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
+import { readMediaFrame, type CallerAudioEvent } from './media-frame.js';
 import { describeIssues, parseJsonObject } from './wire-json.js';
 
 /** What one stream may send us and what we send it: every bound the codec enforces. */
@@ -33,6 +35,8 @@ const DTMF_DIGIT = /^[0-9A-Da-d*#]$/;
 
 // ---- Twilio -> us ----------------------------------------------------------------------------------
 
+export type { CallerAudioEvent } from './media-frame.js';
+
 export interface StreamConnectedEvent {
   type: 'stream-connected';
   protocol?: string;
@@ -48,17 +52,6 @@ export interface StreamStartEvent {
   mediaFormat: { encoding: string; sampleRate: number; channels: number };
   /** The <Parameter>s of our <Stream>, as Twilio passes them on. */
   customParameters: Record<string, string>;
-}
-export interface CallerAudioEvent {
-  type: 'caller-audio';
-  streamSid?: string;
-  track: string;
-  /** Base64 μ-law, exactly as received. */
-  payload: string;
-  /** Counts from 1, when given as a number. */
-  chunk?: number;
-  /** Milliseconds from the start of the stream, when given as a number. */
-  timestampMs?: number;
 }
 export interface MarkPlayedEvent {
   type: 'mark-played';
@@ -268,6 +261,13 @@ function toEvent(message: Record<string, unknown>): MediaStreamDecodeResult {
 
 /** Parses one WebSocket frame from Twilio. Never throws. */
 export function decodeMediaStreamMessage(raw: string | Buffer): MediaStreamDecodeResult {
+  if (raw.length > MEDIA_STREAM_LIMITS.maxMessageChars) return { ok: false, reason: 'message too long' };
+  const media = readMediaFrame(raw, MEDIA_STREAM_LIMITS.maxInboundPayloadChars);
+  return media ? { ok: true, event: media } : decodeMediaStreamJson(raw);
+}
+
+/** Any frame parsed as JSON and checked field by field: what a frame off the fast path goes through. */
+export function decodeMediaStreamJson(raw: string | Buffer): MediaStreamDecodeResult {
   if (raw.length > MEDIA_STREAM_LIMITS.maxMessageChars) return { ok: false, reason: 'message too long' };
   const parsed = parseJsonObject(raw);
   return parsed.ok ? toEvent(parsed.message) : parsed;
