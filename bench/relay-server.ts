@@ -61,10 +61,11 @@ const send = (message: unknown) => process.send?.(message);
 
 async function startApp(setup: RelayServerSetup) {
   // Imported here: the echo server must not carry the app's modules in its memory.
-  const [{ loadConfig }, { createLogger }, { startServer }] = await Promise.all([
+  const [{ loadConfig }, { createLogger }, { startServer }, { applyHeapGrowth }] = await Promise.all([
     import('../src/config.js'),
     import('../src/logger.js'),
     import('../src/server.js'),
+    import('../src/heap-growth.js'),
   ]);
   const config = loadConfig(
     {
@@ -95,6 +96,8 @@ async function startApp(setup: RelayServerSetup) {
     },
     '',
   );
+  // As the serve command does.
+  applyHeapGrowth(config.HEAP_GROWING_PERCENT);
   const server = await startServer(config, {
     logger: createLogger(config, 'server'),
     print: () => undefined,

@@ -98,6 +98,7 @@ const envSchema = z.object({
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
   MAX_BODY_BYTES: int(65_536, 1_024, 10_485_760),
   TRUST_PROXY: trustProxy,
+  HEAP_GROWING_PERCENT: int(300, 0, 1_000),
 
   TABLE_PREFIX: z
     .string()

@@ -6,15 +6,22 @@ export function registerServeCommand(program: Command): Command {
     .command('serve')
     .description('start the server (embedded DynamoDB under DATA_DIR unless AWS settings are given)')
     .action(async () => {
-      const [{ loadConfigOrExit }, { startServer }, { DataFolderInUseError }, { startSandbox }] =
-        await Promise.all([
-          import('../../config.js'),
-          import('../../server.js'),
-          import('../../adapters/embedded/dynalite.js'),
-          import('../../agent-tests/sandbox.js'),
-        ]);
+      const [
+        { loadConfigOrExit },
+        { startServer },
+        { DataFolderInUseError },
+        { startSandbox },
+        { applyHeapGrowth },
+      ] = await Promise.all([
+        import('../../config.js'),
+        import('../../server.js'),
+        import('../../adapters/embedded/dynalite.js'),
+        import('../../agent-tests/sandbox.js'),
+        import('../../heap-growth.js'),
+      ]);
       try {
         const config = loadConfigOrExit();
+        applyHeapGrowth(config.HEAP_GROWING_PERCENT);
         // POST /agents/:id/test runs its scenarios against a sandbox server: handed in here, since
         // the sandbox is a server too (the app importing it would be an import cycle).
         await startServer(config, { app: { startSandbox: (agents) => startSandbox(config, { agents }) } });
