@@ -41,7 +41,7 @@ export function realtimeMarkdown(
       `a fresh server and fake model per level. Load average (1, 5, 15 min) ` +
       `${context.loadStart.join(', ')} at the start, ${context.loadEnd.join(', ')} at the end.`,
     '',
-    'Each call: the real server in a child process (embedded stores in memory, signature checks on), its realtime ' +
+    'Each call: the real server in a child process (embedded stores in memory, signature checks on, the heap growth `serve` sets: HEAP_GROWING_PERCENT 300), its realtime ' +
       'model the fake Realtime API in a second child process; the Twilio side of the streams plays in a third (bench/realtime-twilio.ts), and the benchmark process places the calls over the webhooks. ' +
       `${placement} The simulated Twilio side streams the caller in 20 ms μ-law frames in real time, each call on a ` +
       'phase of its own (a 1.5 s line, then silence until the reply has played and 400 ms more), and echoes every ' +
