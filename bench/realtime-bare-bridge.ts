@@ -5,9 +5,8 @@
 // checks, marks, turns or store. What is left is Node and `ws` carrying the same traffic, so the gap
 // between this and the server is what our own work per message costs. Written for the benchmark
 // (bench/relay-server.ts, mode bridge); no code of the samples is in it.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
+import { startBareWsServer } from './bare-ws-server.js';
 
 /** μ-law both ways and the model's own turn detection, which answers each line by itself. */
 const SESSION_UPDATE = JSON.stringify({
@@ -59,19 +58,6 @@ function bridge(twilio: WebSocket, realtime: { url: string; apiKey: string }): v
   model.on('error', () => undefined);
 }
 
-export async function startBareBridge(realtime: { url: string; apiKey: string }) {
-  const http = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ server: http, maxPayload: 64 * 1024 });
-  wss.on('connection', (socket) => bridge(socket, realtime));
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    countTurns: async (callSids: string[]) => callSids.map(() => 0),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => http.close(() => resolve()));
-      }),
-  };
+export function startBareBridge(realtime: { url: string; apiKey: string }) {
+  return startBareWsServer((socket) => bridge(socket, realtime));
 }

@@ -7,10 +7,8 @@
 //         (realtime-bare-bridge.ts) to setup.realtime.
 // The parent talks to it over IPC with the same messages as gather-server.ts (GatherServerRequest).
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { WebSocketServer } from 'ws';
+import { startBareWsServer } from './bare-ws-server.js';
 import type { GatherServerRequest, ServerStats } from './gather-server.js';
 import type { RealtimeServerStats } from './realtime-server-stats.js';
 import { benchTelemetrySettings } from './telemetry.js';
@@ -131,23 +129,10 @@ async function startApp(setup: RelayServerSetup) {
   };
 }
 
-async function startEcho() {
-  const http = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ server: http, maxPayload: 64 * 1024 });
-  wss.on('connection', (socket) => {
+function startEcho() {
+  return startBareWsServer((socket) => {
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    countTurns: async (callSids: string[]) => callSids.map(() => 0),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => http.close(() => resolve()));
-      }),
-  };
 }
 
 async function main(): Promise<void> {
