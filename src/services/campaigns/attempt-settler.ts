@@ -6,8 +6,8 @@ import type { Campaign, CampaignContact } from '../../domain/campaign.js';
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { CallStore } from '../../ports/call-store.js';
 import type { DoNotCallStore } from '../../ports/do-not-call-store.js';
-import { CANCELED, cancelIfCampaignCanceled } from './canceled-meanwhile.js';
 import { attemptOutcome, nextStep, type NextStep } from './attempt-outcome.js';
+import { CANCELED, settleUnlessCanceled } from './canceled-meanwhile.js';
 import type { Clock } from './clock.js';
 
 // A slot is held for the call's whole possible life: ringing (Twilio gives up after 60 s), the
@@ -61,14 +61,11 @@ export class AttemptSettler {
         : campaign.state === 'canceled'
           ? CANCELED
           : nextStep(campaign, { zones: contact.zones, attempt_count: link.attempt }, outcome, now);
-      const settled = await cancelIfCampaignCanceled(
+      const settled = await settleUnlessCanceled(
         store,
-        await store.settleContact(
-          contact.contact_key,
-          { ...step, attempt_count: link.attempt, last_outcome: outcome, call_sid: call.call_sid },
-          contact.version,
-          iso(now),
-        ),
+        contact.contact_key,
+        { ...step, attempt_count: link.attempt, last_outcome: outcome, call_sid: call.call_sid },
+        contact.version,
         iso(now),
       );
       if (settled) {
@@ -115,14 +112,11 @@ export class AttemptSettler {
       'failed',
       now,
     );
-    const settled = await cancelIfCampaignCanceled(
+    const settled = await settleUnlessCanceled(
       this.deps.store,
-      await this.deps.store.settleContact(
-        contact.contact_key,
-        { ...step, last_outcome: 'failed' },
-        contact.version,
-        iso(now),
-      ),
+      contact.contact_key,
+      { ...step, last_outcome: 'failed' },
+      contact.version,
       iso(now),
     );
     if (settled) {

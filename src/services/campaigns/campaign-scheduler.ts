@@ -12,7 +12,7 @@ import type { DoNotCallStore } from '../../ports/do-not-call-store.js';
 import type { CampaignCall, OutboundCallInput, OutboundCallResult } from '../call-service.js';
 import { AttemptSettler, slotHoldMs } from './attempt-settler.js';
 import { completeIfDone, expirePending, FAR_FUTURE } from './campaign-completion.js';
-import { cancelIfCampaignCanceled } from './canceled-meanwhile.js';
+import { settleUnlessCanceled } from './canceled-meanwhile.js';
 import type { Clock } from './clock.js';
 import { isCallableAt, nextCallableTime } from './local-time.js';
 import { planSlot } from './pace.js';
@@ -280,13 +280,7 @@ export class CampaignScheduler {
       next === undefined
         ? { state: 'expired', result: 'no calling hours left before the campaign ends' }
         : { state: 'pending', next_attempt_at: iso(next) };
-    const settled = await this.deps.store.settleContact(
-      contact.contact_key,
-      changes,
-      contact.version,
-      iso(now),
-    );
-    await cancelIfCampaignCanceled(this.deps.store, settled, iso(now));
+    await settleUnlessCanceled(this.deps.store, contact.contact_key, changes, contact.version, iso(now));
   }
 
   private async releaseSlot(
@@ -323,11 +317,7 @@ export class CampaignScheduler {
     const settle = async (changes: Partial<CampaignContact>) => {
       const now = iso(clock.now());
       // Canceled while this attempt was being placed: the contact is not called again.
-      const settled = await cancelIfCampaignCanceled(
-        store,
-        await store.settleContact(contact.contact_key, changes, contact.version, now),
-        now,
-      );
+      const settled = await settleUnlessCanceled(store, contact.contact_key, changes, contact.version, now);
       if (settled) this.retryScheduled(campaign.campaign_id, settled);
       await this.releaseSlot(campaign.campaign_id, contact.slot, holder);
     };

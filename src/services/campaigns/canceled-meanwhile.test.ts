@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
 import { startTestDynamo, type TestDynamo } from '../../adapters/dynamodb/test-support.js';
 import { contactStatus, type Campaign, type CampaignContact } from '../../domain/campaign.js';
-import { cancelIfCampaignCanceled } from './canceled-meanwhile.js';
+import type { CampaignStore } from '../../ports/campaign-store.js';
+import { settleUnlessCanceled } from './canceled-meanwhile.js';
 
 const NOW = '2026-03-05T12:00:00.000Z';
 
@@ -62,9 +63,7 @@ describe('a contact settled pending while its campaign is canceled', () => {
     const contact = await campaignWithContact('cmp_0000000000000001');
     // The cancel's sweep ran while the contact was still dialing, so it found nothing pending.
     expect(await store.updateCampaign(contact.campaign_id, { state: 'canceled' }, 1)).toBeDefined();
-    const settled = await store.settleContact(contact.contact_key, retry, contact.version, NOW);
-    expect(settled?.state).toBe('pending');
-    const final = await cancelIfCampaignCanceled(store, settled, NOW);
+    const final = await settleUnlessCanceled(store, contact.contact_key, retry, contact.version, NOW);
     expect(final).toMatchObject({ state: 'canceled', result: 'the campaign was canceled' });
     expect((await store.getContact(contact.contact_key))?.state).toBe('canceled');
   });
@@ -72,21 +71,27 @@ describe('a contact settled pending while its campaign is canceled', () => {
   it('reports what the sweep wrote when the sweep got there first', async () => {
     const contact = await campaignWithContact('cmp_0000000000000002');
     expect(await store.updateCampaign(contact.campaign_id, { state: 'canceled' }, 1)).toBeDefined();
-    const settled = await store.settleContact(contact.contact_key, retry, contact.version, NOW);
-    const swept = await store.settleContact(
+    // The real store, with the cancel's sweep writing the contact between the settle and its re-check.
+    const sweptMeanwhile: CampaignStore = Object.create(store) as CampaignStore;
+    sweptMeanwhile.getCampaign = async (campaignId) => {
+      const pending = await store.getContact(contact.contact_key);
+      await store.settleContact(contact.contact_key, { state: 'canceled' }, pending!.version, NOW);
+      return store.getCampaign(campaignId);
+    };
+    const final = await settleUnlessCanceled(
+      sweptMeanwhile,
       contact.contact_key,
-      { state: 'canceled' },
-      settled!.version,
+      retry,
+      contact.version,
       NOW,
     );
-    expect(swept?.state).toBe('canceled');
-    expect((await cancelIfCampaignCanceled(store, settled, NOW))?.state).toBe('canceled');
+    expect(final?.state).toBe('canceled');
   });
 
   it('stays pending in a campaign that is still running', async () => {
     const contact = await campaignWithContact('cmp_0000000000000003');
-    const settled = await store.settleContact(contact.contact_key, retry, contact.version, NOW);
-    expect(await cancelIfCampaignCanceled(store, settled, NOW)).toEqual(settled);
-    expect((await store.getContact(contact.contact_key))?.state).toBe('pending');
+    const settled = await settleUnlessCanceled(store, contact.contact_key, retry, contact.version, NOW);
+    expect(settled?.state).toBe('pending');
+    expect(await store.getContact(contact.contact_key)).toEqual(settled);
   });
 });

@@ -8,16 +8,22 @@ import type { CampaignStore } from '../../ports/campaign-store.js';
 
 export const CANCELED = { state: 'canceled' as const, result: 'the campaign was canceled' };
 
-/** The contact as it ends: canceled when it was left pending in a campaign canceled meanwhile. */
-export async function cancelIfCampaignCanceled(
+/**
+ * settleContact, then: a contact it left pending in a campaign canceled meanwhile ends canceled.
+ * Undefined when the settle lost to another writer (as settleContact).
+ */
+export async function settleUnlessCanceled(
   store: CampaignStore,
-  settled: CampaignContact | undefined,
+  contactKey: string,
+  changes: Partial<CampaignContact>,
+  expectedVersion: number,
   now: string,
 ): Promise<CampaignContact | undefined> {
+  const settled = await store.settleContact(contactKey, changes, expectedVersion, now);
   if (settled?.state !== 'pending') return settled;
   const campaign = await store.getCampaign(settled.campaign_id);
   if (campaign?.state !== 'canceled') return settled;
-  const canceled = await store.settleContact(settled.contact_key, CANCELED, settled.version, now);
+  const canceled = await store.settleContact(contactKey, CANCELED, settled.version, now);
   // Undefined when the cancel's sweep got there first: read what it wrote.
-  return canceled ?? (await store.getContact(settled.contact_key));
+  return canceled ?? (await store.getContact(contactKey));
 }
